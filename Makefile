@@ -1,0 +1,58 @@
+# The two commands that matter: `make run` and `make test`. Everything else helps them.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+APPS := portal ventanillas cases training hub notifications dashboards
+LANGS := es en fr nl ht
+
+# A laptop is a development machine: debug on, SQLite, tasks in-process, e-mail to the console.
+run test: export DEBUG ?= 1
+
+.PHONY: run test install migrate messages compilemessages demo lint clean worker beat
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+compilemessages: install
+	$(MANAGE) compilemessages --ignore=.venv
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate compilemessages
+	$(MANAGE) load_demo
+
+run: demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install compilemessages
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+# Extract the strings of one app (APP=hub) or of all of them into their own catalogs.
+messages: install
+	for app in $(or $(APP),$(APPS)); do \
+	  if [ "$$app" = portal ]; then \
+	    $(MANAGE) makemessages --no-location $(addprefix -l ,$(LANGS)) --ignore='.venv/*' \
+	      $(foreach a,$(filter-out portal,$(APPS)),--ignore='$(a)/*') --ignore='tests/*' --ignore='bench/*'; \
+	  else \
+	    (cd $$app && ../$(PY) ../manage.py makemessages --no-location $(addprefix -l ,$(LANGS))); \
+	  fi; \
+	done
+
+worker: install
+	$(VENV)/bin/celery -A portal worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A portal beat --loglevel=info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

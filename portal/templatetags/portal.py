@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.text import capfirst
+from django.utils.translation import get_language, get_language_info
+
+register = template.Library()
+
+
+@register.inclusion_tag("portal/_language_switcher.html", takes_context=True)
+def language_switcher(context: template.Context) -> dict[str, object]:
+    """Links to the same page in each language the page really has.
+
+    A view says which languages its page has with ``page_languages`` (a country's public languages, the
+    languages a guide is translated into); without it every portal language is offered, since every
+    interface string exists in all of them.
+    """
+    request = context.get("request")
+    offered = context.get("page_languages") or [code for code, _name in settings.LANGUAGES]
+    current = get_language()
+    links = []
+    for code in offered:
+        info = get_language_info(code)
+        path = request.get_full_path() if request else "/"
+        links.append(
+            {
+                "code": code,
+                "name": capfirst(info["name_local"]),
+                "url": translate_url(path, code),
+                "current": code == current,
+            }
+        )
+    return {"links": links, "current": current}

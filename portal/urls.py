@@ -1,0 +1,31 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, register_converter
+
+from . import views
+from .converters import CountryCodeConverter
+
+register_converter(CountryCodeConverter, "country")
+
+urlpatterns = [
+    path("health/", views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("staff/", views.staff_home, name="staff-home"),
+    path("staff/windows/", include("ventanillas.urls_staff")),
+    path("staff/cases/", include("cases.urls")),
+    path("staff/dashboards/", include("dashboards.urls")),
+    path("staff/notifications/", include("notifications.urls")),
+    path("training/", include("training.urls")),
+    path("<country:country>/windows/", include("ventanillas.urls")),
+    # The content hub owns the country pages (/<lang>/<country>/...): it comes last so that the
+    # fixed prefixes above always win.
+    path("", include("hub.urls")),
+    prefix_default_language=True,
+)

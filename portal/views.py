@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ventanillas import access
+from ventanillas.selectors import public_countries
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"countries": public_countries()})
+
+
+@login_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "portal/staff_home.html",
+        {
+            "memberships": access.memberships(user),
+            "windows": access.visible_windows(user),
+            "writable": access.staff_window_ids(user),
+            "is_admin": access.is_administrator(user),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for the load balancer: the database answers. ``?worker=1`` also asks a Celery worker."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    body: dict[str, object] = {"database": "ok"}
+    if request.GET.get("worker"):
+        from .tasks import ping
+
+        nonce = uuid.uuid4().hex
+        try:
+            answer = ping.apply_async(args=[nonce]).get(timeout=5)
+            body["worker"] = "ok" if answer["nonce"] == nonce else "wrong answer"
+        except Exception as exc:  # noqa: BLE001 - any failure means the worker is not healthy
+            body["worker"] = f"unavailable: {type(exc).__name__}"
+            return JsonResponse(body, status=503)
+    return JsonResponse(body)

@@ -1,0 +1,125 @@
+"""Who may see what: the one place that decides it.
+
+Every scoped model builds its ``visible_to(user)`` on these helpers, so a rule changes here and
+nowhere else. Records about people (consultations, cases, enrolments) are scoped by window; regional
+officers see aggregates of every country but no individual record.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from .models import Country, InformationWindow, Membership, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.db.models import QuerySet
+
+    User = AbstractBaseUser | AnonymousUser
+
+NOTHING = Q(pk__in=[])
+
+
+def memberships(user: User) -> list[Membership]:
+    """The user's memberships, read once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_ventanillas_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("window", "country"))
+        user._ventanillas_memberships = cached
+    return cached
+
+
+def is_administrator(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active) and (
+        user.is_superuser or any(m.role == Role.ADMINISTRATOR for m in memberships(user))
+    )
+
+
+def has_role(user: User, *roles: str) -> bool:
+    return is_administrator(user) or any(m.role in roles for m in memberships(user))
+
+
+def staff_window_ids(user: User) -> set[int]:
+    """Windows whose records the user works on (creates and edits)."""
+    return {m.window_id for m in memberships(user) if m.role == Role.WINDOW_STAFF and m.window_id}
+
+
+def officer_country_ids(user: User) -> set[int]:
+    """Countries whose records the user may read as a country officer."""
+    return {m.country_id for m in memberships(user) if m.role == Role.COUNTRY_OFFICER and m.country_id}
+
+
+def record_scope(user: User, *, window_path: str = "window", write: bool = False) -> Q:
+    """A filter on any model that reaches a window through ``window_path`` ("" for windows themselves).
+
+    Window staff see (and change) the records of their windows; country officers read the records of
+    their countries' windows; administrators see everything; anyone else sees nothing.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return NOTHING
+    if is_administrator(user):
+        return Q()
+    scope = NOTHING
+    windows = staff_window_ids(user)
+    if windows:
+        scope |= Q(**{f"{window_path or 'pk'}__in": windows})
+    if not write:
+        countries = officer_country_ids(user)
+        if countries:
+            prefix = f"{window_path}__" if window_path else ""
+            scope |= Q(**{f"{prefix}country__in": countries})
+    return scope
+
+
+def visible_windows(user: User, *, write: bool = False) -> QuerySet[InformationWindow]:
+    return InformationWindow.objects.filter(record_scope(user, window_path="", write=write)).select_related(
+        "country"
+    )
+
+
+def can_write_window(user: User, window: InformationWindow) -> bool:
+    return is_administrator(user) or window.pk in staff_window_ids(user)
+
+
+def require_write(user: User, window: InformationWindow) -> None:
+    """Raise PermissionDenied (403) for a user who may read the window's records but not change them."""
+    if not can_write_window(user, window):
+        raise PermissionDenied
+
+
+def aggregate_countries(user: User) -> QuerySet[Country]:
+    """Countries whose aggregated figures the user may see (dashboards, reports)."""
+    if not (user.is_authenticated and user.is_active):
+        return Country.objects.none()
+    if is_administrator(user) or has_role(user, Role.REGIONAL_OFFICER):
+        return Country.objects.all()
+    ids = officer_country_ids(user)
+    ids |= {m.window.country_id for m in memberships(user) if m.role == Role.WINDOW_STAFF and m.window_id}
+    return Country.objects.filter(pk__in=ids)
+
+
+def editor_languages(user: User, country: Country) -> set[str]:
+    """Languages in which the user may edit and publish the country's public content."""
+    if is_administrator(user):
+        return {code for code, _name in settings.LANGUAGES}
+    return {
+        m.language
+        for m in memberships(user)
+        if m.role == Role.CONTENT_EDITOR and m.country_id == country.pk and m.language
+    }
+
+
+def trainer_country_ids(user: User) -> set[int] | None:
+    """Countries a trainer works in; None means every country (a regional trainer or an administrator)."""
+    if is_administrator(user):
+        return None
+    rows = [m for m in memberships(user) if m.role == Role.TRAINER]
+    if any(m.country_id is None for m in rows):
+        return None
+    return {m.country_id for m in rows}

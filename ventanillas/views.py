@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import access
+from .forms import WindowContactForm
+from .models import Country
+from .selectors import window_directory
+
+
+@require_GET
+def window_list(request: HttpRequest, country: str) -> HttpResponse:
+    country_obj = get_object_or_404(Country, code=country.upper())
+    local_now = timezone.localtime(timezone.now(), country_obj.zoneinfo)
+    return render(
+        request,
+        "ventanillas/window_list.html",
+        {
+            "country": country_obj,
+            "cards": window_directory(country_obj, local_now),
+            "local_now": local_now,
+            "page_languages": country_obj.public_languages,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def window_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    window = get_object_or_404(access.visible_windows(request.user), pk=pk)
+    access.require_write(request.user, window)
+    form = WindowContactForm(request.POST or None, instance=window)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The window's contact details were saved."))
+        return redirect("ventanillas-staff:window-edit", pk=window.pk)
+    return render(request, "ventanillas/window_edit.html", {"window": window, "form": form})
