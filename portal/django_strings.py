@@ -30,9 +30,7 @@ DJANGO_STRINGS = [
     gettext_noop("Username"),
     gettext_noop("Password"),
     gettext_noop("Email"),
-    gettext_noop(
-        "Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."
-    ),
+    gettext_noop("Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."),
     gettext_noop("This account is inactive."),
     gettext_noop("New password"),
     gettext_noop("New password confirmation"),

@@ -46,6 +46,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+
     @factory.post_generation
     def password(self, create: bool, extracted, **kwargs) -> None:
         self.set_password(extracted or "a-test-password")

@@ -78,9 +78,7 @@ def record_scope(user: User, *, window_path: str = "window", write: bool = False
 
 
 def visible_windows(user: User, *, write: bool = False) -> QuerySet[InformationWindow]:
-    return InformationWindow.objects.filter(record_scope(user, window_path="", write=write)).select_related(
-        "country"
-    )
+    return InformationWindow.objects.filter(record_scope(user, window_path="", write=write)).select_related("country")
 
 
 def can_write_window(user: User, window: InformationWindow) -> bool:

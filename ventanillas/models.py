@@ -173,7 +173,9 @@ class Closure(models.Model):
         verbose_name_plural = _("closures and holidays")
         ordering = ["first_day"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(last_day__gte=models.F("first_day")), name="closure_days_in_order")
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")), name="closure_days_in_order"
+            )
         ]
 
     def __str__(self) -> str:

@@ -61,7 +61,9 @@ def extracted(tmp_path_factory) -> dict[str, set[tuple[str | None, str]]]:
         (copy / app / "locale").mkdir(exist_ok=True)
     run = {"check": True, "capture_output": True, "env": {"DEBUG": "1", "PATH": "/usr/bin:/bin"}}
     ignores = [f"--ignore={app}/*" for app in APPS] + ["--ignore=tests/*", "--ignore=.venv/*"]
-    subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "es", "--no-location", *ignores], cwd=copy, **run)
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "es", "--no-location", *ignores], cwd=copy, **run
+    )
     for app in APPS:
         subprocess.run(
             [sys.executable, "../manage.py", "makemessages", "-l", "es", "--no-location"], cwd=copy / app, **run

@@ -11,7 +11,9 @@ def test_window_staff_see_and_edit_only_their_window(staff_cr, window_cr, window
     assert set(access.visible_windows(staff_cr, write=True)) == {window_cr}
 
 
-def test_a_country_officer_reads_every_window_of_the_country_and_edits_none(officer_cr, window_cr, window_cr2, window_pa):
+def test_a_country_officer_reads_every_window_of_the_country_and_edits_none(
+    officer_cr, window_cr, window_cr2, window_pa
+):
     assert set(access.visible_windows(officer_cr)) == {window_cr, window_cr2}
     assert not access.visible_windows(officer_cr, write=True).exists()
 
@@ -42,16 +44,19 @@ def test_the_staff_area_requires_login(client, db):
 def test_staff_save_their_windows_contact_details(staff_cr_client, window_cr):
     url = f"/en/staff/windows/{window_cr.pk}/"
     assert staff_cr_client.get(url).status_code == 200
-    response = staff_cr_client.post(url, {"phone": "+506 2222 3333", "whatsapp": "", "email": "sj@example.org",
-                                          "services": ["information", "legal"]})
+    response = staff_cr_client.post(
+        url,
+        {"phone": "+506 2222 3333", "whatsapp": "", "email": "sj@example.org", "services": ["information", "legal"]},
+    )
     assert response.status_code == 302
     window_cr.refresh_from_db()
     assert window_cr.phone == "+506 2222 3333" and window_cr.services == ["information", "legal"]
 
 
 def test_bad_input_is_refused_with_a_translated_error_and_kept_on_the_form(staff_cr_client, window_cr):
-    response = staff_cr_client.post(f"/es/staff/windows/{window_cr.pk}/", {"phone": "call me maybe",
-                                                                          "email": "sj@example.org"})
+    response = staff_cr_client.post(
+        f"/es/staff/windows/{window_cr.pk}/", {"phone": "call me maybe", "email": "sj@example.org"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Escriba un número de teléfono solo con dígitos" in html

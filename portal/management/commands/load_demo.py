@@ -29,7 +29,7 @@ class Command(BaseCommand):
             logins += module.load(stdout=self.stdout) or []
         from ventanillas.demo import DEMO_PASSWORD
 
-        self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):"))
         for username, description in logins:
             self.stdout.write(f"  {username:<12} {description}")
         self.stdout.write("Open http://127.0.0.1:8000/ (staff area: http://127.0.0.1:8000/es/staff/)")
