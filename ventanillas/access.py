@@ -121,3 +121,17 @@ def trainer_country_ids(user: User) -> set[int] | None:
     if any(m.country_id is None for m in rows):
         return None
     return {m.country_id for m in rows}
+
+
+def trainer_scope(user: User, *, trainers_path: str = "trainers") -> Q:
+    """A filter on training sessions (or rows reaching one): a trainer sees the sessions they teach.
+
+    Administrators see every session; anyone else, trainers of other sessions included, sees none.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return NOTHING
+    if is_administrator(user):
+        return Q()
+    if not has_role(user, Role.TRAINER):
+        return NOTHING
+    return Q(**{trainers_path: user})
