@@ -1,0 +1,36 @@
+"""Factories for the cases app's tests."""
+
+from __future__ import annotations
+
+import factory
+
+from cases.models import PathwayDocument, PathwayStep, RegularizationPathway
+from tests.factories import country
+
+
+class PathwayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegularizationPathway
+
+    country = factory.LazyFunction(lambda: country("CR"))
+    slug = factory.Sequence(lambda n: f"pathway-{n}")
+    name = factory.Sequence(lambda n: f"Residencia temporal {n}")
+    name_es = factory.SelfAttribute("name")
+    issuing_authority = "Dirección General de Migración y Extranjería"
+    typical_processing_days = 90
+
+
+def pathway_with_documents(**kwargs) -> RegularizationPathway:
+    """A pathway with two steps, two required documents and one optional."""
+    pathway = PathwayFactory(**kwargs)
+    PathwayStep.objects.create(
+        pathway=pathway, order=1, title="Reunir los documentos", title_es="Reunir los documentos"
+    )
+    PathwayStep.objects.create(
+        pathway=pathway, order=2, title="Presentar la solicitud", title_es="Presentar la solicitud"
+    )
+    for order, (name, required) in enumerate(
+        [("Pasaporte vigente", True), ("Certificado de antecedentes", True), ("Fotografías", False)], start=1
+    ):
+        PathwayDocument.objects.create(pathway=pathway, order=order, name=name, name_es=name, required=required)
+    return pathway
