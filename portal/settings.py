@@ -1,6 +1,6 @@
 """Settings of the portal: one file, read from the environment.
 
-Defaults suit a laptop (SQLite, tasks run in-process, e-mail to the console); production sets
+Defaults suit a laptop (DEBUG on, SQLite, tasks run in-process, e-mail to the console); production sets
 DEBUG off and gives SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL, ALLOWED_HOSTS and the e-mail URL.
 """
 
@@ -19,7 +19,8 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=False)
+# A checkout is a laptop: debug on unless told otherwise. The production image sets DEBUG=0 (Dockerfile).
+DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -175,7 +176,38 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A publish that cannot reach Redis fails fast instead of hanging a request.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # A waitlisted participant's seat offer lapses at its deadline; the seat then goes to the next one.
+    "training-expire-offers": {"task": "training.tasks.expire_offers", "schedule": 15 * 60},
+    "training-session-reminders": {"task": "training.tasks.send_session_reminders", "schedule": 60 * 60},
+}
+
+# The outbox (notifications): the beat sends due messages every minute; builds the monthly country reports
+# on the 1st and the quarterly regional ones. Due times live in the rows, never in long Celery ETAs.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "notifications-dispatch-due": {
+            "task": "notifications.dispatch_due",
+            "schedule": 60.0,
+            "options": {"expires": 55},
+        },
+    }
+)
+NOTIFICATIONS_SMS_BACKEND = env("NOTIFICATIONS_SMS_BACKEND", default="notifications.providers.LogProvider")
+# Options of the gateway adapter (notifications.providers.MessagesApiProvider, the Twilio-style API).
+NOTIFICATIONS_GATEWAY = {
+    "base_url": env("SMS_GATEWAY_URL", default="https://api.twilio.com"),
+    "account_sid": env("SMS_GATEWAY_ACCOUNT", default=""),
+    "auth_token": env("SMS_GATEWAY_TOKEN", default=""),
+    "sms_from": env("SMS_FROM", default=""),
+    "whatsapp_from": env("WHATSAPP_FROM", default=""),
+    "messaging_service_sid": env("SMS_MESSAGING_SERVICE", default=""),
+}
+# No SMS or WhatsApp from 20:00 to 08:00 in the recipient's time zone; due times are moved to 08:00.
+NOTIFICATIONS_QUIET_HOURS = (env.int("QUIET_HOURS_START", default=20), env.int("QUIET_HOURS_END", default=8))
+# A claimed message whose worker died is claimed again after this many seconds (longer than any send).
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=300)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
 
 # Security. Behind a TLS-terminating proxy in production; nothing of this bites on a laptop.
 SESSION_COOKIE_HTTPONLY = True
@@ -212,4 +244,6 @@ LOGGING = {
 
 # Name shown in the header, and demo accounts only where the demo is loaded.
 PORTAL_NAME = "Ventanillas Informativas"
+# Scheme and host of the public site, for the links in messages sent outside a request (e-mails from tasks).
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 SILENCED_SYSTEM_CHECKS = ["models.W047"]  # nulls-distinct unique constraints are enforced on PostgreSQL only
