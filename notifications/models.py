@@ -1,0 +1,88 @@
+"""The outbox: every message is a row first, then sent by a task, exactly once."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedTextField
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
+class MessageQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> MessageQuerySet:
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+
+    def pending(self) -> MessageQuerySet:
+        return self.filter(status=Message.Status.SCHEDULED)
+
+
+class Message(models.Model):
+    """One message to one recipient on one channel, rendered in the recipient's language when sent.
+
+    ``due_at`` is the next moment the row may be sent (first attempt or retry); a worker claims the row
+    by moving it to "sending" with a lease, so a crashed worker's claim is taken over once the lease ends.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # Sent to the gateway as an idempotency key: a resend after a crash is recognised there.
+    uuid = models.UUIDField(_("message id"), default=uuid.uuid4, unique=True, editable=False)
+    key = models.CharField(
+        _("unique key"),
+        max_length=255,
+        unique=True,
+        help_text=_("The same reminder (object, kind, channel, recipient, due time) is queued only once."),
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # Personal data: encrypted at rest, never logged at INFO.
+    recipient = EncryptedTextField(_("recipient"))
+    language = models.CharField(_("language"), max_length=5)
+    template = models.CharField(
+        _("template"), max_length=200, help_text=_("Prefix of the <prefix>_subject.txt and <prefix>_body.txt files.")
+    )
+    context = EncryptedTextField(_("context"), blank=True, default="{}")
+    time_zone = models.CharField(_("time zone"), max_length=40, blank=True)
+    due_at = models.DateTimeField(_("due at"), db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    claim = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
+    provider_id = models.CharField(_("provider reference"), max_length=100, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["due_at", "pk"]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="notif_msg_status_due"),
+            models.Index(fields=["content_type", "object_id", "kind"], name="notif_msg_object_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.channel}, {self.status})"
