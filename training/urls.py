@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "training"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("enrolment-sent/", views.enrolment_sent, name="enrolment-sent"),
+    path("e/<str:token>/", views.enrolment, name="enrolment"),
+    path("e/<str:token>/certificate.pdf", views.enrolment_certificate, name="enrolment-certificate"),
+    path("verify/", views.verify, name="verify"),
+    path("staff/", views.staff_sessions, name="staff-sessions"),
+    path("staff/sessions/<int:pk>/", views.staff_session, name="staff-session"),
+    path("staff/sessions/<int:pk>/attendance/<str:day>/", views.staff_attendance, name="staff-attendance"),
+    path("staff/sessions/<int:pk>/finalise/", views.staff_finalise, name="staff-finalise"),
+    path("staff/sessions/<int:pk>/import/", views.staff_import, name="staff-import"),
+    path("staff/sessions/<int:pk>/import/confirm/", views.staff_import_confirm, name="staff-import-confirm"),
+    path("staff/sessions/<int:pk>/roster.csv", views.staff_roster_csv, name="staff-roster-csv"),
+    path("staff/enrolments/<int:pk>/cancel/", views.staff_cancel, name="staff-cancel"),
+    path("staff/certificates/<int:pk>/certificate.pdf", views.staff_certificate_pdf, name="staff-certificate-pdf"),
+    path("staff/certificates/<int:pk>/revoke/", views.staff_revoke, name="staff-revoke"),
+    path("staff/people-trained/", views.staff_people_trained, name="staff-people-trained"),
+]

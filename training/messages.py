@@ -1,0 +1,119 @@
+"""Messages to participants, written in the participant's language.
+
+``deliver`` is the one door to the notifications outbox: each message is a row first, rendered from
+``training/messages/<name>_subject.txt`` and ``_body.txt`` in the recipient's language when a worker sends
+it. The context holds only strings and ids, so that it can be stored and rendered later.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+
+from notifications.services import enqueue
+
+if TYPE_CHECKING:
+    from .models import Certificate, Enrolment
+
+TOKEN_SALT = "training.enrolment"  # noqa: S105 - a signing namespace, not a secret
+
+
+# Kinds of message, and their templates (training/templates/training/messages/<name>_subject.txt and _body.txt).
+CONFIRM_EMAIL = "confirm_email"
+CONFIRMED = "confirmed"
+WAITLISTED = "waitlisted"
+OFFER = "offer"
+REMINDER = "reminder"
+CERTIFICATE = "certificate"
+TEMPLATES = {
+    CONFIRM_EMAIL: "training/messages/enrolment_confirmation",
+    CONFIRMED: "training/messages/enrolment_confirmed",
+    WAITLISTED: "training/messages/waitlisted",
+    OFFER: "training/messages/seat_offer",
+    REMINDER: "training/messages/session_reminder",
+    CERTIFICATE: "training/messages/certificate_ready",
+}
+
+
+def enrolment_token(enrolment: Enrolment) -> str:
+    """The signed token of the participant's own enrolment page (confirm, accept an offer, cancel)."""
+    return signing.dumps({"e": enrolment.pk}, salt=TOKEN_SALT, compress=True)
+
+
+def enrolment_id_from_token(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=TOKEN_SALT)["e"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.PORTAL_URL}{path}"
+
+
+def build_context(enrolment: Enrolment, language: str) -> dict[str, str | int]:
+    """Plain strings for the templates, already in the recipient's language."""
+    session = enrolment.session
+    with translation.override(language):
+        context: dict[str, str | int] = {
+            "enrolment_id": enrolment.pk,
+            "name": enrolment.participant.name,
+            "course": str(session.course.title),
+            "first_day": formats.date_format(session.starts_on, "DATE_FORMAT"),
+            "last_day": formats.date_format(session.ends_on, "DATE_FORMAT"),
+            "start_time": formats.time_format(session.start_time, "TIME_FORMAT"),
+            "country": str(session.country.name),
+            "venue": session.venue,
+            "online_link": session.online_link,
+            "link": _absolute(reverse("training:enrolment", kwargs={"token": enrolment_token(enrolment)})),
+        }
+        if enrolment.offer_expires_at:
+            local = enrolment.offer_expires_at.astimezone(session.country.zoneinfo)
+            context["deadline"] = formats.date_format(local, "DATETIME_FORMAT")
+    return context
+
+
+def notify(enrolment: Enrolment, kind: str, *, certificate: Certificate | None = None) -> None:
+    """Queue the message of this kind about an enrolment for its participant."""
+    participant = enrolment.participant
+    language = participant.language or settings.LANGUAGE_CODE
+    context = build_context(enrolment, language)
+    # A reminder and a certificate go once per enrolment; the other messages once per change of status
+    # (a person may cancel, enrol again and need a new confirmation link).
+    key = f"training:{kind}:{enrolment.pk}"
+    if kind not in (REMINDER, CERTIFICATE):
+        key += f":{timezone.now().isoformat()}"
+    if certificate is not None:
+        context["code"] = certificate.code
+        context["verify_link"] = _absolute(reverse("training:verify") + f"?code={certificate.code}")
+    deliver(
+        kind=f"training.{kind}",
+        recipient=participant.email,
+        language=language,
+        template=TEMPLATES[kind],
+        context=context,
+        key=key,
+        obj=enrolment,
+        time_zone=enrolment.session.country.time_zone,
+    )
+
+
+def deliver(
+    *, kind: str, recipient: str, language: str, template: str, context: dict, key: str, obj=None, time_zone: str = ""
+) -> None:
+    """Queue one e-mail in the outbox (a row now, sent by a worker after the commit)."""
+    enqueue(
+        kind=kind,
+        channel="email",
+        recipient=recipient,
+        language=language,
+        template=template,
+        context=context,
+        key=key,
+        obj=obj,
+        time_zone=time_zone,
+    )

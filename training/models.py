@@ -1,0 +1,355 @@
+"""Courses, sessions, participants, enrolments, attendance and certificates.
+
+Every change of an enrolment's status goes through ``training.services``; the models only derive
+values from their own row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ventanillas import access
+from ventanillas.models import Country
+
+
+class Sector(models.TextChoices):
+    """The programme's categories of beneficiaries (also used for reporting)."""
+
+    MIGRANTS = "migrants", _("Migrants and potential migrants")
+    HOST_COMMUNITIES = "host_communities", _("Host communities")
+    GOVERNMENT = "government", _("Local and national governments")
+    JUDICIARY = "judiciary", _("Judiciary and legislature")
+    PRIVATE = "private", _("Private sector")
+    CIVIL_SOCIETY = "civil_society", _("Civil-society organisations")
+    MEDIA = "media", _("Media")
+    ACADEMIA = "academia", _("Academia")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNDISCLOSED = "undisclosed", _("Prefers not to say")
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    MIXED = "mixed", _("Mixed")
+
+
+class Course(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    sectors = models.JSONField(
+        _("audience sectors"), default=list, blank=True, help_text=_("Who the course is for; empty for everyone.")
+    )
+    modality = models.CharField(_("modality"), max_length=12, choices=Modality.choices, default=Modality.IN_PERSON)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, default=Decimal("8"))
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+        verbose_name=_("country"),
+        help_text=_("Empty for a regional course."),
+    )
+    language = models.CharField(_("language of delivery"), max_length=5, choices=settings.LANGUAGES)
+    completion_threshold = models.PositiveSmallIntegerField(
+        _("attendance needed to complete (%)"),
+        default=80,
+        help_text=_("A participant completes the course when present (or late) on at least this share of days."),
+    )
+    published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(completion_threshold__gte=1, completion_threshold__lte=100),
+                name="course_threshold_is_a_percentage",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def sector_labels(self) -> list[str]:
+        labels = dict(Sector.choices)
+        return [labels[code] for code in self.sectors if code in labels]
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SessionQuerySet:
+        """Sessions a trainer teaches (all of them for an administrator)."""
+        return self.filter(access.trainer_scope(user)).distinct()
+
+    def public(self) -> SessionQuerySet:
+        return self.filter(published=True, course__published=True)
+
+
+class Session(models.Model):
+    """One run of a course. It meets on every day from ``starts_on`` to ``ends_on`` (local dates)."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("course"))
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="training_sessions",
+        verbose_name=_("country"),
+        help_text=_("Where the session takes place; its dates and times are in this country's time zone."),
+    )
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    start_time = models.TimeField(_("daily start"), default=dt.time(9))
+    end_time = models.TimeField(_("daily end"), default=dt.time(13))
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    # Seats held by confirmed, offered, attended, completed and no-show enrolments. Changed only by
+    # training.services under a row lock with F(); the check constraint makes overbooking impossible
+    # even for a writer that forgot the lock.
+    seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
+    enrolment_opens_at = models.DateTimeField(_("enrolment opens"), null=True, blank=True)
+    enrolment_closes_at = models.DateTimeField(
+        _("enrolment closes"), null=True, blank=True, help_text=_("Empty: enrolment closes when the session starts.")
+    )
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="training_sessions", blank=True, verbose_name=_("trainers")
+    )
+    published = models.BooleanField(_("published"), default=True)
+    finalised_at = models.DateTimeField(_("results closed at"), null=True, blank=True, editable=False)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="session_days_in_order"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(seats_taken__lte=models.F("capacity")), name="session_seats_within_capacity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} · {self.country} · {self.starts_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:session", kwargs={"pk": self.pk})
+
+    @property
+    def days(self) -> list[dt.date]:
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + dt.timedelta(days=n) for n in range(count)]
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.seats_taken, 0)
+
+    def local_today(self, now: dt.datetime | None = None) -> dt.date:
+        return timezone.localtime(now or timezone.now(), self.country.zoneinfo).date()
+
+    def starts_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.starts_on, self.start_time, tzinfo=self.country.zoneinfo)
+
+    def closes_at(self) -> dt.datetime:
+        """When enrolment closes: the date set, or the start of the first day."""
+        return min(self.enrolment_closes_at or self.starts_at(), self.starts_at())
+
+    def is_open_for_enrolment(self, now: dt.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        if not self.published or self.finalised_at:
+            return False
+        if self.enrolment_opens_at and now < self.enrolment_opens_at:
+            return False
+        return now < self.closes_at()
+
+
+class Participant(models.Model):
+    """One person, known by their e-mail (stored in lower case): the same person across many courses."""
+
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("full name"), max_length=160)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="training_participants", verbose_name=_("country")
+    )
+    sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, help_text=_("The language of the messages we send.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="participant_email_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Pending confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    OFFERED = "offered", _("Seat offered")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Attended")
+    COMPLETED = "completed", _("Completed")
+    NO_SHOW = "no_show", _("No-show")
+
+
+# Statuses that hold one of the session's seats (counted in Session.seats_taken).
+SEAT_HOLDING = frozenset({Status.CONFIRMED, Status.OFFERED, Status.ATTENDED, Status.COMPLETED, Status.NO_SHOW})
+
+
+CANCELLABLE = frozenset({Status.PENDING, Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED})
+
+
+class Source(models.TextChoices):
+    PUBLIC = "public", _("Public form")
+    BULK = "bulk", _("Bulk upload")
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EnrolmentQuerySet:
+        return self.filter(access.trainer_scope(user, trainers_path="session__trainers")).distinct()
+
+    def waitlist(self) -> EnrolmentQuerySet:
+        """First in, first out."""
+        return self.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "pk")
+
+
+class Enrolment(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("session"))
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("participant")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.PUBLIC)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    waitlisted_at = models.DateTimeField(_("waitlisted at"), null=True, blank=True)
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "participant"], name="enrolment_once_per_session"),
+            models.CheckConstraint(
+                condition=~models.Q(status="offered") | models.Q(offer_expires_at__isnull=False),
+                name="enrolment_offer_has_deadline",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status", "waitlisted_at"], name="enrolment_waitlist_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.participant.name} · {self.session}"
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in SEAT_HOLDING
+
+    @property
+    def is_cancellable(self) -> bool:
+        return self.status in CANCELLABLE
+
+
+class AttendanceMark(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    EXCUSED = "excused", _("Excused")
+    ABSENT = "absent", _("Absent")
+
+
+# Marks that count towards completion.
+ATTENDED_MARKS = frozenset({AttendanceMark.PRESENT, AttendanceMark.LATE})
+
+
+class Attendance(models.Model):
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("enrolment")
+    )
+    day = models.DateField(_("day"))
+    mark = models.CharField(_("attendance"), max_length=10, choices=AttendanceMark.choices)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("marked by")
+    )
+    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["enrolment", "day"], name="attendance_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} · {self.day} · {self.get_mark_display()}"
+
+
+class CertificateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CertificateQuerySet:
+        return self.filter(access.trainer_scope(user, trainers_path="enrolment__session__trainers")).distinct()
+
+
+class Certificate(models.Model):
+    """Issued to a participant who completed a course; the names are copied so that the proof stays stable."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("enrolment")
+    )
+    code = models.CharField(_("verification code"), max_length=16, unique=True)
+    participant_name = models.CharField(_("participant"), max_length=160)
+    course_title = models.CharField(_("course"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    completed_on = models.DateField(_("completed on"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("revoked by")
+    )
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.participant_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:verify") + f"?code={self.code}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,433 @@
+"""Every change of an enrolment's status, of a session's seats and of a certificate happens here.
+
+Each service runs in one transaction and locks the session row first (``select_for_update``), then the
+enrolments it changes: one lock order for every writer, so that two writers never deadlock. A seat is
+taken by ``seats_taken = F("seats_taken") + 1`` under that lock, and the database refuses any value above
+the capacity (constraint ``session_seats_within_capacity``): capacity holds under concurrency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import messages
+from .models import (
+    ATTENDED_MARKS,
+    SEAT_HOLDING,
+    Attendance,
+    Certificate,
+    Enrolment,
+    Participant,
+    Session,
+    Source,
+    Status,
+)
+
+OFFER_HOURS = getattr(settings, "TRAINING_OFFER_HOURS", 48)
+REMINDER_HOURS = getattr(settings, "TRAINING_REMINDER_HOURS", 48)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed
+
+
+class TrainingError(Exception):
+    """A change the rules do not allow; the message is translated and shown to the user."""
+
+
+@dataclass(frozen=True)
+class ParticipantData:
+    email: str
+    name: str
+    sector: str
+    sex: str
+    country_id: int
+    language: str
+    phone: str = ""
+    institution: str = ""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _lock_session(session_id: int) -> Session:
+    return Session.objects.select_for_update(of=("self",)).select_related("course", "country").get(pk=session_id)
+
+
+def _lock_enrolment(enrolment_id: int) -> Enrolment:
+    return Enrolment.objects.select_for_update(of=("self",)).select_related("participant").get(pk=enrolment_id)
+
+
+def _take_seat(session: Session) -> bool:
+    if session.seats_taken >= session.capacity:
+        return False
+    Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
+    session.seats_taken += 1
+    return True
+
+
+def _free_seat(session: Session) -> None:
+    Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - 1)
+    session.seats_taken -= 1
+
+
+def _notify(enrolment: Enrolment, kind: str, **kwargs) -> None:
+    messages.notify(enrolment, kind, **kwargs)
+
+
+def get_or_create_participant(data: ParticipantData, *, update: bool = False) -> Participant:
+    """The participant with this e-mail (any case), created if new.
+
+    ``update`` overwrites the stored details (a trainer's upload is trusted; the public form is not, as
+    anybody can type anybody's e-mail). Runs in its own savepoint so that two simultaneous first
+    enrolments of one person end with one row.
+    """
+    email = normalise_email(data.email)
+    fields = {
+        "name": data.name.strip(),
+        "sector": data.sector,
+        "sex": data.sex,
+        "country_id": data.country_id,
+        "language": data.language,
+        "phone": data.phone.strip(),
+        "institution": data.institution.strip(),
+    }
+    participant = Participant.objects.filter(email__iexact=email).first()
+    if participant is None:
+        try:
+            with transaction.atomic():
+                return Participant.objects.create(email=email, **fields)
+        except IntegrityError:
+            participant = Participant.objects.get(email__iexact=email)
+    if update:
+        for name, value in fields.items():
+            setattr(participant, name, value)
+        participant.save(update_fields=[*fields])
+    return participant
+
+
+def _place(enrolment: Enrolment, session: Session, now: dt.datetime) -> None:
+    """Give the enrolment a seat, or put it at the end of the waitlist (never ahead of those waiting)."""
+    if not session.enrolments.waitlist().exists() and _take_seat(session):
+        enrolment.status = Status.CONFIRMED
+        enrolment.confirmed_at = now
+    else:
+        enrolment.status = Status.WAITLISTED
+        enrolment.waitlisted_at = now
+
+
+def _check_open(session: Session, now: dt.datetime) -> None:
+    if not session.is_open_for_enrolment(now):
+        raise TrainingError(_("Enrolment for this session is closed."))
+
+
+@transaction.atomic
+def request_enrolment(*, session: Session, data: ParticipantData, now: dt.datetime | None = None) -> Enrolment:
+    """Enrol someone from the public form: the enrolment waits for the e-mail to be confirmed.
+
+    Preconditions: the session is open for enrolment and the person is not already enrolled in it (a
+    cancelled enrolment starts again). Side effect: the confirmation link is sent to the e-mail.
+    """
+    now = now or timezone.now()
+    participant = get_or_create_participant(data)
+    session = _lock_session(session.pk)
+    _check_open(session, now)
+    enrolment = Enrolment.objects.select_for_update().filter(session=session, participant=participant).first()
+    if enrolment is not None and enrolment.status != Status.CANCELLED:
+        raise TrainingError(_("This e-mail address is already enrolled in this session."))
+    if enrolment is None:
+        enrolment = Enrolment(session=session, participant=participant)
+    enrolment.status = Status.PENDING
+    enrolment.source = Source.PUBLIC
+    enrolment.cancelled_at = None
+    enrolment.cancel_reason = ""
+    enrolment.save()
+    _notify(enrolment, messages.CONFIRM_EMAIL)
+    return enrolment
+
+
+@transaction.atomic
+def confirm_email(*, enrolment: Enrolment, now: dt.datetime | None = None) -> Enrolment:
+    """The participant followed the link: take a seat if one is free, else join the waitlist.
+
+    Preconditions: the enrolment is pending and the session still open. Confirming twice changes nothing.
+    Side effect: a message saying whether the seat is confirmed or waitlisted.
+    """
+    now = now or timezone.now()
+    session = _lock_session(enrolment.session_id)
+    enrolment = _lock_enrolment(enrolment.pk)
+    if enrolment.status != Status.PENDING:
+        if enrolment.status == Status.CANCELLED:
+            raise TrainingError(_("This enrolment was cancelled."))
+        return enrolment
+    _check_open(session, now)
+    _place(enrolment, session, now)
+    enrolment.save()
+    _notify(enrolment, messages.CONFIRMED if enrolment.status == Status.CONFIRMED else messages.WAITLISTED)
+    return enrolment
+
+
+def enrol_verified(
+    *, session: Session, data: ParticipantData, source: str = Source.BULK, now: dt.datetime | None = None
+) -> tuple[Enrolment, bool]:
+    """Enrol someone whose e-mail a trainer vouches for (a ministry's list): seat or waitlist at once.
+
+    Safe to repeat: a person already enrolled (not cancelled) is left as is and ``False`` is returned.
+    Preconditions: the session has not started or been closed. Side effect: the seat or waitlist message.
+    """
+    now = now or timezone.now()
+    participant = get_or_create_participant(data, update=True)
+    with transaction.atomic():
+        session = _lock_session(session.pk)
+        if session.finalised_at or session.local_today(now) > session.ends_on:
+            raise TrainingError(_("This session is over: nobody can be enrolled in it any more."))
+        enrolment = Enrolment.objects.select_for_update().filter(session=session, participant=participant).first()
+        if enrolment is not None and enrolment.status != Status.CANCELLED:
+            return enrolment, False
+        if enrolment is None:
+            enrolment = Enrolment(session=session, participant=participant)
+        enrolment.source = source
+        enrolment.cancelled_at = None
+        enrolment.cancel_reason = ""
+        _place(enrolment, session, now)
+        enrolment.save()
+        _notify(enrolment, messages.CONFIRMED if enrolment.status == Status.CONFIRMED else messages.WAITLISTED)
+    return enrolment, True
+
+
+def _offer_next(session: Session, now: dt.datetime) -> list[Enrolment]:
+    """While seats are free, offer them to the waitlist in order, each with a deadline.
+
+    The caller holds the session lock. No offer is made once enrolment has closed.
+    """
+    offered = []
+    closes = session.closes_at()
+    while session.seats_taken < session.capacity and now < closes:
+        candidate = session.enrolments.waitlist().select_for_update(of=("self",)).select_related("participant").first()
+        if candidate is None:
+            break
+        _take_seat(session)
+        candidate.status = Status.OFFERED
+        candidate.offered_at = now
+        candidate.offer_expires_at = min(now + dt.timedelta(hours=OFFER_HOURS), closes)
+        candidate.save(update_fields=["status", "offered_at", "offer_expires_at"])
+        _notify(candidate, messages.OFFER)
+        offered.append(candidate)
+    return offered
+
+
+@transaction.atomic
+def cancel_enrolment(*, enrolment: Enrolment, reason: str = "", now: dt.datetime | None = None) -> Enrolment:
+    """Cancel an enrolment (by the participant, or a trainer); a seat it held is offered to the waitlist.
+
+    Preconditions: pending, confirmed, waitlisted or offered, and the session's results not yet closed.
+    """
+    now = now or timezone.now()
+    session = _lock_session(enrolment.session_id)
+    enrolment = _lock_enrolment(enrolment.pk)
+    if not enrolment.is_cancellable or session.finalised_at:
+        raise TrainingError(_("This enrolment can no longer be cancelled."))
+    held = enrolment.holds_seat
+    enrolment.status = Status.CANCELLED
+    enrolment.cancelled_at = now
+    enrolment.cancel_reason = reason[:200]
+    enrolment.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    if held:
+        _free_seat(session)
+        _offer_next(session, now)
+    return enrolment
+
+
+@transaction.atomic
+def accept_offer(*, enrolment: Enrolment, now: dt.datetime | None = None) -> Enrolment:
+    """The participant takes the seat offered to them, before the deadline.
+
+    Preconditions: the enrolment is offered and its deadline has not passed. Side effect: confirmation.
+    """
+    now = now or timezone.now()
+    _lock_session(enrolment.session_id)
+    enrolment = _lock_enrolment(enrolment.pk)
+    if enrolment.status != Status.OFFERED:
+        raise TrainingError(_("There is no seat offered to you for this session."))
+    if now >= enrolment.offer_expires_at:
+        raise TrainingError(_("The time to accept this seat has passed."))
+    enrolment.status = Status.CONFIRMED
+    enrolment.confirmed_at = now
+    enrolment.save(update_fields=["status", "confirmed_at"])
+    _notify(enrolment, messages.CONFIRMED)
+    return enrolment
+
+
+def expire_offers(*, now: dt.datetime | None = None) -> int:
+    """Cancel every offer past its deadline and offer the seat to the next on the waitlist.
+
+    Runs periodically (``training.tasks.expire_offers``); one transaction per session, so one slow
+    session does not hold the others. Running it twice does nothing the second time.
+    """
+    now = now or timezone.now()
+    expired = 0
+    session_ids = (
+        Enrolment.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now)
+        .values_list("session_id", flat=True)
+        .distinct()
+    )
+    for session_id in list(session_ids):
+        with transaction.atomic():
+            session = _lock_session(session_id)
+            lapsed = session.enrolments.select_for_update().filter(status=Status.OFFERED, offer_expires_at__lte=now)
+            for enrolment in lapsed:
+                enrolment.status = Status.CANCELLED
+                enrolment.cancelled_at = now
+                enrolment.cancel_reason = "offer expired"
+                enrolment.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+                _free_seat(session)
+                expired += 1
+            _offer_next(session, now)
+    return expired
+
+
+@transaction.atomic
+def record_attendance(*, session: Session, day: dt.date, marks: dict[int, str], by) -> int:
+    """Store the attendance of one day; present or late turns a confirmed enrolment into attended.
+
+    ``marks`` maps enrolment ids to marks. Preconditions: the day is one of the session's days and not in
+    the future, and the results are not closed. Returns the number of marks stored.
+    """
+    session = _lock_session(session.pk)
+    if day not in session.days:
+        raise TrainingError(_("This day is not one of the session's days."))
+    if day > session.local_today():
+        raise TrainingError(_("Attendance cannot be marked for a day that has not come yet."))
+    if session.finalised_at:
+        raise TrainingError(_("The results of this session are closed."))
+    enrolments = session.enrolments.select_for_update().filter(
+        pk__in=list(marks), status__in=[Status.CONFIRMED, Status.ATTENDED]
+    )
+    stored = 0
+    for enrolment in enrolments:
+        Attendance.objects.update_or_create(
+            enrolment=enrolment, day=day, defaults={"mark": marks[enrolment.pk], "marked_by": by}
+        )
+        attended = enrolment.attendance.filter(mark__in=ATTENDED_MARKS).exists()
+        status = Status.ATTENDED if attended else Status.CONFIRMED
+        if status != enrolment.status:
+            enrolment.status = status
+            enrolment.save(update_fields=["status"])
+        stored += 1
+    return stored
+
+
+def attendance_rate(enrolment: Enrolment, session: Session) -> int:
+    """Whole percentage of the session's days the participant was present or late."""
+    days = len(session.days)
+    attended = enrolment.attendance.filter(mark__in=ATTENDED_MARKS).count()
+    return attended * 100 // days if days else 0
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(10))
+
+
+def _issue_certificate(enrolment: Enrolment, session: Session) -> Certificate:
+    with translation.override(enrolment.participant.language):
+        title = str(session.course.title)
+    while True:
+        code = _new_code()
+        if not Certificate.objects.filter(code=code).exists():
+            break
+    return Certificate.objects.create(
+        enrolment=enrolment,
+        code=code,
+        participant_name=enrolment.participant.name,
+        course_title=title,
+        hours=session.course.hours,
+        completed_on=session.ends_on,
+    )
+
+
+@transaction.atomic
+def finalise_session(*, session: Session, now: dt.datetime | None = None) -> dict[str, int]:
+    """Close a session's results after its last day: completed (with a certificate), attended or no-show.
+
+    A participant completes when present or late on at least the course's threshold of days; with some
+    attendance below it they stay "attended"; with none they are a no-show. Offers, waitlist places and
+    unconfirmed enrolments are cancelled. Side effect: each certificate's "ready" message.
+    """
+    now = now or timezone.now()
+    session = _lock_session(session.pk)
+    if session.finalised_at:
+        raise TrainingError(_("The results of this session are closed."))
+    if session.local_today(now) < session.ends_on:
+        raise TrainingError(_("The results can be closed on the session's last day or later."))
+    counts = {Status.COMPLETED: 0, Status.ATTENDED: 0, Status.NO_SHOW: 0, Status.CANCELLED: 0}
+    threshold = session.course.completion_threshold
+    for enrolment in session.enrolments.select_for_update(of=("self",)).select_related("participant"):
+        if enrolment.status in (Status.CONFIRMED, Status.ATTENDED):
+            rate = attendance_rate(enrolment, session)
+            if rate >= threshold:
+                enrolment.status = Status.COMPLETED
+            elif enrolment.status == Status.CONFIRMED:
+                enrolment.status = Status.NO_SHOW
+        elif enrolment.status in (Status.PENDING, Status.WAITLISTED, Status.OFFERED):
+            if enrolment.status == Status.OFFERED:
+                _free_seat(session)
+            enrolment.status = Status.CANCELLED
+            enrolment.cancelled_at = now
+            enrolment.cancel_reason = "session closed"
+        else:
+            continue
+        enrolment.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+        counts[enrolment.status] += 1
+        if enrolment.status == Status.COMPLETED:
+            certificate = _issue_certificate(enrolment, session)
+            _notify(enrolment, messages.CERTIFICATE, certificate=certificate)
+    session.finalised_at = now
+    session.save(update_fields=["finalised_at"])
+    return {str(k): v for k, v in counts.items()}
+
+
+@transaction.atomic
+def revoke_certificate(*, certificate: Certificate, by, reason: str) -> Certificate:
+    """Revoke a certificate (issued by mistake, or obtained by fraud); the verification page then says so."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at:
+        raise TrainingError(_("This certificate is already revoked."))
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = by
+    certificate.revoke_reason = reason[:200]
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    return certificate
+
+
+def send_session_reminders(*, now: dt.datetime | None = None) -> int:
+    """Remind confirmed participants of a session starting within REMINDER_HOURS; each only once."""
+    now = now or timezone.now()
+    horizon = now + dt.timedelta(hours=REMINDER_HOURS)
+    sent = 0
+    candidates = Session.objects.filter(
+        finalised_at__isnull=True,
+        starts_on__gte=(now - dt.timedelta(days=1)).date(),
+        starts_on__lte=(horizon + dt.timedelta(days=1)).date(),
+    ).select_related("country", "course")
+    for session in candidates:
+        if not now <= session.starts_at() <= horizon:
+            continue
+        with transaction.atomic():
+            due = session.enrolments.select_for_update().filter(status=Status.CONFIRMED, reminded_at__isnull=True)
+            for enrolment in due.select_related("participant"):
+                enrolment.reminded_at = now
+                enrolment.save(update_fields=["reminded_at"])
+                _notify(enrolment, messages.REMINDER)
+                sent += 1
+    return sent
+
+
+def seats_in_use(session: Session) -> int:
+    """The seats the enrolments really hold (for checks: always equal to ``session.seats_taken``)."""
+    return session.enrolments.filter(status__in=SEAT_HOLDING).count()
