@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.conf import locale
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -190,6 +191,15 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "notifications.dispatch_due",
             "schedule": 60.0,
             "options": {"expires": 55},
+        },
+        # 06:00 UTC on the 1st is past midnight in every programme country, so last month is complete.
+        "notifications-monthly-reports": {
+            "task": "notifications.build_monthly_reports",
+            "schedule": crontab(minute=0, hour=6, day_of_month=1),
+        },
+        "notifications-quarterly-report": {
+            "task": "notifications.build_quarterly_report",
+            "schedule": crontab(minute=30, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
         },
     }
 )
