@@ -1,0 +1,147 @@
+"""Reads for the public pages and the editors' pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import override
+
+from ventanillas.models import Country
+
+from .languages import Localized, best_language, localize, ordered_for
+from .models import LANGUAGE_CODES, Alert, Article, Content, FaqEntry, Guide, Revision, RevisionStatus, TranslationState
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+
+def country_or_404(code: str) -> Country:
+    return get_object_or_404(Country, code=code.upper())
+
+
+def localized_items(items: list[Content], requested: str, country: Country) -> list[Localized]:
+    """Published items in the reader's language or their best fallback; unpublished ones are left out."""
+    return [loc for loc in (localize(item, requested, country) for item in items) if loc is not None]
+
+
+def published_guides(country: Country) -> list[Guide]:
+    return list(Guide.objects.filter(country=country).published().order_by("topic", "slug"))
+
+
+def published_articles(country: Country) -> list[Article]:
+    return list(Article.objects.filter(country=country).published().order_by("topic", "slug"))
+
+
+def published_item_or_404(model: type[Content], country: Country, slug: str) -> Content:
+    item = get_object_or_404(model.objects.select_related("country"), country=country, slug=slug)
+    if not item.languages():
+        raise Http404
+    return item
+
+
+@dataclass
+class ShownQuestion:
+    language: str
+    question: str
+    answer: str
+
+
+def faq_entries(country: Country, requested: str) -> list[ShownQuestion]:
+    """Each question in the reader's language or the best fallback (the page marks its ``lang``)."""
+    rows = []
+    for entry in FaqEntry.objects.filter(country=country):
+        language = best_language(entry.languages(), requested, country)
+        if language:
+            rows.append(
+                ShownQuestion(language, getattr(entry, f"question_{language}"), getattr(entry, f"answer_{language}"))
+            )
+    return rows
+
+
+@dataclass
+class ShownAlert:
+    alert: Alert
+    language: str
+
+    @property
+    def title(self) -> str:
+        return getattr(self.alert, f"title_{self.language}")
+
+    @property
+    def body(self) -> str:
+        return getattr(self.alert, f"body_{self.language}") or ""
+
+
+def active_alerts(country: Country, requested: str, now: datetime | None = None) -> list[ShownAlert]:
+    """Alerts of the country and regional ones that are running now, the most severe first."""
+    severity_order = {"danger": 0, "warning": 1, "info": 2}
+    shown = []
+    for alert in Alert.objects.active(now or timezone.now()).for_country(country):
+        language = best_language(alert.languages(), requested, country)
+        if language:
+            shown.append(ShownAlert(alert, language))
+    return sorted(shown, key=lambda s: (severity_order.get(s.alert.severity, 9), -s.alert.starts_at.timestamp()))
+
+
+def alternates(item: Content) -> list[tuple[str, str]]:
+    """(language, URL) of each real translation of an item: for hreflang and the language switcher."""
+    links = []
+    for code in ordered_for(item.country, item.languages()):
+        with override(code):
+            links.append((code, item.get_absolute_url()))
+    return links
+
+
+@dataclass
+class StatusRow:
+    item: Content
+    kind: str
+    cells: list[tuple[str, str]]  # (language, state)
+
+
+def translation_status(country: Country) -> list[StatusRow]:
+    """For each guide and article of the country, the state of each language: source, up to date, outdated, missing."""
+    rows = []
+    for kind, model in (("guides", Guide), ("articles", Article)):
+        for item in model.objects.filter(country=country).order_by("slug"):
+            rows.append(StatusRow(item, kind, [(code, item.translation_state(code)) for code in LANGUAGE_CODES]))
+    return rows
+
+
+def status_counts(rows: list[StatusRow]) -> dict[str, int]:
+    counts = dict.fromkeys(TranslationState.values, 0)
+    for row in rows:
+        for _code, state in row.cells:
+            counts[state] += 1
+    return counts
+
+
+def editor_item_url(kind: str, item: Content, language: str) -> str:
+    return reverse(
+        "hub:editor-edit",
+        kwargs={"country": item.country.slug, "kind": kind, "slug": item.slug, "language": language},
+    )
+
+
+OPEN = [RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW]
+
+
+def open_revision(item: Content, language: str) -> Revision | None:
+    field = "guide" if isinstance(item, Guide) else "article"
+    return Revision.objects.filter(**{field: item}, language=language, status__in=OPEN).first()
+
+
+def open_revisions(country: Country, languages: set[str]) -> list[Revision]:
+    """Drafts and versions in review of the country, in the languages the editor works in."""
+    return list(
+        Revision.objects.filter(status__in=OPEN, language__in=languages)
+        .filter(Q(guide__country=country) | Q(article__country=country))
+        .select_related("guide", "article", "author")
+        .order_by("status", "-updated_at")
+    )

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from ventanillas.models import Country
+
+from ..selectors import active_alerts
+
+register = template.Library()
+
+
+@register.inclusion_tag("hub/_alerts.html", takes_context=True)
+def country_alerts(context: template.Context) -> dict[str, object]:
+    """The active alerts of the page's country (``country`` in the context), for the banner of base.html."""
+    country = context.get("country")
+    if not isinstance(country, Country):
+        return {"alerts": []}
+    return {"alerts": active_alerts(country, get_language())}
+
+
+@register.filter
+def paragraphs(text: str) -> SafeString:
+    """Plain text to HTML: a blank line starts a paragraph, lines starting with "- " make a list."""
+    blocks = [block.strip() for block in (text or "").replace("\r\n", "\n").split("\n\n") if block.strip()]
+    html = []
+    for block in blocks:
+        lines = [line.strip() for line in block.split("\n")]
+        if all(line.startswith("- ") for line in lines):
+            items = format_html_join("", "<li>{}</li>", ((line[2:],) for line in lines))
+            html.append(format_html("<ul>{}</ul>", items))
+        else:
+            html.append(format_html("<p>{}</p>", mark_safe("<br>".join(format_html("{}", line) for line in lines))))  # noqa: S308
+    return mark_safe("\n".join(html))  # noqa: S308 - every piece was escaped by format_html
+
+
+@register.simple_tag
+def whatsapp_url(title: str, url: str) -> str:
+    return "https://wa.me/?text=" + quote(f"{title} {url}")
+
+
+@register.simple_tag
+def sms_url(title: str, url: str) -> str:
+    return "sms:?&body=" + quote(f"{title} {url}")

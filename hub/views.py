@@ -1,0 +1,260 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext, gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ventanillas import access
+from ventanillas.selectors import window_directory
+
+from . import selectors, services
+from .forms import FeedbackForm, RevisionForm, SearchForm
+from .languages import Localized, language_name, localize, ordered_for
+from .models import LANGUAGE_CODES, Article, Content, Guide, Revision
+from .pathways import guide_facts
+from .search import search
+
+KINDS: dict[str, type[Content]] = {"guides": Guide, "articles": Article}
+
+
+def _kind_model(kind: str) -> type[Content]:
+    if kind not in KINDS:
+        raise Http404
+    return KINDS[kind]
+
+
+@require_GET
+def country_home(request: HttpRequest, country: str) -> HttpResponse:
+    country_obj = selectors.country_or_404(country)
+    lang = get_language()
+    local_now = timezone.localtime(timezone.now(), country_obj.zoneinfo)
+    context = {
+        "country": country_obj,
+        "guides": selectors.localized_items(selectors.published_guides(country_obj), lang, country_obj),
+        "articles": selectors.localized_items(selectors.published_articles(country_obj), lang, country_obj),
+        "cards": window_directory(country_obj, local_now),
+        "local_now": local_now,
+        "search_form": SearchForm(),
+        "page_languages": country_obj.public_languages,
+    }
+    return render(request, "hub/country_home.html", context)
+
+
+def _content_page(request: HttpRequest, item: Content, kind: str, localized: Localized, **extra) -> HttpResponse:
+    context = {
+        "country": item.country,
+        "item": item,
+        "kind": kind,
+        "text": localized,
+        "facts": guide_facts(item, localized.language) if kind == "guides" else None,
+        "alternates": selectors.alternates(item),
+        "page_languages": ordered_for(item.country, item.languages()),
+        "feedback_form": extra.pop("feedback_form", None) or FeedbackForm(initial={"kind": kind, "slug": item.slug}),
+        "page_url": request.build_absolute_uri(item.get_absolute_url()),
+        **extra,
+    }
+    return render(request, "hub/content_detail.html", context)
+
+
+@require_GET
+def content_detail(request: HttpRequest, country: str, slug: str, kind: str) -> HttpResponse:
+    country_obj = selectors.country_or_404(country)
+    item = selectors.published_item_or_404(_kind_model(kind), country_obj, slug)
+    localized = localize(item, get_language(), country_obj)
+    return _content_page(request, item, kind, localized)
+
+
+@require_GET
+def faq(request: HttpRequest, country: str) -> HttpResponse:
+    country_obj = selectors.country_or_404(country)
+    entries = selectors.faq_entries(country_obj, get_language())
+    return render(
+        request,
+        "hub/faq.html",
+        {"country": country_obj, "entries": entries, "page_languages": country_obj.public_languages},
+    )
+
+
+@require_GET
+def search_view(request: HttpRequest, country: str) -> HttpResponse:
+    country_obj = selectors.country_or_404(country)
+    form = SearchForm(request.GET or None)
+    hits = search(country_obj, get_language(), form.cleaned_data["q"]) if form.is_valid() else []
+    return render(
+        request,
+        "hub/search.html",
+        {
+            "country": country_obj,
+            "form": form,
+            "hits": hits,
+            "searched": form.is_bound and form.is_valid() and form.cleaned_data["q"],
+            "page_languages": country_obj.public_languages,
+        },
+    )
+
+
+@require_POST
+def feedback(request: HttpRequest, country: str) -> HttpResponse:
+    country_obj = selectors.country_or_404(country)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        item = None
+        if form.data.get("kind") in KINDS and form.data.get("slug"):
+            item = KINDS[form.data["kind"]].objects.filter(country=country_obj, slug=form.data["slug"]).first()
+        if item is None or not item.languages():
+            raise Http404
+        localized = localize(item, get_language(), country_obj)
+        return _content_page(request, item, form.data["kind"], localized, feedback_form=form)
+    item = selectors.published_item_or_404(KINDS[form.cleaned_data["kind"]], country_obj, form.cleaned_data["slug"])
+    services.record_feedback(
+        country=country_obj,
+        page=form.page,
+        language=get_language(),
+        useful=form.cleaned_data["useful"],
+        comment=form.cleaned_data["comment"],
+    )
+    messages.success(request, gettext("Thank you. Your answer helps us improve this page."))
+    return redirect(item.get_absolute_url() + "#feedback")
+
+
+# Editors ---------------------------------------------------------------------------------------------
+
+
+def _editor_country(request: HttpRequest, country: str):
+    country_obj = selectors.country_or_404(country)
+    languages = access.editor_languages(request.user, country_obj)
+    if not languages:
+        raise PermissionDenied
+    return country_obj, languages
+
+
+@login_required
+@require_GET
+def editor_status(request: HttpRequest, country: str) -> HttpResponse:
+    country_obj, languages = _editor_country(request, country)
+    rows = selectors.translation_status(country_obj)
+    return render(
+        request,
+        "hub/editor/status.html",
+        {
+            "country": country_obj,
+            "rows": rows,
+            "counts": selectors.status_counts(rows),
+            "languages": LANGUAGE_CODES,
+            "editable": languages,
+            "open_revisions": selectors.open_revisions(country_obj, languages),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def editor_edit(request: HttpRequest, country: str, kind: str, slug: str, language: str) -> HttpResponse:
+    country_obj = selectors.country_or_404(country)
+    if language not in LANGUAGE_CODES:
+        raise Http404
+    item = get_object_or_404(_kind_model(kind), country=country_obj, slug=slug)
+    services.require_editor(request.user, country_obj, language)
+    revision = selectors.open_revision(item, language)
+    initial = {name: item.raw(name, language) for name in ("title", "summary", "body")}
+    form = RevisionForm(request.POST or None, instance=revision, initial=None if revision else initial)
+    if request.method == "POST" and form.is_valid():
+        revision = services.open_revision(item=item, language=language, by=request.user)
+        services.save_draft(by=request.user, revision=revision, **form.cleaned_data)
+        if "submit" in request.POST:
+            services.submit_revision(revision=revision, by=request.user)
+            messages.success(request, gettext("The text was sent for review."))
+        else:
+            messages.success(request, gettext("The draft was saved."))
+        return redirect("hub:editor-revision", country=country_obj.slug, pk=revision.pk)
+    return render(
+        request,
+        "hub/editor/edit.html",
+        {
+            "country": country_obj,
+            "item": item,
+            "kind": kind,
+            "revision": revision,
+            "form": form,
+            "language": language,
+            "language_name": language_name(language),
+            "source_text": None
+            if language == item.source_language
+            else {name: item.raw(name, item.source_language) for name in ("title", "summary", "body")},
+        },
+    )
+
+
+def _revision_or_404(request: HttpRequest, country: str, pk: int) -> Revision:
+    country_obj = selectors.country_or_404(country)
+    revision = get_object_or_404(Revision.objects.select_related("guide__country", "article__country", "author"), pk=pk)
+    if revision.item.country_id != country_obj.pk:
+        raise Http404
+    services.require_editor(request.user, country_obj, revision.language)
+    return revision
+
+
+@login_required
+@require_GET
+def editor_revision(request: HttpRequest, country: str, pk: int) -> HttpResponse:
+    revision = _revision_or_404(request, country, pk)
+    return render(
+        request,
+        "hub/editor/revision.html",
+        {"country": revision.item.country, "revision": revision, "item": revision.item},
+    )
+
+
+ACTIONS = {
+    "submit": (services.submit_revision, gettext_lazy("The text was sent for review.")),
+    "return": (services.return_revision, gettext_lazy("The text went back to draft.")),
+    "publish": (services.publish_revision, gettext_lazy("The text is published.")),
+}
+
+
+@login_required
+@require_POST
+def editor_action(request: HttpRequest, country: str, pk: int, action: str) -> HttpResponse:
+    revision = _revision_or_404(request, country, pk)
+    if action not in ACTIONS:
+        raise Http404
+    step, done = ACTIONS[action]
+    try:
+        step(revision=revision, by=request.user)
+        messages.success(request, str(done))
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("hub:editor-revision", country=country, pk=revision.pk)
+
+
+@login_required
+@require_GET
+def editor_preview(request: HttpRequest, country: str, pk: int) -> HttpResponse:
+    """The page as readers will see it once this version is published; nothing is saved."""
+    revision = _revision_or_404(request, country, pk)
+    item = revision.item
+    for name in ("title", "summary", "body"):
+        setattr(item, f"{name}_{revision.language}", getattr(revision, name))
+    localized = Localized(item=item, language=revision.language, requested=revision.language)
+    response = _content_page(request, item, revision.kind, localized, preview=revision)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_GET
+def editor_history(request: HttpRequest, country: str, kind: str, slug: str) -> HttpResponse:
+    country_obj, languages = _editor_country(request, country)
+    item = get_object_or_404(_kind_model(kind), country=country_obj, slug=slug)
+    field = "guide" if kind == "guides" else "article"
+    revisions = Revision.objects.filter(**{field: item}).select_related("author", "published_by")
+    return render(
+        request,
+        "hub/editor/history.html",
+        {"country": country_obj, "item": item, "kind": kind, "revisions": revisions, "editable": languages},
+    )
