@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from datetime import date
 
-from ventanillas.models import Country
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
+
+from ventanillas import access
+from ventanillas.models import Country, InformationWindow, PartnerOrganisation, Service
 
 
 class RegularizationPathway(models.Model):
@@ -79,3 +86,666 @@ class PathwayDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Taxonomies -------------------------------------------------------------------------------------------
+
+
+class Topic(models.TextChoices):
+    REGULARIZATION = "regularization", _("Regularization")
+    ASYLUM = "asylum", _("Asylum and refugee status")
+    LABOUR = "labour", _("Labour migration")
+    RETURN = "return", _("Return")
+    FAMILY = "family", _("Family reunification")
+    DOCUMENTS = "documents", _("Identity and civil documents")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    RISKS = "risks", _("Risks of irregular migration")
+    OTHER = "other", _("Other")
+
+
+class Channel(models.TextChoices):
+    WALK_IN = "walk_in", _("Walk-in")
+    PHONE = "phone", _("Phone")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    OUTREACH = "outreach", _("Outreach")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    INTERSEX = "intersex", _("Intersex")
+    UNKNOWN = "unknown", _("Not stated")
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    OTHER = "other", _("Other identity")
+    UNKNOWN = "unknown", _("Not stated")
+
+
+class AgeGroup(models.TextChoices):
+    CHILD = "0-11", _("0 to 11")
+    ADOLESCENT = "12-17", _("12 to 17")
+    YOUNG_ADULT = "18-29", _("18 to 29")
+    ADULT = "30-59", _("30 to 59")
+    OLDER = "60+", _("60 and over")
+    UNKNOWN = "unknown", _("Not stated")
+
+    @classmethod
+    def for_age(cls, age: int | None) -> AgeGroup:
+        if age is None or age < 0:
+            return cls.UNKNOWN
+        for limit, group in ((11, cls.CHILD), (17, cls.ADOLESCENT), (29, cls.YOUNG_ADULT), (59, cls.ADULT)):
+            if age <= limit:
+                return group
+        return cls.OLDER
+
+
+class Nationality(models.TextChoices):
+    """Nationalities seen at the windows (ISO 3166-1 alpha-2); the rest are "other"."""
+
+    HT = "HT", _("Haitian")
+    VE = "VE", _("Venezuelan")
+    NI = "NI", _("Nicaraguan")
+    CU = "CU", _("Cuban")
+    CO = "CO", _("Colombian")
+    EC = "EC", _("Ecuadorian")
+    HN = "HN", _("Honduran")
+    GT = "GT", _("Guatemalan")
+    SV = "SV", _("Salvadoran")
+    MX = "MX", _("Mexican")
+    PA = "PA", _("Panamanian")
+    CR = "CR", _("Costa Rican")
+    DO = "DO", _("Dominican")
+    BZ = "BZ", _("Belizean")
+    SR = "SR", _("Surinamese")
+    GD = "GD", _("Grenadian")
+    GY = "GY", _("Guyanese")
+    JM = "JM", _("Jamaican")
+    PE = "PE", _("Peruvian")
+    BR = "BR", _("Brazilian")
+    CN = "CN", _("Chinese")
+    IN = "IN", _("Indian")
+    AFRICA = "AF", _("African country")
+    OTHER = "XX", _("Other nationality")
+    STATELESS = "ZZ", _("Stateless")
+    UNKNOWN = "", _("Not stated")
+
+
+class Vulnerability(models.TextChoices):
+    UNACCOMPANIED_CHILD = "unaccompanied_child", _("Unaccompanied child")
+    SEPARATED_CHILD = "separated_child", _("Separated child")
+    PREGNANT = "pregnant", _("Pregnant or breastfeeding")
+    DISABILITY = "disability", _("Disability")
+    VIOLENCE = "violence_survivor", _("Survivor of violence")
+    LGBTIQ = "lgbtiq", _("LGBTIQ+")
+    OLDER = "older_person", _("Older person")
+    CHRONIC = "chronic_illness", _("Chronic illness")
+    TRAFFICKING = "trafficking", _("Indicators of trafficking")
+    SINGLE_PARENT = "single_parent", _("Single parent with children")
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", _("Consent of the person")
+    VITAL_INTEREST = "vital_interest", _("Vital interest of the person")
+    MANDATE = "mandate", _("Mandate of the programme")
+
+
+class ConsentKind(models.TextChoices):
+    PROCESSING = "processing", _("Processing of personal data")
+    CONTACT_PHONE = "contact_phone", _("Contact by phone")
+    CONTACT_WHATSAPP = "contact_whatsapp", _("Contact by WhatsApp")
+    CONTACT_EMAIL = "contact_email", _("Contact by e-mail")
+    SHARE_PARTNERS = "share_partners", _("Sharing with referral partners")
+
+
+class DocumentType(models.TextChoices):
+    PASSPORT = "passport", _("Passport")
+    NATIONAL_ID = "national_id", _("National identity card")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    REFUGEE_ID = "refugee_id", _("Asylum seeker or refugee card")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+    OTHER = "other", _("Other document")
+
+
+# --- Records about people ---------------------------------------------------------------------------------
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Records reached through a window: ``visible_to`` is the one door every view goes through."""
+
+    window_path = "window"
+
+    def visible_to(self, user) -> ScopedQuerySet:
+        return self.filter(access.record_scope(user, window_path=self.window_path))
+
+    def writable_by(self, user) -> ScopedQuerySet:
+        return self.filter(access.record_scope(user, window_path=self.window_path, write=True))
+
+
+class Consultation(models.Model):
+    """A one-off, anonymous visit: logged in under a minute, counted as a beneficiary contact."""
+
+    window = models.ForeignKey(
+        InformationWindow, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("window")
+    )
+    date = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.WALK_IN)
+    topics = models.JSONField(_("topics"), default=list)
+    nationality = models.CharField(_("nationality"), max_length=2, choices=Nationality.choices, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
+    referred = models.BooleanField(_("referred to a partner"), default=False)
+    case = models.ForeignKey(
+        "Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("case"),
+        help_text=_("Set when the consultation was turned into a case."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # One per intake form shown: a second submission of the same form finds the first record.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["window", "date"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.date}"
+
+    def topic_labels(self) -> list[str]:
+        labels = dict(Topic.choices)
+        return [str(labels[code]) for code in self.topics if code in labels]
+
+
+class PersonQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> PersonQuerySet:
+        # A person belongs to the window that registered them, and is also seen where they have a case.
+        scope = access.record_scope(user, window_path="window") | access.record_scope(user, window_path="cases__window")
+        return self.filter(pk__in=models.Subquery(Person.objects.filter(scope).values("pk")))
+
+    def active(self) -> PersonQuerySet:
+        return self.filter(merged_into__isnull=True)
+
+
+class Person(models.Model):
+    """A migrant with a case. Identifiers and contacts are encrypted; keyed hashes allow exact search."""
+
+    window = models.ForeignKey(
+        InformationWindow,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("registered at"),
+    )
+    given_names = models.CharField(_("given names"), max_length=120)
+    family_names = models.CharField(_("family names"), max_length=120, blank=True)
+    # Lower case, without accents, tokens sorted: what the duplicate search compares.
+    name_key = models.CharField(max_length=250, blank=True, editable=False, db_index=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date_estimated = models.BooleanField(_("date of birth estimated from the age"), default=False)
+    age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, default=Gender.UNKNOWN)
+    nationality = models.CharField(_("nationality"), max_length=2, choices=Nationality.choices, blank=True)
+    document_type = models.CharField(_("identity document"), max_length=20, choices=DocumentType.choices, blank=True)
+    document_number = EncryptedCharField(_("document number"), max_length=40, blank=True, null=True)
+    document_number_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    document_country = models.CharField(_("issuing country"), max_length=2, choices=Nationality.choices, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=30, blank=True, null=True)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    whatsapp = EncryptedCharField(_("WhatsApp"), max_length=30, blank=True, null=True)
+    email = EncryptedEmailField(_("e-mail"), blank=True, null=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="es"
+    )
+    notes = EncryptedTextField(_("notes"), blank=True, null=True)
+    legal_basis = models.CharField(
+        _("legal basis for holding the data"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("merged into")
+    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["family_names", "given_names", "pk"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:person-detail", kwargs={"pk": self.pk})
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_names}".strip()
+
+    def age(self, today: date | None = None) -> int | None:
+        if not self.date_of_birth:
+            return None
+        today = today or timezone.localdate()
+        dob = self.date_of_birth
+        return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+class PersonVulnerability(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="vulnerabilities", verbose_name=_("person")
+    )
+    code = models.CharField(_("vulnerability"), max_length=24, choices=Vulnerability.choices)
+
+    class Meta:
+        verbose_name = _("vulnerability")
+        verbose_name_plural = _("vulnerabilities")
+        constraints = [models.UniqueConstraint(fields=["person", "code"], name="vulnerability_unique_per_person")]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class HouseholdMember(models.Model):
+    class Relationship(models.TextChoices):
+        PARTNER = "partner", _("Spouse or partner")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        SIBLING = "sibling", _("Brother or sister")
+        OTHER = "other", _("Other relative")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household", verbose_name=_("person"))
+    relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
+    given_names = models.CharField(_("given names"), max_length=120, blank=True)
+    age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+
+    def __str__(self) -> str:
+        return self.get_relationship_display()
+
+
+class Consent(models.Model):
+    """One consent given (or its withdrawal): the latest row of a kind says whether it holds today."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents", verbose_name=_("person"))
+    kind = models.CharField(_("consent to"), max_length=20, choices=ConsentKind.choices)
+    given_at = models.DateTimeField(_("given at"))
+    notice_language = models.CharField(_("language of the notice"), max_length=5, choices=settings.LANGUAGES)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawal recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def in_force(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+class CloseReason(models.TextChoices):
+    RESOLVED = "resolved", _("Need resolved")
+    REGULARIZED = "regularized", _("Regularized")
+    REFERRED = "referred", _("Referred to a partner")
+    NO_CONTACT = "no_contact", _("No longer in contact")
+    MOVED = "moved", _("Moved away")
+    DUPLICATE = "duplicate", _("Duplicate")
+    OTHER = "other", _("Other")
+
+
+class Case(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person"))
+    window = models.ForeignKey(
+        InformationWindow, on_delete=models.PROTECT, related_name="cases", verbose_name=_("window")
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, null=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_reason = models.CharField(_("reason for closing"), max_length=12, choices=CloseReason.choices, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_at", "-pk"]
+        indexes = [models.Index(fields=["window", "status"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+    def need_labels(self) -> list[str]:
+        labels = dict(Service.choices)
+        return [str(labels[code]) for code in self.needs if code in labels]
+
+
+class Stage(models.TextChoices):
+    PREPARING = "preparing", _("Preparing")
+    DOCUMENTS_COMPLETE = "documents_complete", _("Documents complete")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    APPEALED = "appealed", _("Appealed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ProcessQuerySet(ScopedQuerySet):
+    window_path = "case__window"
+
+    def regularized(self) -> ProcessQuerySet:
+        return self.filter(stage=Stage.APPROVED)
+
+    def decided(self) -> ProcessQuerySet:
+        return self.filter(
+            stage__in=[Stage.APPROVED, Stage.DENIED], submitted_at__isnull=False, decided_at__isnull=False
+        )
+
+
+class RegularizationProcess(models.Model):
+    """A person's application on one pathway. Only cases.services moves it between stages."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="processes", verbose_name=_("case"))
+    pathway = models.ForeignKey(
+        RegularizationPathway, on_delete=models.PROTECT, related_name="processes", verbose_name=_("pathway")
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PREPARING)
+    started_at = models.DateField(_("started on"))
+    documents_complete_at = models.DateField(_("documents complete on"), null=True, blank=True)
+    submitted_at = models.DateField(_("submitted on"), null=True, blank=True)
+    in_review_at = models.DateField(_("in review since"), null=True, blank=True)
+    decided_at = models.DateField(_("decided on"), null=True, blank=True)
+    appealed_at = models.DateField(_("appealed on"), null=True, blank=True)
+    withdrawn_at = models.DateField(_("withdrawn on"), null=True, blank=True)
+    approved = models.BooleanField(_("approved"), null=True, blank=True, help_text=_("Empty until a decision."))
+    permit_number = EncryptedCharField(_("permit number"), max_length=60, blank=True, null=True)
+    permit_type = models.CharField(_("permit type"), max_length=120, blank=True)
+    permit_expires_on = models.DateField(_("permit expires on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProcessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("regularization process")
+        verbose_name_plural = _("regularization processes")
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["pathway", "stage", "decided_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.pathway} · {self.get_stage_display()}"
+
+    @property
+    def processing_days(self) -> int | None:
+        if self.submitted_at and self.decided_at:
+            return (self.decided_at - self.submitted_at).days
+        return None
+
+
+class ChecklistStatus(models.TextChoices):
+    MISSING = "missing", _("Missing")
+    RECEIVED = "received", _("Received")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class ChecklistItem(models.Model):
+    """One document of the process's checklist, copied from the pathway when the process started."""
+
+    process = models.ForeignKey(
+        RegularizationProcess, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("process")
+    )
+    document = models.ForeignKey(
+        PathwayDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("document")
+    )
+    name = models.CharField(_("document"), max_length=200)
+    required = models.BooleanField(_("required"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ChecklistStatus.choices, default=ChecklistStatus.MISSING
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AppointmentQuerySet(ScopedQuerySet):
+    window_path = "process__case__window"
+
+
+class Appointment(models.Model):
+    """An appointment with the authority (notifications remind the day before: keep ``at`` a plain field)."""
+
+    process = models.ForeignKey(
+        RegularizationProcess, on_delete=models.CASCADE, related_name="appointments", verbose_name=_("process")
+    )
+    at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.place}"
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    window_path = "case__window"
+
+    def pending(self) -> FollowUpQuerySet:
+        return self.filter(done_at__isnull=True)
+
+
+class FollowUp(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("case"))
+    due_on = models.DateField(_("due on"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("assigned to")
+    )
+    note = models.CharField(_("what to do"), max_length=300)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["assigned_to", "done_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.note
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    COMPLETED = "completed", _("Completed")
+    DECLINED = "declined", _("Declined")
+
+
+class ReferralQuerySet(ScopedQuerySet):
+    window_path = "case__window"
+
+
+class Referral(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("case"))
+    partner = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("partner")
+    )
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
+    sent_at = models.DateTimeField(_("sent at"))
+    status_changed_at = models.DateTimeField(_("status changed at"))
+    feedback = models.TextField(_("partner's feedback"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("referred by")
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.get_service_display()}"
+
+
+class TimelineEntry(models.Model):
+    """Something that happened to a case. ``details`` holds codes only, so the text is translated when shown."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Case opened")
+        CHANGED = "changed", _("Case changed")
+        CLOSED = "closed", _("Case closed")
+        REOPENED = "reopened", _("Case reopened")
+        PROCESS_STARTED = "process_started", _("Process started")
+        STAGE = "stage", _("Stage changed")
+        CHECKLIST = "checklist", _("Checklist updated")
+        APPOINTMENT = "appointment", _("Appointment booked")
+        FOLLOW_UP = "follow_up", _("Follow-up planned")
+        FOLLOW_UP_DONE = "follow_up_done", _("Follow-up done")
+        REFERRAL = "referral", _("Referral sent")
+        REFERRAL_STATUS = "referral_status", _("Referral updated")
+        MERGED = "merged", _("Duplicate person merged")
+        CONSULTATION = "consultation", _("Consultation linked")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("case"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, and when. Never holds personal data itself: ids and codes only."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        CHANGE = "change", _("Changed")
+        STAGE = "stage", _("Stage moved")
+        VIEW = "view", _("Viewed")
+        EXPORT = "export", _("Exported")
+        MERGE = "merge", _("Merged")
+        ERASE = "erase", _("Erased")
+        ANONYMISE = "anonymise", _("Anonymised")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("record type"), max_length=60)
+    object_id = models.CharField(_("record"), max_length=40, blank=True)
+    # Plain ids, not foreign keys, so the log outlives the record it describes.
+    person_id = models.BigIntegerField(_("person"), null=True, blank=True, db_index=True)
+    case_id = models.BigIntegerField(_("case"), null=True, blank=True, db_index=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_type} {self.object_id}"

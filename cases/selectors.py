@@ -8,8 +8,16 @@ from datetime import date, timedelta
 from typing import Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import RegularizationPathway
+from .models import (
+    Case,
+    CaseStatus,
+    FollowUp,
+    Person,
+    RegularizationPathway,
+    RegularizationProcess,
+)
 
 # Fewer decided processes than this and the observed median says more about chance than about the office.
 MIN_OBSERVED_SAMPLE = 10
@@ -25,7 +33,12 @@ class ProcessingTime:
 
 def _decided_durations(pathway: RegularizationPathway, since: date, until: date) -> list[int]:
     """Days from submission to decision of the pathway's processes decided in [since, until]."""
-    return []
+    rows = (
+        RegularizationProcess.objects.decided()
+        .filter(pathway=pathway, decided_at__gte=since, decided_at__lte=until)
+        .values_list("submitted_at", "decided_at")
+    )
+    return [(decided - submitted).days for submitted, decided in rows]
 
 
 def pathway_processing_time(pathway: RegularizationPathway, *, today: date | None = None) -> ProcessingTime:
@@ -42,3 +55,198 @@ def pathway_processing_time(pathway: RegularizationPathway, *, today: date | Non
     if pathway.typical_processing_days is not None:
         return ProcessingTime(days=pathway.typical_processing_days, source="typical", sample_size=len(durations))
     return ProcessingTime(days=None, source=None, sample_size=len(durations))
+
+
+# --- Search before create ---------------------------------------------------------------------------------
+
+# The name comparison runs in Python (the same on SQLite and PostgreSQL) over the people the user may see,
+# newest first. A window registers a few thousand people a year: comparing their short name keys costs
+# milliseconds. The cap only bounds a pathological scope (an administrator searching everything).
+NAME_SCAN_LIMIT = 20000
+
+
+@dataclass
+class Match:
+    person: Person
+    reasons: list[str]
+    score: int
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Edit distance, giving up (returning limit + 1) once it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    # Optimal string alignment: a swap of two neighbouring letters ("Maira") costs one edit, not two.
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return previous[-1]
+
+
+def _tolerance(token: str) -> int:
+    return 0 if len(token) <= 3 else 1 if len(token) <= 7 else 2
+
+
+def compare_names(query_tokens: list[str], candidate_key: str) -> tuple[int, int]:
+    """(exact, similar): how many query tokens the candidate's name holds exactly, or nearly."""
+    candidate = candidate_key.split()
+    exact = similar = 0
+    for token in query_tokens:
+        if token in candidate:
+            exact += 1
+        elif any(_edit_distance(token, other, _tolerance(token)) <= _tolerance(token) for other in candidate):
+            similar += 1
+    return exact, similar
+
+
+def find_people(
+    user,
+    *,
+    names: str = "",
+    date_of_birth: date | None = None,
+    document_number: str = "",
+    phone: str = "",
+    limit: int = 20,
+) -> list[Match]:
+    """The people the user may see who are likely the one described, best first, each with its reasons.
+
+    Names match regardless of accents, case and order, with small misspellings; document number and phone
+    match exactly through their keyed hashes; a date of birth counts only together with a name.
+    """
+    from .services import identifier_hash, name_key
+
+    people = Person.objects.visible_to(user).active().filter(anonymised_at__isnull=True)
+    found: dict[int, Match] = {}
+
+    def add(person_id: int, reason: str, score: int) -> None:
+        match = found.setdefault(person_id, Match(person=None, reasons=[], score=0))  # type: ignore[arg-type]
+        match.reasons.append(reason)
+        match.score += score
+
+    doc_hash = identifier_hash("document", document_number)
+    if doc_hash:
+        for pk in people.filter(document_number_hash=doc_hash).values_list("pk", flat=True):
+            add(pk, _("Same document number"), 100)
+    phone_hash = identifier_hash("phone", phone)
+    if phone_hash:
+        for pk in people.filter(phone_hash=phone_hash).values_list("pk", flat=True):
+            add(pk, _("Same phone number"), 60)
+    tokens = name_key(names).split()
+    if tokens:
+        rows = people.order_by("-pk").values_list("pk", "name_key", "date_of_birth")[:NAME_SCAN_LIMIT]
+        for pk, key, dob in rows:
+            exact, similar = compare_names(tokens, key)
+            if exact + similar == 0:
+                continue
+            same_dob = date_of_birth is not None and dob == date_of_birth
+            if exact + similar == len(tokens):
+                if similar:
+                    add(pk, _("Similar name (spelling differs slightly)"), 30 + 5 * exact)
+                elif key == " ".join(tokens):
+                    add(pk, _("Same name"), 50)
+                else:
+                    add(pk, _("All the names given appear in the name"), 40)
+            elif same_dob:
+                add(pk, _("Part of the name matches"), 10)
+            else:
+                continue
+            if same_dob:
+                add(pk, _("Same date of birth"), 30)
+    elif date_of_birth:
+        for pk in people.filter(date_of_birth=date_of_birth).values_list("pk", flat=True)[:limit]:
+            add(pk, _("Same date of birth"), 30)
+    best = sorted(found.items(), key=lambda item: (-item[1].score, -item[0]))[:limit]
+    persons = Person.objects.in_bulk([pk for pk, _match in best])
+    results = []
+    for pk, match in best:
+        match.person = persons[pk]
+        results.append(match)
+    return results
+
+
+# --- Work lists -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tasks:
+    overdue: list[FollowUp]
+    this_week: list[FollowUp]
+    cases: list[Case]
+
+
+def my_tasks(user, *, today: date | None = None) -> Tasks:
+    """The user's pending follow-ups (overdue, due within 7 days) and the open cases assigned to them."""
+    today = today or timezone.localdate()
+    pending = FollowUp.objects.visible_to(user).pending().filter(assigned_to=user).select_related("case__person")
+    return Tasks(
+        overdue=list(pending.filter(due_on__lt=today)),
+        this_week=list(pending.filter(due_on__gte=today, due_on__lte=today + timedelta(days=7))),
+        cases=list(
+            Case.objects.visible_to(user)
+            .filter(assigned_to=user)
+            .exclude(status=CaseStatus.CLOSED)
+            .select_related("person", "window")[:50]
+        ),
+    )
+
+
+# --- Subject access ---------------------------------------------------------------------------------------
+
+
+def person_data(person: Person) -> dict:
+    """Everything the portal holds on one person, as plain JSON-ready data."""
+
+    def plain(obj, fields):
+        return {f: (str(getattr(obj, f)) if getattr(obj, f) is not None else None) for f in fields}
+
+    from .services import PERSON_FIELDS
+
+    return {
+        "person": {"id": person.pk, "registered_at": str(person.window), **plain(person, PERSON_FIELDS)},
+        "vulnerabilities": list(person.vulnerabilities.values_list("code", flat=True)),
+        "household": [plain(m, ["relationship", "given_names", "age_group", "sex"]) for m in person.household.all()],
+        "consents": [plain(c, ["kind", "given_at", "notice_language", "withdrawn_at"]) for c in person.consents.all()],
+        "cases": [
+            {
+                **plain(case, ["id", "opened_at", "status", "close_reason", "closed_at", "notes"]),
+                "window": str(case.window),
+                "needs": case.needs,
+                "processes": [
+                    {
+                        **plain(
+                            p,
+                            [
+                                "stage",
+                                "started_at",
+                                "submitted_at",
+                                "decided_at",
+                                "permit_number",
+                                "permit_type",
+                                "permit_expires_on",
+                            ],
+                        ),
+                        "pathway": str(p.pathway),
+                        "checklist": [plain(i, ["name", "status"]) for i in p.checklist.all()],
+                        "appointments": [plain(a, ["at", "place", "purpose"]) for a in p.appointments.all()],
+                    }
+                    for p in case.processes.select_related("pathway")
+                ],
+                "follow_ups": [plain(f, ["due_on", "note", "done_at"]) for f in case.follow_ups.all()],
+                "referrals": [
+                    {**plain(r, ["service", "status", "sent_at", "feedback"]), "partner": str(r.partner)}
+                    for r in case.referrals.select_related("partner")
+                ],
+                "timeline": [plain(t, ["at", "kind"]) | {"details": t.details} for t in case.timeline.all()],
+            }
+            for case in person.cases.select_related("window")
+        ],
+    }

@@ -34,3 +34,21 @@ def pathway_with_documents(**kwargs) -> RegularizationPathway:
     ):
         PathwayDocument.objects.create(pathway=pathway, order=order, name=name, name_es=name, required=required)
     return pathway
+
+
+def make_person(window, by, *, consents=("processing",), vulnerabilities=(), **data):
+    from cases import services
+
+    data = {"given_names": "María José", "family_names": "Pérez Gómez", **data}
+    person, _created = services.create_person(
+        window=window, by=by, data=data, consents=consents, vulnerabilities=vulnerabilities
+    )
+    return person
+
+
+def make_case(window, by, person=None, **kwargs):
+    from cases import services
+
+    person = person or make_person(window, by)
+    case, _created = services.open_case(person=person, window=window, by=by, **kwargs)
+    return case

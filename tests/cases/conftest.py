@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.cases.factories import make_case, make_person, pathway_with_documents
+
+
+@pytest.fixture
+def pathway_cr(cr):
+    return pathway_with_documents(country=cr, slug="residencia-temporal")
+
+
+@pytest.fixture
+def person_cr(window_cr, staff_cr):
+    return make_person(window_cr, staff_cr, date_of_birth=None, document_type="passport", document_number="P1234567")
+
+
+@pytest.fixture
+def case_cr(window_cr, staff_cr, person_cr):
+    return make_case(window_cr, staff_cr, person=person_cr)
+
+
+@pytest.fixture
+def process_cr(case_cr, pathway_cr, staff_cr):
+    from cases import services
+
+    return services.start_process(case=case_cr, pathway=pathway_cr, by=staff_cr)
