@@ -91,6 +91,12 @@ def require_write(user: User, window: InformationWindow) -> None:
         raise PermissionDenied
 
 
+def can_export_records(user: User) -> bool:
+    """Lists of individual records (cases, consultations) may leave the portal only with country officers
+    and administrators; window staff work on the pages."""
+    return is_administrator(user) or bool(officer_country_ids(user))
+
+
 def aggregate_countries(user: User) -> QuerySet[Country]:
     """Countries whose aggregated figures the user may see (dashboards, reports)."""
     if not (user.is_authenticated and user.is_active):
