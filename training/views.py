@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
@@ -214,7 +215,13 @@ def staff_attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
         except services.TrainingError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Attendance saved for %(count)d participants.") % {"count": count})
+            messages.success(
+                request,
+                ngettext(
+                    "Attendance saved for %(count)d participant.", "Attendance saved for %(count)d participants.", count
+                )
+                % {"count": count},
+            )
             return redirect("training:staff-session", pk=session.pk)
     return render(request, "training/staff/attendance.html", {"session": session, "day": date, "form": form})
 
@@ -272,7 +279,15 @@ def staff_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except services.TrainingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("%(count)d participants enrolled from the file.") % {"count": created})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d participant enrolled from the file.",
+                "%(count)d participants enrolled from the file.",
+                created,
+            )
+            % {"count": created},
+        )
     return redirect("training:staff-session", pk=session.pk)
 
 

@@ -1,0 +1,243 @@
+"""The public pages: catalogue, enrolment without an account, the participant's own page, verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import country
+from training import services
+from training.messages import enrolment_token
+from training.models import Certificate, Enrolment, Session, Status
+
+from .conftest import outbox, person
+from .factories import CourseFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(cr, **overrides) -> dict[str, str]:
+    data = {
+        "name": "Ana Pérez",
+        "email": "Ana.Perez@Migracion.example",
+        "phone": "+506 2222 3333",
+        "institution": "Dirección General de Migración",
+        "sector": "government",
+        "country": str(cr.pk),
+        "sex": "female",
+        "language": "es",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- catalogue ------------------------------------------------------------------------------------------
+
+
+def test_catalogue_lists_coming_sessions_filtered_by_country_and_language(client, cr, pa):
+    SessionFactory(course=CourseFactory(title="Derechos laborales", country=cr), country=cr)
+    SessionFactory(course=CourseFactory(title="Protection internationale", country=pa, language="fr"), country=pa)
+    SessionFactory(
+        course=CourseFactory(title="Curso pasado", country=cr),
+        country=cr,
+        starts_on=dt.date(2020, 1, 6),
+        ends_on=dt.date(2020, 1, 7),
+    )
+    page = client.get("/es/training/").content.decode()
+    assert "Derechos laborales" in page and "Protection internationale" in page
+    assert "Curso pasado" not in page
+    page = client.get("/es/training/", {"country": "PA", "language": "fr"}).content.decode()
+    assert "Protection internationale" in page and "Derechos laborales" not in page
+
+
+def test_catalogue_ignores_an_unknown_country(client, cr):
+    SessionFactory(course=CourseFactory(title="Derechos laborales", country=cr), country=cr)
+    response = client.get("/es/training/", {"country": "ZZ"})
+    assert response.status_code == 200
+    assert "Derechos laborales" in response.content.decode()
+
+
+def test_catalogue_refuses_post(client, db):
+    assert client.post("/es/training/").status_code == 405
+
+
+# --- enrolment form -------------------------------------------------------------------------------------
+
+
+def test_enrolling_needs_no_account_and_sends_a_confirmation_link(client, session, cr):
+    response = client.post(f"/es/training/sessions/{session.pk}/", form_data(cr))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("training:enrolment-sent")
+    enrolment = Enrolment.objects.get()
+    assert enrolment.status == Status.PENDING
+    assert enrolment.participant.email == "ana.perez@migracion.example"
+    assert outbox() == [("confirm_email", "ana.perez@migracion.example")]
+
+
+def test_a_malformed_email_is_refused_and_the_form_kept(client, session, cr):
+    response = client.post(f"/es/training/sessions/{session.pk}/", form_data(cr, email="ana.perez@"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ana Pérez" in page  # the rest of what was typed is kept
+    assert "is-invalid" in page
+    assert not Enrolment.objects.exists()
+
+
+def test_a_duplicate_enrolment_is_refused_on_the_form(client, session, cr):
+    client.post(f"/es/training/sessions/{session.pk}/", form_data(cr))
+    response = client.post(f"/en/training/sessions/{session.pk}/", form_data(cr, email="ANA.PEREZ@migracion.example"))
+    assert response.status_code == 200
+    assert "already enrolled" in response.content.decode()
+    assert Enrolment.objects.count() == 1
+
+
+def test_a_closed_session_refuses_enrolment_with_a_clear_message(client, session, cr):
+    Session.objects.filter(pk=session.pk).update(enrolment_closes_at=timezone.now() - dt.timedelta(hours=1))
+    page = client.get(f"/en/training/sessions/{session.pk}/").content.decode()
+    assert "Enrolment for this session is closed." in page
+    response = client.post(f"/en/training/sessions/{session.pk}/", form_data(cr))
+    assert response.status_code == 200
+    assert "Enrolment for this session is closed." in response.content.decode()
+    assert not Enrolment.objects.exists()
+
+
+def test_a_full_session_says_new_enrolments_go_to_the_waitlist(client, cr, enrol):
+    session = SessionFactory(country=cr, capacity=1)
+    enrol(session, 1)
+    assert "waitlist" in client.get(f"/en/training/sessions/{session.pk}/").content.decode()
+
+
+def test_an_unpublished_session_is_not_found(client, session):
+    Session.objects.filter(pk=session.pk).update(published=False)
+    assert client.get(f"/es/training/sessions/{session.pk}/").status_code == 404
+
+
+def test_the_session_page_refuses_put(client, session):
+    assert client.put(f"/es/training/sessions/{session.pk}/").status_code == 405
+
+
+# --- the participant's own page -------------------------------------------------------------------------
+
+
+def test_the_link_confirms_only_on_post(client, session, cr):
+    enrolment = services.request_enrolment(session=session, data=person(1, cr))
+    url = reverse("training:enrolment", kwargs={"token": enrolment_token(enrolment)})
+    page = client.get(url).content.decode()
+    assert "Pending confirmation" in page or "Pendiente" in page
+    enrolment.refresh_from_db()
+    assert enrolment.status == Status.PENDING  # a mail scanner opening the link confirms nothing
+    response = client.post(url, {"action": "confirm"})
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.status == Status.CONFIRMED
+
+
+def test_a_forged_token_is_not_found(client, db):
+    assert client.get("/es/training/e/not-a-token/").status_code == 404
+
+
+def test_an_unknown_action_is_a_bad_request(client, session, cr):
+    enrolment = services.request_enrolment(session=session, data=person(1, cr))
+    url = reverse("training:enrolment", kwargs={"token": enrolment_token(enrolment)})
+    assert client.post(url, {"action": "delete"}).status_code == 400
+
+
+def test_accepting_and_declining_an_offer_from_the_page(client, cr, enrol):
+    session = SessionFactory(country=cr, capacity=1)
+    first, second, third = enrol(session, 1), enrol(session, 2), enrol(session, 3)
+    services.cancel_enrolment(enrolment=first)
+    page = client.get(reverse("training:enrolment", kwargs={"token": enrolment_token(second)})).content.decode()
+    assert "Accept the seat" in page or "Aceptar" in page
+    client.post(reverse("training:enrolment", kwargs={"token": enrolment_token(second)}), {"action": "cancel"})
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert (second.status, third.status) == (Status.CANCELLED, Status.OFFERED)
+    client.post(reverse("training:enrolment", kwargs={"token": enrolment_token(third)}), {"action": "accept"})
+    third.refresh_from_db()
+    assert third.status == Status.CONFIRMED
+
+
+def test_an_action_that_is_not_allowed_shows_an_error(client, session, cr):
+    enrolment = services.request_enrolment(session=session, data=person(1, cr))
+    url = reverse("training:enrolment", kwargs={"token": enrolment_token(enrolment)})
+    response = client.post(url, {"action": "accept"}, follow=True)
+    assert "There is no seat offered to you" in response.content.decode() or response.status_code == 200
+    enrolment.refresh_from_db()
+    assert enrolment.status == Status.PENDING
+
+
+# --- certificates ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def certificate(cr, trainer):
+    today = timezone.localdate()
+    session = SessionFactory(
+        country=cr, starts_on=today - dt.timedelta(days=2), ends_on=today - dt.timedelta(days=1), trainers=[trainer]
+    )
+    participant = services.get_or_create_participant(person(1, cr, name="Ana Pérez"))
+    Session.objects.filter(pk=session.pk).update(seats_taken=1)
+    enrolment = Enrolment.objects.create(session=session, participant=participant, status=Status.CONFIRMED)
+    for day in session.days:
+        services.record_attendance(session=session, day=day, marks={enrolment.pk: "present"}, by=trainer)
+    services.finalise_session(session=session)
+    return Certificate.objects.get()
+
+
+def test_verify_shows_a_valid_certificate(client, certificate):
+    page = client.get("/en/training/verify/", {"code": certificate.code.lower()}).content.decode()
+    assert "This certificate is valid." in page
+    assert "Ana Pérez" in page and certificate.course_title in page and "12" in page
+
+
+def test_verify_shows_a_revoked_certificate(client, certificate, trainer):
+    services.revoke_certificate(certificate=certificate, by=trainer, reason="Duplicado")
+    page = client.get("/en/training/verify/", {"code": certificate.code}).content.decode()
+    assert "was revoked" in page and "valid." not in page.replace("no longer valid.", "")
+
+
+def test_verify_says_when_no_certificate_has_the_code(client, db):
+    response = client.get("/en/training/verify/", {"code": "NOPE-NOPE"})
+    assert response.status_code == 200
+    assert "No certificate has this code" in response.content.decode()
+    assert 'value="NOPE-NOPE"' in response.content.decode()
+
+
+def test_verify_refuses_post(client, db):
+    assert client.post("/en/training/verify/").status_code == 405
+
+
+def test_the_participant_downloads_the_certificate_pdf(client, certificate):
+    url = reverse("training:enrolment-certificate", kwargs={"token": enrolment_token(certificate.enrolment)})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_a_revoked_certificate_cannot_be_downloaded(client, certificate, trainer):
+    services.revoke_certificate(certificate=certificate, by=trainer, reason="Duplicado")
+    url = reverse("training:enrolment-certificate", kwargs={"token": enrolment_token(certificate.enrolment)})
+    assert client.get(url).status_code == 404
+
+
+def test_messages_are_rendered_in_the_participants_language(session, cr):
+    from notifications.channels import render
+    from notifications.models import Message
+
+    services.request_enrolment(session=session, data=person(1, cr, language="ht"))
+    services.request_enrolment(session=session, data=person(2, cr, language="en"))
+    subject_ht, _body = render(Message.objects.get(language="ht"))
+    subject_en, body_en = render(Message.objects.get(language="en"))
+    assert subject_en.startswith("Confirm your enrolment")
+    assert subject_ht != subject_en
+    assert session.course.title in subject_ht
+    assert "/training/e/" in body_en
+
+
+def test_country_fixture_exists_for_other_countries(db):
+    assert country("HT").public_languages == ["ht", "fr"]
