@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def best_language(available: list[str], requested: str, country: Country | None)
 
 def language_name(code: str) -> str:
     """The language's name in the language itself (Kreyòl ayisyen, Français)."""
-    return get_language_info(code)["name_local"]
+    return capfirst(get_language_info(code)["name_local"])
 
 
 def ordered_for(country: Country | None, codes: list[str]) -> list[str]:

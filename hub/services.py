@@ -36,7 +36,11 @@ def require_editor(user: AbstractBaseUser, country: Country, language: str) -> N
 
 
 def _locked(revision: Revision) -> Revision:
-    return Revision.objects.select_for_update().select_related("guide__country", "article__country").get(pk=revision.pk)
+    return (
+        Revision.objects.select_for_update(of=("self",))
+        .select_related("guide__country", "article__country")
+        .get(pk=revision.pk)
+    )
 
 
 def _check(revision: Revision, allowed: tuple[str, ...]) -> None:

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import country
+from tests.hub.factories import editor
+
+
+@pytest.fixture
+def ht(db):
+    return country("HT")
+
+
+@pytest.fixture
+def editor_cr_fr(cr):
+    return editor(cr, "fr")
+
+
+@pytest.fixture
+def editor_cr_fr_client(editor_cr_fr):
+    client = Client()
+    client.force_login(editor_cr_fr)
+    return client
