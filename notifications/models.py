@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
@@ -86,3 +89,92 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.channel}, {self.status})"
+
+
+def _report_path(report: Report, filename: str) -> str:
+    # Unguessable names: reports are served only through the access-checked download view.
+    place = report.country.code.lower() if report.country_id else "region"
+    return f"reports/{place}/{report.period_start:%Y-%m}-{uuid.uuid4().hex}-{filename}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReportQuerySet:
+        """Country reports of the countries whose figures the user may see; regional ones for regional officers."""
+        from ventanillas import access
+        from ventanillas.models import Role
+
+        scope = models.Q(country__in=access.aggregate_countries(user))
+        if access.has_role(user, Role.REGIONAL_OFFICER):
+            scope |= models.Q(country__isnull=True)
+        return self.filter(scope)
+
+
+class Report(models.Model):
+    """A stored report of one period: per country every month, for the whole region every quarter."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly country report")
+        QUARTERLY = "quarterly", _("Quarterly regional report")
+
+    class Status(models.TextChoices):
+        BUILDING = "building", _("Being built")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    country = models.ForeignKey(
+        "ventanillas.Country",
+        verbose_name=_("country"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text=_("Empty for a regional report."),
+    )
+    period_start = models.DateField(_("first day"))
+    period_end = models.DateField(_("day after the last"), help_text=_("The period ends before this day."))
+    language = models.CharField(_("language"), max_length=5)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BUILDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    xlsx = models.FileField(_("spreadsheet"), upload_to=_report_path, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=_report_path, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-period_start", "country__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "country", "period_start"],
+                condition=models.Q(country__isnull=False),
+                name="notif_report_one_per_country_period",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period_start"],
+                condition=models.Q(country__isnull=True),
+                name="notif_report_one_regional_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.country or _('Region')} {self.period_start:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("notifications:report-detail", kwargs={"pk": self.pk})
+
+    @property
+    def last_day(self) -> date:
+        return self.period_end - timedelta(days=1)

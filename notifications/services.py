@@ -21,11 +21,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Channel, Message
+from .models import Channel, Message, Report
 
 logger = logging.getLogger(__name__)
 
@@ -354,3 +355,131 @@ def send_now(message_id: int) -> str | None:
     """Send one message if it is due and nobody else holds it; returns its new status, or None."""
     claimed = claim_due(limit=1, message_id=message_id)
     return deliver(claimed[0]) if claimed else None
+
+
+# -- reports ------------------------------------------------------------------------------------------------
+
+
+def request_report(*, kind: str, country, period_start: date, period_end: date, by=None) -> tuple[Report, bool]:
+    """The report of a place and period: the stored one, or a new one marked "building".
+
+    Returns (report, created). A failed report is marked "building" again (and counts as created), so
+    that asking again retries it; a ready or building one is returned as it is. The caller starts the
+    build (``tasks.build_report``) after commit when ``created`` is true.
+    """
+
+    language = country.default_language if country is not None else settings.LANGUAGE_CODE
+    with transaction.atomic():
+        report, created = Report.objects.select_for_update().get_or_create(
+            kind=kind,
+            country=country,
+            period_start=period_start,
+            defaults={"period_end": period_end, "language": language, "requested_by": by},
+        )
+        if not created and report.status == Report.Status.FAILED:
+            report.status, report.progress, report.error = Report.Status.BUILDING, 0, ""
+            report.save(update_fields=["status", "progress", "error"])
+            created = True
+    return report, created
+
+
+def build_report(report_id: int) -> str:
+    """Build a report's XLSX and PDF, store them, mark it ready and e-mail its readers; returns its status.
+
+    Runs in a worker. A report already ready is left alone (running twice does no harm twice); an
+    exception marks it failed with the error kept for an administrator.
+    """
+    from . import reports
+
+    report = Report.objects.select_related("country").get(pk=report_id)
+    if report.status == Report.Status.READY:
+        return report.status
+
+    def progress(percent: int) -> None:
+        Report.objects.filter(pk=report.pk).update(progress=percent)
+
+    try:
+        contents = reports.collect(report, progress)
+        stem = f"{report.kind}-{report.country.code.lower() if report.country_id else 'region'}-{report.period_start:%Y-%m}"
+        report.xlsx.save(f"{stem}.xlsx", ContentFile(reports.to_xlsx(contents)), save=False)
+        progress(90)
+        report.pdf.save(f"{stem}.pdf", ContentFile(reports.to_pdf(contents)), save=False)
+    except Exception as exc:
+        logger.exception("report %s failed", report.pk)
+        Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=str(exc)[:2000])
+        return Report.Status.FAILED
+    report.status, report.progress, report.built_at, report.error = Report.Status.READY, 100, timezone.now(), ""
+    report.save(update_fields=["xlsx", "pdf", "status", "progress", "built_at", "error"])
+    mail_report(report)
+    return report.status
+
+
+def report_readers(report) -> list[tuple[str, str]]:
+    """(e-mail, language) of the people a report is sent to: the country's officers, or the regional ones."""
+    from ventanillas.models import Membership, Role
+
+    if report.country_id:
+        rows = Membership.objects.filter(role=Role.COUNTRY_OFFICER, country=report.country)
+    else:
+        rows = Membership.objects.filter(role=Role.REGIONAL_OFFICER)
+    readers: dict[str, str] = {}
+    for membership in rows.select_related("user"):
+        user = membership.user
+        if user.is_active and user.email:
+            readers.setdefault(user.email, membership.language or report.language)
+    return sorted(readers.items())
+
+
+def mail_report(report) -> list[Message]:
+    """Queue the "your report is ready" e-mail (with its download link) to each reader, once per report."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    messages = []
+    for email, language in report_readers(report):
+        with translation.override(language):
+            link = settings.PORTAL_URL + reverse("notifications:report-detail", kwargs={"pk": report.pk})
+            place = str(report.country) if report.country_id else ""
+        messages.append(
+            enqueue(
+                kind="report_ready",
+                channel=Channel.EMAIL,
+                recipient=email,
+                language=language,
+                template="notifications/messages/report_ready",
+                context={
+                    "monthly": report.kind == "monthly",
+                    "place": place,
+                    "period_start": report.period_start,
+                    "last_day": report.last_day,
+                    "link": link,
+                },
+                obj=report,
+                key=f"report-ready:{report.pk}:{_recipient_digest(email)}",
+            )
+        )
+    return messages
+
+
+def schedule_monthly_reports(today: date) -> list[int]:
+    """Create last month's report of every country; returns the ids of the reports to build."""
+    from ventanillas.models import Country
+
+    from .reports import previous_month
+
+    start, end = previous_month(today)
+    ids = []
+    for country in Country.objects.all():
+        report, created = request_report(kind=Report.Kind.MONTHLY, country=country, period_start=start, period_end=end)
+        if created:
+            ids.append(report.pk)
+    return ids
+
+
+def schedule_quarterly_report(today: date) -> list[int]:
+    """Create last quarter's regional report; returns the ids of the reports to build."""
+    from .reports import previous_quarter
+
+    start, end = previous_quarter(today)
+    report, created = request_report(kind=Report.Kind.QUARTERLY, country=None, period_start=start, period_end=end)
+    return [report.pk] if created else []

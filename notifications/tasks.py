@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
 from . import services
 
@@ -38,3 +39,27 @@ def dispatch_due() -> dict[str, int]:
 def send_message(message_id: int) -> str | None:
     """Send one message at once if it is due and unclaimed (a nudge after queueing); else nothing."""
     return services.send_now(message_id)
+
+
+@shared_task(name="notifications.build_report", soft_time_limit=300, time_limit=360, ignore_result=True)
+def build_report(report_id: int) -> str:
+    """Build one report's files and e-mail its readers; a ready report is left as it is."""
+    return services.build_report(report_id)
+
+
+@shared_task(name="notifications.build_monthly_reports", soft_time_limit=60, time_limit=90, ignore_result=True)
+def build_monthly_reports() -> list[int]:
+    """Run by the beat on the 1st: last month's report of every country, one build task each."""
+    ids = services.schedule_monthly_reports(timezone.localdate())
+    for report_id in ids:
+        build_report.delay(report_id)
+    return ids
+
+
+@shared_task(name="notifications.build_quarterly_report", soft_time_limit=60, time_limit=90, ignore_result=True)
+def build_quarterly_report() -> list[int]:
+    """Run by the beat on the 1st of January, April, July and October: last quarter, whole region."""
+    ids = services.schedule_quarterly_report(timezone.localdate())
+    for report_id in ids:
+        build_report.delay(report_id)
+    return ids

@@ -1,0 +1,82 @@
+"""Staff pages of the outbox: the stored reports, building one on demand, downloading it."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ventanillas import access
+
+from . import services
+from .forms import ReportRequestForm
+from .models import Report
+
+logger = logging.getLogger(__name__)
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not access.aggregate_countries(request.user).exists():
+        raise PermissionDenied
+
+
+def _start_build(report: Report) -> None:
+    from .tasks import build_report
+
+    try:
+        build_report.delay(report.pk)
+    except Exception:  # the broker is down: say so rather than leave the page refreshing forever
+        logger.warning("broker unreachable; report %s not started", report.pk)
+        Report.objects.filter(pk=report.pk).update(
+            status=Report.Status.FAILED, error="The background worker could not be reached."
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    form = ReportRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        report, created = services.request_report(
+            kind=data["kind"],
+            country=data["country"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            by=request.user,
+        )
+        if created:
+            transaction.on_commit(lambda: _start_build(report))
+            messages.info(request, _("The report is being built."))
+        return redirect(report)
+    reports = Report.objects.visible_to(request.user).select_related("country")[:60]
+    return render(request, "notifications/report_list.html", {"form": form, "reports": reports})
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    report = get_object_or_404(Report.objects.visible_to(request.user).select_related("country"), pk=pk)
+    return render(request, "notifications/report_detail.html", {"report": report, "refresh_seconds": 3})
+
+
+@login_required
+@require_GET
+def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    _require_reader(request)
+    report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk, status=Report.Status.READY)
+    file = report.xlsx if fmt == "xlsx" else report.pdf
+    if not file:
+        raise Http404
+    place = report.country.code.lower() if report.country_id else "region"
+    name = f"report-{place}-{report.period_start:%Y-%m}.{fmt}"
+    return FileResponse(file.open("rb"), as_attachment=True, filename=name)

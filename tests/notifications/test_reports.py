@@ -1,0 +1,262 @@
+"""Reports: figures through the section registry, suppression, XLSX and PDF, and the staff pages."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from notifications import reports, services
+from notifications.models import Report
+from notifications.reports import previous_month, previous_quarter, register_section, suppress
+from tests.factories import Role, UserFactory, country, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_sections(monkeypatch):
+    """Each test starts with no registered section (apps may register theirs at start-up)."""
+    monkeypatch.setattr(reports, "_SECTIONS", {})
+
+
+@pytest.fixture
+def calls():
+    seen = []
+
+    def consultations(country, start, end):
+        seen.append((country.code if country else None, start, end))
+        return [("Consultations", 3), ("Cases opened", 12), ("Median days to a decision", 37.5), ("Referrals", 0)]
+
+    register_section("consultations", consultations, title="Consultations and cases")
+    return seen
+
+
+def cells(report: Report) -> list[list]:
+    with report.xlsx.open("rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).active
+    return [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+
+
+def monthly(code: str = "CR", start: date = date(2026, 10, 1)) -> Report:
+    report, _created = services.request_report(
+        kind=Report.Kind.MONTHLY, country=country(code), period_start=start, period_end=date(2026, 11, 1)
+    )
+    return report
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(0, 0), (1, "<5"), (4, "<5"), (5, 5), (37.5, 37.5), (2.0, 2.0), (True, True), ("n/a", "n/a")]
+)
+def test_counts_from_one_to_four_are_suppressed(value, shown):
+    assert suppress(value) == shown
+
+
+def test_periods_are_the_last_complete_month_and_quarter():
+    assert previous_month(date(2026, 1, 1)) == (date(2025, 12, 1), date(2026, 1, 1))
+    assert previous_month(date(2026, 3, 31)) == (date(2026, 2, 1), date(2026, 3, 1))
+    assert previous_quarter(date(2026, 1, 1)) == (date(2025, 10, 1), date(2026, 1, 1))
+    assert previous_quarter(date(2026, 5, 20)) == (date(2026, 1, 1), date(2026, 4, 1))
+
+
+def test_a_report_without_sections_says_so_plainly():
+    report = monthly("GD")  # English is Grenada's language
+    assert services.build_report(report.pk) == "ready"
+    report.refresh_from_db()
+    text = " ".join(str(c) for row in cells(report) for c in row)
+    assert "No figures are available yet" in text
+    assert report.pdf.open("rb").read(5) == b"%PDF-"
+
+
+def test_the_report_carries_the_registered_figures_suppressed_for_the_country_and_month(calls):
+    report = monthly("GD")
+    services.build_report(report.pk)
+    report.refresh_from_db()
+    rows = cells(report)
+    assert ["Consultations and cases"] in rows
+    assert ["Consultations", "<5"] in rows
+    assert ["Cases opened", 12] in rows
+    assert ["Median days to a decision", 37.5] in rows
+    assert ["Referrals", 0] in rows
+    assert calls == [("GD", date(2026, 10, 1), date(2026, 11, 1))]
+    assert report.progress == 100 and report.built_at
+
+
+def test_the_report_is_written_in_the_countrys_language(calls):
+    report = monthly("CR")
+    services.build_report(report.pk)
+    report.refresh_from_db()
+    title = cells(report)[0][0]
+    assert title.startswith("Informe mensual del país")
+    assert "Costa Rica" in title
+
+
+def test_a_failing_section_is_marked_and_the_rest_of_the_report_is_built(calls):
+    def broken(country, start, end):
+        raise RuntimeError("boom")
+
+    register_section("broken", broken, title="Training")
+    report = monthly("GD")
+    assert services.build_report(report.pk) == "ready"
+    report.refresh_from_db()
+    rows = cells(report)
+    assert ["Cases opened", 12] in rows
+    assert ["These figures could not be computed; ask an administrator."] in rows
+
+
+def test_the_first_of_the_month_builds_every_countrys_report_once_and_mails_its_officers(officer_cr, pa):
+    ids = services.schedule_monthly_reports(date(2026, 12, 1))
+    assert len(ids) == 2  # Costa Rica and Panama exist in this test
+    assert services.schedule_monthly_reports(date(2026, 12, 1)) == []
+    for report_id in ids:
+        services.build_report(report_id)
+        services.build_report(report_id)  # a second run changes nothing and mails nobody again
+    services.dispatch_due()
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == [officer_cr.email]
+    report = Report.objects.get(country__code="CR")
+    assert report.period_start == date(2026, 11, 1)
+    assert "noviembre de 2026" in email.subject.lower()
+    assert f"/staff/notifications/reports/{report.pk}/" in email.body
+
+
+def test_the_quarterly_regional_report_goes_to_regional_officers():
+    regional = UserFactory(username="regional")
+    member(regional, Role.REGIONAL_OFFICER)
+    (report_id,) = services.schedule_quarterly_report(date(2026, 4, 1))
+    services.build_report(report_id)
+    services.dispatch_due()
+    report = Report.objects.get()
+    assert report.country is None and report.period_start == date(2026, 1, 1) and report.period_end == date(2026, 4, 1)
+    assert [m.to for m in mail.outbox] == [[regional.email]]
+
+
+# -- the staff pages -----------------------------------------------------------------------------------------
+
+
+def built(code: str = "CR") -> Report:
+    report = monthly(code)
+    services.build_report(report.pk)
+    report.refresh_from_db()
+    return report
+
+
+def test_officers_see_their_countrys_reports_only(officer_cr_client, pa):
+    mine, other = built("CR"), built("PA")
+    page = officer_cr_client.get(reverse("notifications:report-list"))
+    assert page.status_code == 200
+    assert mine.get_absolute_url().encode() in page.content
+    assert other.get_absolute_url().encode() not in page.content
+
+
+def test_another_countrys_report_is_a_404(staff_pa_client, cr):
+    report = built("CR")
+    assert staff_pa_client.get(report.get_absolute_url()).status_code == 404
+    assert staff_pa_client.get(reverse("notifications:report-xlsx", args=[report.pk])).status_code == 404
+
+
+def test_a_user_without_figures_to_see_gets_a_403(client):
+    trainer = UserFactory(username="trainer-x")
+    member(trainer, Role.TRAINER)
+    client.force_login(trainer)
+    assert client.get(reverse("notifications:report-list")).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client):
+    response = client.get(reverse("notifications:report-list"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_wrong_methods_are_refused(officer_cr_client, cr):
+    report = built("CR")
+    assert officer_cr_client.put(reverse("notifications:report-list")).status_code == 405
+    assert officer_cr_client.post(report.get_absolute_url()).status_code == 405
+    assert officer_cr_client.post(reverse("notifications:report-pdf", args=[report.pk])).status_code == 405
+
+
+def test_a_ready_report_offers_both_downloads(officer_cr_client):
+    report = built("CR")
+    page = officer_cr_client.get(report.get_absolute_url())
+    assert b'http-equiv="refresh"' not in page.content
+    xlsx = officer_cr_client.get(reverse("notifications:report-xlsx", args=[report.pk]))
+    assert xlsx.status_code == 200
+    assert 'filename="report-cr-2026-10.xlsx"' in xlsx["Content-Disposition"]
+    pdf = officer_cr_client.get(reverse("notifications:report-pdf", args=[report.pk]))
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_report_being_built_shows_its_progress_and_refreshes(officer_cr_client):
+    report = monthly("CR")
+    report.progress = 40
+    report.save()
+    page = officer_cr_client.get(report.get_absolute_url())
+    assert b'<meta http-equiv="refresh" content="3">' in page.content
+    assert b'value="40"' in page.content
+    assert officer_cr_client.get(reverse("notifications:report-xlsx", args=[report.pk])).status_code == 404
+
+
+def test_building_a_report_on_demand(officer_cr_client, cr, calls, django_capture_on_commit_callbacks, monkeypatch):
+    # The build goes to a worker after commit; here the "worker" runs it in-process.
+    monkeypatch.setattr("notifications.tasks.build_report.delay", services.build_report)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_cr_client.post(
+            reverse("notifications:report-list"), {"kind": "monthly", "country": cr.pk, "month": "2026-02"}
+        )
+    report = Report.objects.get()
+    assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
+    assert (report.period_start, report.period_end) == (date(2026, 2, 1), date(2026, 3, 1))
+    report.refresh_from_db()
+    assert report.status == "ready"
+    assert report.requested_by.username == "officer_cr"
+
+
+def test_bad_input_is_kept_on_the_form(officer_cr_client, cr):
+    response = officer_cr_client.post(
+        reverse("notifications:report-list"), {"kind": "monthly", "country": "", "month": "2999-01"}
+    )
+    assert response.status_code == 200
+    assert b'value="2999-01"' in response.content
+    assert "Elija el país del informe." in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_only_regional_officers_may_ask_for_the_regional_report(officer_cr_client, cr):
+    page = officer_cr_client.get(reverse("notifications:report-list"))
+    assert b'value="quarterly"' not in page.content
+    response = officer_cr_client.post(reverse("notifications:report-list"), {"kind": "quarterly", "month": "2026-02"})
+    assert response.status_code == 200 and not Report.objects.exists()
+
+
+def test_the_regional_report_is_hidden_from_country_officers(officer_cr_client):
+    (report_id,) = services.schedule_quarterly_report(date(2026, 4, 1))
+    assert officer_cr_client.get(reverse("notifications:report-detail", args=[report_id])).status_code == 404
+
+
+def test_a_build_that_cannot_reach_the_worker_says_so(
+    officer_cr_client, cr, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broker_down(report_id):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr("notifications.tasks.build_report.delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_cr_client.post(
+            reverse("notifications:report-list"), {"kind": "monthly", "country": cr.pk, "month": "2026-02"}
+        )
+    report = Report.objects.get()
+    assert report.status == "failed"
+    page = officer_cr_client.get(report.get_absolute_url())
+    assert b"http-equiv" not in page.content
+    # Asking again retries it.
+    monkeypatch.setattr("notifications.tasks.build_report.delay", services.build_report)
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_cr_client.post(
+            reverse("notifications:report-list"), {"kind": "monthly", "country": cr.pk, "month": "2026-02"}
+        )
+    report.refresh_from_db()
+    assert report.status == "ready"
