@@ -66,7 +66,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     report = get_object_or_404(Report.objects.visible_to(request.user).select_related("country"), pk=pk)
-    return render(request, "notifications/report_detail.html", {"report": report, "refresh_seconds": 3})
+    return render(
+        request,
+        "notifications/report_detail.html",
+        {
+            "report": report,
+            "refresh_seconds": 3,
+            "zone": report.country.time_zone if report.country_id else "UTC",
+        },
+    )
 
 
 @login_required
