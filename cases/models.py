@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 
@@ -275,6 +276,12 @@ class PersonQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> PersonQuerySet:
         # A person belongs to the window that registered them, and is also seen where they have a case.
         scope = access.record_scope(user, window_path="window") | access.record_scope(user, window_path="cases__window")
+        return self.filter(pk__in=models.Subquery(Person.objects.filter(scope).values("pk")))
+
+    def writable_by(self, user) -> PersonQuerySet:
+        scope = access.record_scope(user, window_path="window", write=True) | access.record_scope(
+            user, window_path="cases__window", write=True
+        )
         return self.filter(pk__in=models.Subquery(Person.objects.filter(scope).values("pk")))
 
     def active(self) -> PersonQuerySet:
@@ -553,6 +560,10 @@ class ChecklistStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
+class ChecklistQuerySet(ScopedQuerySet):
+    window_path = "process__case__window"
+
+
 class ChecklistItem(models.Model):
     """One document of the process's checklist, copied from the pathway when the process started."""
 
@@ -569,6 +580,8 @@ class ChecklistItem(models.Model):
         _("status"), max_length=16, choices=ChecklistStatus.choices, default=ChecklistStatus.MISSING
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ChecklistQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("checklist item")
@@ -710,6 +723,28 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    def text(self) -> str:
+        """The entry as a sentence in the reader's language, built from the stored codes."""
+        d = self.details
+        if self.kind == self.Kind.STAGE and d.get("target") in Stage.values:
+            return gettext("Stage: %(source)s → %(target)s (%(date)s).") % {
+                "source": Stage(d["source"]).label,
+                "target": Stage(d["target"]).label,
+                "date": d.get("on", ""),
+            }
+        if self.kind == self.Kind.CLOSED and d.get("reason") in CloseReason.values:
+            return gettext("Case closed: %(reason)s.") % {"reason": CloseReason(d["reason"]).label}
+        if self.kind == self.Kind.CHECKLIST and d.get("status") in ChecklistStatus.values:
+            return gettext("%(document)s: %(status)s.") % {
+                "document": d.get("name", ""),
+                "status": ChecklistStatus(d["status"]).label,
+            }
+        if self.kind == self.Kind.FOLLOW_UP and d.get("due_on"):
+            return gettext("Follow-up planned for %(date)s.") % {"date": d["due_on"]}
+        if self.kind == self.Kind.REFERRAL_STATUS and d.get("target") in ReferralStatus.values:
+            return gettext("Referral: %(status)s.") % {"status": ReferralStatus(d["target"]).label}
+        return str(self.get_kind_display())
 
 
 class AuditEntry(models.Model):

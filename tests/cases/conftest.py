@@ -25,3 +25,12 @@ def process_cr(case_cr, pathway_cr, staff_cr):
     from cases import services
 
     return services.start_process(case=case_cr, pathway=pathway_cr, by=staff_cr)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (the source language); URLs are reversed under /en/."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -1,0 +1,73 @@
+"""List filters of the staff pages (django-filter): each filters a queryset already scoped by visible_to."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CaseStatus, Channel, Nationality, RegularizationPathway, Stage, Topic, Vulnerability
+from .services import normalise_text
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="filter_name")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, field_name="processes__stage")
+    pathway = django_filters.ModelChoiceFilter(
+        label=_("Pathway"), field_name="processes__pathway", queryset=RegularizationPathway.objects.none()
+    )
+    nationality = django_filters.ChoiceFilter(
+        label=_("Nationality"), field_name="person__nationality", choices=Nationality.choices
+    )
+    vulnerability = django_filters.ChoiceFilter(
+        label=_("Vulnerability"), field_name="person__vulnerabilities__code", choices=Vulnerability.choices
+    )
+    assigned_to = django_filters.ModelChoiceFilter(label=_("Assigned to"), queryset=None)
+    opened_from = django_filters.DateFilter(
+        label=_("Opened from"), field_name="opened_at", lookup_expr="date__gte", widget=DATE
+    )
+    opened_to = django_filters.DateFilter(
+        label=_("Opened until"), field_name="opened_at", lookup_expr="date__lte", widget=DATE
+    )
+    order = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("opened_at", "opened"), ("person__family_names", "name"), ("status", "status")),
+        field_labels={"opened": _("Date opened"), "name": _("Family name"), "status": _("Status")},
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from ventanillas import access
+
+        countries = access.visible_windows(user).values("country")
+        self.filters["pathway"].queryset = RegularizationPathway.objects.filter(country__in=countries)
+        self.filters["assigned_to"].queryset = (
+            get_user_model().objects.filter(memberships__window__in=access.visible_windows(user)).distinct()
+        )
+
+    def filter_name(self, queryset, name, value):
+        for token in normalise_text(value).split():
+            queryset = queryset.filter(person__name_key__contains=token)
+        return queryset
+
+    @property
+    def qs(self):
+        # Joins on processes and vulnerabilities may repeat a case.
+        return super().qs.distinct()
+
+
+class ConsultationFilter(django_filters.FilterSet):
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    nationality = django_filters.ChoiceFilter(label=_("Nationality"), choices=Nationality.choices)
+    topic = django_filters.ChoiceFilter(label=_("Topic"), choices=Topic.choices, method="filter_topic")
+    date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte", widget=DATE)
+    date_to = django_filters.DateFilter(label=_("Until"), field_name="date", lookup_expr="lte", widget=DATE)
+
+    def filter_topic(self, queryset, name, value):
+        # JSON containment is not portable to SQLite; the quoted code cannot occur inside another code.
+        return queryset.filter(topics__icontains=f'"{value}"')

@@ -1,0 +1,335 @@
+"""Forms of the staff pages: they validate and normalise, and never change anything themselves."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ventanillas import access
+from ventanillas.models import InformationWindow, PartnerOrganisation, Role, Service
+
+from .models import (
+    AgeGroup,
+    Channel,
+    ChecklistStatus,
+    CloseReason,
+    ConsentKind,
+    DocumentType,
+    Gender,
+    HouseholdMember,
+    LegalBasis,
+    Nationality,
+    ReferralStatus,
+    RegularizationPathway,
+    Sex,
+    Stage,
+    Topic,
+    Vulnerability,
+)
+
+PHONE_RE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+DOCUMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{2,39}$")
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StaffForm(forms.Form):
+    """A crispy form without its own <form> tag: the template writes the tag, the token and the button."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class OneTimeFormMixin(forms.Form):
+    """A hidden token minted when the form is shown: submitting the same form twice creates one record."""
+
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("form_token", uuid.uuid4())
+
+
+def window_field(user) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Window"), queryset=access.visible_windows(user, write=True), empty_label=None
+    )
+
+
+def staff_users(windows) -> forms.ModelChoiceField:
+    """Staff of the given windows, to assign cases and follow-ups to."""
+    users = (
+        get_user_model()
+        .objects.filter(memberships__role=Role.WINDOW_STAFF, memberships__window__in=windows, is_active=True)
+        .distinct()
+    )
+    return forms.ModelChoiceField(label=_("Assigned to"), queryset=users, required=False)
+
+
+def _not_future(value: date | None, message) -> date | None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(message)
+    return value
+
+
+class ConsultationForm(OneTimeFormMixin, StaffForm):
+    window = forms.ModelChoiceField(label=_("Window"), queryset=InformationWindow.objects.none(), empty_label=None)
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    topics = forms.MultipleChoiceField(label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple)
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=Nationality.choices, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    age_group = forms.ChoiceField(label=_("Age group"), choices=AgeGroup.choices, initial=AgeGroup.UNKNOWN)
+    referred = forms.BooleanField(label=_("Referred to a partner"), required=False)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["window"].queryset = access.visible_windows(user, write=True)
+        self.initial.setdefault("window", self.fields["window"].queryset.first())
+        self.initial.setdefault("date", timezone.localdate())
+
+    def clean_date(self) -> date:
+        return _not_future(self.cleaned_data["date"], _("The date cannot be in the future."))
+
+
+class PersonSearchForm(StaffForm):
+    names = forms.CharField(label=_("Names"), max_length=200, required=False)
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE_INPUT)
+    document_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    consultation = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not any(data.get(f) for f in ("names", "date_of_birth", "document_number", "phone")):
+            raise forms.ValidationError(_("Enter a name, a date of birth, a document number or a phone."))
+        return data
+
+
+class PersonForm(StaffForm):
+    given_names = forms.CharField(label=_("Given names"), max_length=120)
+    family_names = forms.CharField(label=_("Family names"), max_length=120, required=False)
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE_INPUT)
+    estimated_age = forms.IntegerField(
+        label=_("Estimated age"),
+        min_value=0,
+        max_value=120,
+        required=False,
+        help_text=_("When the date of birth is not known."),
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=Nationality.choices, required=False)
+    document_type = forms.ChoiceField(
+        label=_("Identity document"), choices=[("", "—"), *DocumentType.choices], required=False
+    )
+    document_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
+    document_country = forms.ChoiceField(label=_("Issuing country"), choices=Nationality.choices, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    whatsapp = forms.CharField(label=_("WhatsApp"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    vulnerabilities = forms.MultipleChoiceField(
+        label=_("Vulnerabilities"), choices=Vulnerability.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    legal_basis = forms.ChoiceField(label=_("Legal basis for holding the data"), choices=LegalBasis.choices)
+
+    def clean_date_of_birth(self) -> date | None:
+        return _not_future(self.cleaned_data["date_of_birth"], _("The date of birth cannot be in the future."))
+
+    def clean_document_number(self) -> str:
+        value = self.cleaned_data["document_number"].strip()
+        if value and not DOCUMENT_RE.match(value):
+            raise forms.ValidationError(_("A document number has letters and digits only (3 to 40)."))
+        return value.upper()
+
+    def _phone(self, field: str) -> str:
+        value = self.cleaned_data[field].strip()
+        if value and not PHONE_RE.match(value):
+            raise forms.ValidationError(
+                _("Enter a phone number with digits, optionally starting with + and the country code.")
+            )
+        return value
+
+    def clean_phone(self) -> str:
+        return self._phone("phone")
+
+    def clean_whatsapp(self) -> str:
+        return self._phone("whatsapp")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("document_number") and not data.get("document_type"):
+            self.add_error("document_type", _("Choose the type of the document."))
+        age = data.pop("estimated_age", None)
+        data["birth_date_estimated"] = False
+        if not data.get("date_of_birth") and age is not None:
+            data["date_of_birth"] = date(timezone.localdate().year - age, 1, 1)
+            data["birth_date_estimated"] = True
+        return data
+
+    def person_data(self) -> dict:
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("vulnerabilities", "consents", "form_token", "window")
+        }
+
+
+class NewPersonForm(OneTimeFormMixin, PersonForm):
+    window = forms.ModelChoiceField(label=_("Window"), queryset=InformationWindow.objects.none(), empty_label=None)
+    consents = forms.MultipleChoiceField(
+        label=_("Consents given after reading the notice"),
+        choices=ConsentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["window"].queryset = access.visible_windows(user, write=True)
+        self.initial.setdefault("window", self.fields["window"].queryset.first())
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("legal_basis") == LegalBasis.CONSENT and ConsentKind.PROCESSING not in data.get("consents", []):
+            self.add_error(
+                "consents",
+                _("The person must consent to the processing of their data, or choose another legal basis."),
+            )
+        return data
+
+
+class ConsentForm(StaffForm):
+    kinds = forms.MultipleChoiceField(
+        label=_("Consents given"), choices=ConsentKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    notice_language = forms.ChoiceField(label=_("Language of the notice"), choices=settings.LANGUAGES)
+
+
+class WithdrawConsentForm(StaffForm):
+    kind = forms.ChoiceField(label=_("Consent to withdraw"), choices=ConsentKind.choices)
+
+
+class HouseholdMemberForm(StaffForm):
+    relationship = forms.ChoiceField(label=_("Relationship"), choices=HouseholdMember.Relationship.choices)
+    given_names = forms.CharField(label=_("Given names"), max_length=120, required=False)
+    age_group = forms.ChoiceField(label=_("Age group"), choices=AgeGroup.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+
+
+class MergeForm(StaffForm):
+    duplicate = forms.IntegerField(label=_("Number of the duplicate record"), min_value=1)
+
+
+class CaseForm(OneTimeFormMixin, StaffForm):
+    window = forms.ModelChoiceField(label=_("Window"), queryset=InformationWindow.objects.none(), empty_label=None)
+    needs = forms.MultipleChoiceField(
+        label=_("Needs"), choices=Service.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    assigned_to = forms.ModelChoiceField(label=_("Assigned to"), queryset=None, required=False)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        windows = access.visible_windows(user, write=True)
+        self.fields["window"].queryset = windows
+        self.fields["assigned_to"].queryset = staff_users(windows).queryset
+        self.initial.setdefault("window", windows.first())
+        self.initial.setdefault("assigned_to", user.pk)
+
+
+class CaseEditForm(StaffForm):
+    needs = forms.MultipleChoiceField(
+        label=_("Needs"), choices=Service.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    assigned_to = forms.ModelChoiceField(label=_("Assigned to"), queryset=None, required=False)
+
+    def __init__(self, *args, case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = staff_users([case.window]).queryset
+
+
+class CloseCaseForm(StaffForm):
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=CloseReason.choices)
+
+
+class StartProcessForm(StaffForm):
+    pathway = forms.ModelChoiceField(label=_("Pathway"), queryset=RegularizationPathway.objects.none())
+    on = forms.DateField(label=_("Started on"), widget=DATE_INPUT, required=False)
+
+    def __init__(self, *args, case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pathway"].queryset = RegularizationPathway.objects.filter(
+            country_id=case.window.country_id, active=True
+        )
+        self.initial.setdefault("on", timezone.localdate())
+
+
+class MoveProcessForm(StaffForm):
+    to = forms.ChoiceField(label=_("New stage"), choices=Stage.choices)
+    on = forms.DateField(label=_("Date"), widget=DATE_INPUT, required=False)
+    permit_number = forms.CharField(label=_("Permit number"), max_length=60, required=False)
+    permit_type = forms.CharField(label=_("Permit type"), max_length=120, required=False)
+    permit_expires_on = forms.DateField(label=_("Permit expires on"), widget=DATE_INPUT, required=False)
+
+    def __init__(self, *args, allowed: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            self.fields["to"].choices = [(v, label) for v, label in Stage.choices if v in allowed]
+        self.initial.setdefault("on", timezone.localdate())
+
+    def clean_on(self) -> date | None:
+        return _not_future(self.cleaned_data["on"], _("The date cannot be in the future."))
+
+
+class ChecklistForm(StaffForm):
+    status = forms.ChoiceField(label=_("Status"), choices=ChecklistStatus.choices)
+
+
+class AppointmentForm(StaffForm):
+    at = forms.DateTimeField(label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+
+
+class FollowUpForm(StaffForm):
+    due_on = forms.DateField(label=_("Due on"), widget=DATE_INPUT)
+    assigned_to = forms.ModelChoiceField(label=_("Assigned to"), queryset=None)
+    note = forms.CharField(label=_("What to do"), max_length=300)
+
+    def __init__(self, *args, case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = staff_users([case.window]).queryset
+
+
+class ReferralForm(StaffForm):
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerOrganisation.objects.none())
+    service = forms.ChoiceField(label=_("Service"), choices=Service.choices)
+
+    def __init__(self, *args, case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
+        self.fields["partner"].queryset = PartnerOrganisation.objects.filter(
+            Q(country_id=case.window.country_id) | Q(country__isnull=True), active=True
+        )
+
+
+class ReferralUpdateForm(StaffForm):
+    status = forms.ChoiceField(label=_("Status"), choices=ReferralStatus.choices)
+    feedback = forms.CharField(
+        label=_("Partner's feedback"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

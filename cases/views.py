@@ -1,0 +1,569 @@
+"""Staff pages of the cases app. Views check access, validate the form, call a service and redirect."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ventanillas import access
+
+from . import forms, selectors, services
+from .exports import export_cases
+from .filters import CaseFilter, ConsultationFilter
+from .models import (
+    AuditEntry,
+    Case,
+    ChecklistItem,
+    Consultation,
+    FollowUp,
+    Person,
+    Referral,
+    RegularizationProcess,
+)
+from .services import CaseError
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _get(request: HttpRequest, model, pk: int, *, write: bool = False):
+    """The record if the user may see it (else 404), and may change it when ``write`` (else 403)."""
+    obj = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+    if write and not model.objects.writable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return obj
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not access.visible_windows(request.user, write=True).exists():
+        raise PermissionDenied
+
+
+def _fail(form, error: CaseError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _action(request, template_title: str, form, back: str, status: int = 200) -> HttpResponse:
+    context = {"title": template_title, "form": form, "back": back}
+    return render(request, "cases/action_form.html", context, status=status)
+
+
+# --- Work lists -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def tasks(request: HttpRequest) -> HttpResponse:
+    if not access.visible_windows(request.user).exists():
+        raise PermissionDenied
+    return render(request, "cases/tasks.html", {"tasks": selectors.my_tasks(request.user)})
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    if not access.visible_windows(request.user).exists():
+        raise PermissionDenied
+    cases = Case.objects.visible_to(request.user).select_related("person", "window", "assigned_to")
+    filterset = CaseFilter(request.GET, queryset=cases, user=request.user)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        if not access.can_export_records(request.user):
+            raise PermissionDenied
+        services.record_audit(
+            user=request.user,
+            action=AuditEntry.Action.EXPORT,
+            object_type="cases.case",
+            details={"format": fmt, "filters": {k: v for k, v in request.GET.items() if k != "export"}},
+        )
+        return export_cases(filterset.qs, fmt)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_export": access.can_export_records(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    if not access.visible_windows(request.user).exists():
+        raise PermissionDenied
+    consultations = Consultation.objects.visible_to(request.user).select_related("window")
+    filterset = ConsultationFilter(request.GET, queryset=consultations)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "cases/consultation_list.html", {"filter": filterset, "page": page, "query": query.urlencode()}
+    )
+
+
+# --- Consultations ----------------------------------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def consultation_create(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    form = forms.ConsultationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        window, token = data.pop("window"), data.pop("form_token")
+        try:
+            _consultation, created = services.log_consultation(
+                window=window, by=request.user, data=data, form_token=token
+            )
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            if created:
+                messages.success(request, _("Consultation logged."))
+            return redirect(reverse("cases:consultation-create"))
+    status = 400 if form.is_bound else 200
+    return render(request, "cases/consultation_form.html", {"form": form}, status=status)
+
+
+# --- People -----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def person_search(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    form = forms.PersonSearchForm(request.GET or None)
+    matches = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        matches = selectors.find_people(
+            request.user,
+            names=data["names"],
+            date_of_birth=data["date_of_birth"],
+            document_number=data["document_number"],
+            phone=data["phone"],
+        )
+    return render(
+        request, "cases/person_search.html", {"form": form, "matches": matches, "query": request.GET.urlencode()}
+    )
+
+
+@login_required
+@GET_POST
+def person_create(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    initial = _initial_from_search(request)
+    form = forms.NewPersonForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person, _created = services.create_person(
+                window=data["window"],
+                by=request.user,
+                data=form.person_data(),
+                vulnerabilities=data["vulnerabilities"],
+                consents=data["consents"],
+                form_token=data["form_token"],
+            )
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            url = reverse("cases:case-create", kwargs={"person": person.pk})
+            return redirect(
+                f"{url}?consultation={request.GET['consultation']}" if request.GET.get("consultation") else url
+            )
+    return render(request, "cases/person_form.html", {"form": form, "new": True}, status=400 if form.is_bound else 200)
+
+
+def _initial_from_search(request: HttpRequest) -> dict:
+    """What the search already holds, so that nothing is typed twice (names split on the first space)."""
+    names = request.GET.get("names", "").split(maxsplit=1)
+    initial = {k: request.GET[k] for k in ("date_of_birth", "document_number", "phone") if request.GET.get(k)}
+    if names:
+        initial["given_names"] = names[0]
+        initial["family_names"] = names[1] if len(names) > 1 else ""
+    consultation = request.GET.get("consultation")
+    if consultation and consultation.isdigit():
+        c = Consultation.objects.visible_to(request.user).filter(pk=consultation).first()
+        if c:
+            initial.update(nationality=c.nationality, sex=c.sex, window=c.window_id)
+    return initial
+
+
+@login_required
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _get(request, Person, pk)
+    services.record_audit(user=request.user, action=AuditEntry.Action.VIEW, obj=person)
+    context = {
+        "person": person,
+        "cases": person.cases.visible_to(request.user).select_related("window"),
+        "consents": person.consents.select_related("recorded_by"),
+        "can_write": Person.objects.writable_by(request.user).filter(pk=pk).exists(),
+        "is_admin": access.is_administrator(request.user),
+        "consent_form": forms.ConsentForm(initial={"notice_language": person.preferred_language}),
+        "withdraw_form": forms.WithdrawConsentForm(),
+    }
+    return render(request, "cases/person_detail.html", context)
+
+
+@login_required
+@GET_POST
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _get(request, Person, pk, write=True)
+    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
+    initial["vulnerabilities"] = list(person.vulnerabilities.values_list("code", flat=True))
+    form = forms.PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(
+                person=person,
+                by=request.user,
+                data=form.person_data(),
+                vulnerabilities=form.cleaned_data["vulnerabilities"],
+            )
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(person)
+    return render(
+        request, "cases/person_form.html", {"form": form, "person": person}, status=400 if form.is_bound else 200
+    )
+
+
+@login_required
+@require_POST
+def person_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _get(request, Person, pk, write=True)
+    withdraw = "kind" in request.POST
+    form = forms.WithdrawConsentForm(request.POST) if withdraw else forms.ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            if withdraw:
+                services.withdraw_consent(person=person, kind=form.cleaned_data["kind"], by=request.user)
+            else:
+                services.record_consent(person=person, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect(person)
+    return _action(request, _("Consent"), form, person.get_absolute_url(), status=400)
+
+
+@login_required
+@GET_POST
+def household_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _get(request, Person, pk, write=True)
+    form = forms.HouseholdMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_household_member(person=person, by=request.user, data=form.cleaned_data)
+        return redirect(person)
+    return _action(
+        request, _("Add a household member"), form, person.get_absolute_url(), status=400 if form.is_bound else 200
+    )
+
+
+@login_required
+@GET_POST
+def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    keep = _get(request, Person, pk, write=True)
+    form = forms.MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        duplicate = _get(request, Person, form.cleaned_data["duplicate"], write=True)
+        try:
+            services.merge_people(keep=keep, duplicate=duplicate, by=request.user)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("The duplicate was merged into this record."))
+            return redirect(keep)
+    return _action(
+        request,
+        _("Merge a duplicate into this record"),
+        form,
+        keep.get_absolute_url(),
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_GET
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _get(request, Person, pk, write=True)
+    data = services.export_person_data(person=person, by=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
+    return response
+
+
+@login_required
+@GET_POST
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _get(request, Person, pk, write=True)
+    if request.method == "POST":
+        try:
+            services.erase_person(person=person, by=request.user)
+        except CaseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The person's data was erased."))
+        return redirect(person)
+    return render(request, "cases/person_erase.html", {"person": person})
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    if not access.is_administrator(request.user):
+        raise PermissionDenied
+    if kind not in ("person", "case"):
+        raise Http404
+    entries = AuditEntry.objects.filter(**{f"{kind}_id": pk}).select_related("user")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "cases/audit_log.html", {"page": page, "kind": kind, "pk": pk})
+
+
+# --- Cases ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def consultation_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _get(request, Consultation, pk, write=True)
+    return redirect(f"{reverse('cases:person-search')}?consultation={consultation.pk}")
+
+
+@login_required
+@GET_POST
+def case_create(request: HttpRequest, person: int) -> HttpResponse:
+    person = _get(request, Person, person, write=True)
+    consultation_id = request.GET.get("consultation", "")
+    consultation = _get(request, Consultation, int(consultation_id), write=True) if consultation_id.isdigit() else None
+    initial = {"window": consultation.window_id} if consultation else {}
+    form = forms.CaseForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case, _created = services.open_case(
+                person=person,
+                window=data["window"],
+                by=request.user,
+                needs=data["needs"],
+                notes=data["notes"],
+                assigned_to=data["assigned_to"],
+                consultation=consultation,
+                form_token=data["form_token"],
+            )
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            return redirect(case)
+    context = {"form": form, "person": person, "consultation": consultation}
+    return render(request, "cases/case_form.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get(request, Case, pk)
+    processes = case.processes.select_related("pathway").prefetch_related("checklist", "appointments")
+    context = {
+        "case": case,
+        "processes": [(p, forms.MoveProcessForm(allowed=services.allowed_moves(p))) for p in processes],
+        "timeline": case.timeline.select_related("by"),
+        "follow_ups": case.follow_ups.select_related("assigned_to"),
+        "referrals": case.referrals.select_related("partner"),
+        "can_write": Case.objects.writable_by(request.user).filter(pk=pk).exists(),
+        "is_admin": access.is_administrator(request.user),
+        "checklist_statuses": forms.ChecklistForm.base_fields["status"].choices,
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@GET_POST
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get(request, Case, pk, write=True)
+    initial = {"needs": case.needs, "notes": case.notes, "assigned_to": case.assigned_to_id}
+    form = forms.CaseEditForm(request.POST or None, case=case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_case(case=case, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            return redirect(case)
+    return _action(request, _("Edit the case"), form, case.get_absolute_url(), status=400 if form.is_bound else 200)
+
+
+@login_required
+@GET_POST
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get(request, Case, pk, write=True)
+    form = forms.CloseCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_case(case=case, by=request.user, reason=form.cleaned_data["reason"])
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            return redirect(case)
+    return _action(request, _("Close the case"), form, case.get_absolute_url(), status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get(request, Case, pk, write=True)
+    try:
+        services.reopen_case(case=case, by=request.user)
+    except CaseError as error:
+        messages.error(request, error.message)
+    return redirect(case)
+
+
+@login_required
+@GET_POST
+def process_start(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get(request, Case, pk, write=True)
+    form = forms.StartProcessForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.start_process(case=case, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            return redirect(case)
+    return _action(
+        request,
+        _("Start a regularization process"),
+        form,
+        case.get_absolute_url(),
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@GET_POST
+def process_move(request: HttpRequest, pk: int) -> HttpResponse:
+    process = _get(request, RegularizationProcess, pk, write=True)
+    form = forms.MoveProcessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_process(process=process, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Stage changed."))
+            return redirect(process.case)
+    back = process.case.get_absolute_url()
+    return _action(request, _("Change the stage"), form, back, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def checklist_update(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get(request, ChecklistItem, pk, write=True)
+    form = forms.ChecklistForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise CaseError(_("Choose a status."))
+        services.set_checklist_status(item=item, status=form.cleaned_data["status"], by=request.user)
+    except CaseError as error:
+        messages.error(request, error.message)
+    return redirect(item.process.case)
+
+
+@login_required
+@GET_POST
+def appointment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    process = _get(request, RegularizationProcess, pk, write=True)
+    form = forms.AppointmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.book_appointment(process=process, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            return redirect(process.case)
+    back = process.case.get_absolute_url()
+    return _action(request, _("Book an appointment"), form, back, status=400 if form.is_bound else 200)
+
+
+@login_required
+@GET_POST
+def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get(request, Case, pk, write=True)
+    form = forms.FollowUpForm(request.POST or None, case=case, initial={"assigned_to": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_follow_up(case=case, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            return redirect(case)
+    return _action(request, _("Plan a follow-up"), form, case.get_absolute_url(), status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def followup_done(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = _get(request, FollowUp, pk, write=True)
+    try:
+        services.complete_follow_up(follow_up=follow_up, by=request.user)
+    except CaseError as error:
+        messages.error(request, error.message)
+    return redirect(request.POST.get("next") if request.POST.get("next") == reverse("cases:tasks") else follow_up.case)
+
+
+@login_required
+@GET_POST
+def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get(request, Case, pk, write=True)
+    form = forms.ReferralForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.refer(case=case, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            return redirect(case)
+    return _action(
+        request, _("Refer to a partner"), form, case.get_absolute_url(), status=400 if form.is_bound else 200
+    )
+
+
+@login_required
+@GET_POST
+def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get(request, Referral, pk, write=True)
+    form = forms.ReferralUpdateForm(request.POST or None, initial={"status": referral.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_referral(referral=referral, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            return redirect(referral.case)
+    back = referral.case.get_absolute_url()
+    return _action(request, _("Update the referral"), form, back, status=400 if form.is_bound else 200)
