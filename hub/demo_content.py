@@ -166,7 +166,7 @@ GUIDES = [
         "GT",
         "residencia-centroamericanos",
         "regularization",
-        (["residencia-permanente-centroamericanos", "residencia-permanente"], "Centroamérica"),
+        (["residencia-centroamericanos", "residencia-permanente"], "centroamerican"),
         "es",
         {
             "es": (
