@@ -195,3 +195,8 @@ def test_the_administrator_may_edit_every_language(residencia):
     assert client.get("/es/cr/editor/guides/residencia/ht/edit/").status_code == 200
     assert country("PA")  # another country is fine for an administrator too
     assert client.get("/es/pa/editor/").status_code == 200
+
+
+def test_the_staff_home_links_editors_to_their_countrys_translations(editor_cr_fr_client):
+    html = editor_cr_fr_client.get("/es/staff/").content.decode()
+    assert 'href="/es/cr/editor/"' in html and "Guías y traducciones: Costa Rica" in html
