@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Revision
+from .models import Article, Guide, Revision, Topic
 
 
 class FeedbackForm(forms.Form):
@@ -48,3 +48,34 @@ class RevisionForm(forms.ModelForm):
         if len(title) < 3:
             raise forms.ValidationError(_("Write a title of at least three characters."))
         return title
+
+
+class NewItemForm(forms.Form):
+    """A new guide or article of a country: what never changes with the language. Its text comes next."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("guides", _("guide")), ("articles", _("article"))])
+    slug = forms.SlugField(
+        label=_("Address"),
+        max_length=80,
+        help_text=_("Lower-case words joined by hyphens, the same in every language."),
+    )
+    topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
+    source_language = forms.ChoiceField(label=_("Language of the first text"))
+    pathway = forms.ModelChoiceField(label=_("Regularization pathway"), queryset=None, required=False)
+
+    def __init__(self, *args, country, languages: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from cases.models import RegularizationPathway
+
+        self.country = country
+        self.fields["source_language"].choices = languages
+        self.fields["pathway"].queryset = RegularizationPathway.objects.filter(country=country, active=True)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        model = Guide if data.get("kind") == "guides" else Article
+        if data.get("slug") and model.objects.filter(country=self.country, slug=data["slug"]).exists():
+            self.add_error("slug", _("This address is already used in this country."))
+        if data.get("kind") == "articles" and data.get("pathway"):
+            self.add_error("pathway", _("Only guides are tied to a pathway."))
+        return data

@@ -15,7 +15,18 @@ from django.utils.translation import override
 from ventanillas.models import Country
 
 from .languages import Localized, best_language, localize, ordered_for
-from .models import LANGUAGE_CODES, Alert, Article, Content, FaqEntry, Guide, Revision, RevisionStatus, TranslationState
+from .models import (
+    LANGUAGE_CODES,
+    Alert,
+    Article,
+    Content,
+    FaqEntry,
+    FeedbackCount,
+    Guide,
+    Revision,
+    RevisionStatus,
+    TranslationState,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -103,14 +114,18 @@ class StatusRow:
     item: Content
     kind: str
     cells: list[tuple[str, str]]  # (language, state)
+    useful: int = 0
+    not_useful: int = 0
 
 
 def translation_status(country: Country) -> list[StatusRow]:
     """For each guide and article of the country, the state of each language: source, up to date, outdated, missing."""
     rows = []
+    feedback = feedback_by_page(country)
     for kind, model in (("guides", Guide), ("articles", Article)):
         for item in model.objects.filter(country=country).order_by("slug"):
-            rows.append(StatusRow(item, kind, [(code, item.translation_state(code)) for code in LANGUAGE_CODES]))
+            cells = [(code, item.translation_state(code)) for code in LANGUAGE_CODES]
+            rows.append(StatusRow(item, kind, cells, *feedback.get(f"{kind}/{item.slug}", (0, 0))))
     return rows
 
 
@@ -145,3 +160,12 @@ def open_revisions(country: Country, languages: set[str]) -> list[Revision]:
         .select_related("guide", "article", "author")
         .order_by("status", "-updated_at")
     )
+
+
+def feedback_by_page(country: Country) -> dict[str, tuple[int, int]]:
+    """Readers' yes/no answers per page ("guides/<slug>"), all languages together."""
+    totals: dict[str, tuple[int, int]] = {}
+    for row in FeedbackCount.objects.filter(country=country):
+        yes, no = totals.get(row.page, (0, 0))
+        totals[row.page] = (yes + row.useful, no + row.not_useful)
+    return totals

@@ -50,6 +50,18 @@ def _check(revision: Revision, allowed: tuple[str, ...]) -> None:
         )
 
 
+def create_item(
+    *, model: type[Content], country: Country, slug: str, topic: str, source_language: str, by, pathway=None
+) -> Content:
+    """A new guide or article with no text yet (nothing is public until a text is published).
+
+    Precondition: ``by`` may edit the country's content in ``source_language``.
+    """
+    require_editor(by, country, source_language)
+    extra = {"pathway": pathway} if pathway is not None else {}
+    return model.objects.create(country=country, slug=slug, topic=topic, source_language=source_language, **extra)
+
+
 def open_revision(*, item: Content, language: str, by: AbstractBaseUser) -> Revision:
     """The draft or in-review version of ``item`` in ``language``, started from the published text if none.
 

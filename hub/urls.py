@@ -12,6 +12,7 @@ urlpatterns = [
     path("<country:country>/search/", views.search_view, name="search"),
     path("<country:country>/feedback/", views.feedback, name="feedback"),
     path("<country:country>/editor/", views.editor_status, name="editor-status"),
+    path("<country:country>/editor/new/", views.editor_new, name="editor-new"),
     path(
         "<country:country>/editor/<str:kind>/<slug:slug>/<str:language>/edit/",
         views.editor_edit,

@@ -13,7 +13,7 @@ from ventanillas import access
 from ventanillas.selectors import window_directory
 
 from . import selectors, services
-from .forms import FeedbackForm, RevisionForm, SearchForm
+from .forms import FeedbackForm, NewItemForm, RevisionForm, SearchForm
 from .languages import Localized, language_name, localize, ordered_for
 from .models import LANGUAGE_CODES, Article, Content, Guide, Revision
 from .pathways import guide_facts
@@ -150,6 +150,27 @@ def editor_status(request: HttpRequest, country: str) -> HttpResponse:
             "open_revisions": selectors.open_revisions(country_obj, languages),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def editor_new(request: HttpRequest, country: str) -> HttpResponse:
+    country_obj, languages = _editor_country(request, country)
+    choices = [(code, language_name(code)) for code in LANGUAGE_CODES if code in languages]
+    form = NewItemForm(request.POST or None, country=country_obj, languages=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        item = services.create_item(
+            model=KINDS[data["kind"]],
+            country=country_obj,
+            slug=data["slug"],
+            topic=data["topic"],
+            source_language=data["source_language"],
+            pathway=data["pathway"],
+            by=request.user,
+        )
+        return redirect(selectors.editor_item_url(data["kind"], item, item.source_language))
+    return render(request, "hub/editor/new.html", {"country": country_obj, "form": form})
 
 
 @login_required

@@ -200,3 +200,40 @@ def test_the_administrator_may_edit_every_language(residencia):
 def test_the_staff_home_links_editors_to_their_countrys_translations(editor_cr_fr_client):
     html = editor_cr_fr_client.get("/es/staff/").content.decode()
     assert 'href="/es/cr/editor/"' in html and "Guías y traducciones: Costa Rica" in html
+
+
+def test_an_editor_creates_a_guide_tied_to_a_pathway_and_writes_its_first_text(editor_cr_fr_client, cr, client):
+    from tests.cases.factories import PathwayFactory
+
+    pathway = PathwayFactory(country=cr, slug="refugio")
+    response = editor_cr_fr_client.post(
+        "/es/cr/editor/new/",
+        {"kind": "guides", "slug": "pedir-refugio", "topic": "asylum", "source_language": "fr", "pathway": pathway.pk},
+    )
+    assert response.status_code == 302 and response["Location"] == "/es/cr/editor/guides/pedir-refugio/fr/edit/"
+    created = Guide.objects.get(slug="pedir-refugio")
+    assert created.pathway == pathway and created.source_language == "fr"
+    assert client.get("/es/cr/guides/pedir-refugio/").status_code == 404  # nothing public yet
+
+
+def test_the_new_item_form_keeps_bad_input(editor_cr_fr_client, residencia):
+    data = {"kind": "guides", "slug": "residencia", "topic": "asylum", "source_language": "fr"}
+    response = editor_cr_fr_client.post("/es/cr/editor/new/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Esta dirección ya se usa en este país." in html and 'value="residencia"' in html
+    response = editor_cr_fr_client.post("/es/cr/editor/new/", {**data, "slug": "otra", "source_language": "es"})
+    assert "Escoja una opción válida" in response.content.decode()
+    assert Guide.objects.count() == 1
+
+
+def test_only_editors_of_the_country_may_create_items(staff_cr_client, editor_cr_fr_client, cr, pa):
+    assert staff_cr_client.get("/es/cr/editor/new/").status_code == 403
+    assert editor_cr_fr_client.get("/es/pa/editor/new/").status_code == 403
+    assert editor_cr_fr_client.delete("/es/cr/editor/new/").status_code == 405
+
+
+def test_the_status_page_counts_readers_answers(editor_cr_fr_client, client, residencia):
+    client.post("/es/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "yes"})
+    client.post("/fr/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "no"})
+    assert "<td>1 / 1</td>" in editor_cr_fr_client.get("/es/cr/editor/").content.decode()
