@@ -223,7 +223,7 @@ def test_the_new_item_form_keeps_bad_input(editor_cr_fr_client, residencia):
     html = response.content.decode()
     assert "Esta dirección ya se usa en este país." in html and 'value="residencia"' in html
     response = editor_cr_fr_client.post("/es/cr/editor/new/", {**data, "slug": "otra", "source_language": "es"})
-    assert "Escoja una opción válida" in response.content.decode()
+    assert "Elija una opción válida. es no es una de las opciones disponibles." in response.content.decode()
     assert Guide.objects.count() == 1
 
 
