@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.template import Context, Engine, TemplateDoesNotExist
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.template.backends.django import get_installed_libraries
 from django.utils import timezone, translation
 
 from .models import Channel, Message
@@ -28,28 +29,34 @@ def text_engine() -> Engine:
         dirs=[str(d) for d in options.get("DIRS", [])],
         app_dirs=True,
         autoescape=False,
-        libraries=options.get("OPTIONS", {}).get("libraries", {}),
+        libraries={**get_installed_libraries(), **options.get("OPTIONS", {}).get("libraries", {})},
         builtins=["django.templatetags.i18n", "django.templatetags.tz"],
     )
 
 
 def render(message: Message) -> tuple[str, str]:
-    """(subject, body) of a message, in its language and in its recipient's time zone."""
+    """(subject, body) of a message, in its language and in its recipient's time zone.
+
+    A missing or broken template is a PermanentError: sending again cannot mend it. SMS and WhatsApp
+    need no subject template.
+    """
     context = load_context(message.context)
     zone = ZoneInfo(message.time_zone) if message.time_zone else timezone.get_default_timezone()
-    engine = text_engine()
     with translation.override(message.language), timezone.override(zone):
-        try:
-            body = engine.get_template(f"{message.template}_body.txt").render(Context(context)).strip()
-        except TemplateDoesNotExist as exc:
-            raise PermanentError(f"no template {exc}") from None
-        try:
-            subject = engine.get_template(f"{message.template}_subject.txt").render(Context(context))
-        except TemplateDoesNotExist:
-            if message.channel == Channel.EMAIL:
-                raise PermanentError(f"no template {message.template}_subject.txt") from None
-            subject = ""
-    return " ".join(subject.split()), body
+        body = _render(f"{message.template}_body.txt", context, required=True)
+        subject = _render(f"{message.template}_subject.txt", context, required=message.channel == Channel.EMAIL)
+    return " ".join(subject.split()), body.strip()
+
+
+def _render(name: str, context: dict, *, required: bool) -> str:
+    try:
+        return text_engine().get_template(name).render(Context(context))
+    except TemplateDoesNotExist:
+        if required:
+            raise PermanentError(f"no template {name}") from None
+        return ""
+    except TemplateSyntaxError as exc:
+        raise PermanentError(f"template error in {name}: {exc}") from None
 
 
 def send(message: Message) -> str:

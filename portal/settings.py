@@ -201,8 +201,11 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "notifications.build_quarterly_report",
             "schedule": crontab(minute=30, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
         },
+        # Appointments tomorrow, overdue follow-ups (08:00 local), stale processes, permits expiring.
+        "cases-reminders": {"task": "cases.reminders.run", "schedule": 15 * 60, "options": {"expires": 14 * 60}},
     }
 )
+CELERY_IMPORTS = ["cases.reminders"]  # tasks outside the apps' tasks.py modules
 NOTIFICATIONS_SMS_BACKEND = env("NOTIFICATIONS_SMS_BACKEND", default="notifications.providers.LogProvider")
 # Options of the gateway adapter (notifications.providers.MessagesApiProvider, the Twilio-style API).
 NOTIFICATIONS_GATEWAY = {
