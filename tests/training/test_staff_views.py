@@ -286,3 +286,8 @@ def test_import_into_another_trainers_session_is_not_found(other_trainer_client,
         f"/es/training/staff/sessions/{session.pk}/import/", {"file": csv_file(HEADER)}
     )
     assert response.status_code == 404
+
+
+def test_the_staff_home_links_a_trainer_to_their_sessions(trainer_client, staff_cr_client):
+    assert "/es/training/staff/" in trainer_client.get("/es/staff/").content.decode()
+    assert "/es/training/staff/" not in staff_cr_client.get("/es/staff/").content.decode()
