@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -119,3 +120,15 @@ def test_a_guide_without_a_pathway_shows_its_own_text_only(client, cr):
     guide(cr)
     html = client.get(URL).content.decode()
     assert 'class="pathway' not in html and "Reúna sus documentos." in html
+
+
+def test_printing_a_guide_with_a_pathway_gives_the_checklist_only(client, cr, pathway):
+    from django.contrib.staticfiles import finders
+
+    guide(cr, pathway=pathway)
+    html = client.get(URL).content.decode()
+    assert '<div class="guide-body guide-text print-hide" lang="es">' in html
+    assert '<ul class="checklist">' in html
+    css = Path(finders.find("hub/hub.css")).read_text()
+    print_rules = css[css.index("@media print") :]
+    assert ".print-hide" in print_rules and ".feedback" in print_rules and ".share" in print_rules
