@@ -141,3 +141,17 @@ def trainer_scope(user: User, *, trainers_path: str = "trainers") -> Q:
     if not has_role(user, Role.TRAINER):
         return NOTHING
     return Q(**{trainers_path: user})
+
+
+def trainer_country_scope(user: User, *, country_path: str = "country") -> Q:
+    """A filter on rows with a country (courses, sessions) that a trainer may create or edit there.
+
+    Trainers of every country (and administrators) reach every row, regional ones (no country) included;
+    a trainer of some countries reaches the rows of those countries only; anyone else reaches none.
+    """
+    if not (user.is_authenticated and user.is_active) or not has_role(user, Role.TRAINER):
+        return NOTHING
+    ids = trainer_country_ids(user)
+    if ids is None:
+        return Q()
+    return Q(**{f"{country_path}__in": ids})
