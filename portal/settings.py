@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE.update(
         },
         # Appointments tomorrow, overdue follow-ups (08:00 local), stale processes, permits expiring.
         "cases-reminders": {"task": "cases.reminders.run", "schedule": 15 * 60, "options": {"expires": 14 * 60}},
+        # Retention: closed cases past their country's period are anonymised; 07:15 UTC is night in the region.
+        "cases-anonymise-expired": {
+            "task": "cases.anonymise_expired_cases",
+            "schedule": crontab(minute=15, hour=7),
+        },
     }
 )
 CELERY_IMPORTS = ["cases.reminders"]  # tasks outside the apps' tasks.py modules
