@@ -1,0 +1,214 @@
+"""Reading the roll-ups: a period's figures for one country, several, or the whole region.
+
+Every function returns raw numbers; ``dashboards.tables`` turns them into the suppressed tables that
+pages, exports, the API and the reports show. Nothing here reads the apps' own tables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Sum
+
+from . import indicators
+from .indicators import COUNT, DERIVED, PROCESSING, UNIQUE, Indicator
+from .models import DailyFact, ProcessingFact, UniqueFact
+
+
+@dataclass(frozen=True)
+class Stat:
+    """A processing-time statistic and the number of decisions behind it."""
+
+    value: float | None
+    sample: int
+
+
+def percentile(histogram: Sequence[tuple[int, int]], statistic: str) -> Stat:
+    """Median (the middle value, or the mean of the two middle ones) or 90th percentile (nearest rank)
+    of a histogram of (days, how many)."""
+    pairs = sorted((days, n) for days, n in histogram if n)
+    total = sum(n for _days, n in pairs)
+    if not total:
+        return Stat(None, 0)
+
+    def nth(rank: int) -> int:  # 1-based
+        seen = 0
+        for days, n in pairs:
+            seen += n
+            if seen >= rank:
+                return days
+        return pairs[-1][0]
+
+    if statistic == "median":
+        if total % 2:
+            value: float = nth((total + 1) // 2)
+        else:
+            value = (nth(total // 2) + nth(total // 2 + 1)) / 2
+    else:
+        value = nth(math.ceil(0.9 * total))
+    return Stat(value, total)
+
+
+def _filters(country_ids: Iterable[int] | None, start: date, end: date, window_id: int | None = None) -> dict:
+    """Filters on a roll-up table: ``end`` is the day after the last."""
+    found = {"day__gte": start, "day__lt": end}
+    if country_ids is not None:
+        found["country_id__in"] = list(country_ids)
+    if window_id is not None:
+        found["window_id"] = window_id
+    return found
+
+
+def _kinds(codes: Iterable[str]) -> dict[str, list[Indicator]]:
+    by_kind: dict[str, list[Indicator]] = defaultdict(list)
+    for code in codes:
+        indicator = indicators.get(code)
+        by_kind[indicator.kind].append(indicator)
+        for part in indicator.parts:
+            by_kind[indicators.get(part).kind].append(indicators.get(part))
+    return by_kind
+
+
+def grouped(
+    codes: Iterable[str],
+    country_ids: Iterable[int] | None,
+    start: date,
+    end: date,
+    *,
+    by: str = "",
+    window_id: int | None = None,
+) -> dict[str, dict[str, int | Stat]]:
+    """{indicator: {group: figure}}: ``by`` "" for the total (group ""), "country" for one group per
+    country (its id as text), "window", or a breakdown dimension. Processing indicators give a Stat."""
+    codes = list(codes)
+    kinds = _kinds(codes)
+    filters = _filters(country_ids, start, end, window_id)
+    result: dict[str, dict[str, int | Stat]] = defaultdict(dict)
+    if by in ("", "country", "window"):
+        dimension, group_field = "", {"": None, "country": "country_id", "window": "window_id"}[by]
+    else:
+        dimension, group_field = by, "value"
+
+    def fields() -> list[str]:
+        return ["indicator", group_field] if group_field else ["indicator"]
+
+    def key(row) -> str:
+        return "" if not group_field else str(row[group_field])
+
+    counted = {i.code for i in kinds[COUNT]}
+    if counted:
+        rows = (
+            DailyFact.objects.filter(dimension=dimension, indicator__in=counted, **filters)
+            .values(*fields())
+            .annotate(n=Sum("count"))
+            .order_by()
+        )
+        for row in rows:
+            result[row["indicator"]][key(row)] = row["n"]
+    unique = {i.code for i in kinds[UNIQUE]}
+    if unique:
+        rows = (
+            UniqueFact.objects.filter(dimension=dimension, indicator__in=unique, **filters)
+            .values(*fields())
+            .annotate(n=Count("subject", distinct=True))
+            .order_by()
+        )
+        for row in rows:
+            result[row["indicator"]][key(row)] = row["n"]
+    processing = kinds[PROCESSING]
+    if processing and by in ("", "country", "window", "pathway"):
+        group = {"": None, "country": "country_id", "window": "window_id", "pathway": "pathway_id"}[by]
+        values = ["days"] + ([group] if group else [])
+        rows = ProcessingFact.objects.filter(**filters).values(*values).annotate(n=Sum("count")).order_by()
+        histograms: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for row in rows:
+            histograms["" if not group else str(row[group])].append((row["days"], row["n"]))
+        for indicator in processing:
+            for group_key, histogram in histograms.items():
+                result[indicator.code][group_key] = percentile(histogram, indicator.statistic)
+    for code in codes:
+        indicator = indicators.get(code)
+        if indicator.kind == DERIVED:
+            groups = set().union(*(result.get(part, {}).keys() for part in indicator.parts))
+            for group_key in groups:
+                result[code][group_key] = sum(result.get(part, {}).get(group_key, 0) for part in indicator.parts)
+    return {code: dict(result.get(code, {})) for code in codes}
+
+
+def totals(
+    codes: Iterable[str], country_ids: Iterable[int] | None, start: date, end: date, *, window_id: int | None = None
+) -> dict[str, int | Stat]:
+    """{indicator: figure} for the period (0, or an empty Stat, where nothing happened)."""
+    codes = list(codes)
+    found = grouped(codes, country_ids, start, end, window_id=window_id)
+    return {code: found[code].get("", _empty(code)) for code in codes}
+
+
+def _empty(code: str) -> int | Stat:
+    return Stat(None, 0) if indicators.get(code).kind == PROCESSING else 0
+
+
+def bucket_starts(start: date, end: date) -> tuple[str, list[date]]:
+    """How a period's time series is cut: weeks for a month or less, months up to two years, else
+    quarters. Returns the unit and the first day of each bucket (the first clipped to ``start``)."""
+    length = (end - start).days
+    starts = [start]
+    if length <= 31:
+        unit = "week"
+        day = start + timedelta(days=7 - start.weekday())
+        while day < end:
+            starts.append(day)
+            day += timedelta(days=7)
+        return unit, starts
+    step = 1 if length <= 731 else 3
+    unit = "month" if step == 1 else "quarter"
+    month_index = start.year * 12 + start.month - 1
+    month_index = month_index - (month_index % step) + step
+    while True:
+        day = date(month_index // 12, month_index % 12 + 1, 1)
+        if day >= end:
+            break
+        starts.append(day)
+        month_index += step
+    return unit, starts
+
+
+def series(
+    codes: Iterable[str], country_ids: Iterable[int] | None, start: date, end: date
+) -> tuple[str, list[date], dict[str, list[int]]]:
+    """Counts per bucket of the period for COUNT and UNIQUE indicators (a person counted once per bucket)."""
+    codes = list(codes)
+    unit, starts = bucket_starts(start, end)
+    edges = [*starts, end]
+    out: dict[str, list[int]] = {}
+    count_codes = [c for c in codes if indicators.get(c).kind == COUNT]
+    daily: dict[str, dict[date, int]] = defaultdict(dict)
+    if count_codes:
+        rows = (
+            DailyFact.objects.filter(dimension="", indicator__in=count_codes, **_filters(country_ids, start, end))
+            .values("indicator", "day")
+            .annotate(n=Sum("count"))
+            .order_by()
+        )
+        for row in rows:
+            daily[row["indicator"]][row["day"]] = row["n"]
+    for code in codes:
+        indicator = indicators.get(code)
+        if indicator.kind == COUNT:
+            values = [0] * len(starts)
+            index = 0
+            for day in sorted(daily[code]):
+                while day >= edges[index + 1]:
+                    index += 1
+                values[index] += daily[code][day]
+            out[code] = values
+        elif indicator.kind == UNIQUE:
+            out[code] = [
+                totals([code], country_ids, edges[i], edges[i + 1])[code]  # type: ignore[misc]
+                for i in range(len(starts))
+            ]
+    return unit, starts, out

@@ -1,0 +1,176 @@
+"""Roll-up tables the dashboards read, programme targets and API tokens.
+
+The roll-ups hold counts only, never a person's data: one row per country, window, day, indicator and
+breakdown value. ``dashboards.rollups`` writes them (whole (country, day) slices at a time) and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ventanillas.models import Country, InformationWindow
+
+from .indicators import INDICATORS
+
+
+class DailyFact(models.Model):
+    """How many events of an indicator happened on a day at a window, in total (dimension "") or for one
+    value of a breakdown dimension (sex "female", nationality "HT"...)."""
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    window = models.ForeignKey(InformationWindow, on_delete=models.CASCADE, null=True, related_name="+")
+    day = models.DateField()
+    indicator = models.CharField(max_length=40)
+    dimension = models.CharField(max_length=20, blank=True)
+    value = models.CharField(max_length=40, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        # Every dashboard query filters on dimension and a day range, for one country or all of them.
+        indexes = [models.Index(fields=["dimension", "country", "day"], name="dailyfact_dim_country_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.indicator} {self.dimension}={self.value}: {self.count}"
+
+
+class UniqueFact(models.Model):
+    """One person (or training participant) active on a day, so that a period counts each person once."""
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    window = models.ForeignKey(InformationWindow, on_delete=models.CASCADE, null=True, related_name="+")
+    day = models.DateField()
+    indicator = models.CharField(max_length=40)
+    dimension = models.CharField(max_length=20, blank=True)
+    value = models.CharField(max_length=40, blank=True)
+    subject = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("daily person")
+        verbose_name_plural = _("daily people")
+        indexes = [models.Index(fields=["dimension", "country", "day"], name="uniquefact_dim_country_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.indicator} {self.dimension}={self.value}"
+
+
+class ProcessingFact(models.Model):
+    """A histogram of processing times: ``count`` processes decided on ``day`` took ``days`` days from
+    submission, so that the median and 90th percentile of any period come exactly from the roll-up."""
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    window = models.ForeignKey(InformationWindow, on_delete=models.CASCADE, related_name="+")
+    pathway_id = models.BigIntegerField()
+    day = models.DateField()
+    days = models.IntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("processing time figure")
+        verbose_name_plural = _("processing time figures")
+        indexes = [models.Index(fields=["country", "day"], name="processingfact_country_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.days}d × {self.count}"
+
+
+class RollupState(models.Model):
+    """When the roll-ups were last brought up to date: the start of the last complete run."""
+
+    key = models.CharField(max_length=40, unique=True)
+    data_as_of = models.DateTimeField()
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("roll-up state")
+        verbose_name_plural = _("roll-up states")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.data_as_of:%Y-%m-%d %H:%M}"
+
+
+class Target(models.Model):
+    """What the programme aims to achieve on an indicator: in a country (or the whole region) and a year
+    (or the whole programme)."""
+
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("country"),
+        help_text=_("Empty for a target of the whole region."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, help_text=_("Empty for a target of the whole programme.")
+    )
+    indicator = models.CharField(_("indicator"), max_length=40, choices=[(i.code, i.name) for i in INDICATORS.values()])
+    value = models.PositiveIntegerField(_("target"))
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["country__code", "year", "indicator"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.country or '—'} {self.year or '—'}: {self.value}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def authenticate(self, raw: str) -> ApiToken | None:
+        """The active token with this value, or None. Only the hash is stored, so a leaked table is useless."""
+        if not raw:
+            return None
+        return (
+            self.filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .select_related("user")
+            .first()
+        )
+
+
+class ApiToken(models.Model):
+    """A read-only key to the figures API, acting with its user's rights (``Authorization: Bearer ...``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for."))
+    prefix = models.CharField(_("first characters"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple[ApiToken, str]:
+        """Create a token; the raw value is returned once and never stored."""
+        raw = secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=raw[:8], key_hash=hash_token(raw))
+        return token, raw
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])

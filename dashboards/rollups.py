@@ -1,0 +1,221 @@
+"""Writing the roll-up tables: whole (country, day) slices, recomputed from the apps' records.
+
+``compute`` is the one definition of every stored figure; ``rebuild`` runs it for everything, and
+``refresh_changed`` runs it only for the slices touched since the last run (found through the audit log,
+the rows' own timestamps and the case timeline). Both replace a slice inside one transaction, so a reader
+never sees half of it, and running either twice does no harm.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, IntegerField, Q, Value
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from ventanillas.models import Country
+
+from . import indicators
+from .indicators import COUNT, UNIQUE, Source
+from .models import DailyFact, ProcessingFact, RollupState, UniqueFact
+
+logger = logging.getLogger(__name__)
+
+STATE_KEY = "rollups"
+# Rows written by a transaction that started before the last run may commit after it: look back a little.
+OVERLAP = timedelta(minutes=15)
+BATCH = 5000
+
+
+def _events(source: Source, country: Country, days: set[date] | None):
+    """The source's rows of one country (and of the given days), with ``d`` their local day and ``w`` their
+    window."""
+    qs = source.queryset(country).order_by()
+    if days is not None:
+        # A plain range first, so that the database can use its indexes; then the exact days.
+        first, last = min(days), max(days)
+        if source.is_datetime:
+            zone = country.zoneinfo
+            first = datetime.combine(first, time(), tzinfo=zone)
+            last = datetime.combine(last + timedelta(days=1), time(), tzinfo=zone)
+            qs = qs.filter(**{f"{source.date_field}__gte": first, f"{source.date_field}__lt": last})
+        else:
+            qs = qs.filter(**{f"{source.date_field}__gte": first, f"{source.date_field}__lte": last})
+    if source.is_datetime:
+        qs = qs.annotate(d=TruncDate(source.date_field, tzinfo=country.zoneinfo))
+    else:
+        qs = qs.annotate(d=F(source.date_field))
+    if days is not None:
+        qs = qs.filter(d__in=sorted(days))
+    return qs.annotate(w=F(source.window_field) if source.window_field else Value(None, IntegerField()))
+
+
+def compute(country: Country, days: set[date] | None = None) -> tuple[list, list, list]:
+    """The roll-up rows of a country, for the given days (None: every day). Nothing is written."""
+    daily: list[DailyFact] = []
+    unique: set[tuple] = set()
+    for indicator in indicators.counted():
+        for source in indicator.sources:
+            dims = [("", None)] + [(d, source.fields[d]) for d in indicator.dimensions if d in source.fields]
+            for dimension, path in dims:
+                qs = _events(source, country, days)
+                if indicator.kind == COUNT:
+                    group = ["w", "d"]
+                    if path:
+                        qs = qs.annotate(v=F(path))
+                        group.append("v")
+                    # A person with two vulnerabilities is one row per vulnerability, never two per case.
+                    rows = qs.values(*group).annotate(n=Count("pk", distinct=dimension == "vulnerability"))
+                    for row in rows:
+                        if dimension and row["v"] is None:
+                            continue  # e.g. a person without any vulnerability
+                        daily.append(
+                            DailyFact(
+                                country=country,
+                                window_id=row["w"],
+                                day=row["d"],
+                                indicator=indicator.code,
+                                dimension=dimension,
+                                value=str(row["v"]) if dimension else "",
+                                count=row["n"],
+                            )
+                        )
+                elif indicator.kind == UNIQUE:
+                    fields = ["w", "d", source.subject_field] + ([path] if path else [])
+                    for row in qs.values_list(*fields).distinct():
+                        if dimension and row[3] is None:
+                            continue
+                        value = str(row[3]) if dimension else ""
+                        unique.add((row[0], row[1], indicator.code, dimension, value, row[2]))
+    unique_rows = [
+        UniqueFact(country=country, window_id=w, day=d, indicator=code, dimension=dim, value=v, subject=s)
+        for w, d, code, dim, v, s in unique
+    ]
+    processing = Counter()
+    decided = indicators.decided_processes(country).order_by()
+    if days is not None:
+        decided = decided.filter(decided_at__in=sorted(days))
+    for window_id, pathway_id, submitted, decided_on in decided.values_list(
+        "case__window_id", "pathway_id", "submitted_at", "decided_at"
+    ):
+        processing[(window_id, pathway_id, decided_on, (decided_on - submitted).days)] += 1
+    processing_rows = [
+        ProcessingFact(country=country, window_id=w, pathway_id=p, day=d, days=n_days, count=n)
+        for (w, p, d, n_days), n in processing.items()
+    ]
+    return daily, unique_rows, processing_rows
+
+
+@transaction.atomic
+def replace(country: Country, days: set[date] | None = None) -> int:
+    """Recompute and replace the slices of a country (all of them when ``days`` is None)."""
+    daily, unique, processing = compute(country, days)
+    for model in (DailyFact, UniqueFact, ProcessingFact):
+        qs = model.objects.filter(country=country)
+        if days is not None:
+            qs = qs.filter(day__in=sorted(days))
+        qs.delete()
+    DailyFact.objects.bulk_create(daily, batch_size=BATCH)
+    UniqueFact.objects.bulk_create(unique, batch_size=BATCH)
+    ProcessingFact.objects.bulk_create(processing, batch_size=BATCH)
+    return len(daily) + len(unique) + len(processing)
+
+
+def _mark(started: datetime) -> None:
+    RollupState.objects.update_or_create(key=STATE_KEY, defaults={"data_as_of": started, "finished_at": timezone.now()})
+
+
+def rebuild(countries: Iterable[Country] | None = None) -> int:
+    """Recompute every roll-up from scratch (the ``rebuild_rollups`` command)."""
+    started = timezone.now()
+    written = 0
+    for country in countries if countries is not None else Country.objects.all():
+        written += replace(country)
+    if countries is None:
+        _mark(started)
+    return written
+
+
+def data_as_of() -> datetime | None:
+    state = RollupState.objects.filter(key=STATE_KEY).first()
+    return state.data_as_of if state else None
+
+
+# --- finding what changed ---------------------------------------------------------------------------------
+
+
+def _local_day(moment: datetime | None, zone) -> date | None:
+    return timezone.localtime(moment, zone).date() if moment else None
+
+
+def changed_slices(since: datetime) -> dict[int, set[date]]:
+    """The (country, days) slices whose figures may have changed since ``since``.
+
+    A change can move a figure from one day to another (a reopened case leaves the day it was closed; an
+    appealed decision is decided again later), so for every case touched we take every day its history
+    mentions: opening, closing, process dates, referrals and the dates kept in its timeline.
+    """
+    from cases.models import AuditEntry, Case, Consultation, Person, Referral, RegularizationProcess
+    from training.models import Enrolment, Session
+
+    slices: dict[int, set[date]] = defaultdict(set)
+    zones = {c.pk: c.zoneinfo for c in Country.objects.all()}
+
+    for country_id, day in Consultation.objects.filter(created_at__gte=since).values_list("window__country_id", "date"):
+        slices[country_id].add(day)
+
+    audit = AuditEntry.objects.filter(at__gte=since)
+    case_ids = set(audit.exclude(case_id=None).values_list("case_id", flat=True))
+    person_ids = set(audit.exclude(person_id=None).values_list("person_id", flat=True))
+    person_ids |= set(Person.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+    case_ids |= set(RegularizationProcess.objects.filter(updated_at__gte=since).values_list("case_id", flat=True))
+    case_ids |= set(Referral.objects.filter(status_changed_at__gte=since).values_list("case_id", flat=True))
+    cases = Case.objects.filter(Q(pk__in=case_ids) | Q(person_id__in=person_ids)).select_related("window")
+    for case in cases.prefetch_related("processes", "referrals", "timeline"):
+        zone = zones[case.window.country_id]
+        days = slices[case.window.country_id]
+        days.update(d for d in (_local_day(case.opened_at, zone), _local_day(case.closed_at, zone)) if d)
+        for process in case.processes.all():
+            days.update(d for d in (process.started_at, process.submitted_at, process.decided_at) if d)
+        days.update(_local_day(r.sent_at, zone) for r in case.referrals.all())
+        for entry in case.timeline.all():
+            days.add(_local_day(entry.at, zone))
+            on = entry.details.get("on") if isinstance(entry.details, dict) else None
+            if on:
+                with contextlib.suppress(ValueError):
+                    days.add(date.fromisoformat(on))
+
+    sessions = Session.objects.filter(
+        Q(finalised_at__gte=since)
+        | Q(enrolments__created_at__gte=since)
+        | Q(enrolments__confirmed_at__gte=since)
+        | Q(enrolments__cancelled_at__gte=since)
+        | Q(enrolments__offered_at__gte=since)
+        | Q(enrolments__waitlisted_at__gte=since)
+        | Q(pk__in=Enrolment.objects.filter(participant__created_at__gte=since).values("session_id"))
+    ).distinct()
+    for country_id, starts_on, ends_on in sessions.values_list("country_id", "starts_on", "ends_on"):
+        slices[country_id].update({starts_on, ends_on})
+    return {country_id: days for country_id, days in slices.items() if days}
+
+
+def refresh_changed(now: datetime | None = None) -> dict[str, int]:
+    """Bring the roll-ups up to date: recompute the slices touched since the last run (all of them on the
+    first run). Returns the number of countries and days recomputed."""
+    started = now or timezone.now()
+    last = data_as_of()
+    if last is None:
+        rebuild()
+        return {"countries": Country.objects.count(), "days": -1}
+    slices = changed_slices(last - OVERLAP)
+    countries = Country.objects.in_bulk(list(slices))
+    for country_id, days in slices.items():
+        replace(countries[country_id], days)
+    _mark(started)
+    return {"countries": len(slices), "days": sum(len(d) for d in slices.values())}
