@@ -210,6 +210,13 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# Dashboards: recompute the roll-up slices (country, day) touched since the last run; a full rebuild is
+# `manage.py rebuild_rollups`.
+CELERY_BEAT_SCHEDULE["dashboards-refresh-rollups"] = {
+    "task": "dashboards.refresh_rollups",
+    "schedule": 10 * 60,
+    "options": {"expires": 9 * 60},
+}
 CELERY_IMPORTS = ["cases.reminders"]  # tasks outside the apps' tasks.py modules
 NOTIFICATIONS_SMS_BACKEND = env("NOTIFICATIONS_SMS_BACKEND", default="notifications.providers.LogProvider")
 # Options of the gateway adapter (notifications.providers.MessagesApiProvider, the Twilio-style API).
