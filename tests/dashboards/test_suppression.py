@@ -15,7 +15,7 @@ def test_a_total_would_reveal_a_single_hidden_cell_so_the_smallest_other_is_hidd
 
 
 def test_two_hidden_cells_need_no_third():
-    cells, total = suppress_table([10, 3, 2, 9], total=24)
+    cells, _total = suppress_table([10, 3, 2, 9], total=24)
     assert cells == [10, SUPPRESSED, SUPPRESSED, 9]
 
 

@@ -1,0 +1,92 @@
+"""The figures API: tokens, scoping like the pages, suppressed figures, the OpenAPI schema."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from dashboards.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+API = "/en/staff/dashboards/api/v1"
+
+
+def test_without_a_valid_token_the_api_answers_401(world):
+    client = Client()
+    response = client.get(f"{API}/countries/cr/consultations/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert client.get(f"{API}/indicators/", HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 401
+
+
+def test_a_revoked_token_no_longer_works(world, officer_cr):
+    token, raw = ApiToken.issue(user=officer_cr, name="report builder")
+    token.revoke()
+    assert Client().get(f"{API}/indicators/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_only_the_hash_of_a_token_is_stored(world, officer_cr):
+    token, raw = ApiToken.issue(user=officer_cr, name="report builder")
+    assert raw not in token.key_hash and token.prefix == raw[:8]
+
+
+def test_a_country_officer_reads_an_indicator_of_their_country(world, officer_cr, token_for):
+    auth = token_for(officer_cr)
+    response = Client().get(f"{API}/countries/cr/consultations/?period=month&on=2025-03-01&by=sex", **auth)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["indicator"]["code"] == "consultations"
+    assert body["period"] == {"kind": "month", "label": "March 2025", "start": "2025-03-01", "end": "2025-03-31",
+                              "value": 7}  # fmt: skip
+    assert body["previous"]["start"] == "2025-02-01" and body["previous"]["value"] == 0
+    assert body["breakdown"]["rows"] == [
+        {"value": "female", "label": "Female", "figure": "<5"},
+        {"value": "male", "label": "Male", "figure": "<5"},
+    ]
+    assert body["breakdown"]["total"] == 7
+    assert [point["figure"] for point in body["series"]][:2] == [0, 7]  # 1-2 March, then the week of 3 March
+    assert body["data_as_of"]
+    assert ApiToken.objects.get(user=officer_cr).last_used_at is not None
+
+
+def test_processing_times_are_withheld_under_ten_decisions(world, officer_cr, token_for):
+    response = Client().get(
+        f"{API}/countries/cr/processing_median/?period=month&on=2025-04-01", **token_for(officer_cr)
+    )
+    assert response.json()["period"]["value"] is None
+
+
+def test_another_countrys_figures_are_not_found(world, staff_pa, token_for):
+    auth = token_for(staff_pa)
+    assert Client().get(f"{API}/countries/cr/consultations/", **auth).status_code == 404
+    assert Client().get(f"{API}/countries/pa/consultations/", **auth).status_code == 200
+    countries = Client().get(f"{API}/countries/", **auth).json()["countries"]
+    assert [c["code"] for c in countries] == ["PA"]
+
+
+def test_unknown_indicator_bad_period_and_breakdown(world, officer_cr, token_for):
+    auth = token_for(officer_cr)
+    assert Client().get(f"{API}/countries/cr/nothing/", **auth).status_code == 404
+    bad = Client().get(f"{API}/countries/cr/consultations/?period=custom&start=2025-03-02&end=2025-03-01", **auth)
+    assert bad.status_code == 400 and "end" in bad.json()["fields"]
+    assert Client().get(f"{API}/countries/cr/consultations/?by=pathway", **auth).status_code == 400
+    assert Client().post(f"{API}/countries/cr/consultations/", **auth).status_code == 405
+
+
+def test_the_region_is_for_regional_officers(world, officer_cr, regional, token_for):
+    assert Client().get(f"{API}/region/consultations/", **token_for(officer_cr)).status_code == 403
+    response = Client().get(f"{API}/region/consultations/?period=month&on=2025-03-01", **token_for(regional))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["period"]["value"] == 10
+    assert {c["code"]: c["figure"] for c in body["countries"]} == {"CR": "<5", "PA": "<5"}
+
+
+def test_the_registry_and_the_schema_describe_the_api(world, officer_cr, token_for):
+    indicators = Client().get(f"{API}/indicators/", **token_for(officer_cr)).json()["indicators"]
+    assert {"consultations", "regularized", "processing_p90", "trained"} <= {i["code"] for i in indicators}
+    schema = Client().get(f"{API}/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert "/countries/{country}/{indicator}/" in schema["paths"]
+    assert "regularized" in schema["paths"]["/region/{indicator}/"]["get"]["parameters"][0]["schema"]["enum"]

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dashboards import demo
+from dashboards.models import DailyFact, Target
+from dashboards.reports import SECTIONS, section
+from notifications.reports import sections
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_reports_carry_the_dashboards_sections():
+    names = {s.name for s in sections()}
+    assert set(SECTIONS) <= names
+
+
+def test_a_report_section_uses_the_same_figures_and_suppression(world, cr):
+    rows = {str(label): value for label, value in section(SECTIONS["dashboards-regularization"][1])(
+        cr, date(2025, 4, 1), date(2025, 5, 1))}  # fmt: skip
+    assert rows["People regularized"] == "<5"
+    assert rows["Median processing time (days)"] == "not shown (fewer than ten decisions)"
+    windows = {str(label): value for label, value in section(SECTIONS["dashboards-windows"][1])(
+        cr, date(2025, 3, 1), date(2025, 4, 1))}  # fmt: skip
+    assert windows["Consultations"] == 7
+
+
+def test_the_demo_seeds_the_programme_targets_and_builds_the_rollups_twice_alike(world):
+    demo.load()
+    demo.load()
+    regional = {t.indicator: t.value for t in Target.objects.filter(country=None, year=None)}
+    assert regional == {"regularized": 15000, "trained": 52000, "beneficiaries": 1000000}
+    assert DailyFact.objects.filter(indicator="consultations").exists()

@@ -1,0 +1,104 @@
+"""The roll-ups kept up to date slice by slice equal a fresh computation, after a stream of changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases import services
+from dashboards import rollups
+from dashboards.models import DailyFact, ProcessingFact, RollupState, UniqueFact
+from tests.cases.factories import PathwayFactory, make_case, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def _sorted(rows) -> list:
+    return sorted(rows, key=lambda row: tuple((value is None, str(value)) for value in row))
+
+
+def snapshot() -> dict[str, list]:
+    return {
+        "daily": _sorted(
+            DailyFact.objects.values_list("country_id", "window_id", "day", "indicator", "dimension", "value", "count")
+        ),
+        "unique": _sorted(
+            UniqueFact.objects.values_list(
+                "country_id", "window_id", "day", "indicator", "dimension", "value", "subject"
+            )
+        ),
+        "processing": _sorted(
+            ProcessingFact.objects.values_list("country_id", "window_id", "pathway_id", "day", "days", "count")
+        ),
+    }
+
+
+def test_incremental_refresh_equals_a_fresh_rebuild_after_a_stream_of_changes(world, window_cr, window_pa, staff_cr,
+                                                                              staff_pa):  # fmt: skip
+    today = timezone.localdate()
+    rollups.refresh_changed()  # the first run after the fixture's rebuild
+    pathway = PathwayFactory(country=window_cr.country)
+
+    # A day at the windows: consultations, a new person with a case and a process moving on.
+    for n in range(3):
+        services.log_consultation(
+            window=window_cr, by=staff_cr, data={"date": today - timedelta(days=n), "sex": "female"}
+        )
+    services.log_consultation(window=window_pa, by=staff_pa, data={"date": today, "sex": "male"})
+    person = make_person(window_cr, staff_cr, sex="male", nationality="CU", vulnerabilities=["lgbtiq"])
+    case = make_case(window_cr, staff_cr, person=person)
+    process = services.start_process(case=case, pathway=pathway, by=staff_cr, on=today - timedelta(days=60))
+    services.move_process(process=process, to="documents_complete", by=staff_cr, on=today - timedelta(days=50))
+    services.move_process(process=process, to="submitted", by=staff_cr, on=today - timedelta(days=45))
+    services.move_process(process=process, to="denied", by=staff_cr, on=today - timedelta(days=20))
+    rollups.refresh_changed()
+
+    # The denial is appealed and approved later: the day of the first decision loses its denial.
+    services.move_process(process=process, to="appealed", by=staff_cr, on=today - timedelta(days=10))
+    services.move_process(
+        process=process, to="approved", by=staff_cr, on=today - timedelta(days=2), permit_type="Residencia temporal"
+    )
+    # A fixture case is reopened: the day it was closed (20 March 2025) loses a closed case.
+    services.reopen_case(case=world["cases"][0], by=staff_cr)
+    # A person's details change: every day of their cases is recounted under the new nationality.
+    services.update_person(person=world["cases"][3].person, by=staff_cr, data={"nationality": "CO"})
+    # A referral is accepted: counted on the day it was sent, under its new status.
+    referral = world["cases"][0].referrals.get(status="sent")
+    services.update_referral(referral=referral, status="accepted", feedback="", by=staff_cr)
+    other = make_case(window_cr, staff_cr, person=make_person(window_cr, staff_cr, given_names="Ana"))
+    services.close_case(case=other, by=staff_cr, reason="resolved")
+    result = rollups.refresh_changed()
+    assert result["countries"] >= 1
+
+    incremental = snapshot()
+    call_command("rebuild_rollups", verbosity=0)
+    assert snapshot() == incremental
+    closed_march = [r for r in incremental["daily"] if r[3] == "cases_closed" and r[4] == "" and r[2].year == 2025]
+    assert sum(r[6] for r in closed_march) == 1
+    denied = [r for r in incremental["daily"] if r[3] == "processes_denied" and r[2] == today - timedelta(days=20)]
+    assert denied == []
+
+
+def test_only_the_days_touched_are_recomputed(world, window_cr, staff_cr):
+    rollups.refresh_changed()
+    since = timezone.now()
+    services.log_consultation(window=window_cr, by=staff_cr, data={"date": timezone.localdate() - timedelta(days=3)})
+    slices = rollups.changed_slices(since)
+    assert slices == {window_cr.country_id: {timezone.localdate() - timedelta(days=3)}}
+
+
+def test_the_first_refresh_builds_everything_and_says_when(world):
+    RollupState.objects.all().delete()
+    DailyFact.objects.all().delete()
+    rollups.refresh_changed()
+    assert DailyFact.objects.exists()
+    assert rollups.data_as_of() is not None
+
+
+def test_the_refresh_task_runs_the_refresh(world):
+    from dashboards.tasks import refresh_rollups
+
+    assert set(refresh_rollups.delay().get()) == {"countries", "days"}
