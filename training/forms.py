@@ -1,17 +1,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language
+from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from ventanillas.models import Country
+from ventanillas import access
+from ventanillas.models import Country, Membership, Role
 
-from .models import AttendanceMark, Sector, Sex
+from .models import AttendanceMark, Course, Modality, Sector, Session, Sex
 from .services import ParticipantData, normalise_email
 
 LANGUAGE_CHOICES = [("", _("All languages")), *settings.LANGUAGES]
@@ -158,3 +164,176 @@ class ExportForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The end of the period must not be before its start."))
         return data
+
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+class CourseForm(forms.ModelForm):
+    """A course, its title and description in each language; the language of delivery is required."""
+
+    sectors = forms.MultipleChoiceField(
+        label=_("Audience sectors"),
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Who the course is for; none for everyone."),
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            *[f"{field}_{code}" for code in LANGUAGE_CODES for field in ("title", "description")],
+            "language",
+            "sectors",
+            "modality",
+            "hours",
+            "country",
+            "completion_threshold",
+            "published",
+        ]
+        widgets = {f"description_{code}": forms.Textarea(attrs={"rows": 3}) for code in LANGUAGE_CODES}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        languages = dict(settings.LANGUAGES)
+        for code in LANGUAGE_CODES:
+            name = gettext(str(languages[code]))
+            self.fields[f"title_{code}"].label = gettext("Title in %(language)s") % {"language": name}
+            self.fields[f"description_{code}"].label = gettext("Description in %(language)s") % {"language": name}
+        self.regional_allowed = access.trainer_country_ids(user) is None
+        country = self.fields["country"]
+        country.queryset = Country.objects.filter(access.trainer_country_scope(user, country_path="pk"))
+        country.required = not self.regional_allowed
+        country.empty_label = _("Regional (every country)") if self.regional_allowed else None
+        self.fields["hours"].validators.append(MinValueValidator(Decimal("0.5")))
+        self.fields["completion_threshold"].validators += [MinValueValidator(1), MaxValueValidator(100)]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Save the course")))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        language = data.get("language")
+        if language:
+            if not (data.get(f"title_{language}") or "").strip():
+                self.add_error(f"title_{language}", _("Write the title in the language of delivery."))
+            if not (data.get(f"description_{language}") or "").strip():
+                self.add_error(f"description_{language}", _("Write the description in the language of delivery."))
+        return data
+
+    def course_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def _local_input(value: dt.datetime | None, zone) -> dt.datetime | None:
+    """An aware datetime as the naive local time a trainer types (in the session's country)."""
+    return timezone.localtime(value, zone).replace(tzinfo=None) if value else None
+
+
+def _from_local_input(value: dt.datetime | None, zone) -> dt.datetime | None:
+    """What the trainer typed, read as local time in the session's country (not the server's zone)."""
+    if value is None:
+        return None
+    naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+    return timezone.make_aware(naive, zone)
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+LOCAL_DATETIMES = ("enrolment_opens_at", "enrolment_closes_at")
+
+
+class SessionForm(forms.ModelForm):
+    """A session of a course. Times are local to the session's country; course and country are fixed
+    once the session exists (its enrolments and time zone depend on them)."""
+
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Session
+        fields = [
+            "course",
+            "country",
+            "starts_on",
+            "ends_on",
+            "start_time",
+            "end_time",
+            "venue",
+            "online_link",
+            "capacity",
+            "enrolment_opens_at",
+            "enrolment_closes_at",
+            "trainers",
+            "published",
+        ]
+        widgets = {
+            "starts_on": DATE_INPUT,
+            "ends_on": DATE_INPUT,
+            "start_time": TIME_INPUT,
+            "end_time": TIME_INPUT,
+            "enrolment_opens_at": DATETIME_INPUT,
+            "enrolment_closes_at": DATETIME_INPUT,
+            "trainers": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "enrolment_opens_at": _("Local time in the session's country. Empty: enrolment is open now."),
+            "enrolment_closes_at": _("Local time in the session's country. Empty: enrolment closes when it starts."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        countries = Country.objects.filter(access.trainer_country_scope(user, country_path="pk"))
+        self.fields["course"].queryset = Course.objects.usable_by(user)
+        self.fields["country"].queryset = countries
+        trainer_rows = Membership.objects.filter(role=Role.TRAINER).filter(
+            Q(country__isnull=True) | Q(country__in=countries)
+        )
+        self.fields["trainers"].queryset = (
+            get_user_model().objects.filter(pk__in=trainer_rows.values("user"), is_active=True).order_by("username")
+        )
+        self.fields["capacity"].validators.append(MinValueValidator(1))
+        self.fields["venue"].help_text = _("Needed for a course in person or mixed.")
+        self.fields["online_link"].help_text = _("Needed for a course online or mixed.")
+        if self.instance.pk:
+            self.fields["course"].disabled = True
+            self.fields["country"].disabled = True
+            for name in LOCAL_DATETIMES:
+                self.initial[name] = _local_input(getattr(self.instance, name), self.instance.country.zoneinfo)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Save the session")))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        course, country = data.get("course"), data.get("country")
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if course and country and course.country_id and course.country_id != country.pk:
+            self.add_error(
+                "country",
+                _("This course belongs to %(country)s: its sessions take place there.")
+                % {"country": course.country.name},
+            )
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The last day must not be before the first day."))
+        today = timezone.localtime(timezone.now(), country.zoneinfo).date() if country else None
+        if today and starts_on and starts_on != self.instance.starts_on and starts_on < today:
+            self.add_error("starts_on", _("The first day must not be in the past."))
+        if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
+            self.add_error("end_time", _("The daily end must be after the daily start."))
+        if course:
+            if course.modality in (Modality.IN_PERSON, Modality.MIXED) and not data.get("venue"):
+                self.add_error("venue", _("This course meets in person: give the venue."))
+            if course.modality in (Modality.ONLINE, Modality.MIXED) and not data.get("online_link"):
+                self.add_error("online_link", _("This course meets online: give the link."))
+        if country:
+            for name in LOCAL_DATETIMES:
+                data[name] = _from_local_input(data.get(name), country.zoneinfo)
+        opens, closes = data.get("enrolment_opens_at"), data.get("enrolment_closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("enrolment_closes_at", _("Enrolment must close after it opens."))
+        return data
+
+    def session_data(self) -> dict:
+        """The session's fields for the service (the trainers apart; course and country only when new)."""
+        names = [n for n in self.Meta.fields if n != "trainers" and not self.fields[n].disabled]
+        return {name: self.cleaned_data[name] for name in names}

@@ -14,7 +14,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from notifications.services import enqueue
+from notifications.services import cancel_for, enqueue
 
 if TYPE_CHECKING:
     from .models import Certificate, Enrolment
@@ -29,6 +29,8 @@ WAITLISTED = "waitlisted"
 OFFER = "offer"
 REMINDER = "reminder"
 CERTIFICATE = "certificate"
+SESSION_MOVED = "session_moved"
+SESSION_CANCELLED = "session_cancelled"
 TEMPLATES = {
     CONFIRM_EMAIL: "training/messages/enrolment_confirmation",
     CONFIRMED: "training/messages/enrolment_confirmed",
@@ -36,6 +38,8 @@ TEMPLATES = {
     OFFER: "training/messages/seat_offer",
     REMINDER: "training/messages/session_reminder",
     CERTIFICATE: "training/messages/certificate_ready",
+    SESSION_MOVED: "training/messages/session_moved",
+    SESSION_CANCELLED: "training/messages/session_cancelled",
 }
 
 
@@ -77,16 +81,21 @@ def build_context(enrolment: Enrolment, language: str) -> dict[str, str | int]:
     return context
 
 
-def notify(enrolment: Enrolment, kind: str, *, certificate: Certificate | None = None) -> None:
+def notify(enrolment: Enrolment, kind: str, *, certificate: Certificate | None = None, reason: str = "") -> None:
     """Queue the message of this kind about an enrolment for its participant."""
     participant = enrolment.participant
     language = participant.language or settings.LANGUAGE_CODE
     context = build_context(enrolment, language)
-    # A reminder and a certificate go once per enrolment; the other messages once per change of status
-    # (a person may cancel, enrol again and need a new confirmation link).
+    # A certificate goes once per enrolment and a reminder once per start time (a moved session is
+    # reminded again); the other messages once per change (a person may cancel, enrol again and need a
+    # new confirmation link).
     key = f"training:{kind}:{enrolment.pk}"
-    if kind not in (REMINDER, CERTIFICATE):
+    if kind == REMINDER:
+        key += f":{enrolment.session.starts_at().isoformat()}"
+    elif kind != CERTIFICATE:
         key += f":{timezone.now().isoformat()}"
+    if reason:
+        context["reason"] = reason
     if certificate is not None:
         context["code"] = certificate.code
         context["verify_link"] = _absolute(reverse("training:verify") + f"?code={certificate.code}")
@@ -117,3 +126,8 @@ def deliver(
         obj=obj,
         time_zone=time_zone,
     )
+
+
+def cancel_reminders(enrolment: Enrolment) -> int:
+    """Cancel the reminders of an enrolment still waiting in the outbox; returns how many."""
+    return cancel_for(enrolment, f"training.{REMINDER}")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ventanillas import access
-from ventanillas.models import Country
+from ventanillas.models import Country, Role
 
 
 class Sector(models.TextChoices):
@@ -46,6 +46,20 @@ class Modality(models.TextChoices):
     MIXED = "mixed", _("Mixed")
 
 
+class CourseQuerySet(models.QuerySet):
+    def editable_by(self, user) -> CourseQuerySet:
+        """Courses of the countries a trainer works in (regional ones only for trainers of every country)."""
+        return self.filter(access.trainer_country_scope(user))
+
+    def usable_by(self, user) -> CourseQuerySet:
+        """Courses a trainer may schedule sessions of: those they may edit, and every regional course."""
+        if not access.has_role(user, Role.TRAINER):
+            return self.none()
+        if access.trainer_country_ids(user) is None:
+            return self.all()  # (Q() | Q(...) would narrow to the second filter, not widen to all)
+        return self.filter(access.trainer_country_scope(user) | models.Q(country__isnull=True))
+
+
 class Course(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -70,6 +84,8 @@ class Course(models.Model):
         help_text=_("A participant completes the course when present (or late) on at least this share of days."),
     )
     published = models.BooleanField(_("published"), default=True)
+
+    objects = CourseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("course")
@@ -96,7 +112,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(access.trainer_scope(user)).distinct()
 
     def public(self) -> SessionQuerySet:
-        return self.filter(published=True, course__published=True)
+        return self.filter(published=True, course__published=True, cancelled_at__isnull=True)
 
 
 class Session(models.Model):
@@ -130,6 +146,8 @@ class Session(models.Model):
     )
     published = models.BooleanField(_("published"), default=True)
     finalised_at = models.DateTimeField(_("results closed at"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -161,6 +179,9 @@ class Session(models.Model):
     def seats_left(self) -> int:
         return max(self.capacity - self.seats_taken, 0)
 
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        return self.local_today(now) >= self.starts_on
+
     def local_today(self, now: dt.datetime | None = None) -> dt.date:
         return timezone.localtime(now or timezone.now(), self.country.zoneinfo).date()
 
@@ -173,7 +194,7 @@ class Session(models.Model):
 
     def is_open_for_enrolment(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
-        if not self.published or self.finalised_at:
+        if not self.published or self.finalised_at or self.cancelled_at:
             return False
         if self.enrolment_opens_at and now < self.enrolment_opens_at:
             return False

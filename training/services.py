@@ -17,13 +17,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ventanillas import access
 
 from . import messages
 from .models import (
     ATTENDED_MARKS,
+    CANCELLABLE,
     SEAT_HOLDING,
     Attendance,
     Certificate,
+    Course,
     Enrolment,
     Participant,
     Session,
@@ -37,7 +42,14 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are r
 
 
 class TrainingError(Exception):
-    """A change the rules do not allow; the message is translated and shown to the user."""
+    """A change the rules do not allow; the message is translated and shown to the user.
+
+    ``field`` names the form field the message belongs to, if any.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -238,6 +250,7 @@ def cancel_enrolment(*, enrolment: Enrolment, reason: str = "", now: dt.datetime
     enrolment.cancelled_at = now
     enrolment.cancel_reason = reason[:200]
     enrolment.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    messages.cancel_reminders(enrolment)
     if held:
         _free_seat(session)
         _offer_next(session, now)
@@ -412,6 +425,7 @@ def send_session_reminders(*, now: dt.datetime | None = None) -> int:
     sent = 0
     candidates = Session.objects.filter(
         finalised_at__isnull=True,
+        cancelled_at__isnull=True,
         starts_on__gte=(now - dt.timedelta(days=1)).date(),
         starts_on__lte=(horizon + dt.timedelta(days=1)).date(),
     ).select_related("country", "course")
@@ -431,3 +445,126 @@ def send_session_reminders(*, now: dt.datetime | None = None) -> int:
 def seats_in_use(session: Session) -> int:
     """The seats the enrolments really hold (for checks: always equal to ``session.seats_taken``)."""
     return session.enrolments.filter(status__in=SEAT_HOLDING).count()
+
+
+# --- courses and sessions, published by trainers ------------------------------------------------------
+
+
+@transaction.atomic
+def save_course(*, course: Course | None, data: dict, by) -> Course:
+    """Create a course (``course`` is None) or change one, from a validated ``CourseForm``'s data.
+
+    Preconditions: the form allowed the country for ``by`` (``Course.objects.editable_by``) and holds the
+    title and description in the language of delivery. Side effect: none beyond the row.
+    """
+    course = Course.objects.select_for_update().get(pk=course.pk) if course and course.pk else Course()
+    for name, value in data.items():
+        setattr(course, name, value)
+    course.save()
+    return course
+
+
+def _teachers(trainers, by) -> set:
+    """The trainers chosen, and the trainer who saves the session (so that they keep seeing it)."""
+    people = set(trainers)
+    if not access.is_administrator(by):
+        people.add(by)
+    return people
+
+
+@transaction.atomic
+def create_session(*, data: dict, trainers, by) -> Session:
+    """Publish a new session of a course from a validated ``SessionForm``'s data.
+
+    Preconditions: the form checked the country against ``by``'s countries, the dates, times and the
+    enrolment period. ``by`` teaches the session unless they are an administrator.
+    """
+    session = Session(**data)
+    session.save()
+    session.trainers.set(_teachers(trainers, by))
+    return session
+
+
+# Changing any of these moves the session: participants are told and their reminders follow.
+MOVING_FIELDS = ("starts_on", "ends_on", "start_time", "end_time")
+
+
+@transaction.atomic
+def update_session(*, session: Session, data: dict, trainers, by, now: dt.datetime | None = None) -> Session:
+    """Change a session: dates, times, place, capacity, enrolment period, trainers.
+
+    Preconditions: the session is neither cancelled nor closed; its days do not change once it has
+    started; the capacity is not below the seats already taken. Side effects: a larger capacity offers
+    the new seats to the waitlist; moved dates tell every enrolled participant, cancel the reminders not
+    yet sent (their text names the old dates) and let the reminder scan remind them again for the new ones.
+    """
+    now = now or timezone.now()
+    session = _lock_session(session.pk)
+    if session.cancelled_at:
+        raise TrainingError(_("This session is cancelled."))
+    if session.finalised_at:
+        raise TrainingError(_("The results of this session are closed."))
+    moved = any(name in data and data[name] != getattr(session, name) for name in MOVING_FIELDS)
+    days_changed = any(
+        name in data and data[name] != getattr(session, name) for name in ("starts_on", "ends_on", "meeting_days")
+    )
+    if days_changed and session.has_started(now):
+        raise TrainingError(_("The days of a session that has started cannot be changed."), field="starts_on")
+    if data.get("capacity", session.capacity) < session.seats_taken:
+        raise TrainingError(
+            ngettext(
+                "The capacity cannot be lower than the %(taken)d seat already taken: cancel enrolments first.",
+                "The capacity cannot be lower than the %(taken)d seats already taken: cancel enrolments first.",
+                session.seats_taken,
+            )
+            % {"taken": session.seats_taken},
+            field="capacity",
+        )
+    for name, value in data.items():
+        setattr(session, name, value)
+    session.save(update_fields=list(data))
+    session.trainers.set(_teachers(trainers, by))
+    if moved:
+        enrolments = session.enrolments.select_for_update(of=("self",)).select_related("participant")
+        for enrolment in enrolments.filter(status__in=CANCELLABLE):
+            messages.cancel_reminders(enrolment)
+            if enrolment.reminded_at:
+                enrolment.reminded_at = None
+                enrolment.save(update_fields=["reminded_at"])
+            enrolment.session = session
+            _notify(enrolment, messages.SESSION_MOVED)
+    _offer_next(session, now)
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, session: Session, reason: str, by, now: dt.datetime | None = None) -> int:
+    """Cancel a session that has not started; returns how many enrolments were cancelled with it.
+
+    Preconditions: not cancelled, not started, results not closed. Side effects: every open enrolment
+    (pending, confirmed, waitlisted, offered) is cancelled and its seat freed, its reminders not yet sent
+    are cancelled, and its participant is told; the session leaves the public catalogue.
+    """
+    now = now or timezone.now()
+    session = _lock_session(session.pk)
+    if session.cancelled_at:
+        raise TrainingError(_("This session is already cancelled."))
+    if session.finalised_at or session.has_started(now):
+        raise TrainingError(_("A session that has started cannot be cancelled: close its results instead."))
+    cancelled = 0
+    enrolments = session.enrolments.select_for_update(of=("self",)).select_related("participant")
+    for enrolment in enrolments.filter(status__in=CANCELLABLE):
+        if enrolment.holds_seat:
+            _free_seat(session)
+        enrolment.status = Status.CANCELLED
+        enrolment.cancelled_at = now
+        enrolment.cancel_reason = "session cancelled"
+        enrolment.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+        messages.cancel_reminders(enrolment)
+        enrolment.session = session
+        _notify(enrolment, messages.SESSION_CANCELLED, reason=reason)
+        cancelled += 1
+    session.cancelled_at = now
+    session.cancel_reason = reason[:200]
+    session.save(update_fields=["cancelled_at", "cancel_reason"])
+    return cancelled

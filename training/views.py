@@ -26,13 +26,15 @@ from .forms import (
     AttendanceForm,
     BulkUploadForm,
     CatalogueFilterForm,
+    CourseForm,
     EnrolmentForm,
     ExportForm,
     ReasonForm,
+    SessionForm,
     VerifyForm,
 )
 from .messages import enrolment_id_from_token
-from .models import Certificate, Enrolment, Sector, Session, Sex, Status
+from .models import Certificate, Course, Enrolment, Sector, Session, Sex, Status
 from .pdf import certificate_pdf
 
 BULK_SESSION_KEY = "training-bulk-{pk}"
@@ -166,6 +168,74 @@ def staff_sessions(request: HttpRequest) -> HttpResponse:
     return render(request, "training/staff/sessions.html", {"sessions": sessions})
 
 
+# --- courses and sessions, published by trainers -------------------------------------------------------
+
+
+@trainer_required
+@require_GET
+def staff_courses(request: HttpRequest) -> HttpResponse:
+    courses = Course.objects.editable_by(request.user).select_related("country")
+    return render(request, "training/staff/courses.html", {"courses": courses})
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def staff_course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a course (no ``pk``) or edit one of the trainer's countries."""
+    course = get_object_or_404(Course.objects.editable_by(request.user), pk=pk) if pk else None
+    form = CourseForm(request.POST or None, instance=course, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.save_course(course=course, data=form.course_data(), by=request.user)
+        messages.success(request, _("The course was saved."))
+        return redirect("training:staff-courses")
+    return render(request, "training/staff/course_form.html", {"form": form, "course": course})
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def staff_session_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a session (no ``pk``) in one of the trainer's countries, or edit one they teach."""
+    session = _session(request, pk) if pk else None
+    form = SessionForm(request.POST or None, instance=session, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        trainers = form.cleaned_data["trainers"]
+        try:
+            if session is None:
+                session = services.create_session(data=form.session_data(), trainers=trainers, by=request.user)
+            else:
+                services.update_session(session=session, data=form.session_data(), trainers=trainers, by=request.user)
+        except services.TrainingError as exc:
+            form.add_error(exc.field, str(exc))
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("training:staff-session", pk=session.pk)
+    return render(request, "training/staff/session_form.html", {"form": form, "session": session})
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def staff_session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    form = ReasonForm(request.POST or None, submit_label=_("Cancel the session"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.cancel_session(session=session, reason=form.cleaned_data["reason"], by=request.user)
+        except services.TrainingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The session was cancelled; %(count)d participant was told.",
+                    "The session was cancelled; %(count)d participants were told.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("training:staff-session", pk=session.pk)
+    return render(request, "training/staff/session_cancel.html", {"session": session, "form": form})
+
+
 @trainer_required
 @require_GET
 def staff_session(request: HttpRequest, pk: int) -> HttpResponse:
@@ -178,7 +248,10 @@ def staff_session(request: HttpRequest, pk: int) -> HttpResponse:
         "session": session,
         "roster": roster,
         "days": [d for d in session.days if d <= session.local_today()],
-        "can_finalise": not session.finalised_at and session.local_today() >= session.ends_on,
+        "can_finalise": not session.finalised_at
+        and not session.cancelled_at
+        and session.local_today() >= session.ends_on,
+        "has_started": session.has_started(),
     }
     return render(request, "training/staff/session.html", context)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from notifications.models import Message
 from tests.conftest import _client_for
@@ -9,6 +10,13 @@ from training import services
 from training.services import ParticipantData
 
 from .factories import SessionFactory
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services' messages in English, whatever language an earlier request left active in this thread."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
