@@ -27,9 +27,14 @@ def process_cr(case_cr, pathway_cr, staff_cr):
     return services.start_process(case=case_cr, pathway=pathway_cr, by=staff_cr)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def english():
-    """Messages are asserted in English (the source language); URLs are reversed under /en/."""
+    """Messages asserted in English (the source language) and URLs reversed under /en/.
+
+    Not autouse: a module asks for it with ``pytestmark = [..., pytest.mark.usefixtures("english")]``,
+    so that tests of what the portal renders in other languages and formats (reminders in the
+    recipient's language, 24-hour times) run in the project's own default language.
+    """
     from django.utils import translation
 
     with translation.override("en"):

@@ -7,7 +7,7 @@ import pytest
 from cases.selectors import ProcessingTime, pathway_processing_time
 from tests.cases.factories import PathwayFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_a_pathway_without_decisions_shows_its_typical_processing_time():

@@ -17,7 +17,7 @@ from cases.services import CaseError
 from tests.cases.factories import PathwayFactory, make_case, make_person
 from ventanillas.models import PartnerOrganisation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_document_number_phone_and_notes_are_encrypted_in_the_database(window_cr, staff_cr):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import AuditEntry, Case, Person, RegularizationProcess
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_a_staffer_takes_a_person_from_search_to_an_approved_permit(staff_cr_client, window_cr, pathway_cr):

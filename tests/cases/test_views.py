@@ -15,7 +15,7 @@ from tests.cases.factories import make_case, make_person
 from tests.factories import UserFactory, member
 from ventanillas.models import PartnerOrganisation, Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
