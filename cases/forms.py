@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -34,6 +35,7 @@ from .models import (
     Topic,
     Vulnerability,
 )
+from .services import PERMIT_NUMBER_RE, normalise_permit_number
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 DOCUMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{2,39}$")
@@ -229,6 +231,25 @@ class HouseholdMemberForm(StaffForm):
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
 
 
+class EraseConfirmForm(StaffForm):
+    """The administrator types the record number: a slip of the mouse cannot erase anyone."""
+
+    confirmation = forms.CharField(label=_("Type the record number to confirm"), max_length=20)
+
+    def __init__(self, *args, person, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["confirmation"].help_text = _("The record number of this person is %(number)s.") % {
+            "number": person.pk
+        }
+
+    def clean_confirmation(self) -> str:
+        value = self.cleaned_data["confirmation"].strip().lstrip("#")
+        if value != str(self.person.pk):
+            raise forms.ValidationError(_("The number typed is not this person's record number."))
+        return value
+
+
 class MergeForm(StaffForm):
     duplicate = forms.IntegerField(label=_("Number of the duplicate record"), min_value=1)
 
@@ -294,15 +315,80 @@ class MoveProcessForm(StaffForm):
     def clean_on(self) -> date | None:
         return _not_future(self.cleaned_data["on"], _("The date cannot be in the future."))
 
+    # The permit's type and expiry are checked by the service, after the move itself: a move the workflow
+    # refuses is the first thing the staffer must read.
+    def clean_permit_number(self) -> str:
+        return _permit_number(self.cleaned_data["permit_number"])
+
+
+def _permit_number(value: str) -> str:
+    value = normalise_permit_number(value)
+    if value and not PERMIT_NUMBER_RE.match(value):
+        raise forms.ValidationError(
+            _("A permit number has letters, digits, spaces, dots, slashes or dashes only (3 to 60).")
+        )
+    return value
+
+
+def _check_permit_fields(form: forms.Form, data: dict, *, decided_on: date | None) -> None:
+    if not data.get("permit_type", "").strip() and "permit_type" not in form.errors:
+        form.add_error("permit_type", _("Enter the type of permit granted."))
+    expires = data.get("permit_expires_on")
+    if expires and decided_on and expires <= decided_on:
+        form.add_error("permit_expires_on", _("The permit must expire after the date of approval."))
+
+
+class PermitForm(StaffForm):
+    """Record or correct the permit of an approved process."""
+
+    permit_type = forms.CharField(label=_("Permit type"), max_length=120)
+    permit_number = forms.CharField(label=_("Permit number"), max_length=60, required=False)
+    permit_expires_on = forms.DateField(label=_("Permit expires on"), widget=DATE_INPUT, required=False)
+
+    def __init__(self, *args, decided_on: date | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.decided_on = decided_on
+
+    def clean_permit_number(self) -> str:
+        return _permit_number(self.cleaned_data["permit_number"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        _check_permit_fields(self, data, decided_on=self.decided_on)
+        return data
+
 
 class ChecklistForm(StaffForm):
     status = forms.ChoiceField(label=_("Status"), choices=ChecklistStatus.choices)
 
 
 class AppointmentForm(StaffForm):
-    at = forms.DateTimeField(label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    """Staff type the time as the clock reads in the window's country (``zone``), whatever the server's."""
+
+    at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     place = forms.CharField(label=_("Place"), max_length=200)
     purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+
+    def __init__(self, *args, zone: ZoneInfo, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        if self.initial.get("at"):
+            self.initial["at"] = timezone.make_naive(self.initial["at"], zone)
+
+    def clean_at(self) -> datetime:
+        # The field made the typed wall-clock time aware in the server's zone: read it in the country's.
+        return timezone.make_aware(timezone.make_naive(self.cleaned_data["at"]), self.zone)
+
+
+class MoveAppointmentForm(AppointmentForm):
+    def clean_at(self) -> datetime:
+        at = super().clean_at()
+        if at <= timezone.now():
+            raise forms.ValidationError(_("Choose a time in the future."))
+        return at
 
 
 class FollowUpForm(StaffForm):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
@@ -326,6 +327,16 @@ class Person(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("merged into")
     )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # Window staff record the person's request to be erased; an administrator confirms and erases.
+    erasure_requested_at = models.DateTimeField(_("erasure requested at"), null=True, blank=True)
+    erasure_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erasure requested by"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
@@ -373,6 +384,16 @@ class PersonVulnerability(models.Model):
         return self.get_code_display()
 
 
+class HouseholdQuerySet(models.QuerySet):
+    """Household members are seen and changed by whoever sees and changes the person."""
+
+    def visible_to(self, user) -> HouseholdQuerySet:
+        return self.filter(person__in=Person.objects.visible_to(user))
+
+    def writable_by(self, user) -> HouseholdQuerySet:
+        return self.filter(person__in=Person.objects.writable_by(user))
+
+
 class HouseholdMember(models.Model):
     class Relationship(models.TextChoices):
         PARTNER = "partner", _("Spouse or partner")
@@ -386,6 +407,8 @@ class HouseholdMember(models.Model):
     given_names = models.CharField(_("given names"), max_length=120, blank=True)
     age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+
+    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household member")
@@ -701,6 +724,10 @@ class TimelineEntry(models.Model):
         STAGE = "stage", _("Stage changed")
         CHECKLIST = "checklist", _("Checklist updated")
         APPOINTMENT = "appointment", _("Appointment booked")
+        APPOINTMENT_MOVED = "appointment_moved", _("Appointment moved")
+        APPOINTMENT_CANCELLED = "appointment_cancel", _("Appointment cancelled")
+        PERMIT = "permit", _("Permit details corrected")
+        HOUSEHOLD = "household", _("Household updated")
         FOLLOW_UP = "follow_up", _("Follow-up planned")
         FOLLOW_UP_DONE = "follow_up_done", _("Follow-up done")
         REFERRAL = "referral", _("Referral sent")
@@ -742,6 +769,24 @@ class TimelineEntry(models.Model):
             }
         if self.kind == self.Kind.FOLLOW_UP and d.get("due_on"):
             return gettext("Follow-up planned for %(date)s.") % {"date": d["due_on"]}
+        if self.kind in (self.Kind.APPOINTMENT_MOVED, self.Kind.APPOINTMENT_CANCELLED) and d.get("at"):
+            # Stored in the country's local time (with its offset) when the entry was written.
+            when = datetime.fromisoformat(d["at"])
+            text = (
+                gettext("Appointment moved to %(when)s.")
+                if self.kind == self.Kind.APPOINTMENT_MOVED
+                else gettext("Appointment of %(when)s cancelled.")
+            )
+            return text % {"when": date_format(when, "SHORT_DATETIME_FORMAT")}
+        if self.kind == self.Kind.HOUSEHOLD and d.get("relationship") in HouseholdMember.Relationship.values:
+            texts = {
+                "added": gettext("Household member added: %(relationship)s."),
+                "changed": gettext("Household member changed: %(relationship)s."),
+                "removed": gettext("Household member removed: %(relationship)s."),
+            }
+            if d.get("change") in texts:
+                label = HouseholdMember.Relationship(d["relationship"]).label
+                return texts[d["change"]] % {"relationship": label}
         if self.kind == self.Kind.REFERRAL_STATUS and d.get("target") in ReferralStatus.values:
             return gettext("Referral: %(status)s.") % {"status": ReferralStatus(d["target"]).label}
         return str(self.get_kind_display())

@@ -22,10 +22,12 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import cancel_for
 from ventanillas.models import InformationWindow, PartnerOrganisation
 
 from .models import (
     AgeGroup,
+    Appointment,
     AuditEntry,
     Case,
     CaseStatus,
@@ -289,17 +291,90 @@ def update_person(*, person: Person, by: Any, data: dict, vulnerabilities: Itera
     return person
 
 
+HOUSEHOLD_FIELDS = ("relationship", "given_names", "age_group", "sex")
+
+
+def _household_timeline(person: Person, by: Any, change: str, member: HouseholdMember) -> None:
+    """The household shapes every case of the person: note the change on each case still open."""
+    for case in person.cases.exclude(status=CaseStatus.CLOSED):
+        _timeline(case, TimelineEntry.Kind.HOUSEHOLD, by, change=change, relationship=member.relationship)
+
+
+def _require_not_erased(person: Person) -> None:
+    if person.anonymised_at:
+        raise CaseError(_("This person's data was erased and cannot be changed."))
+
+
 @transaction.atomic
 def add_household_member(*, person: Person, by: Any, data: dict) -> HouseholdMember:
-    member = HouseholdMember.objects.create(person=person, **data)
+    """Add a member of the person's household; written to the audit log and the open cases' timelines."""
+    person = _lock(person)
+    _require_not_erased(person)
+    member = HouseholdMember.objects.create(person=person, **{f: data[f] for f in HOUSEHOLD_FIELDS if f in data})
+    _household_timeline(person, by, "added", member)
     record_audit(user=by, action=AuditEntry.Action.CREATE, obj=member, person_id=person.pk)
     return member
+
+
+@transaction.atomic
+def update_household_member(*, member: HouseholdMember, by: Any, data: dict) -> HouseholdMember:
+    """Correct a household member; the audit row lists the fields changed (never their values)."""
+    member = HouseholdMember.objects.select_for_update().select_related("person").get(pk=member.pk)
+    _require_not_erased(member.person)
+    changed = []
+    for field in HOUSEHOLD_FIELDS:
+        if field in data and getattr(member, field) != data[field]:
+            setattr(member, field, data[field])
+            changed.append(field)
+    if changed:
+        member.save(update_fields=changed)
+        _household_timeline(member.person, by, "changed", member)
+    record_audit(
+        user=by, action=AuditEntry.Action.CHANGE, obj=member, person_id=member.person_id, details={"fields": changed}
+    )
+    return member
+
+
+@transaction.atomic
+def remove_household_member(*, member: HouseholdMember, by: Any) -> None:
+    """Remove a household member (left the household, or recorded by mistake). The audit row keeps the
+    relationship code only, so the log holds no personal data of the removed member."""
+    member = HouseholdMember.objects.select_for_update().select_related("person").get(pk=member.pk)
+    _require_not_erased(member.person)
+    _household_timeline(member.person, by, "removed", member)
+    record_audit(
+        user=by,
+        action=AuditEntry.Action.CHANGE,
+        obj=member,
+        person_id=member.person_id,
+        details={"removed": True, "relationship": member.relationship},
+    )
+    member.delete()
 
 
 def has_consent(person: Person, kind: str) -> bool:
     """Whether the person's consent of this kind holds today (given, and not withdrawn since)."""
     latest = person.consents.filter(kind=kind).order_by("-given_at", "-pk").first()
     return bool(latest and latest.withdrawn_at is None)
+
+
+# Contact channels in order of preference, with the detail each needs and the consent that allows it.
+CONTACT_CHANNELS = (
+    ("whatsapp", "whatsapp", ConsentKind.CONTACT_WHATSAPP),
+    ("sms", "phone", ConsentKind.CONTACT_PHONE),
+    ("email", "email", ConsentKind.CONTACT_EMAIL),
+)
+
+
+def contact_channels(person: Person) -> list[str]:
+    """The channels ("whatsapp", "sms", "email", in this order of preference) on which the person may be
+    written to today: the contact detail is on record and the matching consent is given and not withdrawn.
+    Nobody is contacted after an erasure or once merged into another record (write to that record)."""
+    if person.anonymised_at or person.merged_into_id:
+        return []
+    return [
+        channel for channel, field, kind in CONTACT_CHANNELS if getattr(person, field) and has_consent(person, kind)
+    ]
 
 
 @transaction.atomic
@@ -495,6 +570,35 @@ STAGE_DATE_FIELD = {
 }
 
 
+# A permit number as authorities print them: letters and digits, with spaces, dots, slashes or dashes.
+PERMIT_NUMBER_RE = re.compile(r"^[A-Z0-9][A-Z0-9 ./-]{2,59}$")
+
+
+def normalise_permit_number(value: str) -> str:
+    return " ".join((value or "").upper().split())
+
+
+def _check_permit(
+    permit_type: str, permit_number: str, expires_on: date | None, *, decided_on: date | None
+) -> tuple[str, str]:
+    """Validate the permit recorded on approval; returns (type, number) normalised.
+
+    The type is required (the decision says what was granted); the number may follow when the card is
+    issued, but must look like one; the expiry, when known, falls after the decision.
+    """
+    permit_type, permit_number = (permit_type or "").strip(), normalise_permit_number(permit_number)
+    if not permit_type:
+        raise CaseError(_("Enter the type of permit granted."), field="permit_type")
+    if permit_number and not PERMIT_NUMBER_RE.match(permit_number):
+        raise CaseError(
+            _("A permit number has letters, digits, spaces, dots, slashes or dashes only (3 to 60)."),
+            field="permit_number",
+        )
+    if expires_on and decided_on and expires_on <= decided_on:
+        raise CaseError(_("The permit must expire after the date of approval."), field="permit_expires_on")
+    return permit_type, permit_number
+
+
 def allowed_moves(process: RegularizationProcess) -> list[str]:
     return [stage for stage in Stage.values if stage in TRANSITIONS[process.stage]]
 
@@ -582,8 +686,8 @@ def move_process(
     if to not in Stage.values:
         raise CaseError(_("Choose a stage."), field="to")
     _check_move(process, to, on)
-    if to == Stage.APPROVED and permit_expires_on and permit_expires_on <= on:
-        raise CaseError(_("The permit must expire after the date of approval."), field="permit_expires_on")
+    if to == Stage.APPROVED:
+        permit_type, permit_number = _check_permit(permit_type, permit_number, permit_expires_on, decided_on=on)
     source = process.stage
     process.stage = to
     if to == Stage.PREPARING:
@@ -633,9 +737,56 @@ def set_checklist_status(*, item: ChecklistItem, status: str, by: Any) -> Checkl
 
 
 @transaction.atomic
-def book_appointment(*, process: RegularizationProcess, at: datetime, place: str, purpose: str, by: Any) -> Any:
-    from .models import Appointment
+def update_permit(
+    *,
+    process: RegularizationProcess,
+    by: Any,
+    permit_type: str,
+    permit_number: str = "",
+    permit_expires_on: date | None = None,
+) -> RegularizationProcess:
+    """Record or correct the permit of an approved process (the card often comes after the decision).
 
+    The audit row and the timeline name the fields changed, never their values. Pending reminders of the
+    permit's expiry are cancelled: the next reminder scan queues them again for the new date.
+    """
+    process = RegularizationProcess.objects.select_for_update().select_related("case").get(pk=process.pk)
+    if process.stage != Stage.APPROVED:
+        raise CaseError(_("Only an approved process has a permit."))
+    if process.case.anonymised_at:
+        raise CaseError(_("This case was anonymised and cannot be changed."))
+    permit_type, permit_number = _check_permit(
+        permit_type, permit_number, permit_expires_on, decided_on=process.decided_at
+    )
+    changed = []
+    for field, value in (
+        ("permit_type", permit_type),
+        ("permit_number", permit_number),
+        ("permit_expires_on", permit_expires_on),
+    ):
+        if (getattr(process, field) or None) != (value or None):
+            setattr(process, field, value)
+            changed.append(field)
+    if changed:
+        process.save()
+        _timeline(process.case, TimelineEntry.Kind.PERMIT, by, process=process.pk, fields=changed)
+    if "permit_expires_on" in changed:
+        from .reminders import PERMIT
+
+        cancel_for(process, PERMIT)
+    record_audit(
+        user=by,
+        action=AuditEntry.Action.CHANGE,
+        obj=process,
+        case_id=process.case_id,
+        person_id=process.case.person_id,
+        details={"fields": changed},
+    )
+    return process
+
+
+@transaction.atomic
+def book_appointment(*, process: RegularizationProcess, at: datetime, place: str, purpose: str, by: Any) -> Any:
     process = RegularizationProcess.objects.select_for_update().select_related("case").get(pk=process.pk)
     _require_open(process.case)
     if process.stage in (Stage.APPROVED, Stage.WITHDRAWN):
@@ -644,6 +795,70 @@ def book_appointment(*, process: RegularizationProcess, at: datetime, place: str
     _timeline(process.case, TimelineEntry.Kind.APPOINTMENT, by, appointment=appointment.pk, at=at.isoformat())
     record_audit(user=by, action=AuditEntry.Action.CREATE, obj=appointment, case_id=process.case_id)
     return appointment
+
+
+def _local_iso(appointment: Appointment) -> str:
+    """The appointment's time in its country's zone, as the timeline shows it to everyone."""
+    return appointment.at.astimezone(appointment.process.case.window.country.zoneinfo).isoformat()
+
+
+def _lock_appointment(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("process__case__window__country", "process__case__person", "process__case__assigned_to")
+        .get(pk=appointment.pk)
+    )
+
+
+@transaction.atomic
+def move_appointment(*, appointment: Appointment, at: datetime, place: str, purpose: str, by: Any) -> Appointment:
+    """Move an appointment (new time, place or purpose) while the case is open and the process not finished.
+
+    Its pending reminders are cancelled, since their text names the old time and place, and queued again
+    for the new one through ``cases.reminders.sync_appointment``, in this same transaction.
+    """
+    appointment = _lock_appointment(appointment)
+    process = appointment.process
+    _require_open(process.case)
+    if process.stage in (Stage.APPROVED, Stage.WITHDRAWN):
+        raise CaseError(_("This process is finished: its appointments can only be cancelled."))
+    if at <= timezone.now():
+        raise CaseError(_("Choose a time in the future."), field="at")
+    changed = [f for f, v in (("at", at), ("place", place), ("purpose", purpose)) if getattr(appointment, f) != v]
+    if not changed:
+        return appointment
+    appointment.at, appointment.place, appointment.purpose = at, place, purpose
+    appointment.save(update_fields=["at", "place", "purpose"])
+    from .reminders import APPOINTMENT, sync_appointment
+
+    cancel_for(appointment, APPOINTMENT)
+    sync_appointment(appointment)
+    _timeline(
+        process.case, TimelineEntry.Kind.APPOINTMENT_MOVED, by, appointment=appointment.pk, at=_local_iso(appointment)
+    )
+    record_audit(
+        user=by, action=AuditEntry.Action.CHANGE, obj=appointment, case_id=process.case_id, details={"fields": changed}
+    )
+    return appointment
+
+
+@transaction.atomic
+def cancel_appointment(*, appointment: Appointment, by: Any) -> None:
+    """Cancel an appointment that has not taken place: its pending reminders are cancelled, the row goes
+    (the timeline and the audit log keep when it was), so no later reminder scan can find it again."""
+    appointment = _lock_appointment(appointment)
+    case = appointment.process.case
+    _require_open(case)
+    if appointment.at <= timezone.now():
+        raise CaseError(_("This appointment has already taken place."))
+    cancel_for(appointment)
+    _timeline(
+        case, TimelineEntry.Kind.APPOINTMENT_CANCELLED, by, appointment=appointment.pk, at=_local_iso(appointment)
+    )
+    record_audit(
+        user=by, action=AuditEntry.Action.CHANGE, obj=appointment, case_id=case.pk, details={"cancelled": True}
+    )
+    appointment.delete()
 
 
 # --- Follow-ups and referrals -----------------------------------------------------------------------------
@@ -747,16 +962,41 @@ def _blank_person(person: Person) -> None:
 
 
 @transaction.atomic
-def erase_person(*, person: Person, by: Any) -> Person:
-    """Erase a person on request: names, birth date, documents, contacts and free text go; the counts
-    (sex, age group, nationality, cases and their stages) stay for the statistics. Cannot be undone."""
+def request_erasure(*, person: Person, by: Any) -> Person:
+    """Record that the person asked to be erased (window staff); an administrator confirms and erases."""
     person = _lock(person)
     if person.anonymised_at:
         raise CaseError(_("This person's data was already erased."))
+    if person.erasure_requested_at:
+        raise CaseError(_("The erasure of this person was already requested."))
+    person.erasure_requested_at, person.erasure_requested_by = timezone.now(), by
+    person.save(update_fields=["erasure_requested_at", "erasure_requested_by", "updated_at"])
+    record_audit(user=by, action=AuditEntry.Action.CHANGE, obj=person, details={"erasure_requested": True})
+    return person
+
+
+@transaction.atomic
+def erase_person(*, person: Person, by: Any) -> Person:
+    """Erase a person on request: names, birth date, documents, contacts and free text go; the counts
+    (sex, age group, nationality, cases and their stages) stay for the statistics. Cannot be undone.
+
+    Callers check that ``by`` is an administrator and that the erasure was confirmed (the page asks for the
+    record number typed in). Pending reminders to the person are cancelled.
+    """
+    person = _lock(person)
+    if person.anonymised_at:
+        raise CaseError(_("This person's data was already erased."))
+    for appointment in Appointment.objects.filter(process__case__person=person):
+        cancel_for(appointment)
     for case in person.cases.all():
         _blank_case(case)
     _blank_person(person)
-    record_audit(user=by, action=AuditEntry.Action.ERASE, obj=person)
+    record_audit(
+        user=by,
+        action=AuditEntry.Action.ERASE,
+        obj=person,
+        details={"requested": bool(person.erasure_requested_at), "requested_by": person.erasure_requested_by_id},
+    )
     return person
 
 

@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,11 +22,13 @@ from . import forms, selectors, services
 from .exports import export_cases
 from .filters import CaseFilter, ConsultationFilter
 from .models import (
+    Appointment,
     AuditEntry,
     Case,
     ChecklistItem,
     Consultation,
     FollowUp,
+    HouseholdMember,
     Person,
     Referral,
     RegularizationProcess,
@@ -283,6 +286,38 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _get(request, HouseholdMember, pk, write=True)
+    initial = {f: getattr(member, f) for f in services.HOUSEHOLD_FIELDS}
+    form = forms.HouseholdMemberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_household_member(member=member, by=request.user, data=form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(member.person)
+    back = member.person.get_absolute_url()
+    return _action(request, _("Edit a household member"), form, back, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def household_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _get(request, HouseholdMember, pk, write=True)
+    person = member.person
+    try:
+        services.remove_household_member(member=member, by=request.user)
+    except CaseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The household member was removed."))
+    return redirect(person)
+
+
+@login_required
+@GET_POST
 def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     keep = _get(request, Person, pk, write=True)
     form = forms.MergeForm(request.POST or None)
@@ -319,16 +354,28 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Window staff record the person's request; an administrator confirms it by typing the record number."""
     person = _get(request, Person, pk, write=True)
-    if request.method == "POST":
+    is_admin = access.is_administrator(request.user)
+    form = forms.EraseConfirmForm(request.POST or None, person=person) if is_admin else None
+    if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            services.erase_person(person=person, by=request.user)
+            if is_admin:
+                services.erase_person(person=person, by=request.user)
+            else:
+                services.request_erasure(person=person, by=request.user)
         except CaseError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The person's data was erased."))
+            messages.success(
+                request,
+                _("The person's data was erased.")
+                if is_admin
+                else _("The request was recorded: an administrator will confirm the erasure."),
+            )
         return redirect(person)
-    return render(request, "cases/person_erase.html", {"person": person})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/person_erase.html", {"person": person, "form": form}, status=status)
 
 
 @login_required
@@ -396,6 +443,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": Case.objects.writable_by(request.user).filter(pk=pk).exists(),
         "is_admin": access.is_administrator(request.user),
         "checklist_statuses": forms.ChecklistForm.base_fields["status"].choices,
+        "now": timezone.now(),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -498,7 +546,7 @@ def checklist_update(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def appointment_create(request: HttpRequest, pk: int) -> HttpResponse:
     process = _get(request, RegularizationProcess, pk, write=True)
-    form = forms.AppointmentForm(request.POST or None)
+    form = forms.AppointmentForm(request.POST or None, zone=process.case.window.country.zoneinfo)
     if request.method == "POST" and form.is_valid():
         try:
             services.book_appointment(process=process, by=request.user, **form.cleaned_data)
@@ -508,6 +556,57 @@ def appointment_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(process.case)
     back = process.case.get_absolute_url()
     return _action(request, _("Book an appointment"), form, back, status=400 if form.is_bound else 200)
+
+
+@login_required
+@GET_POST
+def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get(request, Appointment, pk, write=True)
+    zone = appointment.process.case.window.country.zoneinfo
+    initial = {f: getattr(appointment, f) for f in ("at", "place", "purpose")}
+    form = forms.MoveAppointmentForm(request.POST or None, initial=initial, zone=zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_appointment(appointment=appointment, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("The appointment was moved."))
+            return redirect(appointment.process.case)
+    back = appointment.process.case.get_absolute_url()
+    return _action(request, _("Move the appointment"), form, back, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get(request, Appointment, pk, write=True)
+    case = appointment.process.case
+    try:
+        services.cancel_appointment(appointment=appointment, by=request.user)
+    except CaseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The appointment was cancelled."))
+    return redirect(case)
+
+
+@login_required
+@GET_POST
+def process_permit(request: HttpRequest, pk: int) -> HttpResponse:
+    process = _get(request, RegularizationProcess, pk, write=True)
+    initial = {f: getattr(process, f) for f in ("permit_type", "permit_number", "permit_expires_on")}
+    form = forms.PermitForm(request.POST or None, initial=initial, decided_on=process.decided_at)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_permit(process=process, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(process.case)
+    back = process.case.get_absolute_url()
+    return _action(request, _("Permit"), form, back, status=400 if form.is_bound else 200)
 
 
 @login_required

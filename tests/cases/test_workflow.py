@@ -11,7 +11,7 @@ from cases import services
 from cases.models import AuditEntry, ChecklistStatus, RegularizationProcess, Stage, TimelineEntry
 from cases.services import TRANSITIONS, CaseError
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 # A path from "preparing" to each stage, through allowed moves only.
 PATH_TO = {
@@ -30,10 +30,15 @@ def _receive_all(process):
     process.checklist.update(status=ChecklistStatus.RECEIVED)
 
 
+def _move(process, to, by):
+    permit = {"permit_type": "Residencia temporal"} if to == Stage.APPROVED else {}
+    return services.move_process(process=process, to=to, by=by, **permit)
+
+
 def _bring_to(process, stage, by):
     _receive_all(process)
     for step in PATH_TO[stage]:
-        process = services.move_process(process=process, to=step, by=by)
+        process = _move(process, step, by)
     return process
 
 
@@ -44,7 +49,7 @@ REFUSED = [(source, target) for source in Stage.values for target in Stage.value
 @pytest.mark.parametrize(("source", "target"), ALLOWED)
 def test_every_allowed_move_is_accepted_and_recorded(process_cr, staff_cr, source, target):
     process = _bring_to(process_cr, source, staff_cr)
-    process = services.move_process(process=process, to=target, by=staff_cr)
+    process = _move(process, target, staff_cr)
     process.refresh_from_db()
     assert process.stage == target
     assert TimelineEntry.objects.filter(case=process.case, kind="stage", details__target=target).exists()
@@ -55,7 +60,7 @@ def test_every_allowed_move_is_accepted_and_recorded(process_cr, staff_cr, sourc
 def test_every_move_outside_the_workflow_is_refused_with_a_message(process_cr, staff_cr, source, target):
     process = _bring_to(process_cr, source, staff_cr)
     with pytest.raises(CaseError) as error:
-        services.move_process(process=process, to=target, by=staff_cr)
+        _move(process, target, staff_cr)
     assert "cannot move" in error.value.message
     process.refresh_from_db()
     assert process.stage == source
