@@ -31,6 +31,7 @@ REMINDER = "reminder"
 CERTIFICATE = "certificate"
 SESSION_MOVED = "session_moved"
 SESSION_CANCELLED = "session_cancelled"
+ALREADY_ENROLLED = "already_enrolled"
 TEMPLATES = {
     CONFIRM_EMAIL: "training/messages/enrolment_confirmation",
     CONFIRMED: "training/messages/enrolment_confirmed",
@@ -40,6 +41,7 @@ TEMPLATES = {
     CERTIFICATE: "training/messages/certificate_ready",
     SESSION_MOVED: "training/messages/session_moved",
     SESSION_CANCELLED: "training/messages/session_cancelled",
+    ALREADY_ENROLLED: "training/messages/already_enrolled",
 }
 
 
@@ -74,6 +76,7 @@ def build_context(enrolment: Enrolment, language: str) -> dict[str, str | int]:
             "venue": session.venue,
             "online_link": session.online_link,
             "link": _absolute(reverse("training:enrolment", kwargs={"token": enrolment_token(enrolment)})),
+            "status": str(enrolment.get_status_display()),
         }
         if enrolment.offer_expires_at:
             local = enrolment.offer_expires_at.astimezone(session.country.zoneinfo)
@@ -92,6 +95,9 @@ def notify(enrolment: Enrolment, kind: str, *, certificate: Certificate | None =
     key = f"training:{kind}:{enrolment.pk}"
     if kind == REMINDER:
         key += f":{enrolment.session.starts_at().isoformat()}"
+    elif kind == ALREADY_ENROLLED:
+        # At most one an hour: the public form must not become a way to flood someone's mailbox.
+        key += f":{timezone.now():%Y%m%d%H}"
     elif kind != CERTIFICATE:
         key += f":{timezone.now().isoformat()}"
     if reason:

@@ -143,8 +143,10 @@ def _check_open(session: Session, now: dt.datetime) -> None:
 def request_enrolment(*, session: Session, data: ParticipantData, now: dt.datetime | None = None) -> Enrolment:
     """Enrol someone from the public form: the enrolment waits for the e-mail to be confirmed.
 
-    Preconditions: the session is open for enrolment and the person is not already enrolled in it (a
-    cancelled enrolment starts again). Side effect: the confirmation link is sent to the e-mail.
+    Precondition: the session is open for enrolment (a cancelled enrolment starts again). Side effect:
+    the confirmation link is sent to the e-mail. Anybody can type anybody's e-mail, so the answer must
+    not tell whether that address is already enrolled: in that case nothing changes, the existing
+    enrolment is returned and its participant receives a note with the link to their own page instead.
     """
     now = now or timezone.now()
     participant = get_or_create_participant(data)
@@ -152,7 +154,8 @@ def request_enrolment(*, session: Session, data: ParticipantData, now: dt.dateti
     _check_open(session, now)
     enrolment = Enrolment.objects.select_for_update().filter(session=session, participant=participant).first()
     if enrolment is not None and enrolment.status != Status.CANCELLED:
-        raise TrainingError(_("This e-mail address is already enrolled in this session."))
+        _notify(enrolment, messages.ALREADY_ENROLLED)
+        return enrolment
     if enrolment is None:
         enrolment = Enrolment(session=session, participant=participant)
     enrolment.status = Status.PENDING

@@ -87,12 +87,21 @@ def test_a_malformed_email_is_refused_and_the_form_kept(client, session, cr):
     assert not Enrolment.objects.exists()
 
 
-def test_a_duplicate_enrolment_is_refused_on_the_form(client, session, cr):
-    client.post(f"/es/training/sessions/{session.pk}/", form_data(cr))
-    response = client.post(f"/en/training/sessions/{session.pk}/", form_data(cr, email="ANA.PEREZ@migracion.example"))
-    assert response.status_code == 200
-    assert "already enrolled" in response.content.decode()
-    assert Enrolment.objects.count() == 1
+def test_the_form_does_not_reveal_who_is_already_enrolled(client, session, cr):
+    first = client.post(f"/en/training/sessions/{session.pk}/", form_data(cr))
+    again = client.post(f"/en/training/sessions/{session.pk}/", form_data(cr, email="ANA.PEREZ@migracion.example"))
+    stranger = client.post(f"/en/training/sessions/{session.pk}/", form_data(cr, email="otra@migracion.example"))
+    # The same answer whether or not the address was enrolled: "check your e-mail".
+    assert first.status_code == again.status_code == stranger.status_code == 302
+    assert first["Location"] == again["Location"] == stranger["Location"] == reverse("training:enrolment-sent")
+    assert "Check your e-mail" in client.get(again["Location"]).content.decode()
+    # No second enrolment; the person already enrolled is written a note with their own link instead.
+    assert Enrolment.objects.filter(participant__email="ana.perez@migracion.example").count() == 1
+    assert outbox() == [
+        ("confirm_email", "ana.perez@migracion.example"),
+        ("already_enrolled", "ana.perez@migracion.example"),
+        ("confirm_email", "otra@migracion.example"),
+    ]
 
 
 def test_a_closed_session_refuses_enrolment_with_a_clear_message(client, session, cr):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from notifications.models import Message
 from training import services
+from training.messages import enrolment_token
 from training.models import Attendance, Certificate, Enrolment, Participant, Session, Status
 
 from .conftest import outbox, person
@@ -56,11 +57,26 @@ def test_the_database_refuses_two_participants_with_one_email(cr):
         Participant.objects.create(email="A@B.example", name="A", sector="media", sex="male", country=cr, language="es")
 
 
-def test_a_duplicate_enrolment_is_refused(session, cr):
-    services.request_enrolment(session=session, data=person(1, cr))
-    with pytest.raises(services.TrainingError, match="already enrolled"):
-        services.request_enrolment(session=session, data=person(1, cr))
+def test_a_duplicate_enrolment_changes_nothing_and_mails_the_personal_link(session, cr):
+    enrolment = services.request_enrolment(session=session, data=person(1, cr))
+    services.confirm_email(enrolment=enrolment)
+    again = services.request_enrolment(session=session, data=person(1, cr, name="Somebody Else"))
+    assert again.pk == enrolment.pk
+    refresh(enrolment, session)
+    assert enrolment.status == Status.CONFIRMED and session.seats_taken == 1
+    assert enrolment.participant.name == "Persona 1"  # the public form never overwrites a person's details
     assert Enrolment.objects.count() == 1
+    note = Message.objects.get(kind="training.already_enrolled")
+    assert note.recipient == "persona1@ministerio.example"
+    assert f"/training/e/{enrolment_token(enrolment)}/" in note.context
+    assert "Confirmada" in note.context  # the status, in the participant's language
+
+
+def test_the_already_enrolled_note_goes_at_most_once_an_hour(session, cr):
+    services.request_enrolment(session=session, data=person(1, cr))
+    for _attempt in range(3):
+        services.request_enrolment(session=session, data=person(1, cr))
+    assert outbox("already_enrolled") == [("already_enrolled", "persona1@ministerio.example")]
 
 
 def test_a_cancelled_person_may_enrol_again(session, cr):
