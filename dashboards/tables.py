@@ -130,7 +130,7 @@ def breakdown(country_ids, period: Period, dimension: str) -> Table:
                              "the total."))  # fmt: skip
     if any(indicators.get(c).kind == UNIQUE for c in codes):
         notes.append(gettext("People are counted once in each row where they appear."))
-    title = gettext("By %(dimension)s") % {"dimension": str(DIMENSIONS[dimension].name).lower()}
+    title = gettext("Breakdown: %(dimension)s") % {"dimension": DIMENSIONS[dimension].name}
     return _assemble(f"by-{dimension}", title, codes, _value_labels(dimension, keys), keys, raw, totals, notes)
 
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -19,10 +18,3 @@ def figure(value) -> str:
     if isinstance(value, float):
         return number_format(value, decimal_pos=0 if value.is_integer() else 1, force_grouping=True)
     return str(value)
-
-
-@register.filter
-def withheld_reason(value) -> str:
-    if value is None:
-        return gettext("Not shown: fewer than ten decisions back this figure.")
-    return ""

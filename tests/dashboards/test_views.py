@@ -111,7 +111,7 @@ def test_csv_export_holds_the_table_as_shown_and_is_audited(world, officer_cr, o
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('cr-by-sex-20250301-20250331.csv"')
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["By sex", "Costa Rica"]
+    assert rows[0] == ["Breakdown: Sex", "Costa Rica"]
     assert rows[1] == ["Period", "2025-03-01", "2025-03-31"]
     assert rows[2][0] == "Data as of"
     header = rows[4]
