@@ -20,7 +20,7 @@ from django.utils import timezone
 from ventanillas.models import Country
 
 from . import services
-from .models import SEAT_HOLDING, Course, Enrolment, Participant, Session, Status
+from .models import SEAT_HOLDING, Course, Enrolment, Participant, Session, Status, default_meeting_days
 
 # key (Spanish title), titles (es, en, fr, nl, ht), country code or None, language, modality, hours, sectors
 COURSES = [
@@ -181,6 +181,8 @@ def load(stdout=None) -> list[tuple[str, str]]:
     for index, code, venue, offset, days, capacity, taught, enrolled in SESSIONS:
         course = courses[index]
         starts_on = today + dt.timedelta(days=offset)
+        ends_on = starts_on + dt.timedelta(days=days - 1)
+        meeting_days = [day.isoformat() for day in default_meeting_days(starts_on, ends_on)]  # weekends off
         session = Session.objects.filter(course=course, venue=venue).first()
         if session is None:
             session = Session.objects.create(
@@ -188,12 +190,13 @@ def load(stdout=None) -> list[tuple[str, str]]:
                 country=countries[code],
                 venue=venue,
                 starts_on=starts_on,
-                ends_on=starts_on + dt.timedelta(days=days - 1),
+                ends_on=ends_on,
+                meeting_days=meeting_days,
                 capacity=capacity,
             )
         elif not session.finalised_at:
             Session.objects.filter(pk=session.pk).update(
-                starts_on=starts_on, ends_on=starts_on + dt.timedelta(days=days - 1)
+                starts_on=starts_on, ends_on=ends_on, meeting_days=meeting_days
             )
             session.refresh_from_db()
         if taught and trainer:

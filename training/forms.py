@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ventanillas import access
 from ventanillas.models import Country, Membership, Role
 
-from .models import AttendanceMark, Course, Modality, Sector, Session, Sex
+from .models import AttendanceMark, Course, Modality, Sector, Session, Sex, default_meeting_days
 from .services import ParticipantData, normalise_email
 
 LANGUAGE_CHOICES = [("", _("All languages")), *settings.LANGUAGES]
@@ -249,6 +249,15 @@ class SessionForm(forms.ModelForm):
     once the session exists (its enrolments and time zone depend on them)."""
 
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    meeting_days = forms.CharField(
+        label=_("Meeting days"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The dates the session meets, as YYYY-MM-DD, one per line or separated by commas; the first and last "
+            "day included. Empty: the first and last day and every weekday (Monday to Friday) between them."
+        ),
+    )
 
     class Meta:
         model = Session
@@ -257,6 +266,7 @@ class SessionForm(forms.ModelForm):
             "country",
             "starts_on",
             "ends_on",
+            "meeting_days",
             "start_time",
             "end_time",
             "venue",
@@ -300,8 +310,20 @@ class SessionForm(forms.ModelForm):
             self.fields["country"].disabled = True
             for name in LOCAL_DATETIMES:
                 self.initial[name] = _local_input(getattr(self.instance, name), self.instance.country.zoneinfo)
+            self.initial["meeting_days"] = "\n".join(day.isoformat() for day in self.instance.days)
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Save the session")))
+
+    def clean_meeting_days(self) -> list[dt.date]:
+        days = set()
+        for text in self.cleaned_data["meeting_days"].replace(",", " ").split():
+            try:
+                days.add(dt.date.fromisoformat(text))
+            except ValueError:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a date: write it as YYYY-MM-DD."), params={"value": text}
+                ) from None
+        return sorted(days)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -315,6 +337,8 @@ class SessionForm(forms.ModelForm):
             )
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The last day must not be before the first day."))
+        elif starts_on and ends_on and "meeting_days" in data:
+            self._check_days(data, starts_on, ends_on)
         today = timezone.localtime(timezone.now(), country.zoneinfo).date() if country else None
         if today and starts_on and starts_on != self.instance.starts_on and starts_on < today:
             self.add_error("starts_on", _("The first day must not be in the past."))
@@ -332,6 +356,15 @@ class SessionForm(forms.ModelForm):
         if opens and closes and closes <= opens:
             self.add_error("enrolment_closes_at", _("Enrolment must close after it opens."))
         return data
+
+    def _check_days(self, data: dict, starts_on: dt.date, ends_on: dt.date) -> None:
+        """Meeting days within the period, first and last included; stored as ISO dates."""
+        days = data["meeting_days"] or default_meeting_days(starts_on, ends_on)
+        if any(day < starts_on or day > ends_on for day in days):
+            self.add_error("meeting_days", _("Every meeting day must be between the first and the last day."))
+        elif days[0] != starts_on or days[-1] != ends_on:
+            self.add_error("meeting_days", _("The first and the last day must be meeting days."))
+        data["meeting_days"] = [day.isoformat() for day in days]
 
     def session_data(self) -> dict:
         """The session's fields for the service (the trainers apart; course and country only when new)."""

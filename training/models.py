@@ -106,6 +106,15 @@ class Course(models.Model):
         return [labels[code] for code in self.sectors if code in labels]
 
 
+def every_day(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def default_meeting_days(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every weekday (Monday to Friday) from the first to the last day, and those two days whatever they are."""
+    return [day for day in every_day(first, last) if day.weekday() < 5 or day in (first, last)]
+
+
 class SessionQuerySet(models.QuerySet):
     def visible_to(self, user) -> SessionQuerySet:
         """Sessions a trainer teaches (all of them for an administrator)."""
@@ -116,7 +125,7 @@ class SessionQuerySet(models.QuerySet):
 
 
 class Session(models.Model):
-    """One run of a course. It meets on every day from ``starts_on`` to ``ends_on`` (local dates)."""
+    """One run of a course, from ``starts_on`` to ``ends_on`` (local dates), meeting on ``meeting_days``."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("course"))
     country = models.ForeignKey(
@@ -128,6 +137,13 @@ class Session(models.Model):
     )
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
+    # ISO dates, first and last day included; attendance and the completion rule count these days only.
+    meeting_days = models.JSONField(
+        _("meeting days"),
+        default=list,
+        blank=True,
+        help_text=_("The days the session meets. Empty: the first and last day and every weekday between them."),
+    )
     start_time = models.TimeField(_("daily start"), default=dt.time(9))
     end_time = models.TimeField(_("daily end"), default=dt.time(13))
     venue = models.CharField(_("venue"), max_length=200, blank=True)
@@ -172,8 +188,15 @@ class Session(models.Model):
 
     @property
     def days(self) -> list[dt.date]:
-        count = (self.ends_on - self.starts_on).days + 1
-        return [self.starts_on + dt.timedelta(days=n) for n in range(count)]
+        """The days the session meets, in order (the weekdays of its period when none are set)."""
+        if self.meeting_days:
+            days = sorted({dt.date.fromisoformat(day) for day in self.meeting_days})
+            return [day for day in days if self.starts_on <= day <= self.ends_on]
+        return default_meeting_days(self.starts_on, self.ends_on)
+
+    @property
+    def skips_days(self) -> bool:
+        return len(self.days) < (self.ends_on - self.starts_on).days + 1
 
     @property
     def seats_left(self) -> int:

@@ -340,10 +340,10 @@ def record_attendance(*, session: Session, day: dt.date, marks: dict[int, str], 
 
 
 def attendance_rate(enrolment: Enrolment, session: Session) -> int:
-    """Whole percentage of the session's days the participant was present or late."""
-    days = len(session.days)
-    attended = enrolment.attendance.filter(mark__in=ATTENDED_MARKS).count()
-    return attended * 100 // days if days else 0
+    """Whole percentage of the session's meeting days the participant was present or late."""
+    days = session.days
+    attended = enrolment.attendance.filter(mark__in=ATTENDED_MARKS, day__in=days).count()
+    return attended * 100 // len(days) if days else 0
 
 
 def _new_code() -> str:

@@ -9,7 +9,7 @@ import factory
 from django.utils import timezone
 
 from tests.factories import country
-from training.models import Course, Participant, Session
+from training.models import Course, Participant, Session, every_day
 
 
 class CourseFactory(factory.django.DjangoModelFactory):
@@ -37,6 +37,8 @@ class SessionFactory(factory.django.DjangoModelFactory):
     country = factory.LazyAttribute(lambda s: s.course.country or country("CR"))
     starts_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=10))
     ends_on = factory.LazyAttribute(lambda s: s.starts_on + dt.timedelta(days=2))
+    # Every day of the period, so that tests do not depend on the weekday they run on.
+    meeting_days = factory.LazyAttribute(lambda s: [d.isoformat() for d in every_day(s.starts_on, s.ends_on)])
     capacity = 10
     venue = "Salón municipal"
 
