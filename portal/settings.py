@@ -122,6 +122,7 @@ LANGUAGES = [
 ]
 # App catalogs come first: makemessages files each string under the first listed folder whose parent
 # holds the source file, and the root catalog (shell, base templates) would otherwise swallow them all.
+FORMAT_MODULE_PATH = ["portal.formats"]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in PORTAL_APPS] + [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "es"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("es", "en", "fr")
