@@ -30,6 +30,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "windows": access.visible_windows(user),
             "writable": access.staff_window_ids(user),
             "is_admin": access.is_administrator(user),
+            "sees_figures": access.aggregate_countries(user).exists(),
         },
     )
 

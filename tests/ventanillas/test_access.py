@@ -76,3 +76,11 @@ def test_another_countrys_window_is_a_404(staff_pa_client, window_cr):
 def test_the_wrong_method_is_refused(staff_cr_client, window_cr):
     assert staff_cr_client.put(f"/es/staff/windows/{window_cr.pk}/").status_code == 405
     assert staff_cr_client.post("/es/cr/windows/").status_code == 405
+
+
+def test_staff_home_links_officers_to_the_reports_and_not_people_without_figures(officer_cr_client, client, db):
+    from tests.factories import UserFactory
+
+    assert "/es/staff/notifications/reports/" in officer_cr_client.get("/es/staff/").content.decode()
+    client.force_login(UserFactory(username="nobody"))
+    assert "/es/staff/notifications/reports/" not in client.get("/es/staff/").content.decode()
