@@ -138,7 +138,8 @@ def country_indicator(request: HttpRequest, country: str, indicator: str) -> Jso
     found = access.aggregate_countries(request.api_user).filter(code=country.upper()).first()
     if found is None:
         return _error(gettext("Not found."), 404)
-    return _payload(request, indicator, found, [found])
+    with figures.memo():
+        return _payload(request, indicator, found, [found])
 
 
 @require_GET
@@ -148,7 +149,8 @@ def region_indicator(request: HttpRequest, indicator: str) -> JsonResponse:
 
     if not may_see_region(request.api_user):
         return _error(gettext("Only regional officers may read the figures of the whole region."), 403)
-    return _payload(request, indicator, None, list(Country.objects.order_by("name")))
+    with figures.memo():
+        return _payload(request, indicator, None, list(Country.objects.order_by("name")))
 
 
 def _openapi(base: str) -> dict:

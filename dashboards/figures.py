@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -73,6 +75,20 @@ def _kinds(codes: Iterable[str]) -> dict[str, list[Indicator]]:
     return by_kind
 
 
+_memo: ContextVar[dict | None] = ContextVar("dashboards_figures_memo", default=None)
+
+
+@contextmanager
+def memo():
+    """Within this block, a figure asked for twice (the summary, a breakdown's total, the targets all need
+    this period's totals) is read from the roll-ups once. Used around the building of one page."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def grouped(
     codes: Iterable[str],
     country_ids: Iterable[int] | None,
@@ -84,6 +100,27 @@ def grouped(
 ) -> dict[str, dict[str, int | Stat]]:
     """{indicator: {group: figure}}: ``by`` "" for the total (group ""), "country" for one group per
     country (its id as text), "window", or a breakdown dimension. Processing indicators give a Stat."""
+    codes = list(codes)
+    cache = _memo.get()
+    if cache is None:
+        return _grouped(codes, country_ids, start, end, by=by, window_id=window_id)
+    scope = (tuple(country_ids) if country_ids is not None else None, start, end, by, window_id)
+    missing = [code for code in codes if (code, *scope) not in cache]
+    if missing:
+        for code, found in _grouped(missing, country_ids, start, end, by=by, window_id=window_id).items():
+            cache[(code, *scope)] = found
+    return {code: cache[(code, *scope)] for code in codes}
+
+
+def _grouped(
+    codes: Iterable[str],
+    country_ids: Iterable[int] | None,
+    start: date,
+    end: date,
+    *,
+    by: str = "",
+    window_id: int | None = None,
+) -> dict[str, dict[str, int | Stat]]:
     codes = list(codes)
     kinds = _kinds(codes)
     filters = _filters(country_ids, start, end, window_id)

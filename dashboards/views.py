@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from ventanillas import access
 from ventanillas.models import Country, Role
 
-from . import charts, exports, indicators, rollups, tables
+from . import charts, exports, figures, indicators, rollups, tables
 from .forms import PeriodForm
 from .templatetags.dashboards import figure
 
@@ -82,7 +82,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def country_dashboard(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = _country(request, country)
-    context = _context(request, country=country_obj, country_list=[country_obj], dimensions=COUNTRY_DIMENSIONS)
+    with figures.memo():
+        context = _context(request, country=country_obj, country_list=[country_obj], dimensions=COUNTRY_DIMENSIONS)
     return render(request, "dashboards/dashboard.html", context)
 
 
@@ -92,7 +93,8 @@ def regional_dashboard(request: HttpRequest) -> HttpResponse:
     if not may_see_region(request.user):
         raise PermissionDenied
     country_list = list(Country.objects.order_by("name"))
-    context = _context(request, country=None, country_list=country_list, dimensions=REGIONAL_DIMENSIONS)
+    with figures.memo():
+        context = _context(request, country=None, country_list=country_list, dimensions=REGIONAL_DIMENSIONS)
     return render(request, "dashboards/dashboard.html", context)
 
 
