@@ -16,9 +16,11 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Sum
 
+from ventanillas.models import Country
+
 from . import indicators
 from .indicators import COUNT, DERIVED, PROCESSING, UNIQUE, Indicator
-from .models import DailyFact, ProcessingFact, UniqueFact
+from .models import DailyFact, PeriodUnique, ProcessingFact, UniqueFact
 
 
 @dataclass(frozen=True)
@@ -148,14 +150,8 @@ def _grouped(
             result[row["indicator"]][key(row)] = row["n"]
     unique = {i.code for i in kinds[UNIQUE]}
     if unique:
-        rows = (
-            UniqueFact.objects.filter(dimension=dimension, indicator__in=unique, **filters)
-            .values(*fields())
-            .annotate(n=Count("subject", distinct=True))
-            .order_by()
-        )
-        for row in rows:
-            result[row["indicator"]][key(row)] = row["n"]
+        for indicator, group, n in _unique_counts(unique, country_ids, start, end, dimension, by, window_id):
+            result[indicator][group] = n
     processing = kinds[PROCESSING]
     if processing and by in ("", "country", "window", "pathway"):
         group = {"": None, "country": "country_id", "window": "window_id", "pathway": "pathway_id"}[by]
@@ -174,6 +170,62 @@ def _grouped(
             for group_key in groups:
                 result[code][group_key] = sum(result.get(part, {}).get(group_key, 0) for part in indicator.parts)
     return {code: dict(result.get(code, {})) for code in codes}
+
+
+def standard_period(start: date, end: date) -> str:
+    """ "month", "quarter" or "year" when [start, end) is exactly one of them, else ""."""
+    if start.day != 1:
+        return ""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day != 1:
+        return ""
+    if months == 1:
+        return "month"
+    if months == 3 and start.month % 3 == 1:
+        return "quarter"
+    if months == 12 and start.month == 1:
+        return "year"
+    return ""
+
+
+def _all_countries() -> set[int]:
+    cache = _memo.get()
+    if cache is not None and "countries" in cache:
+        return cache["countries"]
+    found = set(Country.objects.values_list("pk", flat=True))
+    if cache is not None:
+        cache["countries"] = found
+    return found
+
+
+def _unique_counts(codes, country_ids, start, end, dimension, by, window_id):
+    """(indicator, group, people) rows: from the per-period table for a whole month, quarter or year,
+    else by counting distinct people over the daily rows."""
+    kind = standard_period(start, end)
+    ids = set(country_ids) if country_ids is not None else None
+    region = ids is None or ids >= _all_countries()
+    if kind and window_id is None:
+        rows = PeriodUnique.objects.filter(kind=kind, start=start, indicator__in=codes).order_by()
+        if by == "country":
+            rows = rows.filter(country_id__in=ids if ids is not None else _all_countries(), dimension="")
+            return [(r.indicator, str(r.country_id), r.count) for r in rows]
+        stored_dimension = "window" if by == "window" else dimension
+        if region and by != "window":
+            return [(r.indicator, r.value, r.count) for r in rows.filter(country=None, dimension=stored_dimension)]
+        if ids is not None and len(ids) == 1:
+            rows = rows.filter(country_id__in=ids, dimension=stored_dimension)
+            return [(r.indicator, r.value, r.count) for r in rows]
+    group_field = {"": None, "country": "country_id", "window": "window_id"}.get(by, "value")
+    fields = ["indicator", group_field] if group_field else ["indicator"]
+    rows = (
+        UniqueFact.objects.filter(
+            dimension=dimension, indicator__in=codes, **_filters(country_ids, start, end, window_id)
+        )
+        .values(*fields)
+        .annotate(n=Count("subject", distinct=True))
+        .order_by()
+    )
+    return [(r["indicator"], "" if not group_field else str(r[group_field]), r["n"]) for r in rows]
 
 
 def totals(

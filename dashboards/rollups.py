@@ -16,14 +16,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, Q, Value
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
 from ventanillas.models import Country
 
 from . import indicators
 from .indicators import COUNT, UNIQUE, Source
-from .models import DailyFact, ProcessingFact, RollupState, UniqueFact
+from .models import DailyFact, PeriodUnique, ProcessingFact, RollupState, UniqueFact
 
 logger = logging.getLogger(__name__)
 
@@ -117,9 +117,71 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
     model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=BATCH)
 
 
+PERIOD_TRUNC = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
+PERIOD_FIELDS = ("country_id", "kind", "start", "indicator", "dimension", "value", "count")
+
+
+def period_of(kind: str, day: date) -> tuple[date, date]:
+    """The month, quarter or year containing ``day``: (first day, day after the last)."""
+    from .periods import containing
+
+    period = containing(kind, day)
+    return period.start, period.end
+
+
+def _period_rows(country: Country | None, days: set[date] | None) -> tuple[list[tuple], Q]:
+    """People counted once per month, quarter and year (of the given days' periods, or all), for a
+    country or (``None``) the whole region; and the filter on ``PeriodUnique`` of the periods recomputed."""
+    rows: list[tuple] = []
+    replaced = Q()
+    base = UniqueFact.objects.order_by()
+    if country is not None:
+        base = base.filter(country=country)
+    for kind, trunc in PERIOD_TRUNC.items():
+        qs = base
+        if days is not None:
+            periods = {period_of(kind, day) for day in days}
+            span = Q(pk__in=[])
+            for first, after in periods:
+                span |= Q(day__gte=first, day__lt=after)
+                replaced |= Q(kind=kind, start=first)
+            qs = qs.filter(span)
+        qs = qs.annotate(p=trunc("day"))
+        found = qs.values("p", "indicator", "dimension", "value").annotate(n=Count("subject", distinct=True))
+        rows += [(country and country.pk, kind, r["p"], r["indicator"], r["dimension"], r["value"], r["n"])
+                 for r in found]  # fmt: skip
+        if country is not None:
+            by_window = (
+                qs.filter(dimension="", window__isnull=False)
+                .values("p", "indicator", "window_id")
+                .annotate(n=Count("subject", distinct=True))
+            )
+            rows += [(country.pk, kind, r["p"], r["indicator"], "window", str(r["window_id"]), r["n"])
+                     for r in by_window]  # fmt: skip
+    if days is None:
+        replaced = Q()
+    return rows, replaced
+
+
+def _replace_periods(country: Country | None, days: set[date] | None) -> None:
+    rows, replaced = _period_rows(country, days)
+    old = PeriodUnique.objects.filter(country=country) if country else PeriodUnique.objects.filter(country=None)
+    if days is not None:
+        old = old.filter(replaced)
+    old.delete()
+    _insert(PeriodUnique, PERIOD_FIELDS, rows)
+
+
 @transaction.atomic
 def replace(country: Country, days: set[date] | None = None) -> int:
-    """Recompute and replace the slices of a country (all of them when ``days`` is None)."""
+    """Recompute and replace the slices of a country (all of them when ``days`` is None), and the
+    country's people counted per month, quarter and year of those days."""
+    written = _replace_slices(country, days)
+    _replace_periods(country, days)
+    return written
+
+
+def _replace_slices(country: Country, days: set[date] | None) -> int:
     daily, unique, processing = compute(country, days)
     for model in (DailyFact, UniqueFact, ProcessingFact):
         qs = model.objects.filter(country=country)
@@ -142,6 +204,11 @@ def rebuild(countries: Iterable[Country] | None = None) -> int:
     written = 0
     for country in countries if countries is not None else Country.objects.all():
         written += replace(country)
+    days = None
+    if countries is not None:
+        days = set(UniqueFact.objects.filter(country__in=countries).dates("day", "day"))
+    with transaction.atomic():
+        _replace_periods(None, days)
     if countries is None:
         _mark(started)
     return written
@@ -222,5 +289,8 @@ def refresh_changed(now: datetime | None = None) -> dict[str, int]:
     countries = Country.objects.in_bulk(list(slices))
     for country_id, days in slices.items():
         replace(countries[country_id], days)
+    if slices:
+        with transaction.atomic():
+            _replace_periods(None, set().union(*slices.values()))
     _mark(started)
     return {"countries": len(slices), "days": sum(len(d) for d in slices.values())}

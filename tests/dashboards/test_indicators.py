@@ -66,6 +66,16 @@ def test_breakdowns_follow_the_records(world, cr, window_cr):
     assert by_sector["enrolled"] == {"government": 2, "media": 2}
 
 
+def test_people_are_counted_once_over_any_period(world, cr, window_cr):
+    # A whole month reads the per-period table; two months are counted from the daily rows.
+    assert figures.totals(["people_assisted"], [cr.pk], *MARCH)["people_assisted"] == 7
+    assert figures.totals(["people_assisted"], [cr.pk], date(2025, 3, 1), date(2025, 5, 1))["people_assisted"] == 7
+    quarter = figures.grouped(["people_assisted"], [cr.pk], date(2025, 1, 1), date(2025, 4, 1), by="window")
+    assert quarter["people_assisted"] == {str(window_cr.pk): 7}
+    assert figures.standard_period(date(2025, 1, 1), date(2026, 1, 1)) == "year"
+    assert figures.standard_period(date(2025, 2, 1), date(2025, 5, 1)) == ""
+
+
 def test_countries_are_kept_apart(world, cr, pa):
     assert figures.totals(["consultations"], [pa.pk], *MARCH)["consultations"] == 3
     both = figures.grouped(["consultations"], [cr.pk, pa.pk], *MARCH, by="country")["consultations"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases import services
 from dashboards import rollups
-from dashboards.models import DailyFact, ProcessingFact, RollupState, UniqueFact
+from dashboards.models import DailyFact, PeriodUnique, ProcessingFact, RollupState, UniqueFact
 from tests.cases.factories import PathwayFactory, make_case, make_person
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,9 @@ def snapshot() -> dict[str, list]:
             UniqueFact.objects.values_list(
                 "country_id", "window_id", "day", "indicator", "dimension", "value", "subject"
             )
+        ),
+        "periods": _sorted(
+            PeriodUnique.objects.values_list("country_id", "kind", "start", "indicator", "dimension", "value", "count")
         ),
         "processing": _sorted(
             ProcessingFact.objects.values_list("country_id", "window_id", "pathway_id", "day", "days", "count")
