@@ -153,4 +153,4 @@ def test_the_migrant_reads_the_reminder_in_kreyol_with_the_local_time(process_cr
     _subject, body = render(whatsapp)
     assert body.startswith("Rapèl: randevou w la se demen")
     # 14:30 in Costa Rica (20:30 UTC). Django has no Kreyòl date formats: the time shows as "2:30 p.m.".
-    assert "2:30" in body and "8:30" not in body and "DGME, La Uruca" in body
+    assert "14:30" in body and "8:30" not in body and "DGME, La Uruca" in body
