@@ -82,7 +82,7 @@ def generate() -> None:
                (ARRAY['HT','VE','NI','CU','CO','HN','GT','SV','','XX'])[1 + (g / 3) %% 10],
                (ARRAY['female','male','female','male','unknown'])[1 + (g / 7) %% 5],
                (ARRAY['0-11','12-17','18-29','30-59','60+','unknown'])[1 + (g / 11) %% 6],
-               g %% 9 = 0, %(user)s, now()
+               g %% 9 = 0, %(user)s, %(start)s::timestamptz
         FROM generate_series(1::bigint, {CONSULTATIONS}) g, (SELECT {windows} AS ids) w
         """,  # noqa: S608 (constants of this script, not input)
         params,
@@ -97,7 +97,7 @@ def generate() -> None:
                false, (ARRAY['0-11','12-17','18-29','30-59','60+'])[1 + (g / 5) %% 5],
                (ARRAY['female','male'])[1 + g %% 2], 'unknown',
                (ARRAY['HT','VE','NI','CU','CO','HN','GT','SV','XX'])[1 + (g / 3) %% 9], '', '', '', '', 'es',
-               'consent', %(user)s, now(), now()
+               'consent', %(user)s, %(start)s::timestamptz, %(start)s::timestamptz
         FROM generate_series(1::bigint, {CASES}) g, (SELECT {windows} AS ids) w
         """,  # noqa: S608 (constants of this script, not input)
         params,
@@ -135,7 +135,7 @@ def generate() -> None:
                CASE WHEN c.id %% 10 < 6 THEN c.opened_at::date + 10 END,
                CASE WHEN c.id %% 10 < 5 THEN c.opened_at::date + 30 + ((c.id * 31) %% 160)::int END,
                CASE WHEN c.id %% 10 < 4 THEN true WHEN c.id %% 10 = 4 THEN false END,
-               '', now()
+               '', %(start)s::timestamptz
         FROM cases_case c
         JOIN ventanillas_informationwindow w ON w.id = c.window_id
         JOIN cases_regularizationpathway pw ON pw.country_id = w.country_id AND pw.slug = 'bench'
@@ -184,7 +184,7 @@ def generate() -> None:
                                           country_id)
         SELECT 'bench' || g || '@example.org', 'Participante ' || g, '', 'Ministerio',
                (ARRAY['government','judiciary','civil_society','media','academia','private'])[1 + g %% 6],
-               (ARRAY['female','male'])[1 + g %% 2], 'es', now(),
+               (ARRAY['female','male'])[1 + g %% 2], 'es', '2023-11-01'::timestamptz,
                (SELECT id FROM ventanillas_country ORDER BY id LIMIT 1 OFFSET g %% 11)
         FROM generate_series(1, 15000) g
         """
@@ -192,7 +192,7 @@ def generate() -> None:
     sql(
         """
         INSERT INTO training_enrolment (session_id, participant_id, status, source, created_at, cancel_reason)
-        SELECT s.id, p.id, CASE WHEN p.id %% 7 = 0 THEN 'no_show' ELSE 'completed' END, 'bulk', now(), ''
+        SELECT s.id, p.id, CASE WHEN p.id %% 7 = 0 THEN 'no_show' ELSE 'completed' END, 'bulk', s.starts_on - 20, ''
         FROM training_session s
         JOIN LATERAL (SELECT id FROM training_participant WHERE country_id = s.country_id
                       ORDER BY id OFFSET (s.id * 17) %% 1300 LIMIT 25) p ON true
