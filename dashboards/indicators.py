@@ -186,7 +186,7 @@ def _completed(country) -> QuerySet:
 
 
 def _held(country) -> QuerySet:
-    return _sessions(country).filter(finalised_at__isnull=False)
+    return _sessions(country).filter(finalised_at__isnull=False, cancelled_at__isnull=True)
 
 
 def _process_source(queryset, date_field: str, **extra) -> Source:
