@@ -21,6 +21,13 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger(__name__)
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+# What a gateway's error text may quote back: the recipient's number or address.
+ADDRESS_IN_TEXT = re.compile(r"\S+@\S+|\+?\d[\d ()./-]{4,}\d")
+
+
+def redact(text: str) -> str:
+    """The text without phone numbers or e-mail addresses, fit for the log and the row's last error."""
+    return ADDRESS_IN_TEXT.sub("[redacted]", text)
 
 
 class PermanentError(Exception):
@@ -127,7 +134,9 @@ class MessagesApiProvider(Provider):
         except ValueError:
             error = {}
         code = error.get("code")
-        text = f"HTTP {status}, code {code}: {error.get('message', '')}".strip()
+        # Gateways quote the number back ("The 'To' number +506... is not valid"): the error goes to the
+        # log and to the row's last error, which hold ids and codes only.
+        text = f"HTTP {status}, code {code}: {redact(str(error.get('message', '')))}".strip()
         if code in self.BAD_ADDRESS:
             return PermanentError(f"bad address ({text})")
         if status == 429 or status >= 500 or status in (401, 403, 408, 409):

@@ -121,3 +121,24 @@ def test_dispatch_through_the_gateway_records_sent_and_bad_numbers(gateway, sett
     assert busy.status == "scheduled" and "429" in busy.last_error
     assert mail.outbox == []
     assert Message.objects.filter(status="sent").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_gateway_error_quoting_the_number_keeps_it_out_of_the_row_and_the_log(gateway, settings, caplog):
+    settings.NOTIFICATIONS_SMS_BACKEND = "notifications.providers.MessagesApiProvider"
+    settings.NOTIFICATIONS_GATEWAY = {"base_url": gateway.url, "account_sid": ACCOUNT, "auth_token": TOKEN}
+    bad = enqueue(
+        channel="sms",
+        recipient=INVALID_NUMBER,
+        kind="test",
+        language="es",
+        template="notifications/messages/plain",
+        context={"body": "Hola"},
+    )
+    with caplog.at_level(logging.INFO, logger="notifications"):
+        dispatch_due()
+    bad.refresh_from_db()
+    digits = INVALID_NUMBER.lstrip("+")
+    assert bad.status == "failed" and "21211" in bad.last_error
+    assert digits not in bad.last_error
+    assert digits not in " ".join(r.getMessage() for r in caplog.records)
