@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import CaseStatus, Channel, Nationality, RegularizationPathway, Stage, Topic, Vulnerability
-from .services import normalise_text
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class CaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name"), method="filter_name")
+    # A number, not a name: list filters travel in the URL, and names stay out of URLs (search a person
+    # by name on the person search, which posts).
+    q = django_filters.CharFilter(label=_("Case or person number"), method="filter_number")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, field_name="processes__stage")
     pathway = django_filters.ModelChoiceFilter(
@@ -50,10 +52,11 @@ class CaseFilter(django_filters.FilterSet):
             get_user_model().objects.filter(memberships__window__in=access.visible_windows(user)).distinct()
         )
 
-    def filter_name(self, queryset, name, value):
-        for token in normalise_text(value).split():
-            queryset = queryset.filter(person__name_key__contains=token)
-        return queryset
+    def filter_number(self, queryset, name, value):
+        number = value.strip().lstrip("#")
+        if not number.isdigit():
+            return queryset.none()
+        return queryset.filter(Q(pk=number) | Q(person_id=number))
 
     @property
     def qs(self):

@@ -86,7 +86,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             user=request.user,
             action=AuditEntry.Action.EXPORT,
             object_type="cases.case",
-            details={"format": fmt, "filters": {k: v for k, v in request.GET.items() if k != "export"}},
+            details={"format": fmt, "filters": _audited_filters(request, filterset)},
         )
         return export_cases(filterset.qs, fmt)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
@@ -102,6 +102,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "can_export": access.can_export_records(request.user),
         },
     )
+
+
+def _audited_filters(request: HttpRequest, filterset: CaseFilter) -> dict:
+    """The filters of an export as the audit keeps them: codes and numbers, never free text."""
+    return {
+        k: v
+        for k, v in request.GET.items()
+        if k in filterset.filters and v and (k != "q" or v.strip().lstrip("#").isdigit())
+    }
 
 
 @login_required
@@ -147,11 +156,18 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
 # --- People -----------------------------------------------------------------------------------------------
 
 
+# Names, document numbers and phones travel in the body of a POST, never in a URL: URLs end up in server
+# and proxy logs and in the browser's history.
+SEARCH_FIELDS = ("names", "date_of_birth", "document_number", "phone")
+
+
 @login_required
-@require_GET
+@GET_POST
 def person_search(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    form = forms.PersonSearchForm(request.GET or None)
+    consultation = request.GET.get("consultation", "")
+    initial = {"consultation": consultation} if consultation.isdigit() else {}
+    form = forms.PersonSearchForm(request.POST or None, initial=initial)
     matches = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -162,18 +178,21 @@ def person_search(request: HttpRequest) -> HttpResponse:
             document_number=data["document_number"],
             phone=data["phone"],
         )
-    return render(
-        request, "cases/person_search.html", {"form": form, "matches": matches, "query": request.GET.urlencode()}
-    )
+    context = {"form": form, "matches": matches, "prefill": {f: request.POST.get(f, "") for f in SEARCH_FIELDS}}
+    status = 400 if form.is_bound and matches is None else 200
+    return render(request, "cases/person_search.html", context, status=status)
 
 
 @login_required
 @GET_POST
 def person_create(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    initial = _initial_from_search(request)
-    form = forms.NewPersonForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    # Coming from the search ("none of these"): what was typed there fills the form, nothing is saved yet.
+    from_search = request.method == "POST" and "prefill" in request.POST
+    initial = _initial_from_search(request, request.POST if from_search else {})
+    data = None if from_search else (request.POST or None)
+    form = forms.NewPersonForm(data, user=request.user, initial=initial)
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             person, _created = services.create_person(
@@ -194,10 +213,10 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/person_form.html", {"form": form, "new": True}, status=400 if form.is_bound else 200)
 
 
-def _initial_from_search(request: HttpRequest) -> dict:
+def _initial_from_search(request: HttpRequest, search) -> dict:
     """What the search already holds, so that nothing is typed twice (names split on the first space)."""
-    names = request.GET.get("names", "").split(maxsplit=1)
-    initial = {k: request.GET[k] for k in ("date_of_birth", "document_number", "phone") if request.GET.get(k)}
+    names = search.get("names", "").split(maxsplit=1)
+    initial = {k: search[k] for k in ("date_of_birth", "document_number", "phone") if search.get(k)}
     if names:
         initial["given_names"] = names[0]
         initial["family_names"] = names[1] if len(names) > 1 else ""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -231,11 +232,36 @@ def test_opening_a_person_page_is_audited(world, officer_cr_client, officer_cr):
 
 
 def test_search_shows_matches_with_reasons(world, staff_cr_client):
-    page = staff_cr_client.get(
+    page = staff_cr_client.post(
         reverse("cases:person-search"), {"names": "perez maria", "document_number": "p1234567"}
     ).content.decode()
     assert "María José Pérez Gómez" in page
     assert "Same document number" in page
+
+
+def test_what_the_search_holds_never_travels_in_a_url(world, staff_cr_client):
+    url = reverse("cases:person-search") + f"?consultation={world['consultation'].pk}"
+    page = staff_cr_client.post(url, {"names": "Rosa Nadie", "document_number": "zz998877", "phone": "+506 7111 2233"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "Nobody matches" in html
+    assert "Nadie" not in " ".join(re.findall(r'(?:href|action)="([^"]*)"', html))
+    assert "ZZ998877" not in " ".join(re.findall(r'(?:href|action)="([^"]*)"', html)).upper()
+    # "None of these" posts what was typed to the registration form, which shows it without saving.
+    create = reverse("cases:person-create") + f"?consultation={world['consultation'].pk}"
+    form_page = staff_cr_client.post(
+        create, {"prefill": "1", "names": "Rosa Nadie", "document_number": "zz998877", "phone": "+506 7111 2233"}
+    )
+    assert form_page.status_code == 200
+    assert form_page.context["form"].initial["family_names"] == "Nadie"
+    assert 'value="zz998877"' in form_page.content.decode()
+    assert not form_page.context["form"].is_bound
+    assert Person.objects.filter(given_names="Rosa").count() == 0
+
+
+def test_an_export_audit_keeps_no_free_text_from_the_filters(world, officer_cr_client):
+    officer_cr_client.get(reverse("cases:case-list"), {"export": "csv", "q": "Pérez", "status": "open"})
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.details["filters"] == {"status": "open"}
 
 
 def test_a_consultation_becomes_a_case_without_retyping(world, staff_cr_client):
@@ -271,8 +297,10 @@ def test_case_list_filters_sorts_and_paginates(world, staff_cr_client, staff_cr,
     assert page.context["page"].paginator.count == 27
     assert len(page.context["page"].object_list) == 25
     assert page.context["page"].object_list[0].person.family_names == "Pérez Gómez"
-    filtered = staff_cr_client.get(reverse("cases:case-list"), {"stage": "preparing", "q": "perez"})
+    filtered = staff_cr_client.get(reverse("cases:case-list"), {"stage": "preparing", "q": f"#{world['case'].pk}"})
     assert [c.pk for c in filtered.context["page"]] == [world["case"].pk]
+    by_person = staff_cr_client.get(reverse("cases:case-list"), {"q": str(world["person"].pk)})
+    assert [c.pk for c in by_person.context["page"]] == [world["case"].pk]
 
 
 def test_subject_access_export_holds_everything_and_is_audited(world, staff_cr_client):
