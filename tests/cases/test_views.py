@@ -231,6 +231,12 @@ def test_opening_a_person_page_is_audited(world, officer_cr_client, officer_cr):
     assert AuditEntry.objects.filter(action="view", person_id=world["person"].pk, user=officer_cr).exists()
 
 
+def test_opening_a_case_page_is_audited(world, officer_cr_client, officer_cr):
+    officer_cr_client.get(reverse("cases:case-detail", args=[world["case"].pk]))
+    entry = AuditEntry.objects.get(action="view", case_id=world["case"].pk)
+    assert entry.user == officer_cr and entry.person_id == world["person"].pk
+
+
 def test_search_shows_matches_with_reasons(world, staff_cr_client):
     page = staff_cr_client.post(
         reverse("cases:person-search"), {"names": "perez maria", "document_number": "p1234567"}
