@@ -296,8 +296,12 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get(request, Person, pk, write=True)
     form = forms.HouseholdMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_household_member(person=person, by=request.user, data=form.cleaned_data)
-        return redirect(person)
+        try:
+            services.add_household_member(person=person, by=request.user, data=form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            return redirect(person)
     return _action(
         request, _("Add a household member"), form, person.get_absolute_url(), status=400 if form.is_bound else 200
     )

@@ -237,6 +237,17 @@ def test_opening_a_case_page_is_audited(world, officer_cr_client, officer_cr):
     assert entry.user == officer_cr and entry.person_id == world["person"].pk
 
 
+def test_adding_to_the_household_of_an_erased_person_is_refused_on_the_form(world, staff_cr_client, staff_cr):
+    services.erase_person(person=world["person"], by=staff_cr)
+    url = reverse("cases:household-add", args=[world["person"].pk])
+    response = staff_cr_client.post(
+        url, {"relationship": "child", "given_names": "Luz", "age_group": "0-11", "sex": "female"}
+    )
+    assert response.status_code == 400
+    assert "was erased" in response.content.decode()
+    assert 'value="Luz"' in response.content.decode()
+
+
 def test_search_shows_matches_with_reasons(world, staff_cr_client):
     page = staff_cr_client.post(
         reverse("cases:person-search"), {"names": "perez maria", "document_number": "p1234567"}
