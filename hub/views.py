@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import throttle
 from ventanillas import access
 from ventanillas.selectors import window_directory
 
@@ -20,6 +21,9 @@ from .pathways import guide_facts
 from .search import search
 
 KINDS: dict[str, type[Content]] = {"guides": Guide, "articles": Article}
+# Answers one connection may give in an hour: far more than a reader (or a family sharing a phone)
+# gives, far fewer than a script needs to skew a page's counts.
+FEEDBACK_PER_HOUR = 30
 
 
 def _kind_model(kind: str) -> type[Content]:
@@ -102,6 +106,9 @@ def search_view(request: HttpRequest, country: str) -> HttpResponse:
 def feedback(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)
     form = FeedbackForm(request.POST)
+    throttled = form.is_valid() and not throttle.allow(request, "hub-feedback", limit=FEEDBACK_PER_HOUR)
+    if throttled:
+        form.add_error(None, gettext("Too many answers came from this connection. Please try again in an hour."))
     if not form.is_valid():
         item = None
         if form.data.get("kind") in KINDS and form.data.get("slug"):
@@ -109,7 +116,9 @@ def feedback(request: HttpRequest, country: str) -> HttpResponse:
         if item is None or not item.languages():
             raise Http404
         localized = localize(item, get_language(), country_obj)
-        return _content_page(request, item, form.data["kind"], localized, feedback_form=form)
+        response = _content_page(request, item, form.data["kind"], localized, feedback_form=form)
+        response.status_code = 429 if throttled else 200
+        return response
     item = selectors.published_item_or_404(KINDS[form.cleaned_data["kind"]], country_obj, form.cleaned_data["slug"])
     services.record_feedback(
         country=country_obj,

@@ -71,6 +71,23 @@ def test_feedback_on_an_unknown_page_or_country_is_404(client, cr):
     assert client.post("/es/zz/feedback/", {"kind": "guides", "slug": "residencia", "useful": "yes"}).status_code == 404
 
 
+def test_a_connection_posting_answers_by_the_hundred_is_stopped_and_told_why(client, cr):
+    guide(cr)
+    from hub import views
+
+    for _n in range(views.FEEDBACK_PER_HOUR):
+        assert _answer(client, "yes").status_code == 302
+    response = _answer(client, "no", comment="Otra vez")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Demasiadas respuestas" in html and "Otra vez" in html
+    assert FeedbackCount.objects.get().useful == views.FEEDBACK_PER_HOUR
+    assert not FeedbackComment.objects.exists()
+    # Another connection is not affected.
+    other = {"kind": "guides", "slug": "residencia", "useful": "no"}
+    assert client.post("/es/cr/feedback/", other, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
 def test_feedback_refuses_get(client, cr):
     assert client.get("/es/cr/feedback/").status_code == 405
 
