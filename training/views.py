@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from portal import throttle
 from ventanillas import access
 from ventanillas.models import Role
 
@@ -38,6 +39,10 @@ from .models import Certificate, Course, Enrolment, Sector, Session, Sex, Status
 from .pdf import certificate_pdf
 
 BULK_SESSION_KEY = "training-bulk-{pk}"
+# Public enrolment requests one connection may send in an hour. Each one e-mails a link, so without a
+# limit the form could be used to flood inboxes or fill the participant table; an office enrolling its
+# staff one by one stays well below it (larger groups go through the trainers' CSV import).
+ENROLMENTS_PER_HOUR = 20
 
 
 # --- public pages -------------------------------------------------------------------------------------
@@ -60,15 +65,22 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(Session.objects.public().select_related("course", "country"), pk=pk)
     form = EnrolmentForm(request.POST or None, initial={"country": session.country})
+    throttled = False
     if request.method == "POST" and form.is_valid():
-        try:
-            services.request_enrolment(session=session, data=form.participant_data())
-        except services.TrainingError as exc:
-            form.add_error(None, str(exc))
+        if not throttle.allow(request, "training-enrolment", limit=ENROLMENTS_PER_HOUR):
+            throttled = True
+            form.add_error(
+                None, _("Too many enrolment requests came from this connection. Please try again in an hour.")
+            )
         else:
-            return redirect("training:enrolment-sent")
+            try:
+                services.request_enrolment(session=session, data=form.participant_data())
+            except services.TrainingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("training:enrolment-sent")
     context = {"session": session, "form": form, "open": session.is_open_for_enrolment()}
-    return render(request, "training/session_detail.html", context)
+    return render(request, "training/session_detail.html", context, status=429 if throttled else 200)
 
 
 @require_GET

@@ -104,6 +104,26 @@ def test_the_form_does_not_reveal_who_is_already_enrolled(client, session, cr):
     ]
 
 
+def test_a_connection_sending_enrolments_by_the_dozen_is_stopped_and_nothing_more_is_mailed(client, session, cr):
+    from training import views
+
+    for n in range(views.ENROLMENTS_PER_HOUR):
+        response = client.post(f"/en/training/sessions/{session.pk}/", form_data(cr, email=f"p{n}@example.org"))
+        assert response.status_code == 302
+    response = client.post(f"/en/training/sessions/{session.pk}/", form_data(cr, email="one-more@example.org"))
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many enrolment requests came from this connection" in page
+    assert 'value="one-more@example.org"' in page  # what was typed is kept for later
+    assert len(outbox()) == views.ENROLMENTS_PER_HOUR
+    assert not Enrolment.objects.filter(participant__email="one-more@example.org").exists()
+    # Someone on another connection can still enrol.
+    other = client.post(
+        f"/en/training/sessions/{session.pk}/", form_data(cr, email="b@example.org"), REMOTE_ADDR="10.1.1.1"
+    )
+    assert other.status_code == 302
+
+
 def test_a_closed_session_refuses_enrolment_with_a_clear_message(client, session, cr):
     Session.objects.filter(pk=session.pk).update(enrolment_closes_at=timezone.now() - dt.timedelta(hours=1))
     page = client.get(f"/en/training/sessions/{session.pk}/").content.decode()
