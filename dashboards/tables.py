@@ -209,7 +209,7 @@ def targets(country: Country | None, period: Period, today: date) -> Table:
     return Table(
         key="targets",
         title=gettext("Targets and results"),
-        columns=[gettext("Target"), gettext("Achieved"), gettext("% of target")],
+        columns=[gettext("Target"), gettext("Achieved"), gettext("Share of target")],
         column_keys=["target", "achieved", "percent"],
         rows=rows,
     )
