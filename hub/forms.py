@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import label_blank_choices
+
 from .models import Article, Guide, Revision, Topic
 
 
@@ -70,6 +72,7 @@ class NewItemForm(forms.Form):
         self.country = country
         self.fields["source_language"].choices = languages
         self.fields["pathway"].queryset = RegularizationPathway.objects.filter(country=country, active=True)
+        label_blank_choices(self)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import label_blank_choices, with_blank
 from ventanillas import access
 from ventanillas.models import Country, Membership, Role
 
@@ -46,9 +47,9 @@ class EnrolmentForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), help_text=_("We will send a link to this address to confirm it."))
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     institution = forms.CharField(label=_("Institution"), max_length=200, required=False)
-    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    sector = forms.ChoiceField(label=_("Sector"), choices=with_blank(Sector.choices))
     country = forms.ModelChoiceField(label=_("Country where you work"), queryset=Country.objects.all())
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=with_blank(Sex.choices))
     language = forms.ChoiceField(
         label=_("Language of our messages"), choices=settings.LANGUAGES, help_text=_("We will write to you in it.")
     )
@@ -62,6 +63,7 @@ class EnrolmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = get_language()
+        label_blank_choices(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("enrol", _("Enrol")))
 
@@ -208,6 +210,7 @@ class CourseForm(forms.ModelForm):
         country.empty_label = _("Regional (every country)") if self.regional_allowed else None
         self.fields["hours"].validators.append(MinValueValidator(Decimal("0.5")))
         self.fields["completion_threshold"].validators += [MinValueValidator(1), MaxValueValidator(100)]
+        label_blank_choices(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Save the course")))
 
@@ -311,6 +314,7 @@ class SessionForm(forms.ModelForm):
             for name in LOCAL_DATETIMES:
                 self.initial[name] = _local_input(getattr(self.instance, name), self.instance.country.zoneinfo)
             self.initial["meeting_days"] = "\n".join(day.isoformat() for day in self.instance.days)
+        label_blank_choices(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Save the session")))
 

@@ -206,6 +206,8 @@ def test_an_editor_creates_a_guide_tied_to_a_pathway_and_writes_its_first_text(e
     from tests.cases.factories import PathwayFactory
 
     pathway = PathwayFactory(country=cr, slug="refugio")
+    form = editor_cr_fr_client.get("/es/cr/editor/new/").content.decode()
+    assert "---------" not in form and '<option value="" selected>Ninguno</option>' in form
     response = editor_cr_fr_client.post(
         "/es/cr/editor/new/",
         {"kind": "guides", "slug": "pedir-refugio", "topic": "asylum", "source_language": "fr", "pathway": pathway.pk},

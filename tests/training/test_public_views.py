@@ -87,6 +87,18 @@ def test_a_malformed_email_is_refused_and_the_form_kept(client, session, cr):
     assert not Enrolment.objects.exists()
 
 
+def test_the_form_preselects_no_sex_or_sector_and_refuses_them_left_blank(client, session, cr):
+    page = client.get(f"/ht/training/sessions/{session.pk}/").content.decode()
+    assert "---------" not in page
+    # Nobody is counted as a woman, or in the first sector, because they did not open the list.
+    assert '<option value="" selected>Chwazi…</option>' in page
+    response = client.post(f"/ht/training/sessions/{session.pk}/", form_data(cr, sex="", sector="", country=""))
+    page = response.content.decode()
+    assert response.status_code == 200 and page.count("Ou dwe ranpli chan sa a.") == 3
+    assert "Ana Pérez" in page and "---------" not in page
+    assert not Enrolment.objects.exists()
+
+
 def test_the_form_does_not_reveal_who_is_already_enrolled(client, session, cr):
     first = client.post(f"/en/training/sessions/{session.pk}/", form_data(cr))
     again = client.post(f"/en/training/sessions/{session.pk}/", form_data(cr, email="ANA.PEREZ@migracion.example"))

@@ -164,6 +164,7 @@ def test_a_bad_session_is_kept_on_the_form(trainer_client, cr):
     assert "This course meets in person: give the venue." in page
     assert "greater than or equal to 1" in page
     assert start.isoformat() in page
+    assert "---------" not in page and "Choose…" in page
     assert not Session.objects.exists()
 
 
