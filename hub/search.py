@@ -79,6 +79,7 @@ def _postgres_hits(model: type[Content], country: Country, language: str, query:
     search = SearchQuery(Unaccent(Value(query)), config=CONFIGS[language], search_type="websearch")
     rows = (
         model.objects.filter(country=country)
+        .select_related("country")  # each hit links to an address built from its country
         .annotate(rank=SearchRank(F(column), search))
         .filter(**{column: search})
         .order_by("-rank", "slug")[:MAX_RESULTS]
@@ -91,7 +92,9 @@ def _python_hits(model: type[Content], country: Country, language: str, query: s
     if not words:
         return []
     hits = []
-    for row in model.objects.filter(country=country).exclude(**{f"title_{language}__isnull": True}):
+    for row in (
+        model.objects.filter(country=country).select_related("country").exclude(**{f"title_{language}__isnull": True})
+    ):
         title, summary, body = (fold(row.raw(f, language)) for f in ("title", "summary", "body"))
         if not all(w in f"{title} {summary} {body}" for w in words):
             continue

@@ -42,11 +42,12 @@ def localized_items(items: list[Content], requested: str, country: Country) -> l
 
 
 def published_guides(country: Country) -> list[Guide]:
-    return list(Guide.objects.filter(country=country).published().order_by("topic", "slug"))
+    # The country comes with each row: every item's address is built from it (one query, not one per item).
+    return list(Guide.objects.filter(country=country).published().select_related("country").order_by("topic", "slug"))
 
 
 def published_articles(country: Country) -> list[Article]:
-    return list(Article.objects.filter(country=country).published().order_by("topic", "slug"))
+    return list(Article.objects.filter(country=country).published().select_related("country").order_by("topic", "slug"))
 
 
 def published_item_or_404(model: type[Content], country: Country, slug: str) -> Content:

@@ -44,6 +44,7 @@ def window_directory(country: Country, now: datetime) -> list[WindowCard]:
     today = local_now.date()
     windows = (
         InformationWindow.objects.filter(country=country, active=True)
+        .select_related("country")  # each card links to the window's address, built from its country
         .prefetch_related(Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")))
         .order_by("city", "name")
     )

@@ -1,0 +1,63 @@
+"""The public pages read a fixed number of queries whatever the number of guides, windows or steps.
+
+A reader on 3G waits for every query the server makes; a query per row would make the busiest
+countries the slowest.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import PathwayDocument, PathwayStep
+from tests.cases.factories import pathway_with_documents
+from tests.factories import WindowFactory
+
+from .factories import alert, article, guide
+
+ES = ("Guía", "Resumen.", "Texto.")
+FR = ("Guide", "Résumé.", "Texte.")
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _country_rows(cr, start: int, count: int) -> None:
+    for n in range(start, start + count):
+        guide(cr, f"guia-{n}", texts={"es": ES, "fr": FR})
+        article(cr, f"articulo-{n}", texts={"es": ES})
+        WindowFactory(country=cr, name=f"Ventanilla {n}", slug=f"ventanilla-{n}", city="Upala")
+        alert(cr, title=f"Aviso {n}")
+
+
+def test_the_country_home_reads_as_many_queries_for_twelve_rows_as_for_two(client, cr):
+    _country_rows(cr, 0, 2)
+    few = _queries(client, "/ht/cr/")
+    _country_rows(cr, 2, 10)
+    many = _queries(client, "/ht/cr/")
+    assert many == few, f"{few} queries with 2 rows of each kind, {many} with 12"
+
+
+def test_the_guide_page_reads_as_many_queries_for_many_steps_and_documents_as_for_few(client, cr):
+    pathway = pathway_with_documents(country=cr)
+    guide(cr, texts={"es": ES, "fr": FR}, pathway=pathway)
+    alert(cr)
+    few = _queries(client, "/ht/cr/guides/residencia/")
+    for n in range(3, 13):
+        PathwayStep.objects.create(pathway=pathway, order=n, title=f"Paso {n}", title_es=f"Paso {n}")
+        PathwayDocument.objects.create(pathway=pathway, order=n, name=f"Documento {n}", name_es=f"Documento {n}")
+        alert(cr, title=f"Aviso {n}")
+    many = _queries(client, "/ht/cr/guides/residencia/")
+    assert many == few, f"{few} queries with 2 steps, {many} with 12"
+
+
+def test_search_reads_as_many_queries_for_many_hits_as_for_few(client, cr):
+    _country_rows(cr, 0, 2)
+    few = _queries(client, "/es/cr/search/?q=texto")
+    _country_rows(cr, 2, 10)
+    many = _queries(client, "/es/cr/search/?q=texto")
+    assert many == few, f"{few} queries with 4 hits, {many} with 24"
