@@ -78,6 +78,12 @@ def staff_users(windows) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(label=_("Assigned to"), queryset=users, required=False)
 
 
+def window_today(window: InformationWindow) -> date:
+    """Today as the calendar reads at the window: the server runs in UTC, hours ahead of the Americas,
+    so an evening at the window is already tomorrow on the server. Dates are prefilled with this day."""
+    return timezone.localdate(timezone=window.country.zoneinfo)
+
+
 def _not_future(value: date | None, message) -> date | None:
     if value and value > timezone.localdate():
         raise forms.ValidationError(message)
@@ -97,8 +103,9 @@ class ConsultationForm(OneTimeFormMixin, StaffForm):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["window"].queryset = access.visible_windows(user, write=True)
-        self.initial.setdefault("window", self.fields["window"].queryset.first())
-        self.initial.setdefault("date", timezone.localdate())
+        window = self.fields["window"].queryset.first()
+        self.initial.setdefault("window", window)
+        self.initial.setdefault("date", window_today(window) if window else timezone.localdate())
 
     def clean_date(self) -> date:
         return _not_future(self.cleaned_data["date"], _("The date cannot be in the future."))
@@ -296,7 +303,7 @@ class StartProcessForm(StaffForm):
         self.fields["pathway"].queryset = RegularizationPathway.objects.filter(
             country_id=case.window.country_id, active=True
         )
-        self.initial.setdefault("on", timezone.localdate())
+        self.initial.setdefault("on", window_today(case.window))
 
 
 class MoveProcessForm(StaffForm):

@@ -367,3 +367,12 @@ def test_merge_page_moves_the_duplicates_cases(world, staff_cr_client, staff_cr,
 def test_pages_are_translated(world, staff_cr_client):
     page = staff_cr_client.get(f"/ht/staff/cases/{world['case'].pk}/").content.decode()
     assert "Istorik" in page
+
+
+def test_the_consultation_date_is_prefilled_with_the_windows_day_not_the_servers(world, staff_cr_client, monkeypatch):
+    # 03:30 UTC on the 2nd is 21:30 on the 1st in San José: an evening clerk logs the 1st.
+    from datetime import UTC, date, datetime
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2025, 6, 2, 3, 30, tzinfo=UTC))
+    form = staff_cr_client.get(reverse("cases:consultation-create")).context["form"]
+    assert form.initial["date"] == date(2025, 6, 1)
