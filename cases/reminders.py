@@ -25,8 +25,8 @@ from django.utils import timezone
 from notifications.models import Message
 from notifications.services import cancel_for, enqueue
 
-from .models import Appointment, ConsentKind, FollowUp, Person, RegularizationProcess, Stage
-from .services import has_consent
+from .models import Appointment, FollowUp, Person, RegularizationProcess, Stage
+from .services import CONTACT_CHANNELS, contact_channels
 
 APPOINTMENT = "cases.appointment_tomorrow"
 DIGEST = "cases.follow_up_digest"
@@ -45,16 +45,13 @@ def _link(name: str, pk: int) -> str:
 
 
 def migrant_contact(person: Person) -> tuple[str, str] | None:
-    """(channel, address) on which the person agreed to be contacted, or None."""
-    if person.anonymised_at or person.merged_into_id:
+    """(channel, address) on which the person agreed to be contacted, or None: the first channel of
+    ``services.contact_channels``, which alone decides what consent allows."""
+    channels = contact_channels(person)
+    if not channels:
         return None
-    if person.whatsapp and has_consent(person, ConsentKind.CONTACT_WHATSAPP):
-        return "whatsapp", person.whatsapp
-    if person.phone and has_consent(person, ConsentKind.CONTACT_PHONE):
-        return "sms", person.phone
-    if person.email and has_consent(person, ConsentKind.CONTACT_EMAIL):
-        return "email", person.email
-    return None
+    field = {channel: field for channel, field, _kind in CONTACT_CHANNELS}[channels[0]]
+    return channels[0], getattr(person, field)
 
 
 def appointment_due(appointment: Appointment, now: datetime) -> datetime | None:
