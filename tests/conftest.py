@@ -7,7 +7,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -87,3 +92,31 @@ def officer_cr_client(officer_cr):
 @pytest.fixture
 def staff_pa_client(staff_pa):
     return _client_for(staff_pa)
+
+
+@pytest.fixture
+def celery_worker_process():
+    """Start real Celery workers (other processes) on a queue of the test's own; all are stopped at the end.
+
+    ``start(queue, env=None)`` returns the ``Popen``; ``env`` defaults to this process's environment with
+    the test settings. The queues are purged afterwards so that the test leaves nothing behind in Redis.
+    """
+    started: list[tuple[subprocess.Popen, str]] = []
+
+    def start(queue: str, env: dict | None = None) -> subprocess.Popen:
+        command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-Q", queue]
+        command += ["--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=WARNING"]
+        env = env or {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+        worker = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL)
+        started.append((worker, queue))
+        return worker
+
+    yield start
+    from portal.celery import app
+
+    for worker, queue in started:
+        if worker.poll() is None:
+            worker.terminate()
+            worker.wait(timeout=30)
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)

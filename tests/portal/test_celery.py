@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -26,32 +24,10 @@ def test_without_a_broker_tasks_run_in_process():
 
 @pytest.mark.broker
 @pytest.mark.skipif(not BROKER.startswith("redis"), reason="needs CELERY_BROKER_URL pointing at Redis")
-def test_a_task_goes_through_redis_to_a_real_worker_and_back():
+def test_a_task_goes_through_redis_to_a_real_worker_and_back(celery_worker_process):
     queue = f"roundtrip-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
-    )
-    try:
-        nonce = uuid.uuid4().hex
-        answer = ping.apply_async(args=[nonce], queue=queue).get(timeout=60)
-        assert answer["nonce"] == nonce
-        assert answer["worker"]
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+    celery_worker_process(queue)
+    nonce = uuid.uuid4().hex
+    answer = ping.apply_async(args=[nonce], queue=queue).get(timeout=60)
+    assert answer["nonce"] == nonce
+    assert answer["worker"]
