@@ -35,8 +35,13 @@ def best_language(available: list[str], requested: str, country: Country | None)
 
 
 def language_name(code: str) -> str:
-    """The language's name in the language itself (Kreyòl ayisyen, Français)."""
+    """The language's name in the language itself (Kreyòl ayisyen, Français): for the language switcher."""
     return capfirst(get_language_info(code)["name_local"])
+
+
+def reader_language_name(code: str) -> str:
+    """The language's name in the reader's language (a Kreyòl reader reads "Franse", not "Français")."""
+    return str(dict(settings.LANGUAGES)[code])
 
 
 def ordered_for(country: Country | None, codes: list[str]) -> list[str]:
@@ -72,11 +77,11 @@ class Localized:
 
     @property
     def requested_name(self) -> str:
-        return language_name(self.requested)
+        return reader_language_name(self.requested)
 
     @property
     def language_name(self) -> str:
-        return language_name(self.language)
+        return reader_language_name(self.language)
 
     @property
     def state(self) -> str:

@@ -35,7 +35,7 @@ def test_a_missing_kreyol_guide_falls_back_to_french_with_a_notice_and_the_right
     guide(pa, texts={"es": ES, "fr": FR})
     html = client.get("/ht/pa/guides/residencia/").content.decode()
     assert '<html lang="ht">' in html
-    assert "Paj sa a poko disponib an Kreyòl ayisyen; n ap montre l an Français." in html
+    assert "Paj sa a poko disponib an Kreyòl ayisyen; n ap montre l an Franse." in html
     assert '<article lang="fr"' in html
     assert '<div class="guide-body guide-text" lang="fr">' in html
     assert '<link rel="canonical" href="http://testserver/fr/pa/guides/residencia/">' in html
@@ -45,7 +45,7 @@ def test_without_french_kreyol_falls_back_to_the_countrys_language(client, pa):
     guide(pa, texts={"es": ES, "en": EN})
     html = client.get("/ht/pa/guides/residencia/").content.decode()
     assert '<article lang="es"' in html
-    assert "n ap montre l an Español" in html
+    assert "n ap montre l an Panyòl" in html
 
 
 def test_the_switcher_and_hreflang_offer_only_the_real_translations(client, cr):
