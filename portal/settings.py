@@ -240,6 +240,9 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Reverse proxies in front of the site (production terminates TLS in one): the public forms' limits
+# read the client's address from X-Forwarded-For that many hops from the end.
+PROXY_HOPS = env.int("PROXY_HOPS", default=0 if DEBUG else 1)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

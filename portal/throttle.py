@@ -17,9 +17,20 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address. Behind PROXY_HOPS reverse proxies REMOTE_ADDR is the nearest proxy's, shared
+    by every visitor; each trusted proxy appends the address it saw to X-Forwarded-For, so the client is
+    that many entries from the end (entries further left are whatever the client chose to send)."""
+    hops = settings.PROXY_HOPS
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
 def client_digest(request: HttpRequest) -> str:
     """A keyed hash of the client's address: stable for the limit, useless to anyone reading the cache."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request)
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
