@@ -242,7 +242,10 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
     for country_id, day in Consultation.objects.filter(created_at__gte=since).values_list("window__country_id", "date"):
         slices[country_id].add(day)
 
-    audit = AuditEntry.objects.filter(at__gte=since)
+    # Reading a record or exporting a list changes no figure: only rows that record a change count.
+    audit = AuditEntry.objects.filter(at__gte=since).exclude(
+        action__in=[AuditEntry.Action.VIEW, AuditEntry.Action.EXPORT]
+    )
     case_ids = set(audit.exclude(case_id=None).values_list("case_id", flat=True))
     person_ids = set(audit.exclude(person_id=None).values_list("person_id", flat=True))
     person_ids |= set(Person.objects.filter(updated_at__gte=since).values_list("pk", flat=True))

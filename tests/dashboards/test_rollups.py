@@ -106,3 +106,15 @@ def test_the_refresh_task_runs_the_refresh(world):
 
     # In this process, against the test database: a configured broker has no worker in this test.
     assert set(refresh_rollups.apply().get()) == {"countries", "days"}
+
+
+def test_reading_or_exporting_records_marks_no_day_for_recomputation(staff_cr, window_cr):
+    from cases.models import AuditEntry
+
+    case = make_case(window_cr, staff_cr, person=make_person(window_cr, staff_cr))
+    since = timezone.now()
+    for action in (AuditEntry.Action.VIEW, AuditEntry.Action.EXPORT):
+        AuditEntry.objects.create(user=staff_cr, action=action, case_id=case.pk, person_id=case.person_id)
+    assert rollups.changed_slices(since) == {}
+    AuditEntry.objects.create(user=staff_cr, action=AuditEntry.Action.CHANGE, case_id=case.pk)
+    assert rollups.changed_slices(since) != {}
