@@ -5,7 +5,8 @@ Two rules protect the people behind the figures:
 1. Primary: a count from 1 to 4 is shown as "<5" (zero is shown: it exposes nobody).
 2. Complementary: where a table shows a total beside its cells, one hidden cell could be worked out as
    the total minus the others; so when exactly one cell is hidden, the smallest other non-zero cell is
-   hidden too (and when there is none, the total).
+   hidden too (and when there is none, the total). Where several hidden cells are all ones (or all
+   fours), the total would reveal each of them, so the total is hidden.
 
 Processing-time figures (median, 90th percentile) are shown only when at least ten processes back them.
 Pages, exports, the API and the monthly reports all call these functions; none formats a count itself.
@@ -45,6 +46,16 @@ def suppress_table(cells: Sequence[int], total: int | None = None) -> tuple[list
         if candidates:
             hidden[min(candidates)[1]] = True
         else:
+            total_hidden = True
+    if total is not None and not total_hidden:
+        # Hidden cells known to lie in 1..4 are each pinned down when together they are all ones or all
+        # fours: the total minus the visible cells would then reveal every one of them.
+        small = [value for value, hide in zip(cells, hidden, strict=True) if hide]
+        if (
+            small
+            and all(is_small(value) for value in small)
+            and sum(small) in (len(small), (MIN_CELL - 1) * len(small))
+        ):
             total_hidden = True
     shown: list[Cell] = [SUPPRESSED if hide else value for value, hide in zip(cells, hidden, strict=True)]
     shown_total: Cell = None if total is None else (SUPPRESSED if total_hidden else total)

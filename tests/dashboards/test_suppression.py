@@ -31,6 +31,15 @@ def test_the_total_is_hidden_when_no_other_cell_can_protect_the_small_one():
     assert total == SUPPRESSED
 
 
+def test_the_total_is_hidden_when_the_hidden_cells_are_all_ones_or_all_fours():
+    # 12 - 10 = 2 between two cells of at least 1 each: both are 1, so the total must go.
+    assert suppress_table([1, 1, 10], total=12) == ([SUPPRESSED, SUPPRESSED, 10], SUPPRESSED)
+    # 18 - 10 = 8 between two cells of at most 4 each: both are 4.
+    assert suppress_table([4, 4, 10], total=18) == ([SUPPRESSED, SUPPRESSED, 10], SUPPRESSED)
+    # 13 - 10 = 3 could be 1 + 2 or 2 + 1: the total may stay.
+    assert suppress_table([1, 2, 10], total=13) == ([SUPPRESSED, SUPPRESSED, 10], 13)
+
+
 def test_each_column_of_a_table_is_protected():
     rows, totals = suppress_columns([[10, 1], [2, 20], [8, 30]], totals=[20, 51])
     assert rows == [[10, SUPPRESSED], [SUPPRESSED, SUPPRESSED], [SUPPRESSED, 30]]
