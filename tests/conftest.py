@@ -120,3 +120,15 @@ def celery_worker_process():
             worker.wait(timeout=30)
         with app.connection_for_write() as conn:
             conn.default_channel.queue_purge(queue)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a test that activates another cannot leak it into the
+    next one (reverse() and gettext outside a request read the active language)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from dashboards import demo
 from dashboards.models import DailyFact, Target
@@ -17,6 +18,7 @@ def test_the_reports_carry_the_dashboards_sections():
     assert set(SECTIONS) <= names
 
 
+@translation.override("en")
 def test_a_report_section_uses_the_same_figures_and_suppression(world, cr):
     rows = {str(label): value for label, value in section(SECTIONS["dashboards-regularization"][1])(
         cr, date(2025, 4, 1), date(2025, 5, 1))}  # fmt: skip
