@@ -648,7 +648,9 @@ class FollowUpQuerySet(ScopedQuerySet):
     window_path = "case__window"
 
     def pending(self) -> FollowUpQuerySet:
-        return self.filter(done_at__isnull=True)
+        """Not done, on a case that is not closed: a closed case's follow-up cannot be marked done, so it is
+        nobody's task (nor in the overdue digest) until the case is reopened."""
+        return self.filter(done_at__isnull=True).exclude(case__status=CaseStatus.CLOSED)
 
 
 class FollowUp(models.Model):

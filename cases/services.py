@@ -876,6 +876,10 @@ def plan_follow_up(*, case: Case, due_on: date, assigned_to: Any, note: str, by:
 
 @transaction.atomic
 def complete_follow_up(*, follow_up: FollowUp, by: Any) -> FollowUp:
+    """Mark a follow-up done. Refused on a closed case (reopen it first). Writes the timeline and audit."""
+    # The case first, as every case service locks it, so that closing the case cannot interleave.
+    case = Case.objects.select_for_update().get(pk=follow_up.case_id)
+    _require_open(case)
     follow_up = FollowUp.objects.select_for_update().select_related("case").get(pk=follow_up.pk)
     if follow_up.done_at:
         raise CaseError(_("This follow-up is already done."))
@@ -917,7 +921,15 @@ REFERRAL_TRANSITIONS = {
 
 @transaction.atomic
 def update_referral(*, referral: Referral, status: str, feedback: str, by: Any) -> Referral:
-    """Record the partner's answer: sent → accepted or declined; accepted → completed or declined."""
+    """Record the partner's answer: sent → accepted or declined; accepted → completed or declined.
+
+    Refused on a closed case (reopen it first) and for a status that is not a referral status. Writes the
+    timeline and audit."""
+    if status not in ReferralStatus.values:
+        raise CaseError(_("Choose a status."), field="status")
+    # The case first, as every case service locks it, so that closing the case cannot interleave.
+    case = Case.objects.select_for_update().get(pk=referral.case_id)
+    _require_open(case)
     referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
     if status not in REFERRAL_TRANSITIONS.get(referral.status, set()):
         raise CaseError(

@@ -154,3 +154,10 @@ def test_the_migrant_reads_the_reminder_in_kreyol_with_the_local_time(process_cr
     assert body.startswith("Rapèl: randevou w la se demen")
     # 14:30 in Costa Rica (20:30 UTC). Django has no Kreyòl date formats: the time shows as "2:30 p.m.".
     assert "14:30" in body and "8:30" not in body and "DGME, La Uruca" in body
+
+
+def test_a_closed_cases_overdue_follow_up_makes_no_digest(case_cr, staff_cr):
+    services.plan_follow_up(case=case_cr, due_on=date(2026, 3, 1), assigned_to=staff_cr, note="x", by=staff_cr)
+    services.close_case(case=case_cr, by=staff_cr, reason="resolved")
+    reminders.run(datetime(2026, 3, 10, 8, 0, tzinfo=CR))
+    assert not Message.objects.filter(kind=reminders.DIGEST).exists()

@@ -184,3 +184,44 @@ def test_processing_time_is_the_observed_median_once_ten_decisions_exist(window_
     _decided_process(case, pathway, date(2024, 1, 1), date(2025, 1, 1))
     result = pathway_processing_time(pathway, today=today)
     assert (result.source, result.sample_size, result.days) == ("observed", 10, 24)
+
+
+def _referral(window_cr, staff_cr, cr):
+    partner = PartnerOrganisation.objects.create(name="Cruz Roja", country=cr)
+    case = make_case(
+        window_cr, staff_cr, person=make_person(window_cr, staff_cr, consents=["processing", "share_partners"])
+    )
+    return services.refer(case=case, partner=partner, service="health", by=staff_cr)
+
+
+def test_a_referral_of_a_closed_case_cannot_be_updated_until_it_is_reopened(window_cr, staff_cr, cr):
+    referral = _referral(window_cr, staff_cr, cr)
+    services.close_case(case=referral.case, by=staff_cr, reason="resolved")
+    with pytest.raises(CaseError, match=r"This case is closed\. Reopen it"):
+        services.update_referral(referral=referral, status="accepted", feedback="Recibida", by=staff_cr)
+    referral.refresh_from_db()
+    assert (referral.status, referral.feedback) == ("sent", "")
+    services.reopen_case(case=referral.case, by=staff_cr)
+    assert services.update_referral(referral=referral, status="accepted", feedback="", by=staff_cr).status == "accepted"
+
+
+def test_a_referral_status_outside_the_workflow_is_refused_with_a_message(window_cr, staff_cr, cr):
+    referral = _referral(window_cr, staff_cr, cr)
+    with pytest.raises(CaseError, match=r"Choose a status\.") as error:
+        services.update_referral(referral=referral, status="lost", feedback="", by=staff_cr)
+    assert error.value.field == "status"
+    referral.refresh_from_db()
+    assert referral.status == "sent"
+
+
+def test_a_follow_up_of_a_closed_case_cannot_be_marked_done(window_cr, staff_cr):
+    case = make_case(window_cr, staff_cr)
+    follow_up = services.plan_follow_up(
+        case=case, due_on=timezone.localdate(), assigned_to=staff_cr, note="Llamar", by=staff_cr
+    )
+    services.close_case(case=case, by=staff_cr, reason="resolved")
+    with pytest.raises(CaseError, match=r"This case is closed\. Reopen it"):
+        services.complete_follow_up(follow_up=follow_up, by=staff_cr)
+    follow_up.refresh_from_db()
+    assert follow_up.done_at is None
+    assert not case.timeline.filter(kind="follow_up_done").exists()

@@ -379,3 +379,21 @@ def test_the_consultation_date_is_prefilled_with_the_windows_day_not_the_servers
     monkeypatch.setattr(timezone, "now", lambda: datetime(2025, 6, 2, 3, 30, tzinfo=UTC))
     form = staff_cr_client.get(reverse("cases:consultation-create")).context["form"]
     assert form.initial["date"] == date(2025, 6, 1)
+
+
+def test_a_closed_cases_follow_ups_and_referrals_wait_for_it_to_be_reopened(world, staff_cr_client, staff_cr):
+    case, follow_up = world["case"], world["follow_up"]
+    services.close_case(case=case, by=staff_cr, reason="resolved")
+    page = staff_cr_client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
+    assert "Mark done" not in page
+    assert reverse("cases:referral-update", args=[world["referral"].pk]) not in page
+    assert staff_cr_client.get(reverse("cases:tasks")).context["tasks"].this_week == []
+    response = staff_cr_client.post(reverse("cases:followup-done", args=[follow_up.pk]), follow=True)
+    assert "This case is closed. Reopen it before changing it." in response.content.decode()
+    response = staff_cr_client.post(
+        reverse("cases:referral-update", args=[world["referral"].pk]), {"status": "accepted"}
+    )
+    assert response.status_code == 400
+    assert "This case is closed. Reopen it before changing it." in response.content.decode()
+    services.reopen_case(case=case, by=staff_cr)
+    assert [f.note for f in staff_cr_client.get(reverse("cases:tasks")).context["tasks"].this_week] == ["Llamar"]
