@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ventanillas import access
-from ventanillas.models import InformationWindow, PartnerOrganisation, Role, Service
+from ventanillas.models import InformationWindow, PartnerOrganisation, Role, Service, Sex
 
 from .models import (
     AgeGroup,
@@ -30,7 +30,6 @@ from .models import (
     Nationality,
     ReferralStatus,
     RegularizationPathway,
-    Sex,
     Stage,
     Topic,
     Vulnerability,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 
 from ventanillas import access
-from ventanillas.models import Country, InformationWindow, PartnerOrganisation, Service
+from ventanillas.models import Country, InformationWindow, PartnerOrganisation, Service, Sex
 
 
 class RegularizationPathway(models.Model):
@@ -111,13 +111,6 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     WHATSAPP = "whatsapp", _("WhatsApp")
     OUTREACH = "outreach", _("Outreach")
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    INTERSEX = "intersex", _("Intersex")
-    UNKNOWN = "unknown", _("Not stated")
 
 
 class Gender(models.TextChoices):

@@ -41,13 +41,10 @@ def _cases_choices(name: str) -> Callable[[], list[tuple[str, Any]]]:
 
 
 def _sex_choices() -> list[tuple[str, Any]]:
-    from cases.models import Sex
-    from training.models import Sex as TrainingSex
+    # One taxonomy for people assisted and people trained, so that "not stated" is one row of a breakdown.
+    from ventanillas.models import Sex
 
-    merged = dict(Sex.choices)
-    for value, label in TrainingSex.choices:
-        merged.setdefault(value, label)
-    return list(merged.items())
+    return list(Sex.choices)
 
 
 def _sector_choices() -> list[tuple[str, Any]]:

@@ -17,9 +17,9 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ventanillas.models import Country
+from ventanillas.models import Country, Sex
 
-from .models import Enrolment, Sector, Session, Sex, Status
+from .models import Enrolment, Sector, Session, Status
 
 REQUIRED = ["name", "email", "sector", "sex", "country"]
 OPTIONAL = ["phone", "institution", "language"]
@@ -56,6 +56,20 @@ def _english_labels(choices) -> dict[str, str]:
     return table
 
 
+# Values of earlier templates of the file, still in ministries' spreadsheets.
+OLD_SEXES = {"undisclosed": Sex.UNKNOWN.value, "prefers not to say": Sex.UNKNOWN.value}
+
+
+def _sex_labels() -> dict[str, str]:
+    """The code, or the label in any of the portal's languages ("Mujer", "Fanm", "Not stated"), in any case."""
+    table = dict(OLD_SEXES)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            table.update({str(label).lower(): value for value, label in Sex.choices})
+    table.update({value: value for value in Sex.values})
+    return table
+
+
 def parse(raw: bytes, *, session: Session) -> Preview:
     try:
         text = raw.decode("utf-8-sig")
@@ -85,7 +99,7 @@ def parse(raw: bytes, *, session: Session) -> Preview:
             }
         )
     sectors = _english_labels(Sector.choices)
-    sexes = _english_labels(Sex.choices)
+    sexes = _sex_labels()
     countries = {c.code: c.pk for c in Country.objects.all()}
     languages = {code for code, _name in settings.LANGUAGES}
     preview = Preview()

@@ -125,7 +125,7 @@ SESSIONS = [
 FIRST_NAMES = ["Ana", "Luis", "María", "José", "Carmen", "Jean", "Rose", "Pedro", "Sofía", "Marc", "Lucía", "Daniel"]
 LAST_NAMES = ["Pérez", "Mora", "Rodríguez", "Joseph", "Pierre", "Castillo", "Vargas", "Baptiste", "Núñez", "Soto"]
 SECTORS = ["government", "judiciary", "civil_society", "host_communities", "media", "academia", "private", "migrants"]
-SEXES = ["female", "male"]
+SEXES = ["female", "male", "female", "male", "female", "male", "unknown"]  # some did not say
 
 
 def _participant(n: int, country: Country, language: str) -> Participant:
@@ -135,7 +135,7 @@ def _participant(n: int, country: Country, language: str) -> Participant:
         defaults={
             "name": name,
             "sector": SECTORS[n % len(SECTORS)],
-            "sex": SEXES[n % 2],
+            "sex": SEXES[n % len(SEXES)],
             "country": country,
             "language": language,
             "institution": "Institución de muestra",

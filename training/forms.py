@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import label_blank_choices, with_blank
 from ventanillas import access
-from ventanillas.models import Country, Membership, Role
+from ventanillas.models import Country, Membership, Role, Sex
 
-from .models import AttendanceMark, Course, Modality, Sector, Session, Sex, default_meeting_days
+from .models import AttendanceMark, Course, Modality, Sector, Session, default_meeting_days
 from .services import ParticipantData, normalise_email
 
 LANGUAGE_CHOICES = [("", _("All languages")), *settings.LANGUAGES]

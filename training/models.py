@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ventanillas import access
-from ventanillas.models import Country, Role
+from ventanillas.models import Country, Role, Sex
 
 
 class Sector(models.TextChoices):
@@ -31,13 +31,6 @@ class Sector(models.TextChoices):
     CIVIL_SOCIETY = "civil_society", _("Civil-society organisations")
     MEDIA = "media", _("Media")
     ACADEMIA = "academia", _("Academia")
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    OTHER = "other", _("Other")
-    UNDISCLOSED = "undisclosed", _("Prefers not to say")
 
 
 class Modality(models.TextChoices):

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 
 from portal import throttle
 from ventanillas import access
-from ventanillas.models import Role
+from ventanillas.models import Role, Sex
 
 from . import bulk, selectors, services
 from .forms import (
@@ -35,7 +35,7 @@ from .forms import (
     VerifyForm,
 )
 from .messages import enrolment_id_from_token
-from .models import Certificate, Course, Enrolment, Sector, Session, Sex, Status
+from .models import Certificate, Course, Enrolment, Sector, Session, Status
 from .pdf import certificate_pdf
 
 BULK_SESSION_KEY = "training-bulk-{pk}"

@@ -29,6 +29,17 @@ class Service(models.TextChoices):
     PROTECTION = "protection", _("Protection of children and survivors of violence")
 
 
+class Sex(models.TextChoices):
+    """One taxonomy of sex for the whole programme: people at the windows and people trained are reported
+    to donors in the same rows."""
+
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    INTERSEX = "intersex", _("Intersex")
+    OTHER = "other", _("Another sex")
+    UNKNOWN = "unknown", _("Not stated")
+
+
 class Country(models.Model):
     code = models.CharField(_("code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, upper case."))
     name = models.CharField(_("name"), max_length=80)

@@ -291,3 +291,24 @@ def test_import_into_another_trainers_session_is_not_found(other_trainer_client,
 def test_the_staff_home_links_a_trainer_to_their_sessions(trainer_client, staff_cr_client):
     assert "/es/training/staff/" in trainer_client.get("/es/staff/").content.decode()
     assert "/es/training/staff/" not in staff_cr_client.get("/es/staff/").content.decode()
+
+
+def test_the_csv_takes_the_old_undisclosed_and_sex_names_in_any_language(trainer_client, session):
+    text = HEADER + (
+        "Ana Pérez,ana@mtss.example,government,undisclosed,CR,\n"
+        "Rose Joseph,rose@mtss.example,government,Fanm,CR,\n"
+        "Luis Mora,luis@mtss.example,government,Not stated,CR,\n"
+        "Kim Soto,kim@mtss.example,government,Intersexual,CR,\n"
+        "Dani Vargas,dani@mtss.example,government,other,CR,\n"
+    )
+    url = f"/en/training/staff/sessions/{session.pk}/import/"
+    trainer_client.post(url, {"file": csv_file(text)})
+    response = trainer_client.post(f"{url}confirm/", follow=True)
+    assert "5 participants enrolled from the file." in response.content.decode()
+    assert dict(Participant.objects.values_list("email", "sex")) == {
+        "ana@mtss.example": "unknown",
+        "rose@mtss.example": "female",
+        "luis@mtss.example": "unknown",
+        "kim@mtss.example": "intersex",
+        "dani@mtss.example": "other",
+    }
