@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 
 from django.http import HttpResponse
@@ -54,7 +55,8 @@ def to_xlsx(rows: list[list], title: str) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31] or "Data"
+    # Excel refuses a sheet name with : \ / ? * [ ] or over 31 characters ("Breakdown: Sex" would not save).
+    sheet.title = re.sub(r"[:\\/?*\[\]]", " ", title).strip()[:31].strip() or "Data"
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()

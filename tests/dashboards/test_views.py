@@ -154,3 +154,12 @@ def test_targets_show_what_was_achieved(world, cr, officer_cr_client):
 
 def test_the_staff_home_links_to_the_dashboards(world, officer_cr_client):
     assert "/en/staff/dashboards/" in officer_cr_client.get("/en/staff/").content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "nl", "ht"])
+def test_xlsx_export_of_a_breakdown_opens_in_every_language(world, officer_cr_client, language):
+    # The breakdown's title ("Breakdown: Sex") holds a colon, which a spreadsheet sheet name may not.
+    response = officer_cr_client.get(f"/{language}/staff/dashboards/cr/export/by-sex.xlsx", MARCH)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert ":" not in sheet.title and sheet.title
