@@ -397,3 +397,18 @@ def test_a_closed_cases_follow_ups_and_referrals_wait_for_it_to_be_reopened(worl
     assert "This case is closed. Reopen it before changing it." in response.content.decode()
     services.reopen_case(case=case, by=staff_cr)
     assert [f.note for f in staff_cr_client.get(reverse("cases:tasks")).context["tasks"].this_week] == ["Llamar"]
+
+
+def test_a_read_only_officer_is_not_offered_forms_that_would_refuse_them(
+    officer_cr_client, staff_cr_client, window_cr, staff_cr
+):
+    # An officer reads every record but logs none: links to those forms would end on a 403 page.
+    consultation, *_ = services.log_consultation(
+        window=window_cr, by=staff_cr, data={"date": timezone.localdate(), "topics": ["health"]}
+    )
+    refused = [reverse("cases:consultation-create"), reverse("cases:consultation-convert", args=[consultation.pk])]
+    for url in (reverse("staff-home"), reverse("cases:case-list"), reverse("cases:consultation-list")):
+        page = officer_cr_client.get(url).content.decode()
+        assert not [link for link in refused if link in page]
+    page = staff_cr_client.get(reverse("cases:consultation-list")).content.decode()
+    assert all(link in page for link in refused)
