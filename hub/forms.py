@@ -45,6 +45,13 @@ class RevisionForm(forms.ModelForm):
         fields = ["title", "summary", "body", "note"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "body": forms.Textarea(attrs={"rows": 18})}
 
+    def __init__(self, *args, language: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The text is in the language being edited; the labels, help and note stay in the editor's own language,
+        # so screen readers and spell checkers read each part in its language.
+        for name in ("title", "summary", "body"):
+            self.fields[name].widget.attrs["lang"] = language
+
     def clean_title(self) -> str:
         title = " ".join(self.cleaned_data["title"].split())
         if len(title) < 3:

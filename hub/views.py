@@ -192,7 +192,9 @@ def editor_edit(request: HttpRequest, country: str, kind: str, slug: str, langua
     services.require_editor(request.user, country_obj, language)
     revision = selectors.open_revision(item, language)
     initial = {name: item.raw(name, language) for name in ("title", "summary", "body")}
-    form = RevisionForm(request.POST or None, instance=revision, initial=None if revision else initial)
+    form = RevisionForm(
+        request.POST or None, instance=revision, initial=None if revision else initial, language=language
+    )
     if request.method == "POST" and form.is_valid():
         revision = services.open_revision(item=item, language=language, by=request.user)
         services.save_draft(by=request.user, revision=revision, **form.cleaned_data)

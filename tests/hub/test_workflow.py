@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -239,3 +241,12 @@ def test_the_status_page_counts_readers_answers(editor_cr_fr_client, client, res
     client.post("/es/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "yes"})
     client.post("/fr/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "no"})
     assert "<td>1 / 1</td>" in editor_cr_fr_client.get("/es/cr/editor/").content.decode()
+
+
+def test_the_edit_form_marks_the_text_in_its_language_and_the_labels_in_the_editors(editor_cr_fr_client, residencia):
+    html = editor_cr_fr_client.get(EDIT_FR).content.decode()
+    assert '<form method="post" lang="fr">' not in html  # the Spanish labels and buttons are not French
+    for name in ("title", "summary", "body"):
+        tag = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'lang="fr"' in tag
+    assert 'lang="fr"' not in re.search(r'<input[^>]*name="note"[^>]*>', html).group(0)
