@@ -96,6 +96,22 @@ def _tolerance(token: str) -> int:
     return 0 if len(token) <= 3 else 1 if len(token) <= 7 else 2
 
 
+# Letters written differently for the same sound, as names are heard and spelled at a window: Spanish
+# "ll"/"y", "v"/"b", "z"/"s", a silent "h"; French and Kreyòl "ph"/"f" (Joseph, Jozèf), "ou"/"u".
+_SOUNDS = (("ph", "f"), ("ll", "y"), ("v", "b"), ("z", "s"), ("ou", "u"), ("h", ""))
+
+
+def _sound(token: str) -> str:
+    for written, heard in _SOUNDS:
+        token = token.replace(written, heard)
+    return token
+
+
+def _near(token: str, other: str) -> bool:
+    limit = _tolerance(token)
+    return _edit_distance(token, other, limit) <= limit or _edit_distance(_sound(token), _sound(other), limit) <= limit
+
+
 def compare_names(query_tokens: list[str], candidate_key: str) -> tuple[int, int]:
     """(exact, similar): how many query tokens the candidate's name holds exactly, or nearly."""
     candidate = candidate_key.split()
@@ -103,7 +119,7 @@ def compare_names(query_tokens: list[str], candidate_key: str) -> tuple[int, int
     for token in query_tokens:
         if token in candidate:
             exact += 1
-        elif any(_edit_distance(token, other, _tolerance(token)) <= _tolerance(token) for other in candidate):
+        elif any(_near(token, other) for other in candidate):
             similar += 1
     return exact, similar
 

@@ -52,6 +52,20 @@ def test_search_tolerates_accents_case_order_and_small_misspellings(window_cr, s
     assert matches[0].reasons
 
 
+@pytest.mark.parametrize(
+    "query, given, family",
+    [
+        ("Ramon Castiyo", "Ramón", "Castillo Hernández"),  # "ll" and "y" sound alike
+        ("Jozef Wilner", "Wilner", "Joseph"),  # a Kreyòl spelling of a French name
+        ("Ana Biyalobos", "Ana", "Villalobos"),  # "v" and "b", "ll" and "y": three letters off
+    ],
+)
+def test_search_finds_a_name_written_as_it_sounds(window_cr, staff_cr, query, given, family):
+    person = make_person(window_cr, staff_cr, given_names=given, family_names=family)
+    make_person(window_cr, staff_cr, given_names="Jean", family_names="Pierre")
+    assert [m.person for m in find_people(staff_cr, names=query)] == [person]
+
+
 def test_search_explains_a_date_of_birth_match(window_cr, staff_cr):
     person = make_person(window_cr, staff_cr, date_of_birth=date(1990, 5, 1))
     [match] = find_people(staff_cr, names="Maria Perez", date_of_birth=date(1990, 5, 1))
