@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE["dashboards-refresh-rollups"] = {
     "schedule": 10 * 60,
     "options": {"expires": 9 * 60},
 }
+# Nightly full rebuild (06:30 UTC is past midnight across the region) for changes the refresh cannot see.
+CELERY_BEAT_SCHEDULE["dashboards-rebuild-rollups"] = {
+    "task": "dashboards.rebuild_rollups",
+    "schedule": crontab(minute=30, hour=6),
+}
 CELERY_IMPORTS = ["cases.reminders"]  # tasks outside the apps' tasks.py modules
 NOTIFICATIONS_SMS_BACKEND = env("NOTIFICATIONS_SMS_BACKEND", default="notifications.providers.LogProvider")
 # Options of the gateway adapter (notifications.providers.MessagesApiProvider, the Twilio-style API).

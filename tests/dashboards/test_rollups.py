@@ -118,3 +118,19 @@ def test_reading_or_exporting_records_marks_no_day_for_recomputation(staff_cr, w
     assert rollups.changed_slices(since) == {}
     AuditEntry.objects.create(user=staff_cr, action=AuditEntry.Action.CHANGE, case_id=case.pk)
     assert rollups.changed_slices(since) != {}
+
+
+def test_the_nightly_rebuild_is_scheduled_and_never_runs_beside_a_refresh(world):
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from dashboards.tasks import LOCK_KEY, rebuild_rollups, refresh_rollups
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"dashboards.refresh_rollups", "dashboards.rebuild_rollups"} <= scheduled
+    assert rebuild_rollups.apply().get() > 0
+    cache.add(LOCK_KEY, "1")  # another writer holds the roll-ups
+    assert rebuild_rollups.apply().get() == 0
+    assert refresh_rollups.apply().get()["skipped"] == 1
+    cache.delete(LOCK_KEY)
+    assert "skipped" not in refresh_rollups.apply().get()
