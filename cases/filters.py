@@ -10,24 +10,34 @@ from django.utils.translation import gettext_lazy as _
 from .models import CaseStatus, Channel, Nationality, RegularizationPathway, Stage, Topic, Vulnerability
 
 DATE = forms.DateInput(attrs={"type": "date"})
+# A filter left blank lets every row through: say so in the reader's language, not with Django's "---------".
+ANY = _("Any")
 
 
 class CaseFilter(django_filters.FilterSet):
     # A number, not a name: list filters travel in the URL, and names stay out of URLs (search a person
     # by name on the person search, which posts).
     q = django_filters.CharFilter(label=_("Case or person number"), method="filter_number")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
-    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, field_name="processes__stage")
+    status = django_filters.ChoiceFilter(empty_label=ANY, label=_("Status"), choices=CaseStatus.choices)
+    stage = django_filters.ChoiceFilter(
+        empty_label=ANY, label=_("Stage"), choices=Stage.choices, field_name="processes__stage"
+    )
     pathway = django_filters.ModelChoiceFilter(
-        label=_("Pathway"), field_name="processes__pathway", queryset=RegularizationPathway.objects.none()
+        empty_label=ANY,
+        label=_("Pathway"),
+        field_name="processes__pathway",
+        queryset=RegularizationPathway.objects.none(),
     )
     nationality = django_filters.ChoiceFilter(
-        label=_("Nationality"), field_name="person__nationality", choices=Nationality.choices
+        empty_label=ANY, label=_("Nationality"), field_name="person__nationality", choices=Nationality.choices
     )
     vulnerability = django_filters.ChoiceFilter(
-        label=_("Vulnerability"), field_name="person__vulnerabilities__code", choices=Vulnerability.choices
+        empty_label=ANY,
+        label=_("Vulnerability"),
+        field_name="person__vulnerabilities__code",
+        choices=Vulnerability.choices,
     )
-    assigned_to = django_filters.ModelChoiceFilter(label=_("Assigned to"), queryset=None)
+    assigned_to = django_filters.ModelChoiceFilter(empty_label=ANY, label=_("Assigned to"), queryset=None)
     opened_from = django_filters.DateFilter(
         label=_("Opened from"), field_name="opened_at", lookup_expr="date__gte", widget=DATE
     )
@@ -35,6 +45,7 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Opened until"), field_name="opened_at", lookup_expr="date__lte", widget=DATE
     )
     order = django_filters.OrderingFilter(
+        empty_label=_("Newest first"),
         label=_("Sort by"),
         fields=(("opened_at", "opened"), ("person__family_names", "name"), ("status", "status")),
         field_labels={"opened": _("Date opened"), "name": _("Family name"), "status": _("Status")},
@@ -65,9 +76,9 @@ class CaseFilter(django_filters.FilterSet):
 
 
 class ConsultationFilter(django_filters.FilterSet):
-    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
-    nationality = django_filters.ChoiceFilter(label=_("Nationality"), choices=Nationality.choices)
-    topic = django_filters.ChoiceFilter(label=_("Topic"), choices=Topic.choices, method="filter_topic")
+    channel = django_filters.ChoiceFilter(empty_label=ANY, label=_("Channel"), choices=Channel.choices)
+    nationality = django_filters.ChoiceFilter(empty_label=ANY, label=_("Nationality"), choices=Nationality.choices)
+    topic = django_filters.ChoiceFilter(empty_label=ANY, label=_("Topic"), choices=Topic.choices, method="filter_topic")
     date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte", widget=DATE)
     date_to = django_filters.DateFilter(label=_("Until"), field_name="date", lookup_expr="lte", widget=DATE)
 

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import label_blank_choices
 from ventanillas import access
 from ventanillas.models import InformationWindow, PartnerOrganisation, Role, Service, Sex
 
@@ -48,6 +49,7 @@ class StaffForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        label_blank_choices(self)
 
 
 class OneTimeFormMixin(forms.Form):

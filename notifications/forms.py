@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import CHOOSE
 from ventanillas import access
 from ventanillas.models import Country, Role
 
@@ -23,6 +24,7 @@ class ReportRequestForm(forms.Form):
         label=_("Country"),
         queryset=Country.objects.none(),
         required=False,
+        empty_label=CHOOSE,
         help_text=_("For a monthly country report."),
     )
     month = forms.DateField(

@@ -412,3 +412,18 @@ def test_a_read_only_officer_is_not_offered_forms_that_would_refuse_them(
         assert not [link for link in refused if link in page]
     page = staff_cr_client.get(reverse("cases:consultation-list")).content.decode()
     assert all(link in page for link in refused)
+
+
+@pytest.mark.parametrize("name", ["cases:case-list", "cases:consultation-list"])
+def test_list_filters_say_any_in_the_readers_language_instead_of_dashes(staff_cr_client, name):
+    url = reverse(name)
+    assert url.startswith("/en/")
+    html = staff_cr_client.get(url).content.decode()
+    assert "---------" not in html and ">Any</option>" in html
+    assert ">Cualquiera</option>" in staff_cr_client.get(url.replace("/en/", "/es/", 1)).content.decode()
+
+
+def test_case_forms_label_the_blank_choice_instead_of_dashes(staff_cr_client, window_cr, staff_cr):
+    case = make_case(window_cr, staff_cr)
+    for name in ("cases:case-edit", "cases:followup-create", "cases:process-start", "cases:referral-create"):
+        assert "---------" not in staff_cr_client.get(reverse(name, args=[case.pk])).content.decode()
