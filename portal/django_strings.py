@@ -4,7 +4,7 @@ Django ships no Haitian Creole: without these entries a Kreyòl reader would see
 form errors and the login form in the fallback language. Never imported; read by makemessages only.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 DJANGO_STRINGS = [
     gettext_noop("January"),
@@ -27,6 +27,20 @@ DJANGO_STRINGS = [
     gettext_noop("Enter a number."),
     gettext_noop("Enter a valid URL."),
     gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
+    gettext_noop("Select a valid choice. That choice is not one of the available choices."),
+    gettext_noop("Enter a valid value."),
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
     gettext_noop("Username"),
     gettext_noop("Password"),
     gettext_noop("Email"),
