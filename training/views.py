@@ -147,7 +147,11 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET or None)
     certificate = None
     if form.is_valid():
-        certificate = Certificate.objects.filter(code=form.cleaned_data["code"]).first()
+        certificate = (
+            Certificate.objects.select_related("enrolment__session__country")
+            .filter(code=form.cleaned_data["code"])
+            .first()
+        )
         if certificate is None:
             form.add_error("code", _("No certificate has this code. Check it and try again."))
     return render(request, "training/verify.html", {"form": form, "certificate": certificate})

@@ -241,6 +241,14 @@ def test_verify_shows_a_revoked_certificate(client, certificate, trainer):
     assert "was revoked" in page and "valid." not in page.replace("no longer valid.", "")
 
 
+def test_verify_gives_the_revocation_day_of_the_sessions_country(client, certificate):
+    # 04:30 UTC on the 29th is still the evening of the 28th in Costa Rica
+    revoked = dt.datetime(2026, 11, 29, 4, 30, tzinfo=dt.UTC)
+    Certificate.objects.filter(pk=certificate.pk).update(revoked_at=revoked)
+    page = client.get("/en/training/verify/", {"code": certificate.code}).content.decode()
+    assert "revoked on Nov. 28, 2026" in page
+
+
 def test_verify_says_when_no_certificate_has_the_code(client, db):
     response = client.get("/en/training/verify/", {"code": "NOPE-NOPE"})
     assert response.status_code == 200
