@@ -30,3 +30,13 @@ def test_djangos_own_form_errors_read_in_kreyol_not_in_the_fallback_language():
         form = Note({"text": "abcdefgh", "count": "9"})
         assert form.errors["text"] == ["Tèks la pa ka gen plis pase 5 karaktè (li gen 8)."]
         assert form.errors["count"] == ["Valè a dwe 3 oswa mwens."]
+
+
+def test_kreyol_short_day_and_month_names_are_kreyol_not_spanish():
+    # A session's meeting days read "dom 29 Nov" (Spanish, the fallback) on Kreyòl pages.
+    template = Template('{{ day|date:"D j M" }}')
+    with translation.override("ht"):
+        assert template.render(Context({"day": dt.date(2026, 11, 29)})) == "dim 29 Nov"
+        assert template.render(Context({"day": dt.date(2026, 2, 4)})) == "mèk 4 Fev"
+    with translation.override("es"):
+        assert template.render(Context({"day": dt.date(2026, 11, 29)})) == "dom 29 Nov"
