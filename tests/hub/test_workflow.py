@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -137,6 +138,14 @@ def test_history_lists_every_version(editor_cr_fr_client, residencia):
     _post_text(editor_cr_fr_client, save="1", title="Résidence temporaire, version 2")
     html = editor_cr_fr_client.get("/es/cr/editor/guides/residencia/history/").content.decode()
     assert "Publicado" in html and "Borrador" in html and "editor-cr-fr" in html
+
+
+def test_history_gives_times_in_the_countrys_time_zone(editor_cr_fr_client, residencia):
+    _post_text(editor_cr_fr_client, save="1")
+    # 04:30 UTC on the 29th is 22:30 on the 28th in Costa Rica
+    Revision.objects.update(created_at=dt.datetime(2026, 11, 29, 4, 30, tzinfo=dt.UTC))
+    html = editor_cr_fr_client.get("/es/cr/editor/guides/residencia/history/").content.decode()
+    assert "28/11/2026 22:30" in html
 
 
 # Translation freshness ---------------------------------------------------------------------------------
