@@ -525,6 +525,10 @@ class ProcessQuerySet(ScopedQuerySet):
     def regularized(self) -> ProcessQuerySet:
         return self.filter(stage=Stage.APPROVED)
 
+    def under_way(self) -> ProcessQuerySet:
+        """Not yet approved, denied or withdrawn: a case holds at most one such process at a time."""
+        return self.exclude(stage__in=[Stage.APPROVED, Stage.DENIED, Stage.WITHDRAWN])
+
     def decided(self) -> ProcessQuerySet:
         return self.filter(
             stage__in=[Stage.APPROVED, Stage.DENIED], submitted_at__isnull=False, decided_at__isnull=False

@@ -614,7 +614,7 @@ def start_process(
         raise CaseError(_("Choose a pathway of the country of this case."), field="pathway")
     if not pathway.active:
         raise CaseError(_("This pathway is no longer open."), field="pathway")
-    if case.processes.exclude(stage__in=[Stage.APPROVED, Stage.DENIED, Stage.WITHDRAWN]).exists():
+    if case.processes.under_way().exists():
         raise CaseError(_("This case already has a process under way."), field="pathway")
     on = on or timezone.localdate()
     if on > timezone.localdate():

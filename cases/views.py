@@ -466,6 +466,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "follow_ups": case.follow_ups.select_related("assigned_to"),
         "referrals": case.referrals.select_related("partner"),
         "can_write": Case.objects.writable_by(request.user).filter(pk=pk).exists(),
+        # start_process refuses a second process while one is under way: do not offer it
+        "can_start_process": not case.processes.under_way().exists(),
         "is_admin": access.is_administrator(request.user),
         "checklist_statuses": forms.ChecklistForm.base_fields["status"].choices,
         "now": timezone.now(),

@@ -427,3 +427,14 @@ def test_case_forms_label_the_blank_choice_instead_of_dashes(staff_cr_client, wi
     case = make_case(window_cr, staff_cr)
     for name in ("cases:case-edit", "cases:followup-create", "cases:process-start", "cases:referral-create"):
         assert "---------" not in staff_cr_client.get(reverse(name, args=[case.pk])).content.decode()
+
+
+def test_start_a_process_is_offered_only_when_no_process_is_under_way(staff_cr_client, process_cr, staff_cr):
+    from cases import services
+
+    start = reverse("cases:process-start", args=[process_cr.case.pk])
+    page = staff_cr_client.get(process_cr.case.get_absolute_url()).content.decode()
+    assert start not in page  # it would only end on "This case already has a process under way."
+    services.move_process(process=process_cr, to="withdrawn", by=staff_cr)
+    page = staff_cr_client.get(process_cr.case.get_absolute_url()).content.decode()
+    assert start in page
