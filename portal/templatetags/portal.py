@@ -33,3 +33,14 @@ def language_switcher(context: template.Context) -> dict[str, object]:
             }
         )
     return {"links": links, "current": current}
+
+
+@register.filter
+def weekday_and_day(value) -> str:
+    """ "E.g. "lunes 30 de noviembre", "Monday December 30", "lendi 30 novanm": the weekday and the day of the month
+    in each language's own order (its MONTH_DAY_FORMAT), not one order glued for all."""
+    from django.utils.formats import date_format
+
+    if not value:
+        return ""
+    return f"{date_format(value, 'l')} {date_format(value, 'MONTH_DAY_FORMAT')}"

@@ -65,7 +65,7 @@ def test_a_holiday_shows_closed_with_its_reason_and_the_next_opening(client, at,
     at(2026, 12, 25, 16, 0)  # Friday 10:00 in Costa Rica
     page = client.get("/en/cr/windows/").content.decode()
     assert "Closed today: Christmas Day" in page
-    assert "Closed now. Opens Monday 28 December at 08:00" in page
+    assert "Closed now. Opens Monday December 28 at 08:00" in page
 
 
 def test_day_names_are_translated_in_kreyol(client, at, db):
@@ -95,3 +95,9 @@ def test_the_home_page_offers_all_five_languages_and_lists_the_countries(client,
 def test_the_bare_root_redirects_to_a_language(client, db):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 302 and response["Location"] == "/fr/"
+
+
+def test_the_next_opening_day_reads_naturally_in_spanish(client, at, window_cr):
+    at(2026, 12, 4, 23, 0)  # Friday 17:00 in Costa Rica: next opening on Monday
+    page = client.get("/es/cr/windows/").content.decode()
+    assert "Abre el lunes 7 de diciembre a las 08:00" in page
