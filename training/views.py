@@ -20,7 +20,7 @@ from openpyxl import Workbook
 
 from portal import throttle
 from ventanillas import access
-from ventanillas.models import Role, Sex
+from ventanillas.models import Country, Role, Sex
 
 from . import bulk, selectors, services
 from .forms import (
@@ -450,10 +450,12 @@ def staff_people_trained(request: HttpRequest) -> HttpResponse:
 def _table(figures: dict) -> tuple[list[str], list[list]]:
     """Header and rows of the figures, with the labels in the current language."""
     sectors, sexes = dict(Sector.choices), dict(Sex.choices)
+    # Country names in the reader's language (translated column, read once for the table).
+    countries = {c.code: c.name for c in Country.objects.all()}
     header = [_("Country"), _("Sector"), _("Sex"), _("Completions"), _("People trained")]
     rows = [
         [
-            r["session__country__code"],
+            countries.get(r["session__country__code"], r["session__country__code"]),
             str(sectors.get(r["participant__sector"], r["participant__sector"])),
             str(sexes.get(r["participant__sex"], r["participant__sex"])),
             r["completions"],

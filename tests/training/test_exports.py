@@ -77,7 +77,7 @@ def test_csv_export_with_filters(trainer_client, figures):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["Country", "Sector", "Sex", "Completions", "People trained"]
-    assert ["CR", "Local and national governments", "Female", "2", "2"] in rows
+    assert ["Costa Rica", "Local and national governments", "Female", "2", "2"] in rows
     assert rows[-1] == ["Total", "", "", "2", "2"]
 
 
