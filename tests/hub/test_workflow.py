@@ -126,7 +126,7 @@ def test_preview_shows_the_unpublished_text_and_saves_nothing(editor_cr_fr_clien
     _post_text(editor_cr_fr_client, save="1")
     revision = Revision.objects.get()
     html = editor_cr_fr_client.get(f"/es/cr/editor/revisions/{revision.pk}/preview/").content.decode()
-    assert "Vista previa de una versión no publicada (Borrador)." in html
+    assert "Vista previa de esta versión (estado: Borrador)." in html
     assert '<article lang="fr"' in html and "Résidence temporaire" in html
     assert Guide.objects.get().raw("title", "fr") == ""
 
