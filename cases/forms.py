@@ -35,7 +35,7 @@ from .models import (
     Topic,
     Vulnerability,
 )
-from .services import PERMIT_NUMBER_RE, normalise_permit_number
+from .services import PERMIT_NUMBER_RE, normalise_permit_number, window_today
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 DOCUMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{2,39}$")
@@ -77,12 +77,6 @@ def staff_users(windows) -> forms.ModelChoiceField:
         .distinct()
     )
     return forms.ModelChoiceField(label=_("Assigned to"), queryset=users, required=False)
-
-
-def window_today(window: InformationWindow) -> date:
-    """Today as the calendar reads at the window: the server runs in UTC, hours ahead of the Americas,
-    so an evening at the window is already tomorrow on the server. Dates are prefilled with this day."""
-    return timezone.localdate(timezone=window.country.zoneinfo)
 
 
 def _not_future(value: date | None, message) -> date | None:
@@ -314,11 +308,13 @@ class MoveProcessForm(StaffForm):
     permit_type = forms.CharField(label=_("Permit type"), max_length=120, required=False)
     permit_expires_on = forms.DateField(label=_("Permit expires on"), widget=DATE_INPUT, required=False)
 
-    def __init__(self, *args, allowed: list[str] | None = None, **kwargs) -> None:
+    def __init__(self, *args, window: InformationWindow, allowed: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if allowed is not None:
-            self.fields["to"].choices = [(v, label) for v, label in Stage.choices if v in allowed]
-        self.initial.setdefault("on", timezone.localdate())
+            # only the moves the workflow allows are offered; a stale choice still reaches the service,
+            # which says why the move is refused
+            self.fields["to"].widget.choices = [(v, label) for v, label in Stage.choices if v in allowed]
+        self.initial.setdefault("on", window_today(window))
 
     def clean_on(self) -> date | None:
         return _not_future(self.cleaned_data["on"], _("The date cannot be in the future."))

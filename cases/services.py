@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from notifications.services import cancel_for
@@ -599,6 +600,11 @@ def _check_permit(
     return permit_type, permit_number
 
 
+def window_today(window: InformationWindow) -> date:
+    """Today at the window: the server runs in UTC, so an evening in the Americas is already tomorrow there."""
+    return timezone.localdate(timezone=window.country.zoneinfo)
+
+
 def allowed_moves(process: RegularizationProcess) -> list[str]:
     return [stage for stage in Stage.values if stage in TRANSITIONS[process.stage]]
 
@@ -648,7 +654,7 @@ def _check_move(process: RegularizationProcess, to: str, on: date) -> None:
         previous.append(process.appealed_at)
     if to != Stage.PREPARING and previous and on < max(previous):
         raise CaseError(
-            _("The date cannot be before the previous stage (%(date)s).") % {"date": max(previous).isoformat()},
+            _("The date cannot be before the previous stage (%(date)s).") % {"date": date_format(max(previous))},
             field="on",
         )
     if to == Stage.DOCUMENTS_COMPLETE:

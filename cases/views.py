@@ -461,7 +461,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     processes = case.processes.select_related("pathway").prefetch_related("checklist", "appointments")
     context = {
         "case": case,
-        "processes": [(p, forms.MoveProcessForm(allowed=services.allowed_moves(p))) for p in processes],
+        "processes": [
+            (p, forms.MoveProcessForm(window=case.window, allowed=services.allowed_moves(p))) for p in processes
+        ],
         "timeline": case.timeline.select_related("by"),
         "follow_ups": case.follow_ups.select_related("assigned_to"),
         "referrals": case.referrals.select_related("partner"),
@@ -542,7 +544,10 @@ def process_start(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def process_move(request: HttpRequest, pk: int) -> HttpResponse:
     process = _get(request, RegularizationProcess, pk, write=True)
-    form = forms.MoveProcessForm(request.POST or None)
+    # the same choices as on the case page: a refused move must not offer every stage on the way back
+    form = forms.MoveProcessForm(
+        request.POST or None, window=process.case.window, allowed=services.allowed_moves(process)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.move_process(process=process, by=request.user, **form.cleaned_data)

@@ -438,3 +438,24 @@ def test_start_a_process_is_offered_only_when_no_process_is_under_way(staff_cr_c
     services.move_process(process=process_cr, to="withdrawn", by=staff_cr)
     page = staff_cr_client.get(process_cr.case.get_absolute_url()).content.decode()
     assert start in page
+
+
+def test_an_evening_stage_move_is_prefilled_with_the_windows_day_and_a_refusal_offers_only_allowed_moves(
+    world, staff_cr_client, monkeypatch
+):
+    # 03:30 UTC on the 2nd is 21:30 on the 1st in San José: the move is made on the 1st, not tomorrow.
+    from datetime import UTC, date, datetime
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2025, 6, 2, 3, 30, tzinfo=UTC))
+    process = world["process"]
+    process.started_at = date(2025, 5, 1)
+    process.save()
+    page = staff_cr_client.get(reverse("cases:case-detail", args=[world["case"].pk]))
+    assert page.context["processes"][0][1].initial["on"] == date(2025, 6, 1)
+    url = reverse("cases:process-move", args=[process.pk])
+    response = staff_cr_client.post(url, {"to": "approved"})
+    offered = re.findall(r'<option value="(\w+)"', response.content.decode())
+    assert offered == ["documents_complete", "withdrawn"]
+    staff_cr_client.post(url, {"to": "withdrawn", "on": "2025-06-01"})
+    process.refresh_from_db()
+    assert (process.stage, process.withdrawn_at) == ("withdrawn", date(2025, 6, 1))
