@@ -711,6 +711,14 @@ class Referral(models.Model):
         return f"{self.partner} · {self.get_service_display()}"
 
 
+def _short_date(value: str) -> str:
+    """A date stored as ISO text in a timeline entry, as the reader's language writes it."""
+    try:
+        return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return value
+
+
 class TimelineEntry(models.Model):
     """Something that happened to a case. ``details`` holds codes only, so the text is translated when shown."""
 
@@ -757,7 +765,7 @@ class TimelineEntry(models.Model):
             return gettext("Stage: %(source)s → %(target)s (%(date)s).") % {
                 "source": Stage(d["source"]).label,
                 "target": Stage(d["target"]).label,
-                "date": d.get("on", ""),
+                "date": _short_date(d.get("on", "")),
             }
         if self.kind == self.Kind.CLOSED and d.get("reason") in CloseReason.values:
             return gettext("Case closed: %(reason)s.") % {"reason": CloseReason(d["reason"]).label}
@@ -767,7 +775,7 @@ class TimelineEntry(models.Model):
                 "status": ChecklistStatus(d["status"]).label,
             }
         if self.kind == self.Kind.FOLLOW_UP and d.get("due_on"):
-            return gettext("Follow-up planned for %(date)s.") % {"date": d["due_on"]}
+            return gettext("Follow-up planned for %(date)s.") % {"date": _short_date(d["due_on"])}
         if self.kind in (self.Kind.APPOINTMENT_MOVED, self.Kind.APPOINTMENT_CANCELLED) and d.get("at"):
             # Stored in the country's local time (with its offset) when the entry was written.
             when = datetime.fromisoformat(d["at"])

@@ -459,3 +459,19 @@ def test_an_evening_stage_move_is_prefilled_with_the_windows_day_and_a_refusal_o
     staff_cr_client.post(url, {"to": "withdrawn", "on": "2025-06-01"})
     process.refresh_from_db()
     assert (process.stage, process.withdrawn_at) == ("withdrawn", date(2025, 6, 1))
+
+
+def test_the_case_page_shows_times_on_the_windows_clock_and_dates_in_the_readers_format(
+    world, staff_cr_client, staff_cr
+):
+    # booked for 10:00 in San José (UTC-6): the page must not read 16:00, the server's UTC hour
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2030, 3, 4, 10, 0, tzinfo=ZoneInfo("America/Costa_Rica"))
+    services.book_appointment(process=world["process"], at=at, place="DGME", purpose="Entrevista", by=staff_cr)
+    services.plan_follow_up(case=world["case"], due_on=at.date(), assigned_to=staff_cr, note="Llamar", by=staff_cr)
+    page = staff_cr_client.get(f"/es/staff/cases/{world['case'].pk}/").content.decode()
+    assert "04/03/2030 10:00 · DGME" in page
+    assert "16:00" not in page
+    assert "Seguimiento programado para el 04/03/2030." in page
