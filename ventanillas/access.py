@@ -30,7 +30,7 @@ def memberships(user: User) -> list[Membership]:
         return []
     cached = getattr(user, "_ventanillas_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("window", "country"))
+        cached = list(Membership.objects.filter(user=user).select_related("window__country", "country"))
         user._ventanillas_memberships = cached
     return cached
 
@@ -155,3 +155,15 @@ def trainer_country_scope(user: User, *, country_path: str = "country") -> Q:
     if ids is None:
         return Q()
     return Q(**{f"{country_path}__in": ids})
+
+
+def home_time_zone(user: User) -> str | None:
+    """The time zone of the country the user works in: their first window's, else their first country's."""
+    rows = memberships(user)
+    for membership in rows:
+        if membership.window_id:
+            return membership.window.country.time_zone
+    for membership in rows:
+        if membership.country_id:
+            return membership.country.time_zone
+    return None

@@ -39,3 +39,16 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _costa_rica_clock():
+    """Cases tests act as the Costa Rican window staff, whose pages run on Costa Rica's clock (the staff
+    time-zone middleware): "today" in a test must be that window's day, not the server's UTC day."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    timezone.activate(ZoneInfo("America/Costa_Rica"))
+    yield
+    timezone.deactivate()

@@ -62,7 +62,7 @@ def test_approval_records_the_permit_normalised(approved):
     [
         ({"permit_type": ""}, "permit_type", "type of permit"),
         ({"permit_number": "#!?"}, "permit_number", "letters, digits"),
-        ({"permit_expires_on": date.today()}, "permit_expires_on", "expire after"),
+        ({"permit_expires_on": date.today() - timedelta(days=2)}, "permit_expires_on", "expire after"),
     ],
 )
 def test_approval_refuses_a_permit_without_type_a_malformed_number_or_a_past_expiry(

@@ -1,0 +1,31 @@
+"""Staff see times on their own clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from ventanillas import access
+
+
+class StaffTimeZoneMiddleware:
+    """Show a signed-in user's dates and times in the zone of the country they work in.
+
+    Times are stored in UTC, and Django renders them in the active zone: without this, a case opened at
+    19:00 in San José reads as the next day on its own window's screens. The zone is that of the user's
+    first window, else of their first country; people without one (regional officers, administrators)
+    keep UTC, which every page that shows them says. Public pages name their country's zone themselves.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = access.home_time_zone(request.user) if request.user.is_authenticated else None
+        if not zone:
+            return self.get_response(request)
+        # override() restores whatever zone was active before, so nothing leaks into the thread's next request.
+        with timezone.override(zone):
+            return self.get_response(request)
