@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from portal.spreadsheets import download
 
 from .models import Case
 
@@ -52,24 +50,4 @@ def _rows(cases) -> tuple[list[str], list[list]]:
 
 def export_cases(cases: Case, fmt: str) -> HttpResponse:
     header, rows = _rows(cases)
-    stamp = timezone.localdate().isoformat()
-    if fmt == "xlsx":
-        book = Workbook()
-        sheet = book.active
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
-        return response
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
-    return response
+    return download([header, *rows], fmt=fmt, filename=f"cases-{timezone.localdate().isoformat()}")

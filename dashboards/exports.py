@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from datetime import datetime
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from portal.spreadsheets import CONTENT_TYPES, download
+
 from .periods import Period
 from .suppression import SUPPRESSED
 from .tables import Table
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+FORMATS = CONTENT_TYPES  # the formats a dashboard table can be downloaded in
 
 
 def _plain(cell):
@@ -44,33 +40,12 @@ def rows_of(table: Table, *, place: str, period: Period, as_of: datetime | None)
     return out
 
 
-def to_csv(rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode()  # the mark lets spreadsheet programs read UTF-8
-
-
-def to_xlsx(rows: list[list], title: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    # Excel refuses a sheet name with : \ / ? * [ ] or over 31 characters ("Breakdown: Sex" would not save).
-    sheet.title = re.sub(r"[:\\/?*\[\]]", " ", title).strip()[:31].strip() or "Data"
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def respond(request, table: Table, *, fmt: str, country, period: Period, as_of) -> HttpResponse:
     from cases.models import AuditEntry
     from cases.services import record_audit
 
     place = country.name if country else gettext("All countries of the programme")
     rows = rows_of(table, place=place, period=period, as_of=as_of)
-    body = to_csv(rows) if fmt == "csv" else to_xlsx(rows, table.title)
     record_audit(
         user=request.user,
         action=AuditEntry.Action.EXPORT,
@@ -84,6 +59,4 @@ def respond(request, table: Table, *, fmt: str, country, period: Period, as_of) 
         },
     )
     name = f"{country.code.lower() if country else 'region'}-{table.key}-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}"
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return download(rows, fmt=fmt, filename=name, title=table.title)

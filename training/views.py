@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from functools import wraps
 
 from django.contrib import messages
@@ -16,9 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 
 from portal import throttle
+from portal.spreadsheets import download
 from ventanillas import access
 from ventanillas.models import Country, Role, Sex
 
@@ -469,23 +468,4 @@ def _table(figures: dict) -> tuple[list[str], list[list]]:
 def _export(figures: dict, fmt: str) -> HttpResponse:
     header, rows = _table(figures)
     rows.append([_("Total"), "", "", figures["totals"]["completions"], figures["totals"]["people"]])
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="people-trained.csv"'
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return response
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("People trained")[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="people-trained.xlsx"'
-    return response
+    return download([header, *rows], fmt=fmt, filename="people-trained", title=_("People trained"))

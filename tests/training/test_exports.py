@@ -75,7 +75,7 @@ def test_the_trainer_sees_the_figures_of_their_own_sessions(trainer_client, figu
 def test_csv_export_with_filters(trainer_client, figures):
     response = trainer_client.get("/en/training/staff/people-trained/", {"start": "2026-01-01", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Country", "Sector", "Sex", "Completions", "People trained"]
     assert ["Costa Rica", "Local and national governments", "Female", "2", "2"] in rows
     assert rows[-1] == ["Total", "", "", "2", "2"]
