@@ -568,6 +568,11 @@ class RegularizationProcess(models.Model):
         return f"{self.pathway} · {self.get_stage_display()}"
 
     @property
+    def checklist_open(self) -> bool:
+        """The document checklist changes only until the application is submitted."""
+        return self.stage in (Stage.PREPARING, Stage.DOCUMENTS_COMPLETE)
+
+    @property
     def processing_days(self) -> int | None:
         if self.submitted_at and self.decided_at:
             return (self.decided_at - self.submitted_at).days

@@ -729,7 +729,7 @@ def set_checklist_status(*, item: ChecklistItem, status: str, by: Any) -> Checkl
     _require_open(item.process.case)
     if status not in ChecklistStatus.values:
         raise CaseError(_("Choose a status."), field="status")
-    if item.process.stage not in (Stage.PREPARING, Stage.DOCUMENTS_COMPLETE):
+    if not item.process.checklist_open:
         raise CaseError(_("The checklist can only change before the application is submitted."))
     if status == ChecklistStatus.MISSING and item.process.stage == Stage.DOCUMENTS_COMPLETE and item.required:
         raise CaseError(_("Move the process back to preparing before marking a required document missing."))
