@@ -18,6 +18,7 @@ from .models import (
     RegularizationPathway,
     RegularizationProcess,
 )
+from .rules import PERSON_FIELDS, identifier_hash, name_key
 
 # Fewer decided processes than this and the observed median says more about chance than about the office.
 MIN_OBSERVED_SAMPLE = 10
@@ -138,7 +139,6 @@ def find_people(
     Names match regardless of accents, case and order, with small misspellings; document number and phone
     match exactly through their keyed hashes; a date of birth counts only together with a name.
     """
-    from .services import identifier_hash, name_key
 
     people = Person.objects.visible_to(user).active().filter(anonymised_at__isnull=True)
     found: dict[int, Match] = {}
@@ -224,7 +224,6 @@ def person_data(person: Person) -> dict:
     def plain(obj, fields):
         return {f: (str(getattr(obj, f)) if getattr(obj, f) is not None else None) for f in fields}
 
-    from .services import PERSON_FIELDS
 
     return {
         "person": {"id": person.pk, "registered_at": str(person.window), **plain(person, PERSON_FIELDS)},
