@@ -13,3 +13,15 @@ class ThrottleCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class FormSubmission(models.Model):
+    """A create form already handled (``portal.idempotency``): the form's hidden token and what it made."""
+
+    token = models.UUIDField(unique=True)
+    model = models.CharField(max_length=100)
+    object_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id}"
