@@ -201,7 +201,7 @@ def test_a_nul_byte_in_feedback_is_refused_without_a_server_error(client, cr, fi
     guide(cr)
     data = {"kind": "guides", "slug": "residencia", "useful": "no", "comment": "Falta"}
     data[field] += "\x00"
-    response = client.post("/es/cr/feedback/", data)
+    response = client.post("/es/cr/feedback/", data, **SAME_SITE)
     assert response.status_code in (200, 404)  # the page again with the reason, or no such page
     assert not FeedbackCount.objects.exists() and not FeedbackComment.objects.exists()
     if field == "comment":
