@@ -11,7 +11,7 @@ from cases.models import FollowUp, HouseholdMember, Person
 from cases.selectors import find_people
 from notifications.models import Message
 
-BEFORE = [("cases", "0004_shared_sex"), ("notifications", "0002_report")]
+BEFORE = [("cases", "0007_person_birth_index"), ("notifications", "0002_report")]
 
 
 def migrate(targets):

@@ -46,7 +46,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_shared_sex'),
+        ('cases', '0007_person_birth_index'),
     ]
 
     operations = [
