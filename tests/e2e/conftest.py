@@ -15,6 +15,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -61,7 +62,14 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server_env() -> dict:
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "tests.settings", "DEBUG": "1"}
+    mail = Path(tempfile.mkdtemp(prefix="ventanillas-e2e-mail-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_SETTINGS_MODULE": "tests.e2e.server_settings",
+        "DEBUG": "1",
+        "E2E_MAIL_DIR": os.environ.get("E2E_MAIL_DIR", str(mail)),
+    }
     env.pop("CELERY_BROKER_URL", None)  # messages are sent in-process: no worker to wait for
     return env
 
@@ -120,7 +128,7 @@ def django(server_env):
             capture_output=True,
             text=True,
         )
-        return done.stdout.strip()
+        return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
     return run
 
@@ -219,3 +227,24 @@ def staff_state(browser, live_url):
         return states[username]
 
     return state
+
+
+@pytest.fixture(scope="session")
+def mailbox(server_env):
+    """``mailbox(address)``: the e-mails the portal sent to an address, newest last (as text)."""
+    import email
+    from email import policy
+
+    def read(address: str) -> list[str]:
+        found = []
+        for path in sorted(Path(server_env["E2E_MAIL_DIR"]).glob("*.log"), key=lambda p: p.stat().st_mtime):
+            for raw in path.read_text(encoding="utf-8").split("\n" + "-" * 79 + "\n"):
+                if not raw.strip():
+                    continue
+                message = email.message_from_string(raw.strip(), policy=policy.default)
+                if address.lower() in (message["To"] or "").lower():
+                    body = message.get_body(preferencelist=("plain",))
+                    found.append(body.get_content() if body else message.get_payload())
+        return found
+
+    return read
