@@ -39,7 +39,10 @@ def source_files() -> list[Path]:
     roots = [settings.BASE_DIR / app for app in ["portal", "templates", *settings.PORTAL_APPS]]
     files = []
     for root in roots:
-        files += [p for p in root.rglob("*") if p.suffix in {".html", ".py", ".txt"} and "migrations" not in p.parts]
+        files += [
+            p for p in root.rglob("*") if p.suffix in {".html", ".py", ".txt", ".js"} and "migrations" not in p.parts
+        ]
+    files += list((settings.BASE_DIR / "static").rglob("*.js"))  # scripts that set classes
     files = [p for p in files if p.name not in {"css.py", "build_css.py"}]  # they name classes to leave out
     crispy = Path(crispy_bootstrap5.__file__).parent / "templates" / "bootstrap5"
     files += [p for p in crispy.rglob("*.html") if not UNUSED_CRISPY.search(p.name)]

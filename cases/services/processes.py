@@ -224,6 +224,21 @@ def set_checklist_status(*, item: ChecklistItem, status: str, by: Any) -> Checkl
 
 
 @transaction.atomic
+def save_checklist(*, process: RegularizationProcess, statuses: dict[int, str], by: Any) -> list[ChecklistItem]:
+    """Save the whole checklist of a process at once: ``statuses`` maps checklist item ids to a status.
+
+    Only the documents whose status changes are written (a timeline and audit row each); ids of another
+    process are ignored. All or nothing: one refused document (see ``set_checklist_status``) refuses the
+    whole form, so that the page the clerk returns to shows what is really stored. Returns the items changed.
+    """
+    changed = []
+    for item in process.checklist.filter(pk__in=statuses):
+        if statuses[item.pk] != item.status:
+            changed.append(set_checklist_status(item=item, status=statuses[item.pk], by=by))
+    return changed
+
+
+@transaction.atomic
 def update_permit(
     *,
     process: RegularizationProcess,
