@@ -218,3 +218,107 @@ def test_login_helper_reaches_the_staff_area(new_context):
     page = new_context(DESKTOP).new_page()
     login(page, "staff-cr")
     assert "/staff/" in page.url
+
+
+# --- a clerk at a window, by keyboard only -------------------------------------------------------------------
+
+
+class Keyboard:
+    """Drives a page with the keyboard alone and counts the key presses (Tab, Enter, arrows, each letter)."""
+
+    def __init__(self, page):
+        self.page = page
+        self.presses = 0
+
+    def press(self, key: str, times: int = 1) -> None:
+        for _ in range(times):
+            self.page.keyboard.press(key)
+            self.presses += 1
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+        self.presses += len(text)
+
+    def focused(self, selector: str) -> bool:
+        return self.page.locator(selector).evaluate_all("elements => elements.includes(document.activeElement)")
+
+    def tab_to(self, selector: str, limit: int = 80) -> None:
+        """Tab forward until the element is focused (a page whose order hides it fails here)."""
+        for _ in range(limit):
+            if self.focused(selector):
+                return
+            self.press("Tab")
+        raise AssertionError(f"Tab never reaches {selector} on {self.page.url}")
+
+    def activate(self, selector: str) -> None:
+        """Tab to a link or button and press Enter, waiting for the page it opens."""
+        self.tab_to(selector)
+        with self.page.expect_navigation():
+            self.press("Enter")
+
+    def choose(self, selector: str, label: str) -> None:
+        """Tab to a select and move through its options with the arrow keys until ``label`` is chosen."""
+        self.tab_to(selector)
+        self.press("Home")
+        for _ in range(40):
+            if self.page.evaluate("() => document.activeElement.selectedOptions[0].text.trim()") == label:
+                return
+            self.press("ArrowDown")
+        raise AssertionError(f"no option {label!r} in {selector}")
+
+
+# A clerk's whole walk, from a consultation to an approved permit, fits in this many key presses (measured
+# 377; the margin allows a field or two more, not a page whose focus order sends the keyboard astray).
+KEY_BUDGET = 450
+
+
+def test_clerk_logs_a_consultation_and_walks_a_case_to_approved_by_keyboard(new_context, staff_state):
+    page = new_context(DESKTOP, storage_state=staff_state("staff-cr")).new_page()
+    keys = Keyboard(page)
+    page.goto("/es/staff/cases/consultations/new/")
+
+    keys.tab_to("input[name=topics]")
+    keys.press("Space")
+    keys.activate("main form button.btn-primary")
+    page.get_by_text("Consulta registrada").wait_for()  # the message is announced a moment after the load
+    shot(page, "clerk-1-consultation-logged")
+
+    keys.activate("main a[href='/es/staff/cases/consultations/']")
+    keys.activate("main a[href$='/case/']")  # the newest consultation: open a case
+    keys.tab_to("input[name=names]")
+    keys.type("Rosa Teclado")
+    with page.expect_navigation():
+        keys.press("Enter")  # search
+    keys.activate("main form button.btn-success")  # none of these: register a new person
+    keys.tab_to("input[name=given_names]")
+    if not page.input_value("input[name=given_names]"):
+        keys.type("Rosa")
+    keys.tab_to("input[name=consents]")  # the first: processing of personal data, after reading the notice
+    keys.press("Space")
+    shot(page, "clerk-2-new-person")
+    keys.activate("main form button[type=submit].btn-primary")
+    shot(page, "clerk-3-new-case")
+    keys.activate("main form button[type=submit].btn-primary")  # open the case as proposed
+    assert "/es/staff/cases/" in page.url
+    case_url = page.url.split("#")[0]
+
+    keys.activate("main a[href*='/process/']")
+    keys.choose("select[name=pathway]", "Reconocimiento de la condición de persona refugiada (CR)")
+    keys.activate("main form button[type=submit].btn-primary")
+    for select in page.locator("main select[name^=status-]").all():
+        keys.choose(f"#{select.get_attribute('id')}", "Recibido")
+    keys.activate("main form button:has-text('Guardar la lista')")
+
+    for stage in ("Documentos completos", "Presentada", "En revisión"):
+        keys.choose("select[name=to]", stage)
+        keys.activate("main form button:has-text('Cambiar la etapa')")
+        assert stage in page.inner_text("main section h2")
+    keys.choose("select[name=to]", "Aprobada")
+    keys.tab_to("input[name=permit_type]")
+    keys.type("Residencia temporal")
+    keys.activate("main form button:has-text('Cambiar la etapa')")
+    assert "Aprobada" in page.inner_text("main section h2")
+    assert page.url.split("#")[0] == case_url
+    shot(page, "clerk-4-approved")
+    print(f"key presses: {keys.presses}")
+    assert keys.presses <= KEY_BUDGET, f"{keys.presses} key presses"
