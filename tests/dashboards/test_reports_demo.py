@@ -18,6 +18,12 @@ def test_the_reports_carry_the_dashboards_sections():
     assert set(SECTIONS) <= names
 
 
+def test_every_indicator_of_the_dashboards_summary_is_in_a_report_section():
+    from dashboards import indicators
+
+    assert {code for _title, codes in SECTIONS.values() for code in codes} == set(indicators.INDICATORS)
+
+
 @translation.override("en")
 def test_a_report_section_uses_the_same_figures_and_suppression(world, cr):
     rows = {str(label): value for label, value in section(SECTIONS["dashboards-regularization"][1])(
