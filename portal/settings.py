@@ -269,15 +269,25 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
-# Keys for personal data encrypted at rest (first key encrypts, all decrypt: rotate by prepending).
+# Keys for personal data encrypted at rest (portal.crypto): the first key encrypts, all decrypt. Rotate by
+# putting a new key first, running `manage.py rotate_field_keys`, then removing the old one. Independent
+# of SECRET_KEY. A key is a Fernet key (44 characters) or a long random passphrase.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 if not FIELD_ENCRYPTION_KEYS:
     if not DEBUG:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off.")
     FIELD_ENCRYPTION_KEYS = ["insecure-development-field-key"]
+# Keys of the keyed hashes that allow exact search on encrypted identifiers (document numbers, phones):
+# the first hashes, searches try all; rotated with the same command.
+SEARCH_HASH_KEYS = env.list("SEARCH_HASH_KEYS", default=[])
+if not SEARCH_HASH_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("SEARCH_HASH_KEYS must be set when DEBUG is off.")
+    SEARCH_HASH_KEYS = ["insecure-development-search-key"]
+# Read once by the data migrations that move rows from the former SECRET_KEY-derived keys (portal.crypto)
+# and recompute the keyed hashes made with the former single SEARCH_HASH_KEY.
 SALT_KEY = FIELD_ENCRYPTION_KEYS
-# Keyed hash for exact-match search on encrypted values (document numbers, phones).
-SEARCH_HASH_KEY = env("SEARCH_HASH_KEY", default=SECRET_KEY)
+LEGACY_SEARCH_HASH_KEY = env("SEARCH_HASH_KEY", default=SECRET_KEY)
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal import pagecache
 from portal.idempotency import once
 from portal.validation import EARLIEST_DAY, EMAIL_MAX_LENGTH, clean_text, latest_day
 from ventanillas import access
@@ -82,12 +83,14 @@ def _take_seat(session: Session) -> bool:
     if session.seats_taken >= session.capacity:
         return False
     Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
+    pagecache.changed("training")  # the catalogue shows the seats left
     session.seats_taken += 1
     return True
 
 
 def _free_seat(session: Session) -> None:
     Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - 1)
+    pagecache.changed("training")
     session.seats_taken -= 1
 
 

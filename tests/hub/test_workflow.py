@@ -251,8 +251,9 @@ def test_only_editors_of_the_country_may_create_items(staff_cr_client, editor_cr
 
 
 def test_the_status_page_counts_readers_answers(editor_cr_fr_client, client, residencia):
-    client.post("/es/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "yes"})
-    client.post("/fr/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "no"})
+    same_site = {"HTTP_ORIGIN": "http://testserver"}
+    client.post("/es/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "yes"}, **same_site)
+    client.post("/fr/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "no"}, **same_site)
     assert "<td>1 / 1</td>" in editor_cr_fr_client.get("/es/cr/editor/").content.decode()
 
 
