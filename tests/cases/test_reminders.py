@@ -172,7 +172,7 @@ def test_a_reminder_sent_on_the_day_of_the_appointment_says_today_not_tomorrow(p
     from notifications.channels import render
 
     today_late = datetime.combine(datetime.now(CR).date(), time(23, 59), tzinfo=CR)
-    appointment = services.book_appointment(
+    services.book_appointment(
         process=process_cr, at=today_late, place="DGME", purpose="", by=staff_cr, now=today_late - timedelta(days=2)
     )
     reminders.run(datetime.now(UTC))  # the day before has passed: the reminders leave at once, today
@@ -184,6 +184,9 @@ def test_a_reminder_sent_on_the_day_of_the_appointment_says_today_not_tomorrow(p
         }
     _subject, migrant_body = render(rows["whatsapp"])
     with translation.override("ht"):
-        today, tomorrow = translation.gettext("Your appointment is today"), translation.gettext("Your appointment is tomorrow")
+        today, tomorrow = (
+            translation.gettext("Your appointment is today"),
+            translation.gettext("Your appointment is tomorrow"),
+        )
     assert today != tomorrow
     assert "demen" not in migrant_body.lower()  # Kreyòl "tomorrow"
