@@ -69,7 +69,7 @@ def test_the_link_shows_what_the_consent_covers_and_takes_the_answer(referral):
     client = Client()  # no account
     url = _answer_url(referral)
     html = client.get(url).content.decode()
-    assert "María José" in html and "+506 8888 1111" in html  # given names, and the phone consented to
+    assert "María José" in html and "+50688881111" in html  # given names, and the phone consented to
     assert "Pérez" not in html and "P7654321" not in html and "maria@example.org" not in html  # no consent
 
     response = client.post(url, {"status": "accepted", "note": "Cita el lunes a las 9:00"})
