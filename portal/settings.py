@@ -200,6 +200,7 @@ CELERY_BEAT_SCHEDULE.update(
             "options": {"expires": 55},
         },
         # 06:00 UTC on the 1st is past midnight in every programme country, so last month is complete.
+        "notifications-resume-reports": {"task": "notifications.resume_reports", "schedule": 5 * 60},
         "notifications-monthly-reports": {
             "task": "notifications.build_monthly_reports",
             "schedule": crontab(minute=0, hour=6, day_of_month=1),
