@@ -263,6 +263,12 @@ def cancel_enrolment(*, enrolment: Enrolment, reason: str = "", now: dt.datetime
 
     Preconditions: pending, confirmed, waitlisted or offered, and the session's results not yet closed.
     """
+    from django.core.exceptions import ValidationError
+
+    try:
+        reason = clean_text(reason, max_length=Enrolment._meta.get_field("cancel_reason").max_length)
+    except ValidationError as error:
+        raise TrainingError(error.messages[0], field="reason") from None
     now = now or timezone.now()
     session = _lock_session(enrolment.session_id)
     enrolment = _lock_enrolment(enrolment.pk)
