@@ -424,6 +424,29 @@ def build_report(report_id: int) -> str:
     Runs in a worker. A report already built is left alone (running twice does no harm twice); an
     exception marks it failed with the error kept for an administrator.
     """
+    from portal import locks
+
+    # One build of a report at a time, across workers: the resume job may start one that is already
+    # being built by a slow worker.
+    with locks.exclusive(f"notifications.report:{report_id}", wait=False) as acquired:
+        if not acquired:
+            return Report.Status.BUILDING
+        return _build_report(report_id)
+
+
+WAITING_FOR_WORKER = "Waiting for the background worker (the broker could not be reached)."
+RESUME_AFTER = timedelta(minutes=2)
+
+
+def reports_to_resume(now: datetime | None = None) -> list[int]:
+    """Reports asked for but not built: the broker was down when they were asked, or the worker that
+    built them died. The beat's ``notifications.resume_reports`` starts them again."""
+    now = now or timezone.now()
+    stale = Report.objects.filter(status=Report.Status.BUILDING, created_at__lt=now - RESUME_AFTER)
+    return list(stale.order_by("pk").values_list("pk", flat=True))
+
+
+def _build_report(report_id: int) -> str:
     from . import reports
 
     report = Report.objects.select_related("country").get(pk=report_id)

@@ -32,11 +32,9 @@ def _start_build(report: Report) -> None:
 
     try:
         build_report.delay(report.pk)
-    except Exception:  # the broker is down: say so rather than leave the page refreshing forever
-        logger.warning("broker unreachable; report %s not started", report.pk)
-        Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.FAILED, error="The background worker could not be reached."
-        )
+    except Exception:  # the broker is down: the beat's resume_reports starts it once the broker is back
+        logger.warning("broker unreachable; report %s waits for the worker", report.pk)
+        Report.objects.filter(pk=report.pk).update(error=services.WAITING_FOR_WORKER)
 
 
 @login_required
