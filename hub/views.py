@@ -55,7 +55,7 @@ def _content_page(request: HttpRequest, item: Content, kind: str, localized: Loc
         "item": item,
         "kind": kind,
         "text": localized,
-        "facts": guide_facts(item, localized.language) if kind == "guides" else None,
+        "facts": guide_facts(item, localized.requested) if kind == "guides" else None,
         "alternates": selectors.alternates(item),
         "page_languages": ordered_for(item.country, item.languages()),
         "feedback_form": extra.pop("feedback_form", None) or FeedbackForm(initial={"kind": kind, "slug": item.slug}),
