@@ -11,19 +11,26 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import access
 from .forms import WindowContactForm
 from .models import Country
-from .selectors import window_directory
+from .selectors import nearest_first, places, window_directory
 
 
 @require_GET
 def window_list(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = get_object_or_404(Country, code=country.upper())
     local_now = timezone.localtime(timezone.now(), country_obj.zoneinfo)
+    cards = window_directory(country_obj, local_now)
+    choices = places(cards)
+    near = request.GET.get("near", "")
+    if near not in {place.city for place in choices}:
+        near = ""  # an unknown or stale city keeps the usual order rather than failing
     return render(
         request,
         "ventanillas/window_list.html",
         {
             "country": country_obj,
-            "cards": window_directory(country_obj, local_now),
+            "cards": nearest_first(cards, near) if near else cards,
+            "places": choices,
+            "near": near,
             "local_now": local_now,
             "page_languages": country_obj.public_languages,
         },
