@@ -234,6 +234,7 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
     mentions: opening, closing, process dates, referrals and the dates kept in its timeline.
     """
     from cases.models import AuditEntry, Case, Consultation, Person, Referral, RegularizationProcess
+    from statuscheck.models import Lookup
     from training.models import Enrolment, Session
 
     slices: dict[int, set[date]] = defaultdict(set)
@@ -265,6 +266,9 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
             if on:
                 with contextlib.suppress(ValueError):
                     days.add(date.fromisoformat(on))
+
+    for country_id, at in Lookup.objects.filter(at__gte=since, country__isnull=False).values_list("country_id", "at"):
+        slices[country_id].add(_local_day(at, zones[country_id]))
 
     sessions = Session.objects.filter(
         Q(finalised_at__gte=since)

@@ -33,7 +33,7 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-PORTAL_APPS = ["ventanillas", "cases", "training", "hub", "notifications", "dashboards"]
+PORTAL_APPS = ["ventanillas", "cases", "training", "hub", "notifications", "statuscheck", "dashboards"]
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so that it can patch translated fields into it.
@@ -92,7 +92,12 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Production keeps each worker's database connection open for CONN_MAX_AGE seconds (default 60) instead of
+# opening one per request (a new connection cost a third of a public page's time); a connection that
+# died meanwhile (database restart) is checked and replaced at the start of the next request. 0 closes it
+# after every request, as a laptop's runserver does by default.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -235,6 +240,12 @@ NOTIFICATIONS_GATEWAY = {
     "whatsapp_from": env("WHATSAPP_FROM", default=""),
     "messaging_service_sid": env("SMS_MESSAGING_SERVICE", default=""),
 }
+# The person's own status check (statuscheck): the programme's number that answers "<reference> <PIN>"
+# (shown on the slip; empty: the slip offers the web page only), the language of an answer to someone who has
+# not yet proved who they are, and how many wrong PINs in a row lock a reference until the window issues a new one.
+STATUSCHECK_SMS_NUMBER = env("STATUSCHECK_SMS_NUMBER", default="")
+STATUSCHECK_SMS_LANGUAGE = env("STATUSCHECK_SMS_LANGUAGE", default=LANGUAGE_CODE)
+STATUSCHECK_MAX_FAILURES = env.int("STATUSCHECK_MAX_FAILURES", default=5)
 # No SMS or WhatsApp from 20:00 to 08:00 in the recipient's time zone; due times are moved to 08:00.
 NOTIFICATIONS_QUIET_HOURS = (env.int("QUIET_HOURS_START", default=20), env.int("QUIET_HOURS_END", default=8))
 # A claimed message whose worker died is claimed again after this many seconds (longer than any send).
