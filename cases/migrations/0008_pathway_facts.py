@@ -32,7 +32,7 @@ def move_facts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0004_shared_sex"),
+        ("cases", "0007_person_birth_index"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ventanillas', '0001_initial'),
+        ('ventanillas', '0002_four_eyes_publishing'),
     ]
 
     operations = [
