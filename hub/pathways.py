@@ -161,3 +161,29 @@ def guide_facts(guide: Content, language: str, *, today: date | None = None) -> 
             for d in pathway.documents.all()
         ],
     )
+
+
+def index_text(pathway, language: str) -> str:
+    """The words of a pathway in one language, for the search index: its name, who may apply, steps,
+    documents, fees (with the word "cost" in that language, so that "costo" finds a guide with a fee box),
+    announced times and the names of its laws and offices."""
+    from django.utils.translation import gettext, override
+
+    if pathway is None or not pathway.active:
+        return ""
+
+    def own(obj, name: str) -> str:
+        return getattr(obj, f"{name}_{language}", "") or ""
+
+    parts = [own(pathway, "name"), own(pathway, "eligibility")]
+    parts += [own(step, "title") + " " + own(step, "description") for step in pathway.steps.all()]
+    parts += [own(doc, "name") + " " + own(doc, "notes") for doc in pathway.documents.all()]
+    facts = list(pathway.facts.all())
+    if any(fact.kind == "fee" for fact in facts):
+        with override(language):
+            parts.append(f"{gettext('Cost')} {gettext('Fee')}")
+    for fact in facts:
+        parts += [fact.name, own(fact, "text"), own(fact, "applies_to"), own(fact, "note")]
+        if fact.amount:
+            parts.append(f"{fact.amount:f} {fact.currency}")
+    return " ".join(part for part in parts if part)

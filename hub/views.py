@@ -88,18 +88,22 @@ def faq(request: HttpRequest, country: str) -> HttpResponse:
 def search_view(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)
     form = SearchForm(request.GET or None)
-    hits = search(country_obj, get_language(), form.cleaned_data["q"]) if form.is_valid() else []
-    return render(
-        request,
-        "hub/search.html",
-        {
-            "country": country_obj,
-            "form": form,
-            "hits": hits,
-            "searched": form.is_bound and form.is_valid() and form.cleaned_data["q"],
-            "page_languages": country_obj.public_languages,
-        },
-    )
+    lang = get_language()
+    hits = search(country_obj, lang, form.cleaned_data["q"]) if form.is_valid() else []
+    searched = form.is_bound and form.is_valid() and form.cleaned_data["q"]
+    context = {
+        "country": country_obj,
+        "form": form,
+        "hits": hits,
+        "searched": searched,
+        "page_languages": country_obj.public_languages,
+    }
+    if searched and not hits:
+        # No dead end: the country's guides and the windows to call or write to instead.
+        local_now = timezone.localtime(timezone.now(), country_obj.zoneinfo)
+        context["guides"] = selectors.localized_items(selectors.published_guides(country_obj), lang, country_obj)
+        context["cards"] = window_directory(country_obj, local_now)
+    return render(request, "hub/search.html", context)
 
 
 @require_POST
