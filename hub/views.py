@@ -18,6 +18,7 @@ from .forms import FeedbackForm, NewItemForm, RevisionForm, SearchForm
 from .languages import Localized, language_name, localize, ordered_for
 from .models import LANGUAGE_CODES, Article, Content, Guide, Revision
 from .pathways import guide_facts
+from .pdf import guide_pdf
 from .search import search
 
 KINDS: dict[str, type[Content]] = {"guides": Guide, "articles": Article}
@@ -71,6 +72,21 @@ def content_detail(request: HttpRequest, country: str, slug: str, kind: str) -> 
     item = selectors.published_item_or_404(_kind_model(kind), country_obj, slug)
     localized = localize(item, get_language(), country_obj)
     return _content_page(request, item, kind, localized)
+
+
+@require_GET
+def guide_download(request: HttpRequest, country: str, slug: str) -> HttpResponse:
+    """The guide on one page, as a PDF a window can print and hand out, with a QR code to the page online."""
+    country_obj = selectors.country_or_404(country)
+    item = selectors.published_item_or_404(Guide, country_obj, slug)
+    localized = localize(item, get_language(), country_obj)
+    facts = guide_facts(item, localized.requested)
+    response = HttpResponse(
+        guide_pdf(localized, facts, request.build_absolute_uri(item.get_absolute_url())),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="{country_obj.slug}-{item.slug}.pdf"'
+    return response
 
 
 @require_GET
