@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 import base64
 import re
 import zlib
+from decimal import Decimal
 
 from django.utils import translation
 
