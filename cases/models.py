@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 
+from portal.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from ventanillas import access
 from ventanillas.models import Country, InformationWindow, PartnerOrganisation, Service, Sex
 
@@ -477,7 +477,7 @@ class HouseholdMember(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household", verbose_name=_("person"))
     relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
-    given_names = models.CharField(_("given names"), max_length=120, blank=True)
+    given_names = EncryptedCharField(_("given names"), max_length=120, blank=True, null=True)
     age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
 
@@ -714,8 +714,8 @@ class Appointment(models.Model):
         RegularizationProcess, on_delete=models.CASCADE, related_name="appointments", verbose_name=_("process")
     )
     at = models.DateTimeField(_("date and time"))
-    place = models.CharField(_("place"), max_length=200)
-    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    place = EncryptedCharField(_("place"), max_length=200)
+    purpose = EncryptedCharField(_("purpose"), max_length=200, blank=True, null=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
@@ -747,7 +747,7 @@ class FollowUp(models.Model):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("assigned to")
     )
-    note = models.CharField(_("what to do"), max_length=300)
+    note = EncryptedCharField(_("what to do"), max_length=300)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
@@ -769,7 +769,7 @@ class FollowUp(models.Model):
 class ReferralStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     ACCEPTED = "accepted", _("Accepted")
-    COMPLETED = "completed", _("Completed")
+    COMPLETED = "completed", _("Service given")
     DECLINED = "declined", _("Declined")
 
 
@@ -786,7 +786,8 @@ class Referral(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
     sent_at = models.DateTimeField(_("sent at"))
     status_changed_at = models.DateTimeField(_("status changed at"))
-    feedback = models.TextField(_("partner's feedback"), blank=True)
+    feedback = EncryptedTextField(_("partner's feedback"), blank=True, null=True)
+    answered_at = models.DateTimeField(_("answered by the partner at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("referred by")
     )
@@ -800,6 +801,11 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.get_service_display()}"
+
+    @property
+    def answer_days(self) -> int | None:
+        """Days the partner took to answer (None while unanswered)."""
+        return (self.answered_at - self.sent_at).days if self.answered_at else None
 
 
 def _short_date(value: str) -> str:
@@ -830,6 +836,7 @@ class TimelineEntry(models.Model):
         FOLLOW_UP_DONE = "follow_up_done", _("Follow-up done")
         REFERRAL = "referral", _("Referral sent")
         REFERRAL_STATUS = "referral_status", _("Referral updated")
+        REFERRAL_ANSWER = "referral_answer", _("The partner answered the referral")
         MERGED = "merged", _("Duplicate person merged")
         CONSULTATION = "consultation", _("Consultation linked")
 
@@ -887,6 +894,8 @@ class TimelineEntry(models.Model):
                 return texts[d["change"]] % {"relationship": label}
         if self.kind == self.Kind.REFERRAL_STATUS and d.get("target") in ReferralStatus.values:
             return gettext("Referral: %(status)s.") % {"status": ReferralStatus(d["target"]).label}
+        if self.kind == self.Kind.REFERRAL_ANSWER and d.get("target") in ReferralStatus.values:
+            return gettext("The partner answered the referral: %(status)s.") % {"status": ReferralStatus(d["target"]).label}
         return str(self.get_kind_display())
 
 

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from django.conf import settings
 from django.contrib.postgres.search import TrigramDistance
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ventanillas import access
 
 from .models import (
     Case,
@@ -18,10 +21,12 @@ from .models import (
     FactKind,
     FollowUp,
     Person,
+    Referral,
+    ReferralStatus,
     RegularizationPathway,
     RegularizationProcess,
 )
-from .rules import PERSON_FIELDS, identifier_hash, name_key
+from .rules import PERSON_FIELDS, identifier_hashes, name_key
 
 # Fewer decided processes than this and the observed median says more about chance than about the office.
 MIN_OBSERVED_SAMPLE = 10
@@ -143,6 +148,20 @@ def compare_names(query_tokens: list[str], candidate_key: str) -> tuple[int, int
     return exact, similar
 
 
+def search_phone_hashes(user, phone: str) -> list[str]:
+    """The hashes a phone search looks for: the number read with the country of each window the user sees
+    as its default (so "8888 1234" typed in Costa Rica is +506 8888 1234), under every hash key."""
+    if not (phone or "").strip():
+        return []
+    regions = sorted(set(access.visible_windows(user).values_list("country__code", flat=True))) or [""]
+    hashes: list[str] = []
+    for region in regions:
+        for value in identifier_hashes("phone", phone, region):
+            if value not in hashes:
+                hashes.append(value)
+    return hashes
+
+
 def _name_candidates(people, tokens: list[str], date_of_birth: date | None) -> list[tuple[int, str, date | None]]:
     columns = ("pk", "name_key", "date_of_birth")
     if connection.vendor != "postgresql":
@@ -178,13 +197,13 @@ def find_people(
         match.reasons.append(reason)
         match.score += score
 
-    doc_hash = identifier_hash("document", document_number)
-    if doc_hash:
-        for pk in people.filter(document_number_hash=doc_hash).values_list("pk", flat=True):
+    doc_hashes = identifier_hashes("document", document_number)
+    if doc_hashes:
+        for pk in people.filter(document_number_hash__in=doc_hashes).values_list("pk", flat=True):
             add(pk, _("Same document number"), 100)
-    phone_hash = identifier_hash("phone", phone)
-    if phone_hash:
-        for pk in people.filter(phone_hash=phone_hash).values_list("pk", flat=True):
+    phone_hashes = search_phone_hashes(user, phone)
+    if phone_hashes:
+        for pk in people.filter(phone_hash__in=phone_hashes).values_list("pk", flat=True):
             add(pk, _("Same phone number"), 60)
     tokens = name_key(names).split()
     if tokens:
@@ -226,6 +245,7 @@ class Tasks:
     overdue: list[FollowUp]
     this_week: list[FollowUp]
     cases: list[Case]
+    referrals: list[Referral]  # sent by the user and not closed (unanswered first); ``.late`` if past the reminder
 
 
 def my_tasks(user, *, today: date | None = None) -> Tasks:
@@ -241,7 +261,22 @@ def my_tasks(user, *, today: date | None = None) -> Tasks:
             .exclude(status=CaseStatus.CLOSED)
             .select_related("person", "window")[:50]
         ),
+        referrals=_open_referrals(user),
     )
+
+
+def _open_referrals(user) -> list[Referral]:
+    late_before = timezone.now() - timedelta(days=settings.CASES_REFERRAL_REMINDER_DAYS)
+    referrals = list(
+        Referral.objects.visible_to(user)
+        .filter(created_by=user, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("partner", "case__person")
+        .order_by("sent_at")[:50]
+    )
+    for referral in referrals:
+        referral.late = referral.status == ReferralStatus.SENT and referral.sent_at <= late_before
+    return sorted(referrals, key=lambda r: (r.status != ReferralStatus.SENT, r.sent_at))
 
 
 # --- Subject access ---------------------------------------------------------------------------------------
@@ -252,7 +287,6 @@ def person_data(person: Person) -> dict:
 
     def plain(obj, fields):
         return {f: (str(getattr(obj, f)) if getattr(obj, f) is not None else None) for f in fields}
-
 
     return {
         "person": {"id": person.pk, "registered_at": str(person.window), **plain(person, PERSON_FIELDS)},

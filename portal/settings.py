@@ -200,6 +200,7 @@ CELERY_BEAT_SCHEDULE.update(
             "options": {"expires": 55},
         },
         # 06:00 UTC on the 1st is past midnight in every programme country, so last month is complete.
+        "notifications-resume-reports": {"task": "notifications.resume_reports", "schedule": 5 * 60},
         "notifications-monthly-reports": {
             "task": "notifications.build_monthly_reports",
             "schedule": crontab(minute=0, hour=6, day_of_month=1),
@@ -210,6 +211,12 @@ CELERY_BEAT_SCHEDULE.update(
         },
         # Appointments tomorrow, overdue follow-ups (08:00 local), stale processes, permits expiring.
         "cases-reminders": {"task": "cases.reminders.run", "schedule": 15 * 60, "options": {"expires": 14 * 60}},
+        # Referrals unanswered after CASES_REFERRAL_REMINDER_DAYS: the partner and the clerk are reminded once.
+        "cases-remind-unanswered-referrals": {
+            "task": "cases.remind_unanswered_referrals",
+            "schedule": 60 * 60,
+            "options": {"expires": 55 * 60},
+        },
         # Retention: closed cases past their country's period are anonymised; 07:15 UTC is night in the region.
         "cases-anonymise-expired": {
             "task": "cases.anonymise_expired_cases",
@@ -269,15 +276,25 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
-# Keys for personal data encrypted at rest (first key encrypts, all decrypt: rotate by prepending).
+# Keys for personal data encrypted at rest (portal.crypto): the first key encrypts, all decrypt. Rotate by
+# putting a new key first, running `manage.py rotate_field_keys`, then removing the old one. Independent
+# of SECRET_KEY. A key is a Fernet key (44 characters) or a long random passphrase.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 if not FIELD_ENCRYPTION_KEYS:
     if not DEBUG:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off.")
     FIELD_ENCRYPTION_KEYS = ["insecure-development-field-key"]
+# Keys of the keyed hashes that allow exact search on encrypted identifiers (document numbers, phones):
+# the first hashes, searches try all; rotated with the same command.
+SEARCH_HASH_KEYS = env.list("SEARCH_HASH_KEYS", default=[])
+if not SEARCH_HASH_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("SEARCH_HASH_KEYS must be set when DEBUG is off.")
+    SEARCH_HASH_KEYS = ["insecure-development-search-key"]
+# Read once by the data migrations that move rows from the former SECRET_KEY-derived keys (portal.crypto)
+# and recompute the keyed hashes made with the former single SEARCH_HASH_KEY.
 SALT_KEY = FIELD_ENCRYPTION_KEYS
-# Keyed hash for exact-match search on encrypted values (document numbers, phones).
-SEARCH_HASH_KEY = env("SEARCH_HASH_KEY", default=SECRET_KEY)
+LEGACY_SEARCH_HASH_KEY = env("SEARCH_HASH_KEY", default=SECRET_KEY)
 
 LOGGING = {
     "version": 1,
@@ -292,4 +309,7 @@ LOGGING = {
 PORTAL_NAME = "Ventanillas Informativas"
 # Scheme and host of the public site, for the links in messages sent outside a request (e-mails from tasks).
 PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Referrals: how long a partner's answer link holds, and after how many days an unanswered one is reminded.
+CASES_REFERRAL_LINK_DAYS = env.int("CASES_REFERRAL_LINK_DAYS", default=30)
+CASES_REFERRAL_REMINDER_DAYS = env.int("CASES_REFERRAL_REMINDER_DAYS", default=7)
 SILENCED_SYSTEM_CHECKS = ["models.W047"]  # nulls-distinct unique constraints are enforced on PostgreSQL only

@@ -16,8 +16,11 @@ from django.views.decorators.http import require_GET
 from ventanillas import access
 from ventanillas.selectors import public_countries
 
+from .pagecache import public_page
+
 
 @require_GET
+@public_page(lambda: ["countries"])
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"countries": public_countries()})
 
@@ -42,10 +45,17 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness for the load balancer: the database answers. ``?worker=1`` also asks a Celery worker."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    body: dict[str, object] = {"database": "ok"}
+    """Liveness for the load balancer: the database answers. ``?worker=1`` also asks a Celery worker.
+    Anything down answers 503 (never a 500) and names what is down, so the balancer and the person on call
+    both read the same thing."""
+    body: dict[str, object] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        body["database"] = "ok"
+    except Exception as exc:  # any driver error: the probe must answer
+        body["database"] = f"unavailable: {type(exc).__name__}"
+        return JsonResponse(body, status=503)
     if request.GET.get("worker"):
         from .tasks import ping
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import throttle
+from portal import pagecache, throttle
 from portal.spreadsheets import download
 from ventanillas import access
 from ventanillas.models import Country, Role, Sex
@@ -48,7 +48,11 @@ ENROLMENTS_PER_HOUR = 20
 
 
 @require_GET
+@pagecache.public_page(lambda: ["training", "countries"])
 def catalogue(request: HttpRequest) -> HttpResponse:
+    # Sessions leave the catalogue by the date (UTC): a cached copy ends at midnight.
+    now = dt.datetime.now(tz=dt.UTC)
+    pagecache.valid_until(request, dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC))
     form = CatalogueFilterForm(request.GET or None)
     country = language = None
     if form.is_valid():
@@ -200,7 +204,9 @@ def staff_course_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     course = get_object_or_404(Course.objects.editable_by(request.user), pk=pk) if pk else None
     form = CourseForm(request.POST or None, instance=course, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.save_course(course=course, data=form.course_data(), by=request.user)
+        services.save_course(
+            course=course, data=form.course_data(), by=request.user, form_token=form.cleaned_data.get("form_token")
+        )
         messages.success(request, _("The course was saved."))
         return redirect("training:staff-courses")
     return render(request, "training/staff/course_form.html", {"form": form, "course": course})
@@ -216,7 +222,12 @@ def staff_session_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
         trainers = form.cleaned_data["trainers"]
         try:
             if session is None:
-                session = services.create_session(data=form.session_data(), trainers=trainers, by=request.user)
+                session = services.create_session(
+                    data=form.session_data(),
+                    trainers=trainers,
+                    by=request.user,
+                    form_token=form.cleaned_data.get("form_token"),
+                )
             else:
                 services.update_session(session=session, data=form.session_data(), trainers=trainers, by=request.user)
         except services.TrainingError as exc:
