@@ -14,6 +14,10 @@ from ventanillas import demo as ventanillas_demo
 
 TRANSLATED = {"text", "applies_to", "note"}
 
+# Loading the whole demo (hundreds of encrypted cases) takes minutes on a busy machine: the module's first test
+# pays for it.
+pytestmark = pytest.mark.timeout(1800)
+
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
