@@ -46,6 +46,26 @@ class RegularizationPathway(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.country.code})"
 
+    @property
+    def name_language(self) -> str:
+        """The language ``name`` is read in: the reader's when translated, else the fallback that has it (the
+        official names are often in Spanish only), for the ``lang`` of the text around it."""
+        from django.conf import settings
+        from django.utils.translation import get_language
+
+        for code in (get_language(), *settings.MODELTRANSLATION_FALLBACK_LANGUAGES):
+            if getattr(self, f"name_{code}", None):
+                return code
+        return settings.LANGUAGE_CODE
+
+    @property
+    def documents_language(self) -> str:
+        """Document names are not translated: they are written in the portal's default language, in which every
+        pathway is defined first."""
+        from django.conf import settings
+
+        return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
 
 class FactStatus(models.TextChoices):
     """How sure a fact shown to migrants is."""
