@@ -98,6 +98,7 @@ ACTIONS = {
     "confirm": services.confirm_email,
     "accept": services.accept_offer,
     "cancel": services.cancel_enrolment,
+    "unsubscribe": services.unsubscribe,
 }
 
 
@@ -114,7 +115,11 @@ def enrolment(request: HttpRequest, token: str) -> HttpResponse:
         except services.TrainingError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Done. Your enrolment is now: %(status)s.") % {"status": _status(enrolment)})
+            if request.POST["action"] == "unsubscribe":
+                messages.success(request, _("Done. We will not write to you any more."))
+            else:
+                status = _status(enrolment)
+                messages.success(request, _("Done. Your enrolment is now: %(status)s.") % {"status": status})
         return redirect("training:enrolment", token=token)
     certificate = Certificate.objects.filter(enrolment=enrolment, revoked_at__isnull=True).first()
     return render(
