@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.validation import record_id
+
 from .models import (
     CaseStatus,
     Channel,
@@ -32,9 +34,7 @@ class CaseFilter(django_filters.FilterSet):
     # Filters on what a case has several of (processes, vulnerabilities) are EXISTS subqueries, not joins:
     # a join repeats a case, and the DISTINCT that hides the repeats sorts every case of the window over
     # all the columns of the page before taking 25 rows.
-    stage = django_filters.ChoiceFilter(
-        empty_label=ANY, label=_("Stage"), choices=Stage.choices, method="filter_stage"
-    )
+    stage = django_filters.ChoiceFilter(empty_label=ANY, label=_("Stage"), choices=Stage.choices, method="filter_stage")
     pathway = django_filters.ModelChoiceFilter(
         empty_label=ANY,
         label=_("Pathway"),
@@ -80,8 +80,8 @@ class CaseFilter(django_filters.FilterSet):
         )
 
     def filter_number(self, queryset, name, value):
-        number = value.strip().lstrip("#")
-        if not number.isdigit():
+        number = record_id(value)
+        if number is None:
             return queryset.none()
         return queryset.filter(Q(pk=number) | Q(person_id=number))
 
@@ -92,9 +92,7 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(Exists(RegularizationProcess.objects.filter(case=OuterRef("pk"), pathway=value)))
 
     def filter_vulnerability(self, queryset, name, value):
-        return queryset.filter(
-            Exists(PersonVulnerability.objects.filter(person=OuterRef("person_id"), code=value))
-        )
+        return queryset.filter(Exists(PersonVulnerability.objects.filter(person=OuterRef("person_id"), code=value)))
 
 
 class ConsultationFilter(django_filters.FilterSet):

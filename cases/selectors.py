@@ -257,7 +257,6 @@ def person_data(person: Person) -> dict:
     def plain(obj, fields):
         return {f: (str(getattr(obj, f)) if getattr(obj, f) is not None else None) for f in fields}
 
-
     return {
         "person": {"id": person.pk, "registered_at": str(person.window), **plain(person, PERSON_FIELDS)},
         "vulnerabilities": list(person.vulnerabilities.values_list("code", flat=True)),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.validation import record_id
 from ventanillas import access
 
 from . import forms, selectors, services
@@ -125,9 +126,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def _audited_filters(request: HttpRequest, filterset: CaseFilter) -> dict:
     """The filters of an export as the audit keeps them: codes and numbers, never free text."""
     return {
-        k: v
-        for k, v in request.GET.items()
-        if k in filterset.filters and v and (k != "q" or v.strip().lstrip("#").isdigit())
+        k: v for k, v in request.GET.items() if k in filterset.filters and v and (k != "q" or record_id(v) is not None)
     }
 
 
@@ -185,8 +184,8 @@ SEARCH_FIELDS = ("names", "date_of_birth", "document_number", "phone")
 @GET_POST
 def person_search(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    consultation = request.GET.get("consultation", "")
-    initial = {"consultation": consultation} if consultation.isdigit() else {}
+    consultation = record_id(request.GET.get("consultation"))
+    initial = {"consultation": consultation} if consultation else {}
     form = forms.PersonSearchForm(request.POST or None, initial=initial)
     matches = None
     if form.is_bound and form.is_valid():
@@ -240,8 +239,8 @@ def _initial_from_search(request: HttpRequest, search) -> dict:
     if names:
         initial["given_names"] = names[0]
         initial["family_names"] = names[1] if len(names) > 1 else ""
-    consultation = request.GET.get("consultation")
-    if consultation and consultation.isdigit():
+    consultation = record_id(request.GET.get("consultation"))
+    if consultation:
         c = Consultation.objects.visible_to(request.user).filter(pk=consultation).first()
         if c:
             initial.update(nationality=c.nationality, sex=c.sex, window=c.window_id)
@@ -317,7 +316,9 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.HouseholdMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_household_member(person=person, by=request.user, data=form.cleaned_data)
+            services.add_household_member(
+                person=person, by=request.user, data=form.cleaned_data, form_token=form.cleaned_data["form_token"]
+            )
         except CaseError as error:
             _fail(form, error)
         else:
@@ -448,8 +449,8 @@ def consultation_convert(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def case_create(request: HttpRequest, person: int) -> HttpResponse:
     person = _get(request, Person, person, write=True)
-    consultation_id = request.GET.get("consultation", "")
-    consultation = _get(request, Consultation, int(consultation_id), write=True) if consultation_id.isdigit() else None
+    consultation_id = record_id(request.GET.get("consultation"))
+    consultation = _get(request, Consultation, consultation_id, write=True) if consultation_id else None
     initial = {"window": consultation.window_id} if consultation else {}
     form = forms.CaseForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -52,6 +52,18 @@ class RevisionForm(forms.ModelForm):
         for name in ("title", "summary", "body"):
             self.fields[name].widget.attrs["lang"] = language
 
+    def clean(self) -> dict:
+        data = super().clean()
+        # A browser or a pasted file that sent bytes that are not UTF-8 reaches the server as U+FFFD
+        # replacement characters: saved, they would replace letters for every reader without a word.
+        for name in ("title", "summary", "body", "note"):
+            if "\ufffd" in (data.get(name) or ""):
+                self.add_error(
+                    name,
+                    _("This text holds characters that could not be read (�): retype them and save again."),
+                )
+        return data
+
     def clean_title(self) -> str:
         title = " ".join(self.cleaned_data["title"].split())
         if len(title) < 3:

@@ -12,8 +12,11 @@ from django.views.decorators.http import require_GET
 from ventanillas import access
 from ventanillas.selectors import public_countries
 
+from .pagecache import public_page
+
 
 @require_GET
+@public_page(lambda: ["countries"])
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"countries": public_countries()})
 

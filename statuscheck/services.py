@@ -214,7 +214,7 @@ def look_up(*, reference: str, pin: str, channel: str, client_key: str, provider
     with transaction.atomic():
         access = (
             StatusAccess.objects.select_for_update()
-            .select_related("process__case__window__country")
+            .select_related("process__case__window__country", "process__case__person")
             .filter(reference=reference)
             .first()
         )
@@ -231,7 +231,7 @@ def look_up(*, reference: str, pin: str, channel: str, client_key: str, provider
             else:
                 outcome = Outcome.WRONG_PIN
             access.save(update_fields=["failed_attempts", "locked_at"])
-        elif not access.enabled:
+        elif not access.enabled or _person_gone(access):
             outcome = Outcome.OFF
         else:
             access.failed_attempts = 0
@@ -239,6 +239,13 @@ def look_up(*, reference: str, pin: str, channel: str, client_key: str, provider
             access.save(update_fields=["failed_attempts", "last_seen_at"])
             outcome = Outcome.SHOWN
         return _record(channel, outcome, reference, access, provider_ref)
+
+
+def _person_gone(access: StatusAccess) -> bool:
+    """Erased, or merged into another record: the check shows nothing any more (the window issues a new
+    reference on the record that was kept)."""
+    person = access.process.case.person
+    return bool(person.anonymised_at or person.merged_into_id)
 
 
 def _record(channel, outcome, reference, access, provider_ref) -> Result:

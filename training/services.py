@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications.services import cancel_for_addressee
+from portal import pagecache
 from portal.idempotency import once
 from portal.validation import EARLIEST_DAY, EMAIL_MAX_LENGTH, clean_text, latest_day
 from ventanillas import access
@@ -83,12 +84,14 @@ def _take_seat(session: Session) -> bool:
     if session.seats_taken >= session.capacity:
         return False
     Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
+    pagecache.changed("training")  # the catalogue shows the seats left
     session.seats_taken += 1
     return True
 
 
 def _free_seat(session: Session) -> None:
     Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - 1)
+    pagecache.changed("training")
     session.seats_taken -= 1
 
 
@@ -276,6 +279,12 @@ def cancel_enrolment(*, enrolment: Enrolment, reason: str = "", now: dt.datetime
 
     Preconditions: pending, confirmed, waitlisted or offered, and the session's results not yet closed.
     """
+    from django.core.exceptions import ValidationError
+
+    try:
+        reason = clean_text(reason, max_length=Enrolment._meta.get_field("cancel_reason").max_length)
+    except ValidationError as error:
+        raise TrainingError(error.messages[0], field="reason") from None
     now = now or timezone.now()
     session = _lock_session(enrolment.session_id)
     enrolment = _lock_enrolment(enrolment.pk)

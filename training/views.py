@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import throttle
+from portal import pagecache, throttle
 from portal.spreadsheets import download
 from ventanillas import access
 from ventanillas.models import Country, Role, Sex
@@ -48,7 +48,11 @@ ENROLMENTS_PER_HOUR = 20
 
 
 @require_GET
+@pagecache.public_page(lambda: ["training", "countries"])
 def catalogue(request: HttpRequest) -> HttpResponse:
+    # Sessions leave the catalogue by the date (UTC): a cached copy ends at midnight.
+    now = dt.datetime.now(tz=dt.UTC)
+    pagecache.valid_until(request, dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC))
     form = CatalogueFilterForm(request.GET or None)
     country = language = None
     if form.is_valid():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -9,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.idempotency import made as once_made
+from portal.idempotency import once
 from ventanillas.models import PartnerOrganisation
 
 from ..models import (
@@ -21,17 +24,25 @@ from ..models import (
     TimelineEntry,
 )
 from ..rules import has_consent
-from .common import CaseError, _lock, _require_open, _timeline, record_audit
+from .common import CaseError, _check_day, _lock, _require_open, _timeline, record_audit
 
 
 @transaction.atomic
-def plan_follow_up(*, case: Case, due_on: date, assigned_to: Any, note: str, by: Any) -> FollowUp:
+def plan_follow_up(
+    *, case: Case, due_on: date, assigned_to: Any, note: str, by: Any, form_token: uuid.UUID | None = None
+) -> FollowUp:
+    """Plan a follow-up; one per ``form_token`` (the same form sent twice plans one)."""
     case = _lock(case)
     _require_open(case)
-    follow_up = FollowUp.objects.create(case=case, due_on=due_on, assigned_to=assigned_to, note=note, created_by=by)
-    _timeline(case, TimelineEntry.Kind.FOLLOW_UP, by, follow_up=follow_up.pk, due_on=due_on.isoformat())
-    record_audit(user=by, action=AuditEntry.Action.CREATE, obj=follow_up)
-    return follow_up
+    _check_day(due_on, "due_on")
+
+    def create() -> FollowUp:
+        follow_up = FollowUp.objects.create(case=case, due_on=due_on, assigned_to=assigned_to, note=note, created_by=by)
+        _timeline(case, TimelineEntry.Kind.FOLLOW_UP, by, follow_up=follow_up.pk, due_on=due_on.isoformat())
+        record_audit(user=by, action=AuditEntry.Action.CREATE, obj=follow_up)
+        return follow_up
+
+    return once(form_token, FollowUp, create)[0]
 
 
 @transaction.atomic
@@ -51,8 +62,15 @@ def complete_follow_up(*, follow_up: FollowUp, by: Any) -> FollowUp:
 
 
 @transaction.atomic
-def refer(*, case: Case, partner: PartnerOrganisation, service: str, by: Any) -> Referral:
-    """Refer the person to a partner for a service. Needs the person's consent to share in force."""
+def refer(
+    *, case: Case, partner: PartnerOrganisation, service: str, by: Any, form_token: uuid.UUID | None = None
+) -> Referral:
+    """Refer the person to a partner for a service. Needs the person's consent to share in force. One
+    referral per ``form_token``: the same form sent twice refers once."""
+    if form_token:
+        done = once_made(form_token, Referral)
+        if done is not None:
+            return done
     case = Case.objects.select_for_update().select_related("person", "window").get(pk=case.pk)
     _require_open(case)
     if not has_consent(case.person, ConsentKind.SHARE_PARTNERS):
@@ -63,12 +81,16 @@ def refer(*, case: Case, partner: PartnerOrganisation, service: str, by: Any) ->
     if partner.country_id not in (None, case.window.country_id) or not partner.active:
         raise CaseError(_("Choose an active partner working in this country."), field="partner")
     now = timezone.now()
-    referral = Referral.objects.create(
-        case=case, partner=partner, service=service, sent_at=now, status_changed_at=now, created_by=by
-    )
-    _timeline(case, TimelineEntry.Kind.REFERRAL, by, referral=referral.pk, partner=partner.pk, service=service)
-    record_audit(user=by, action=AuditEntry.Action.CREATE, obj=referral, details={"partner": partner.pk})
-    return referral
+
+    def create() -> Referral:
+        referral = Referral.objects.create(
+            case=case, partner=partner, service=service, sent_at=now, status_changed_at=now, created_by=by
+        )
+        _timeline(case, TimelineEntry.Kind.REFERRAL, by, referral=referral.pk, partner=partner.pk, service=service)
+        record_audit(user=by, action=AuditEntry.Action.CREATE, obj=referral, details={"partner": partner.pk})
+        return referral
+
+    return once(form_token, Referral, create)[0]
 
 
 REFERRAL_TRANSITIONS = {

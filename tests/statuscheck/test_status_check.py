@@ -202,3 +202,13 @@ def test_control_characters_and_junk_get_a_message_not_an_error(client):
     response = _check(client, "AB\x00CD", "12\x003456")
     assert response.status_code == 400
     assert Lookup.objects.count() == 0
+
+
+def test_an_erased_person_is_shown_nothing(client, issued, staff_cr, admin_user):
+    from cases import services as case_services
+
+    access, pin = issued
+    person = access.process.case.person
+    case_services.request_erasure(person=person, by=staff_cr)
+    case_services.erase_person(person=person, by=admin_user)
+    assert NOT_SHOWN in _check(client, access.reference, pin).content.decode()
