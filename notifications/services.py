@@ -7,17 +7,19 @@ and these services all import: imports point one way, services → delivery → 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from . import reports
+from .channels import PermanentError, render
 from .consent import addressee as addressee_of
 from .context import dump_context, load_context
 from .delivery import (
@@ -35,7 +37,7 @@ from .delivery import (
 )
 from .keys import recipient_digest
 from .models import Channel, Message, Report
-from .timing import due_for_channel, out_of_quiet_hours, quiet_hours
+from .timing import due_for_channel, out_of_quiet_hours, quiet_hours, setting
 
 __all__ = [
     "cancel_for",
@@ -50,7 +52,10 @@ __all__ = [
     "mark_stuck",
     "mark_stuck_sent",
     "max_attempts",
+    "messages_for_addressee",
     "out_of_quiet_hours",
+    "purge_for_addressee",
+    "purge_old_messages",
     "quiet_hours",
     "resend_stuck",
     "retry_delay",
@@ -195,6 +200,74 @@ def cancel_for_addressee(record: models.Model, *, channels=None, reason: str = "
     if count:
         logger.info("notifications cancelled addressee=%s count=%s", addressee_of(record), count)
     return count
+
+
+# -- the person's rights: erasure, retention, access ---------------------------------------------------------
+
+
+def _purge(rows, now: datetime) -> int:
+    """Blank recipient and content of ``rows`` (cancelling those still waiting); the row stays for the counts,
+    under a key that no longer holds the recipient's digest."""
+    count = 0
+    rows.filter(status=Status.SCHEDULED).update(status=Status.CANCELLED, last_error="purged", updated_at=now)
+    for pk, uuid_ in rows.filter(purged_at__isnull=True).values_list("pk", "uuid").iterator():
+        count += Message.objects.filter(pk=pk, purged_at__isnull=True).update(
+            recipient="", context="{}", key=f"purged:{uuid_}", purged_at=now, updated_at=now
+        )
+    return count
+
+
+def purge_for_addressee(record: models.Model | None, *, objects=()) -> int:
+    """Erasure: every message to the person (``record``), and every message about ``objects`` (their
+    appointments and processes, e.g. the staffer's reminder that names the place), keeps no recipient and
+    no content."""
+    now = timezone.now()
+    count = _purge(Message.objects.filter(addressee=addressee_of(record)), now) if record is not None else 0
+    for obj in objects:
+        count += _purge(Message.objects.for_object(obj), now)
+    return count
+
+
+def retention_days() -> int:
+    return int(setting("NOTIFICATIONS_RETENTION_DAYS", 90))
+
+
+def purge_old_messages(*, now: datetime | None = None) -> int:
+    """The retention of the outbox: recipient and content of messages sent, failed or cancelled more than
+    ``NOTIFICATIONS_RETENTION_DAYS`` ago are blanked. Returns how many rows were purged."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=retention_days())
+    done = Q(status=Status.SENT, sent_at__lt=limit) | Q(
+        status__in=[Status.FAILED, Status.CANCELLED], updated_at__lt=limit
+    )
+    return _purge(Message.objects.filter(done, purged_at__isnull=True), now)
+
+
+def messages_for_addressee(record: models.Model) -> list[dict]:
+    """The messages written to a person, as plain data for their subject-access export: channel, address,
+    status, dates and the text as it was (or would be) sent; purged rows say so and hold no text."""
+    rows = []
+    for message in Message.objects.filter(addressee=addressee_of(record)).order_by("created_at", "pk"):
+        subject = body = ""
+        if not message.purged_at:
+            try:
+                subject, body = render(message)
+            except PermanentError:
+                body = ""
+        rows.append(
+            {
+                "kind": message.kind,
+                "channel": message.channel,
+                "recipient": message.recipient,
+                "status": message.status,
+                "queued_at": message.created_at.isoformat(),
+                "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+                "purged_at": message.purged_at.isoformat() if message.purged_at else None,
+                "subject": subject,
+                "body": body,
+            }
+        )
+    return rows
 
 
 def reschedule_for(obj: models.Model, kind: str, due_at: datetime) -> int:

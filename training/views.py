@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import pagecache, throttle
+from portal import audit, pagecache, throttle
 from portal.spreadsheets import download
 from ventanillas import access
 from ventanillas.models import Country, Role, Sex
@@ -140,6 +140,7 @@ def _status(enrolment: Enrolment) -> str:
 def enrolment_certificate(request: HttpRequest, token: str) -> HttpResponse:
     enrolment = _enrolment_for_token(token)
     certificate = get_object_or_404(Certificate, enrolment=enrolment, revoked_at__isnull=True)
+    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.certificate", object_id=certificate.pk, details={"kind": "certificate_pdf", "by": "participant"})
     return _pdf_response(request, certificate)
 
 
@@ -412,6 +413,7 @@ def _participant_data(values: dict[str, str]) -> services.ParticipantData:
 @require_GET
 def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
+    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.session", object_id=session.pk, details={"kind": "roster_csv"})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{session.pk}.csv"'
     writer = csv.writer(response)
@@ -426,6 +428,7 @@ def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def staff_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
+    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.certificate", object_id=certificate.pk, details={"kind": "certificate_pdf"})
     return _pdf_response(request, certificate)
 
 
