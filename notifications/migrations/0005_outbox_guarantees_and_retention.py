@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_encrypt_with_field_keys'),
+        ('notifications', '0004_report_versions'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_encrypt_with_field_keys'),
+        ('cases', '0009_referral_answers'),
     ]
 
     operations = [
