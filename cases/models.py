@@ -931,6 +931,9 @@ class AuditEntry(models.Model):
         MERGE = "merge", _("Merged")
         ERASE = "erase", _("Erased")
         ANONYMISE = "anonymise", _("Anonymised")
+        SEARCH = "search", _("Searched by identifier")
+        DOWNLOAD = "download", _("Downloaded")
+        REFUSED = "refused", _("Access refused")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
