@@ -32,7 +32,7 @@ def move_facts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0009_referral_answers"),
+        ("cases", "0010_audit_disclosures"),
     ]
 
     operations = [
