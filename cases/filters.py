@@ -61,7 +61,16 @@ class CaseFilter(django_filters.FilterSet):
         empty_label=_("Newest first"),
         label=_("Sort by"),
         fields=(("opened_at", "opened"), ("person__family_names", "name"), ("status", "status")),
-        field_labels={"opened": _("Date opened"), "name": _("Family name"), "status": _("Status")},
+        # Every label is named here (ascending ones by field, descending ones by parameter): django-filter
+        # builds the others once, at import, in whatever language is active then, for every reader.
+        field_labels={
+            "opened_at": _("Date opened"),
+            "-opened": _("Date opened (descending)"),
+            "person__family_names": _("Family name"),
+            "-name": _("Family name (descending)"),
+            "status": _("Status"),
+            "-status": _("Status (descending)"),
+        },
     )
 
     def __init__(self, *args, user, **kwargs) -> None:

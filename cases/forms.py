@@ -432,3 +432,20 @@ class ReferralUpdateForm(StaffForm):
     feedback = forms.CharField(
         label=_("Partner's feedback"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class PartnerAnswerForm(forms.Form):
+    """The partner's answer to a referral, through its signed link (no account)."""
+
+    status = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[(s, ReferralStatus(s).label) for s in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.COMPLETED)],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note for the window"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Do not write more about the person than the window needs to follow up."),
+    )

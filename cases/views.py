@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.validation import record_id
@@ -27,6 +28,7 @@ from .models import (
     AuditEntry,
     Case,
     ChecklistItem,
+    ConsentKind,
     Consultation,
     FollowUp,
     HouseholdMember,
@@ -34,7 +36,9 @@ from .models import (
     Referral,
     RegularizationProcess,
 )
+from .rules import contact_channels, has_consent
 from .services import CaseError
+from .services.referrals import answer_referral, referral_from_token
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -196,6 +200,12 @@ def person_search(request: HttpRequest) -> HttpResponse:
             date_of_birth=data["date_of_birth"],
             document_number=data["document_number"],
             phone=data["phone"],
+        )
+        services.audit_identifier_search(
+            user=request.user,
+            document_number=data["document_number"],
+            phone=data["phone"],
+            found=[m.person.pk for m in matches],
         )
     context = {"form": form, "matches": matches, "prefill": {f: request.POST.get(f, "") for f in SEARCH_FIELDS}}
     status = 400 if form.is_bound and matches is None else 200
@@ -733,9 +743,11 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The referral was sent."))
             return _to(case, "referrals")
-    return _action(
-        request, _("Refer to a partner"), form, case.get_absolute_url(), status=400 if form.is_bound else 200
-    )
+    context = {"title": _("Refer to a partner"), "form": form, "back": f"{case.get_absolute_url()}#referrals"}
+    if not has_consent(case.person, ConsentKind.SHARE_PARTNERS):
+        # the refusal says what to do: the consent form is one link away
+        context["consent_link"] = f"{case.person.get_absolute_url()}#consents"
+    return render(request, "cases/action_form.html", context, status=400 if form.is_bound else 200)
 
 
 @login_required
@@ -753,3 +765,44 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
             return _to(referral.case, "referrals")
     back = referral.case.get_absolute_url()
     return _action(request, _("Update the referral"), form, back, status=400 if form.is_bound else 200)
+
+
+# --- Partners (no account) --------------------------------------------------------------------------------
+
+
+@never_cache
+@GET_POST
+def referral_answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The partner's page of one referral, reached by the signed, expiring link it was sent.
+
+    It shows what the person agreed to share with partners (given names and the contact details they
+    consented to) only while that consent holds, and takes the partner's answer."""
+    referral, expired = referral_from_token(token)
+    if referral is None:
+        status = 410 if expired else 404
+        return render(request, "cases/referral_answer.html", {"expired": expired}, status=status)
+    person = referral.case.person
+    shared = has_consent(person, ConsentKind.SHARE_PARTNERS) and not person.anonymised_at
+    form = forms.PartnerAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer_referral(referral=referral, **form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Thank you: your answer was sent to the window."))
+            return redirect(f"{request.path}#answer")
+    if shared:
+        services.record_audit(user=None, action=AuditEntry.Action.VIEW, obj=referral, details={"partner": True})
+    context = {
+        "referral": referral,
+        "shared": shared,
+        "person": person if shared else None,
+        "channels": contact_channels(person) if shared else [],
+        "form": form,
+        "answered": referral.status != "sent",
+    }
+    response = render(request, "cases/referral_answer.html", context, status=400 if form.is_bound else 200)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

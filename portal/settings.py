@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.StaffTimeZoneMiddleware",
+    "portal.middleware.RefusedAccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -211,6 +212,12 @@ CELERY_BEAT_SCHEDULE.update(
         },
         # Appointments tomorrow, overdue follow-ups (08:00 local), stale processes, permits expiring.
         "cases-reminders": {"task": "cases.reminders.run", "schedule": 15 * 60, "options": {"expires": 14 * 60}},
+        # Referrals unanswered after CASES_REFERRAL_REMINDER_DAYS: the partner and the clerk are reminded once.
+        "cases-remind-unanswered-referrals": {
+            "task": "cases.remind_unanswered_referrals",
+            "schedule": 60 * 60,
+            "options": {"expires": 55 * 60},
+        },
         # Retention: closed cases past their country's period are anonymised; 07:15 UTC is night in the region.
         "cases-anonymise-expired": {
             "task": "cases.anonymise_expired_cases",
@@ -303,4 +310,7 @@ LOGGING = {
 PORTAL_NAME = "Ventanillas Informativas"
 # Scheme and host of the public site, for the links in messages sent outside a request (e-mails from tasks).
 PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Referrals: how long a partner's answer link holds, and after how many days an unanswered one is reminded.
+CASES_REFERRAL_LINK_DAYS = env.int("CASES_REFERRAL_LINK_DAYS", default=30)
+CASES_REFERRAL_REMINDER_DAYS = env.int("CASES_REFERRAL_REMINDER_DAYS", default=7)
 SILENCED_SYSTEM_CHECKS = ["models.W047"]  # nulls-distinct unique constraints are enforced on PostgreSQL only

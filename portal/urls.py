@@ -13,6 +13,8 @@ register_converter(CountryCodeConverter, "country")
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("statuscheck.urls_hooks")),
@@ -28,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("staff/dashboards/", include("dashboards.urls")),
     path("staff/notifications/", include("notifications.urls")),
     path("training/", include("training.urls")),
+    path("referrals/", include("cases.urls_partners")),
     path("", include("statuscheck.urls")),
     path("<country:country>/windows/", include("ventanillas.urls")),
     # The content hub owns the country pages (/<lang>/<country>/...): it comes last so that the
@@ -35,3 +38,7 @@ urlpatterns += i18n_patterns(
     path("", include("hub.urls")),
     prefix_default_language=True,
 )
+
+handler400 = "portal.views.bad_request"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -18,6 +18,9 @@ from django.test import Client
 
 from tests.factories import Role, UserFactory, WindowFactory, country, member
 
+# The browser tests (tests/e2e/) start a server and Chromium: they run when asked for (`make e2e`, CI).
+collect_ignore = [] if os.environ.get("E2E") else ["e2e"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

@@ -198,6 +198,18 @@ class Session(models.Model):
     def has_started(self, now: dt.datetime | None = None) -> bool:
         return self.local_today(now) >= self.starts_on
 
+    def day_begins_at(self, day: dt.date) -> dt.datetime:
+        """When the session begins on one of its days, on the country's clock."""
+        return dt.datetime.combine(day, self.start_time, tzinfo=self.country.zoneinfo)
+
+    def ends_at(self) -> dt.datetime:
+        """When the session is over: the end of its last meeting day, on the country's clock."""
+        last = self.days[-1] if self.days else self.ends_on
+        return dt.datetime.combine(last, self.end_time, tzinfo=self.country.zoneinfo)
+
+    def is_over(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.ends_at()
+
     def local_today(self, now: dt.datetime | None = None) -> dt.date:
         return timezone.localtime(now or timezone.now(), self.country.zoneinfo).date()
 
@@ -231,6 +243,12 @@ class Participant(models.Model):
     sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices)
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, help_text=_("The language of the messages we send.")
+    )
+    unsubscribed_at = models.DateTimeField(
+        _("asked for no more messages at"),
+        null=True,
+        blank=True,
+        help_text=_("Nothing is sent to them from then on, until they confirm a new enrolment."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from notifications.services import cancel_for_addressee
 from portal import pagecache
 from portal.idempotency import once
 from portal.validation import EARLIEST_DAY, EMAIL_MAX_LENGTH, clean_text, latest_day
@@ -204,7 +205,22 @@ def confirm_email(*, enrolment: Enrolment, now: dt.datetime | None = None) -> En
     _check_open(session, now)
     _place(enrolment, session, now)
     enrolment.save()
+    # Following the link is asking for our messages again, after an earlier "no more messages".
+    Participant.objects.filter(pk=enrolment.participant_id).update(unsubscribed_at=None)
     _notify(enrolment, messages.CONFIRMED if enrolment.status == Status.CONFIRMED else messages.WAITLISTED)
+    return enrolment
+
+
+@transaction.atomic
+def unsubscribe(*, enrolment: Enrolment, now: dt.datetime | None = None) -> Enrolment:
+    """The participant asks us to stop writing: every message waiting for them is cancelled now, and the
+    dispatcher sends them nothing more (but the confirmation of an enrolment they request themselves,
+    which, once confirmed, is asking to hear from us again). Their enrolments are left as they are."""
+    participant = Participant.objects.select_for_update().get(pk=enrolment.participant_id)
+    if participant.unsubscribed_at is None:
+        participant.unsubscribed_at = now or timezone.now()
+        participant.save(update_fields=["unsubscribed_at"])
+    cancel_for_addressee(participant, reason="the participant asked for no more messages")
     return enrolment
 
 
@@ -344,8 +360,8 @@ def record_attendance(*, session: Session, day: dt.date, marks: dict[int, str], 
     session = _lock_session(session.pk)
     if day not in session.days:
         raise TrainingError(_("This day is not one of the session's days."))
-    if day > session.local_today():
-        raise TrainingError(_("Attendance cannot be marked for a day that has not come yet."))
+    if timezone.now() < session.day_begins_at(day):
+        raise TrainingError(_("Attendance can be marked once the day's session has begun."))
     if session.finalised_at:
         raise TrainingError(_("The results of this session are closed."))
     enrolments = session.enrolments.select_for_update().filter(
@@ -393,6 +409,23 @@ def _issue_certificate(enrolment: Enrolment, session: Session) -> Certificate:
     )
 
 
+def finalise_preview(session: Session) -> list[tuple[Enrolment, str, int]]:
+    """What closing the results would do, without doing it: (enrolment, status it would get, attendance %)
+    for every participant who took a seat, certificates first. The trainer confirms on this list."""
+    threshold = session.course.completion_threshold
+    rows = []
+    for enrolment in session.enrolments.filter(status__in=[Status.CONFIRMED, Status.ATTENDED]).select_related(
+        "participant"
+    ):
+        rate = attendance_rate(enrolment, session)
+        if rate >= threshold:
+            outcome = Status.COMPLETED
+        else:
+            outcome = Status.NO_SHOW if enrolment.status == Status.CONFIRMED else Status.ATTENDED
+        rows.append((enrolment, outcome, rate))
+    return sorted(rows, key=lambda r: (r[1] != Status.COMPLETED, r[0].participant.name))
+
+
 @transaction.atomic
 def finalise_session(*, session: Session, now: dt.datetime | None = None) -> dict[str, int]:
     """Close a session's results after its last day: completed (with a certificate), attended or no-show.
@@ -405,11 +438,12 @@ def finalise_session(*, session: Session, now: dt.datetime | None = None) -> dic
     session = _lock_session(session.pk)
     if session.finalised_at:
         raise TrainingError(_("The results of this session are closed."))
-    if session.local_today(now) < session.ends_on:
-        raise TrainingError(_("The results can be closed on the session's last day or later."))
+    if not session.is_over(now):
+        raise TrainingError(_("The results can be closed once the session's last day has ended."))
     counts = {Status.COMPLETED: 0, Status.ATTENDED: 0, Status.NO_SHOW: 0, Status.CANCELLED: 0}
     threshold = session.course.completion_threshold
     for enrolment in session.enrolments.select_for_update(of=("self",)).select_related("participant"):
+        told = False
         if enrolment.status in (Status.CONFIRMED, Status.ATTENDED):
             rate = attendance_rate(enrolment, session)
             if rate >= threshold:
@@ -419,6 +453,9 @@ def finalise_session(*, session: Session, now: dt.datetime | None = None) -> dic
         elif enrolment.status in (Status.PENDING, Status.WAITLISTED, Status.OFFERED):
             if enrolment.status == Status.OFFERED:
                 _free_seat(session)
+            # people still waiting for a seat are told the session is over (an unconfirmed address is not
+            # written to: its owner never confirmed it was theirs)
+            told = enrolment.status in (Status.WAITLISTED, Status.OFFERED)
             enrolment.status = Status.CANCELLED
             enrolment.cancelled_at = now
             enrolment.cancel_reason = "session closed"
@@ -426,6 +463,8 @@ def finalise_session(*, session: Session, now: dt.datetime | None = None) -> dic
             continue
         enrolment.save(update_fields=["status", "cancelled_at", "cancel_reason"])
         counts[enrolment.status] += 1
+        if enrolment.status == Status.CANCELLED and told:
+            _notify(enrolment, messages.SESSION_OVER)
         if enrolment.status == Status.COMPLETED:
             certificate = _issue_certificate(enrolment, session)
             _notify(enrolment, messages.CERTIFICATE, certificate=certificate)

@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import pagecache, throttle
+from portal import audit, pagecache, throttle
 from portal.spreadsheets import download
 from ventanillas import access
 from ventanillas.models import Country, Role, Sex
@@ -102,6 +103,7 @@ ACTIONS = {
     "confirm": services.confirm_email,
     "accept": services.accept_offer,
     "cancel": services.cancel_enrolment,
+    "unsubscribe": services.unsubscribe,
 }
 
 
@@ -118,7 +120,11 @@ def enrolment(request: HttpRequest, token: str) -> HttpResponse:
         except services.TrainingError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Done. Your enrolment is now: %(status)s.") % {"status": _status(enrolment)})
+            if request.POST["action"] == "unsubscribe":
+                messages.success(request, _("Done. We will not write to you any more."))
+            else:
+                status = _status(enrolment)
+                messages.success(request, _("Done. Your enrolment is now: %(status)s.") % {"status": status})
         return redirect("training:enrolment", token=token)
     certificate = Certificate.objects.filter(enrolment=enrolment, revoked_at__isnull=True).first()
     return render(
@@ -135,6 +141,7 @@ def _status(enrolment: Enrolment) -> str:
 def enrolment_certificate(request: HttpRequest, token: str) -> HttpResponse:
     enrolment = _enrolment_for_token(token)
     certificate = get_object_or_404(Certificate, enrolment=enrolment, revoked_at__isnull=True)
+    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.certificate", object_id=certificate.pk, details={"kind": "certificate_pdf", "by": "participant"})
     return _pdf_response(request, certificate)
 
 
@@ -273,10 +280,9 @@ def staff_session(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "session": session,
         "roster": roster,
-        "days": [d for d in session.days if d <= session.local_today()],
-        "can_finalise": not session.finalised_at
-        and not session.cancelled_at
-        and session.local_today() >= session.ends_on,
+        # attendance only for days whose session has begun; results only once the last day has ended
+        "days": [d for d in session.days if session.day_begins_at(d) <= timezone.now()],
+        "can_finalise": not session.finalised_at and not session.cancelled_at and session.is_over(),
         "has_started": session.has_started(),
     }
     return render(request, "training/staff/session.html", context)
@@ -326,9 +332,15 @@ def staff_attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
 
 
 @trainer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def staff_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page listing who will get a certificate; closing happens only on its POST."""
     session = _session(request, pk)
+    if request.method == "GET":
+        if session.finalised_at or session.cancelled_at:
+            return redirect("training:staff-session", pk=session.pk)
+        context = {"session": session, "rows": services.finalise_preview(session), "over": session.is_over()}
+        return render(request, "training/staff/finalise.html", context)
     try:
         counts = services.finalise_session(session=session)
     except services.TrainingError as exc:
@@ -407,6 +419,7 @@ def _participant_data(values: dict[str, str]) -> services.ParticipantData:
 @require_GET
 def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
+    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.session", object_id=session.pk, details={"kind": "roster_csv"})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{session.pk}.csv"'
     writer = csv.writer(response)
@@ -421,6 +434,7 @@ def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def staff_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
+    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.certificate", object_id=certificate.pk, details={"kind": "certificate_pdf"})
     return _pdf_response(request, certificate)
 
 

@@ -35,6 +35,19 @@ def language_switcher(context: template.Context) -> dict[str, object]:
     return {"links": links, "current": current}
 
 
+@register.inclusion_tag("portal/_alternates.html", takes_context=True)
+def alternate_links(context: template.Context) -> dict[str, object]:
+    """``<link rel="alternate" hreflang>`` to the same page in each language it has (the languages the switcher
+    offers), so that search engines send each reader to their own. Guides and articles list their real
+    translations themselves (``alternates``, hub/_head.html)."""
+    request = context.get("request")
+    if request is None or "alternates" in context:
+        return {"links": []}
+    offered = context.get("page_languages") or [code for code, _name in settings.LANGUAGES]
+    base = f"{request.scheme}://{request.get_host()}"
+    return {"links": [(code, base + translate_url(request.path, code)) for code in offered]}
+
+
 @register.filter
 def weekday_and_day(value) -> str:
     """ "E.g. "lunes 30 de noviembre", "Monday December 30", "lendi 30 novanm": the weekday and the day of the month
@@ -44,3 +57,27 @@ def weekday_and_day(value) -> str:
     if not value:
         return ""
     return f"{date_format(value, 'l')} {date_format(value, 'MONTH_DAY_FORMAT')}"
+
+
+# English's DATE_FORMAT abbreviates the month ("Nov. 28, 2026"): a date a migrant must act on is written in full.
+FULL_DATE_FORMATS = {"en": "j F Y"}
+
+
+@register.filter
+def full_date(value) -> str:
+    """A date in the reader's language's full form: "28 de febrero de 2027", "28 février 2027", "28 February 2027"."""
+    from django.utils.formats import date_format
+
+    if not value:
+        return ""
+    return date_format(value, FULL_DATE_FORMATS.get(get_language(), "DATE_FORMAT"))
+
+
+@register.filter
+def day_and_month(value) -> str:
+    """The day and month in the language's own form: "28 de febrero", "28 février", "28 February"."""
+    from django.utils.formats import date_format
+
+    if not value:
+        return ""
+    return date_format(value, "j F" if get_language() == "en" else "MONTH_DAY_FORMAT")

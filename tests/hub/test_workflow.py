@@ -194,10 +194,10 @@ def test_the_status_page_shows_each_language_state(editor_cr_fr_client, cr):
 def test_readers_see_whether_a_translation_matches_its_source(client, cr):
     item = guide(cr, texts={"es": ("Residencia", "", "Uno."), "en": ("Residence", "", "One.")})
     html = client.get("/en/cr/guides/residencia/").content.decode()
-    assert "This translation matches the Español text of" in html
+    assert "This translation matches the Spanish text of" in html
     publish_text(item=item, language="es", title="Residencia", summary="", body="Dos.")
     html = client.get("/en/cr/guides/residencia/").content.decode()
-    assert "The Español text was updated after this translation was made" in html
+    assert "The Spanish text was updated after this translation was made" in html
     assert 'href="/es/cr/guides/residencia/" hreflang="es" lang="es">Español</a>' in html
 
 
