@@ -306,6 +306,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# `make bench` only: route the framework floor pages (portal/floor.py) that its figures are compared with.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
+
 # Name shown in the header, and demo accounts only where the demo is loaded.
 PORTAL_NAME = "Ventanillas Informativas"
 # Scheme and host of the public site, for the links in messages sent outside a request (e-mails from tasks).

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -19,6 +20,11 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("statuscheck.urls_hooks")),
 ]
+
+if settings.BENCH_FLOOR:  # the benchmark's floor (portal/floor.py), never in production
+    from . import floor
+
+    urlpatterns += [path("floor/template/", floor.template), path("floor/row/", floor.one_row)]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
