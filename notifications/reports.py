@@ -146,21 +146,31 @@ def to_xlsx(contents: Contents) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from portal.spreadsheets import neutralise
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Report"
-    sheet.append([contents.title])
+
+    def append(*cells) -> None:
+        # Labels come from data (nationalities, partners' names): as text, never as a formula.
+        sheet.append([neutralise(cell) for cell in cells])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+    append(contents.title)
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([contents.subtitle])
-    sheet.append([contents.generated])
+    append(contents.subtitle)
+    append(contents.generated)
     for note in contents.notes:
-        sheet.append([note])
+        append(note)
     for title, rows in contents.blocks:
         sheet.append([])
-        sheet.append([title])
+        append(title)
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         for label, value in rows:
-            sheet.append([label, value])
+            append(label, value)
     sheet.column_dimensions["A"].width = 60
     sheet.column_dimensions["B"].width = 18
     buffer = io.BytesIO()

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+import hmac
+import logging
 import uuid
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ventanillas import access
 from ventanillas.selectors import public_countries
+
+from . import throttle
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -38,11 +46,18 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness for the load balancer: the database answers. ``?worker=1`` also asks a Celery worker."""
+    """Liveness for the load balancer: the database answers.
+
+    ``?worker=1`` also asks a Celery worker, which can hold the request for up to 5 s: it is for the
+    operators' monitoring only, with ``Authorization: Bearer <HEALTH_TOKEN>``; anyone else gets a 404
+    (and the proxy in docker-compose.yml does not pass it on at all).
+    """
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     body: dict[str, object] = {"database": "ok"}
     if request.GET.get("worker"):
+        if not _health_token_ok(request):
+            raise Http404
         from .tasks import ping
 
         nonce = uuid.uuid4().hex
@@ -53,3 +68,27 @@ def health(request: HttpRequest) -> JsonResponse:
             body["worker"] = f"unavailable: {type(exc).__name__}"
             return JsonResponse(body, status=503)
     return JsonResponse(body)
+
+
+def _health_token_ok(request: HttpRequest) -> bool:
+    token = settings.HEALTH_TOKEN
+    given = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, with at most PASSWORD_RESET_LIMIT e-mails an hour per address and per client.
+
+    Past the limit the form answers exactly as before (the "check your e-mail" page) and sends nothing: the
+    answer tells nobody whether an address has an account, nor that a limit was met.
+    """
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        limit = settings.PASSWORD_RESET_LIMIT
+        by_address = throttle.allow_key(f"password-reset:{throttle.keyed(email)}", limit=limit)
+        by_client = throttle.allow(self.request, "password-reset", limit=limit * 3)
+        if not (by_address and by_client):
+            logger.warning("password reset refused: limit reached client=%s", throttle.client_digest(self.request))
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
