@@ -26,7 +26,7 @@ from notifications.models import Message
 from notifications.services import cancel_for, enqueue
 
 from .models import Appointment, FollowUp, Person, RegularizationProcess, Stage
-from .services import CONTACT_CHANNELS, contact_channels
+from .rules import CONTACT_CHANNELS, contact_channels
 
 APPOINTMENT = "cases.appointment_tomorrow"
 DIGEST = "cases.follow_up_digest"
@@ -46,7 +46,7 @@ def _link(name: str, pk: int) -> str:
 
 def migrant_contact(person: Person) -> tuple[str, str] | None:
     """(channel, address) on which the person agreed to be contacted, or None: the first channel of
-    ``services.contact_channels``, which alone decides what consent allows."""
+    ``rules.contact_channels``, which alone decides what consent allows."""
     channels = contact_channels(person)
     if not channels:
         return None

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from django.contrib.postgres.search import TrigramDistance
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,7 @@ from .models import (
     RegularizationPathway,
     RegularizationProcess,
 )
+from .rules import PERSON_FIELDS, identifier_hash, name_key
 
 # Fewer decided processes than this and the observed median says more about chance than about the office.
 MIN_OBSERVED_SAMPLE = 10
@@ -59,10 +62,14 @@ def pathway_processing_time(pathway: RegularizationPathway, *, today: date | Non
 
 # --- Search before create ---------------------------------------------------------------------------------
 
-# The name comparison runs in Python (the same on SQLite and PostgreSQL) over the people the user may see,
-# newest first. A window registers a few thousand people a year: comparing their short name keys costs
-# milliseconds. The cap only bounds a pathological scope (an administrator searching everything).
+# Which names are compared: on PostgreSQL, the NAME_CANDIDATES names nearest to the query by trigram
+# distance (``name_key <-> query``, answered by the GiST trigram index of migration 0006, so the cost does
+# not grow with the number of people) and the people born on the date given; on SQLite (a laptop), every
+# name the user may see, newest first, up to NAME_SCAN_LIMIT. The final judgement (same name, all names,
+# similar spelling, sounds alike) is the same Python comparison on both, so both match alike: a misspelt
+# name keeps most of its trigrams and ranks among the nearest.
 NAME_SCAN_LIMIT = 20000
+NAME_CANDIDATES = 200
 
 
 @dataclass
@@ -124,6 +131,18 @@ def compare_names(query_tokens: list[str], candidate_key: str) -> tuple[int, int
     return exact, similar
 
 
+def _name_candidates(people, tokens: list[str], date_of_birth: date | None) -> list[tuple[int, str, date | None]]:
+    columns = ("pk", "name_key", "date_of_birth")
+    if connection.vendor != "postgresql":
+        return list(people.order_by("-pk").values_list(*columns)[:NAME_SCAN_LIMIT])
+    nearest = people.order_by(TrigramDistance("name_key", " ".join(tokens))).values_list(*columns)
+    rows = {row[0]: row for row in nearest[:NAME_CANDIDATES]}
+    if date_of_birth:
+        for row in people.filter(date_of_birth=date_of_birth).values_list(*columns)[:NAME_CANDIDATES]:
+            rows.setdefault(row[0], row)
+    return sorted(rows.values(), key=lambda row: -row[0])
+
+
 def find_people(
     user,
     *,
@@ -138,7 +157,6 @@ def find_people(
     Names match regardless of accents, case and order, with small misspellings; document number and phone
     match exactly through their keyed hashes; a date of birth counts only together with a name.
     """
-    from .services import identifier_hash, name_key
 
     people = Person.objects.visible_to(user).active().filter(anonymised_at__isnull=True)
     found: dict[int, Match] = {}
@@ -158,8 +176,7 @@ def find_people(
             add(pk, _("Same phone number"), 60)
     tokens = name_key(names).split()
     if tokens:
-        rows = people.order_by("-pk").values_list("pk", "name_key", "date_of_birth")[:NAME_SCAN_LIMIT]
-        for pk, key, dob in rows:
+        for pk, key, dob in _name_candidates(people, tokens, date_of_birth):
             exact, similar = compare_names(tokens, key)
             if exact + similar == 0:
                 continue
@@ -224,7 +241,6 @@ def person_data(person: Person) -> dict:
     def plain(obj, fields):
         return {f: (str(getattr(obj, f)) if getattr(obj, f) is not None else None) for f in fields}
 
-    from .services import PERSON_FIELDS
 
     return {
         "person": {"id": person.pk, "registered_at": str(person.window), **plain(person, PERSON_FIELDS)},

@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:pk>/referrals/new/", views.referral_create, name="referral-create"),
     path("processes/<int:pk>/stage/", views.process_move, name="process-move"),
     path("processes/<int:pk>/appointments/new/", views.appointment_create, name="appointment-create"),
+    path("processes/<int:pk>/checklist/", views.checklist_save, name="checklist-save"),
     path("processes/<int:pk>/permit/", views.process_permit, name="process-permit"),
     path("appointments/<int:pk>/edit/", views.appointment_edit, name="appointment-edit"),
     path("appointments/<int:pk>/cancel/", views.appointment_cancel, name="appointment-cancel"),

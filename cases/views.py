@@ -55,6 +55,12 @@ def _fail(form, error: CaseError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
+def _to(obj, section: str) -> HttpResponse:
+    """Back to the section of the page that a save changed: the URL fragment names the section's heading
+    (tabindex="-1"), which the browser focuses and scrolls to, so the keyboard continues from there."""
+    return redirect(f"{obj.get_absolute_url()}#{section}")
+
+
 def _action(request, template_title: str, form, back: str, status: int = 200) -> HttpResponse:
     context = {"title": template_title, "form": form, "back": back}
     return render(request, "cases/action_form.html", context, status=status)
@@ -69,6 +75,17 @@ def tasks(request: HttpRequest) -> HttpResponse:
     if not access.visible_windows(request.user).exists():
         raise PermissionDenied
     return render(request, "cases/tasks.html", {"tasks": selectors.my_tasks(request.user)})
+
+
+CASE_LIST_COLUMNS = (
+    "opened_at",
+    "status",
+    "person__given_names",
+    "person__family_names",
+    "window__name",
+    "window__city",
+    "assigned_to__username",
+)
 
 
 @login_required
@@ -89,7 +106,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             details={"format": fmt, "filters": _audited_filters(request, filterset)},
         )
         return export_cases(filterset.qs, fmt)
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    # The page reads only the columns it shows (not the encrypted notes or the password hashes).
+    page = Paginator(filterset.qs.only(*CASE_LIST_COLUMNS), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -148,7 +166,9 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
         else:
             if created:
                 messages.success(request, _("Consultation logged."))
-            return redirect(reverse("cases:consultation-create"))
+            # the blank form of the next one, focus on its first field
+            first = form.visible_fields()[0].id_for_label
+            return redirect(f"{reverse('cases:consultation-create')}#{first}")
     status = 400 if form.is_bound else 200
     return render(request, "cases/consultation_form.html", {"form": form}, status=status)
 
@@ -285,8 +305,8 @@ def person_consent(request: HttpRequest, pk: int) -> HttpResponse:
         except CaseError as error:
             _fail(form, error)
         else:
-            messages.success(request, _("Consent recorded."))
-            return redirect(person)
+            messages.success(request, _("Consent withdrawn.") if withdraw else _("Consent recorded."))
+            return _to(person, "consents")
     return _action(request, _("Consent"), form, person.get_absolute_url(), status=400)
 
 
@@ -301,7 +321,8 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
         except CaseError as error:
             _fail(form, error)
         else:
-            return redirect(person)
+            messages.success(request, _("The household member was added."))
+            return _to(person, "household")
     return _action(
         request, _("Add a household member"), form, person.get_absolute_url(), status=400 if form.is_bound else 200
     )
@@ -320,7 +341,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _fail(form, error)
         else:
             messages.success(request, _("Changes saved."))
-            return redirect(member.person)
+            return _to(member.person, "household")
     back = member.person.get_absolute_url()
     return _action(request, _("Edit a household member"), form, back, status=400 if form.is_bound else 200)
 
@@ -336,7 +357,7 @@ def household_remove(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The household member was removed."))
-    return redirect(person)
+    return _to(person, "household")
 
 
 @login_required
@@ -489,7 +510,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except CaseError as error:
             _fail(form, error)
         else:
-            return redirect(case)
+            messages.success(request, _("Changes saved."))
+            return _to(case, "case")
     return _action(request, _("Edit the case"), form, case.get_absolute_url(), status=400 if form.is_bound else 200)
 
 
@@ -504,7 +526,8 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         except CaseError as error:
             _fail(form, error)
         else:
-            return redirect(case)
+            messages.success(request, _("The case was closed."))
+            return _to(case, "case")
     return _action(request, _("Close the case"), form, case.get_absolute_url(), status=400 if form.is_bound else 200)
 
 
@@ -516,7 +539,9 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         services.reopen_case(case=case, by=request.user)
     except CaseError as error:
         messages.error(request, error.message)
-    return redirect(case)
+    else:
+        messages.success(request, _("The case was reopened."))
+    return _to(case, "case")
 
 
 @login_required
@@ -526,11 +551,12 @@ def process_start(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.StartProcessForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.start_process(case=case, by=request.user, **form.cleaned_data)
+            process = services.start_process(case=case, by=request.user, **form.cleaned_data)
         except CaseError as error:
             _fail(form, error)
         else:
-            return redirect(case)
+            messages.success(request, _("The process was started."))
+            return _to(case, f"process-{process.pk}")
     return _action(
         request,
         _("Start a regularization process"),
@@ -555,7 +581,7 @@ def process_move(request: HttpRequest, pk: int) -> HttpResponse:
             _fail(form, error)
         else:
             messages.success(request, _("Stage changed."))
-            return redirect(process.case)
+            return _to(process.case, f"process-{process.pk}")
     back = process.case.get_absolute_url()
     return _action(request, _("Change the stage"), form, back, status=400 if form.is_bound else 200)
 
@@ -571,7 +597,26 @@ def checklist_update(request: HttpRequest, pk: int) -> HttpResponse:
         services.set_checklist_status(item=item, status=form.cleaned_data["status"], by=request.user)
     except CaseError as error:
         messages.error(request, error.message)
-    return redirect(item.process.case)
+    else:
+        messages.success(request, _("Checklist saved."))
+    return _to(item.process.case, f"checklist-{item.process_id}")
+
+
+@login_required
+@require_POST
+def checklist_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole checklist of a process in one form: a select per document, named ``status-<item>``."""
+    process = _get(request, RegularizationProcess, pk, write=True)
+    statuses = {item.pk: request.POST.get(f"status-{item.pk}") for item in process.checklist.all()}
+    try:
+        changed = services.save_checklist(
+            process=process, statuses={k: v for k, v in statuses.items() if v}, by=request.user
+        )
+    except CaseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Checklist saved.") if changed else _("Nothing had changed in the checklist."))
+    return _to(process.case, f"checklist-{process.pk}")
 
 
 @login_required
@@ -585,7 +630,8 @@ def appointment_create(request: HttpRequest, pk: int) -> HttpResponse:
         except CaseError as error:
             _fail(form, error)
         else:
-            return redirect(process.case)
+            messages.success(request, _("The appointment was booked."))
+            return _to(process.case, f"appointments-{process.pk}")
     back = process.case.get_absolute_url()
     return _action(request, _("Book an appointment"), form, back, status=400 if form.is_bound else 200)
 
@@ -604,7 +650,7 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _fail(form, error)
         else:
             messages.success(request, _("The appointment was moved."))
-            return redirect(appointment.process.case)
+            return _to(appointment.process.case, f"appointments-{appointment.process_id}")
     back = appointment.process.case.get_absolute_url()
     return _action(request, _("Move the appointment"), form, back, status=400 if form.is_bound else 200)
 
@@ -620,7 +666,7 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The appointment was cancelled."))
-    return redirect(case)
+    return _to(case, f"appointments-{appointment.process_id}")
 
 
 @login_required
@@ -636,7 +682,7 @@ def process_permit(request: HttpRequest, pk: int) -> HttpResponse:
             _fail(form, error)
         else:
             messages.success(request, _("Changes saved."))
-            return redirect(process.case)
+            return _to(process.case, f"process-{process.pk}")
     back = process.case.get_absolute_url()
     return _action(request, _("Permit"), form, back, status=400 if form.is_bound else 200)
 
@@ -652,7 +698,8 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
         except CaseError as error:
             _fail(form, error)
         else:
-            return redirect(case)
+            messages.success(request, _("The follow-up was planned."))
+            return _to(case, "follow-ups")
     return _action(request, _("Plan a follow-up"), form, case.get_absolute_url(), status=400 if form.is_bound else 200)
 
 
@@ -664,7 +711,11 @@ def followup_done(request: HttpRequest, pk: int) -> HttpResponse:
         services.complete_follow_up(follow_up=follow_up, by=request.user)
     except CaseError as error:
         messages.error(request, error.message)
-    return redirect(request.POST.get("next") if request.POST.get("next") == reverse("cases:tasks") else follow_up.case)
+    else:
+        messages.success(request, _("The follow-up was marked done."))
+    if request.POST.get("next") == reverse("cases:tasks"):
+        return redirect(f"{reverse('cases:tasks')}#follow-ups")
+    return _to(follow_up.case, "follow-ups")
 
 
 @login_required
@@ -678,7 +729,8 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         except CaseError as error:
             _fail(form, error)
         else:
-            return redirect(case)
+            messages.success(request, _("The referral was sent."))
+            return _to(case, "referrals")
     return _action(
         request, _("Refer to a partner"), form, case.get_absolute_url(), status=400 if form.is_bound else 200
     )
@@ -695,6 +747,7 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
         except CaseError as error:
             _fail(form, error)
         else:
-            return redirect(referral.case)
+            messages.success(request, _("The referral was updated."))
+            return _to(referral.case, "referrals")
     back = referral.case.get_absolute_url()
     return _action(request, _("Update the referral"), form, back, status=400 if form.is_bound else 200)

@@ -255,6 +255,24 @@ class Revision(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
+    # Four eyes: who last changed the text, who sent it for review and who published it are kept, so that
+    # the history shows who did what and the publisher can be checked against the writers.
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent for review by"),
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -262,6 +280,11 @@ class Revision(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("published by"),
+    )
+    published_alone = models.BooleanField(
+        _("published alone in an emergency"),
+        default=False,
+        help_text=_("Published by its own writer without a second editor, as the country allows in an emergency."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -282,6 +305,11 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} [{self.language}] {self.get_status_display()}"
+
+    def written_by(self, user) -> bool:
+        """Whether ``user`` is the last to have written this text: they may not be its reviewer. An editor who
+        changes another's text has read it, so its first writer may then review the change."""
+        return user.pk == (self.edited_by_id or self.author_id)
 
     @property
     def item(self) -> Content:

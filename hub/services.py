@@ -87,6 +87,7 @@ def open_revision(*, item: Content, language: str, by: AbstractBaseUser) -> Revi
             source_hash=item.source_hash,
             source_date=timezone.localdate(item.source_changed_at) if item.source_changed_at else None,
             author=by,
+            edited_by=by,
         )
 
 
@@ -100,7 +101,8 @@ def save_draft(
         _check(revision, (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW))
         revision.title, revision.summary, revision.body, revision.note = title, summary, body, note
         revision.status = RevisionStatus.DRAFT
-        revision.submitted_at = None
+        revision.submitted_at, revision.submitted_by = None, None
+        revision.edited_by = by
         revision.save()
     return revision
 
@@ -112,8 +114,8 @@ def submit_revision(*, revision: Revision, by: AbstractBaseUser) -> Revision:
         revision = _locked(revision)
         _check(revision, (RevisionStatus.DRAFT,))
         revision.status = RevisionStatus.IN_REVIEW
-        revision.submitted_at = timezone.now()
-        revision.save(update_fields=["status", "submitted_at", "updated_at"])
+        revision.submitted_at, revision.submitted_by = timezone.now(), by
+        revision.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     return revision
 
 
@@ -124,17 +126,25 @@ def return_revision(*, revision: Revision, by: AbstractBaseUser) -> Revision:
         revision = _locked(revision)
         _check(revision, (RevisionStatus.IN_REVIEW,))
         revision.status = RevisionStatus.DRAFT
-        revision.submitted_at = None
-        revision.save(update_fields=["status", "submitted_at", "updated_at"])
+        revision.submitted_at, revision.submitted_by = None, None
+        revision.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     return revision
 
 
-def publish_revision(*, revision: Revision, by: AbstractBaseUser) -> Revision:
-    """In review → published: the text goes live in its language and the revision stays in the history."""
+def publish_revision(*, revision: Revision, by: AbstractBaseUser, emergency: bool = False) -> Revision:
+    """In review → published: the text goes live in its language and the revision stays in the history.
+
+    Four eyes: the publisher is an editor other than the last one to have written the text.
+    Where the country allows it (``Country.solo_emergency_publishing``) a writer may publish alone a text
+    they mark as an emergency alert (``emergency``); the revision records that it was published alone.
+    """
     require_editor(by, revision.item.country, revision.language)
     with transaction.atomic():
         revision = _locked(revision)
         _check(revision, (RevisionStatus.IN_REVIEW,))
+        alone = revision.written_by(by)
+        if alone and not (emergency and revision.item.country.solo_emergency_publishing):
+            raise WorkflowError(_("Another editor must review and publish this text: its writer cannot publish it."))
         publish_text(
             item=revision.item,
             language=revision.language,
@@ -145,8 +155,8 @@ def publish_revision(*, revision: Revision, by: AbstractBaseUser) -> Revision:
         )
         revision.status = RevisionStatus.PUBLISHED
         revision.published_at = timezone.now()
-        revision.published_by = by
-        revision.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+        revision.published_by, revision.published_alone = by, alone
+        revision.save(update_fields=["status", "published_at", "published_by", "published_alone", "updated_at"])
     return revision
 
 

@@ -224,7 +224,10 @@ def editor_edit(request: HttpRequest, country: str, kind: str, slug: str, langua
 
 def _revision_or_404(request: HttpRequest, country: str, pk: int) -> Revision:
     country_obj = selectors.country_or_404(country)
-    revision = get_object_or_404(Revision.objects.select_related("guide__country", "article__country", "author"), pk=pk)
+    revision = get_object_or_404(
+        Revision.objects.select_related("guide__country", "article__country", "author", "edited_by", "submitted_by"),
+        pk=pk,
+    )
     if revision.item.country_id != country_obj.pk:
         raise Http404
     services.require_editor(request.user, country_obj, revision.language)
@@ -238,7 +241,12 @@ def editor_revision(request: HttpRequest, country: str, pk: int) -> HttpResponse
     return render(
         request,
         "hub/editor/revision.html",
-        {"country": revision.item.country, "revision": revision, "item": revision.item},
+        {
+            "country": revision.item.country,
+            "revision": revision,
+            "item": revision.item,
+            "written_by_me": revision.written_by(request.user),
+        },
     )
 
 
@@ -256,8 +264,9 @@ def editor_action(request: HttpRequest, country: str, pk: int, action: str) -> H
     if action not in ACTIONS:
         raise Http404
     step, done = ACTIONS[action]
+    extra = {"emergency": request.POST.get("emergency") == "1"} if action == "publish" else {}
     try:
-        step(revision=revision, by=request.user)
+        step(revision=revision, by=request.user, **extra)
         messages.success(request, str(done))
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
@@ -284,7 +293,9 @@ def editor_history(request: HttpRequest, country: str, kind: str, slug: str) -> 
     country_obj, languages = _editor_country(request, country)
     item = get_object_or_404(_kind_model(kind), country=country_obj, slug=slug)
     field = "guide" if kind == "guides" else "article"
-    revisions = Revision.objects.filter(**{field: item}).select_related("author", "published_by")
+    revisions = Revision.objects.filter(**{field: item}).select_related(
+        "author", "edited_by", "submitted_by", "published_by"
+    )
     return render(
         request,
         "hub/editor/history.html",

@@ -59,6 +59,14 @@ class Country(models.Model):
         default=5 * 365,
         help_text=_("Closed cases older than this are anonymised, keeping only statistics."),
     )
+    solo_emergency_publishing = models.BooleanField(
+        _("an editor may publish an emergency alert alone"),
+        default=False,
+        help_text=_(
+            "Every text is published by an editor other than its writer; with this on, an editor may publish a "
+            "text marked as an emergency alert alone. The history shows it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("country")

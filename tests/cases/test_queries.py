@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
+from cases.models import RegularizationProcess
 from tests.cases.factories import make_case, make_person
 
 pytestmark = pytest.mark.django_db
@@ -38,14 +39,45 @@ def _queries(client, url, method="get", data=None):
         ("cases:person-search", "post", {"names": "persona"}),
     ],
 )
-def test_a_list_page_costs_the_same_queries_for_two_rows_as_for_twelve(
+def test_a_list_page_costs_the_same_queries_for_five_rows_as_for_fifty(
     staff_cr_client, window_cr, staff_cr, pathway_cr, name, method, data
 ):
-    _add_rows(window_cr, staff_cr, pathway_cr, 2)
+    _add_rows(window_cr, staff_cr, pathway_cr, 5)
     few = _queries(staff_cr_client, reverse(name), method, data)
-    _add_rows(window_cr, staff_cr, pathway_cr, 10)
+    _add_rows(window_cr, staff_cr, pathway_cr, 45)
     many = _queries(staff_cr_client, reverse(name), method, data)
     assert many == few
+
+
+def test_the_officers_case_list_and_its_pathway_choices_cost_the_same_for_one_pathway_as_for_ten(
+    officer_cr_client, window_cr, window_cr2, staff_cr, pathway_cr, cr
+):
+    from tests.cases.factories import PathwayFactory
+
+    _add_rows(window_cr, staff_cr, pathway_cr, 5)
+    url = reverse("cases:case-list")
+    few = _queries(officer_cr_client, url, "get", {"pathway": pathway_cr.pk})
+    for _n in range(9):
+        PathwayFactory(country=cr)
+    many = _queries(officer_cr_client, url, "get", {"pathway": pathway_cr.pk})
+    assert many == few
+
+
+def test_a_case_with_two_processes_and_two_vulnerabilities_is_listed_once(
+    staff_cr_client, window_cr, staff_cr, pathway_cr
+):
+    person = make_person(window_cr, staff_cr, given_names="Única", vulnerabilities=["disability", "pregnant"])
+    case = make_case(window_cr, staff_cr, person=person)
+    services.start_process(case=case, pathway=pathway_cr, by=staff_cr)
+    # A second application on the same pathway, written directly (the service allows one at a time).
+    RegularizationProcess.objects.create(
+        case=case, pathway=pathway_cr, stage="preparing", started_at=timezone.localdate()
+    )
+    for filters in ({"stage": "preparing"}, {"pathway": pathway_cr.pk}, {"vulnerability": "disability"}):
+        page = staff_cr_client.get(reverse("cases:case-list"), filters).context["page"]
+        assert [c.pk for c in page] == [case.pk], filters
+        assert page.paginator.count == 1
+    assert list(staff_cr_client.get(reverse("cases:case-list"), {"vulnerability": "older_person"}).context["page"]) == []
 
 
 def test_the_case_list_stays_under_a_fixed_budget(staff_cr_client, window_cr, staff_cr, pathway_cr):

@@ -472,6 +472,6 @@ def test_the_case_page_shows_times_on_the_windows_clock_and_dates_in_the_readers
     services.book_appointment(process=world["process"], at=at, place="DGME", purpose="Entrevista", by=staff_cr)
     services.plan_follow_up(case=world["case"], due_on=at.date(), assigned_to=staff_cr, note="Llamar", by=staff_cr)
     page = staff_cr_client.get(f"/es/staff/cases/{world['case'].pk}/").content.decode()
-    assert "04/03/2030 10:00 · DGME" in page
+    assert "04/03/2030 10:00 · Lugar: DGME" in page
     assert "16:00" not in page
     assert "Seguimiento programado para el 04/03/2030." in page

@@ -26,14 +26,16 @@ def _post_text(client, url=EDIT_FR, **extra):
     return client.post(url, {**data, **extra})
 
 
-def test_an_editor_writes_a_translation_sends_it_for_review_and_publishes_it(editor_cr_fr_client, residencia, client):
+def test_an_editor_writes_a_translation_sends_it_for_review_and_another_publishes_it(
+    editor_cr_fr_client, reviewer_cr_fr_client, residencia, client
+):
     response = _post_text(editor_cr_fr_client, submit="1")
     revision = Revision.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/es/cr/editor/revisions/{revision.pk}/"
     assert revision.status == RevisionStatus.IN_REVIEW
     assert client.get("/fr/cr/guides/residencia/").content.decode().count("Résidence temporaire") == 0
 
-    response = editor_cr_fr_client.post(f"/es/cr/editor/revisions/{revision.pk}/publish/")
+    response = reviewer_cr_fr_client.post(f"/es/cr/editor/revisions/{revision.pk}/publish/")
     assert response.status_code == 302
     revision.refresh_from_db()
     assert revision.status == RevisionStatus.PUBLISHED and revision.published_at
@@ -131,10 +133,10 @@ def test_preview_shows_the_unpublished_text_and_saves_nothing(editor_cr_fr_clien
     assert Guide.objects.get().raw("title", "fr") == ""
 
 
-def test_history_lists_every_version(editor_cr_fr_client, residencia):
+def test_history_lists_every_version(editor_cr_fr_client, reviewer_cr_fr_client, residencia):
     _post_text(editor_cr_fr_client, submit="1")
     revision = Revision.objects.get()
-    editor_cr_fr_client.post(f"/es/cr/editor/revisions/{revision.pk}/publish/")
+    reviewer_cr_fr_client.post(f"/es/cr/editor/revisions/{revision.pk}/publish/")
     _post_text(editor_cr_fr_client, save="1", title="Résidence temporaire, version 2")
     html = editor_cr_fr_client.get("/es/cr/editor/guides/residencia/history/").content.decode()
     assert "Publicado" in html and "Borrador" in html and "editor-cr-fr" in html
@@ -164,13 +166,15 @@ def test_a_translation_becomes_outdated_when_the_source_changes(cr):
     assert item.translation_state("fr") == TranslationState.OUTDATED
 
 
-def test_a_translation_started_before_the_source_changed_is_outdated_when_published(editor_cr_fr_client, cr):
+def test_a_translation_started_before_the_source_changed_is_outdated_when_published(
+    editor_cr_fr_client, reviewer_cr_fr_client, cr
+):
     item = guide(cr, texts={"es": ("Residencia", "", "Texto uno.")})
     editor_cr_fr_client.get(EDIT_FR.replace("residencia", item.slug))
     _post_text(editor_cr_fr_client, submit="1")
     publish_text(item=item, language="es", title="Residencia", summary="", body="Texto dos.")
     revision = Revision.objects.get()
-    editor_cr_fr_client.post(f"/es/cr/editor/revisions/{revision.pk}/publish/")
+    reviewer_cr_fr_client.post(f"/es/cr/editor/revisions/{revision.pk}/publish/")
     assert Guide.objects.get().translation_state("fr") == TranslationState.OUTDATED
 
 

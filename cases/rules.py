@@ -1,0 +1,107 @@
+"""The rules that services, selectors and reminders share: how names and identifiers are normalised and
+hashed for search, which fields describe a person, and what consent allows. Pure reads: nothing here changes
+state, so every module of the app may import it without forming a circle."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import (
+    AgeGroup,
+    ConsentKind,
+    Person,
+)
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, accents removed, anything but letters and digits turned into single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def name_key(*parts: str) -> str:
+    """The form of a name that the duplicate search compares: normalised tokens, sorted (order-tolerant)."""
+    return " ".join(sorted(normalise_text(" ".join(parts)).split()))
+
+
+def normalise_document_number(value: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", (value or "").upper())
+
+
+def normalise_phone(value: str) -> str:
+    digits = re.sub(r"\D", "", value or "")
+    return digits.lstrip("0")
+
+
+def identifier_hash(kind: str, value: str) -> str:
+    """Keyed hash (HMAC-SHA256 with SEARCH_HASH_KEY) of a normalised identifier, for exact-match search.
+
+    ``kind`` is "document" or "phone"; the same number always gives the same hash, and nobody without the
+    key can test a guessed number against the table.
+    """
+    normalised = normalise_document_number(value) if kind == "document" else normalise_phone(value)
+    if not normalised:
+        return ""
+    key = settings.SEARCH_HASH_KEY.encode()
+    return hmac.new(key, f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def age_group_for(dob: date | None, today: date | None = None) -> str:
+    if dob is None:
+        return AgeGroup.UNKNOWN
+    today = today or timezone.localdate()
+    age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+    return AgeGroup.for_age(age)
+
+
+PERSON_FIELDS = (
+    "given_names",
+    "family_names",
+    "date_of_birth",
+    "birth_date_estimated",
+    "sex",
+    "gender",
+    "nationality",
+    "document_type",
+    "document_number",
+    "document_country",
+    "phone",
+    "whatsapp",
+    "email",
+    "preferred_language",
+    "notes",
+    "legal_basis",
+)
+
+
+def has_consent(person: Person, kind: str) -> bool:
+    """Whether the person's consent of this kind holds today (given, and not withdrawn since)."""
+    latest = person.consents.filter(kind=kind).order_by("-given_at", "-pk").first()
+    return bool(latest and latest.withdrawn_at is None)
+
+
+# Contact channels in order of preference, with the detail each needs and the consent that allows it.
+CONTACT_CHANNELS = (
+    ("whatsapp", "whatsapp", ConsentKind.CONTACT_WHATSAPP),
+    ("sms", "phone", ConsentKind.CONTACT_PHONE),
+    ("email", "email", ConsentKind.CONTACT_EMAIL),
+)
+
+
+def contact_channels(person: Person) -> list[str]:
+    """The channels ("whatsapp", "sms", "email", in this order of preference) on which the person may be
+    written to today: the contact detail is on record and the matching consent is given and not withdrawn.
+    Nobody is contacted after an erasure or once merged into another record (write to that record)."""
+    if person.anonymised_at or person.merged_into_id:
+        return []
+    return [
+        channel for channel, field, kind in CONTACT_CHANNELS if getattr(person, field) and has_consent(person, kind)
+    ]

@@ -1,0 +1,126 @@
+"""Consultations and cases: logging a walk-in, opening, changing, closing and reopening a case."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ventanillas.models import InformationWindow
+
+from ..models import (
+    AuditEntry,
+    Case,
+    CaseStatus,
+    CloseReason,
+    Consultation,
+    Person,
+    TimelineEntry,
+)
+from .common import CaseError, _idempotent_create, _lock, _require_open, _timeline, record_audit
+
+
+@transaction.atomic
+def log_consultation(
+    *, window: InformationWindow, by: Any, data: dict, form_token: uuid.UUID | None = None
+) -> tuple[Consultation, bool]:
+    """Log an anonymous consultation. Returns (consultation, created); a resubmitted form creates nothing."""
+    if data.get("date") and data["date"] > timezone.localdate():
+        raise CaseError(_("The date cannot be in the future."), field="date")
+
+    def create() -> Consultation:
+        consultation = Consultation.objects.create(window=window, recorded_by=by, form_token=form_token, **data)
+        record_audit(user=by, action=AuditEntry.Action.CREATE, obj=consultation)
+        return consultation
+
+    return _idempotent_create(Consultation, form_token, create)
+
+
+@transaction.atomic
+def open_case(
+    *,
+    person: Person,
+    window: InformationWindow,
+    by: Any,
+    needs: Iterable[str] = (),
+    notes: str = "",
+    assigned_to: Any = None,
+    consultation: Consultation | None = None,
+    form_token: uuid.UUID | None = None,
+) -> tuple[Case, bool]:
+    """Open a case for a person at a window; a consultation it comes from is linked to it."""
+    if person.merged_into_id:
+        raise CaseError(_("This person was merged into another record: open the case there."))
+    if person.anonymised_at:
+        raise CaseError(_("This person's data was erased and cannot be changed."))
+    if consultation is not None and consultation.case_id:
+        raise CaseError(_("This consultation was already turned into a case."))
+
+    def create() -> Case:
+        case = Case.objects.create(
+            person=person,
+            window=window,
+            opened_by=by,
+            opened_at=timezone.now(),
+            needs=list(needs),
+            notes=notes,
+            assigned_to=assigned_to or by,
+            form_token=form_token,
+        )
+        _timeline(case, TimelineEntry.Kind.OPENED, by)
+        if consultation is not None:
+            Consultation.objects.filter(pk=consultation.pk, case__isnull=True).update(case=case)
+            _timeline(case, TimelineEntry.Kind.CONSULTATION, by, consultation=consultation.pk)
+        record_audit(user=by, action=AuditEntry.Action.CREATE, obj=case)
+        return case
+
+    return _idempotent_create(Case, form_token, create)
+
+
+@transaction.atomic
+def update_case(*, case: Case, by: Any, needs: Iterable[str], notes: str, assigned_to: Any) -> Case:
+    case = _lock(case)
+    _require_open(case)
+    changed = []
+    for field, value in (("needs", list(needs)), ("notes", notes), ("assigned_to", assigned_to)):
+        if getattr(case, field) != value:
+            setattr(case, field, value)
+            changed.append(field)
+    case.save()
+    if changed:
+        _timeline(case, TimelineEntry.Kind.CHANGED, by, fields=changed)
+    record_audit(user=by, action=AuditEntry.Action.CHANGE, obj=case, details={"fields": changed})
+    return case
+
+
+@transaction.atomic
+def close_case(*, case: Case, by: Any, reason: str) -> Case:
+    """Close an open (or reopened) case with a reason; pending follow-ups stay for the record."""
+    case = _lock(case)
+    if case.status == CaseStatus.CLOSED:
+        raise CaseError(_("This case is already closed."))
+    if reason not in CloseReason.values:
+        raise CaseError(_("Choose why the case is closed."), field="reason")
+    case.status, case.close_reason, case.closed_at = CaseStatus.CLOSED, reason, timezone.now()
+    case.save(update_fields=["status", "close_reason", "closed_at"])
+    _timeline(case, TimelineEntry.Kind.CLOSED, by, reason=reason)
+    record_audit(user=by, action=AuditEntry.Action.CHANGE, obj=case, details={"status": "closed", "reason": reason})
+    return case
+
+
+@transaction.atomic
+def reopen_case(*, case: Case, by: Any) -> Case:
+    case = _lock(case)
+    if case.status != CaseStatus.CLOSED:
+        raise CaseError(_("Only a closed case can be reopened."))
+    if case.anonymised_at:
+        raise CaseError(_("This case was anonymised and cannot be reopened."))
+    case.status, case.close_reason, case.closed_at = CaseStatus.REOPENED, "", None
+    case.save(update_fields=["status", "close_reason", "closed_at"])
+    _timeline(case, TimelineEntry.Kind.REOPENED, by)
+    record_audit(user=by, action=AuditEntry.Action.CHANGE, obj=case, details={"status": "reopened"})
+    return case

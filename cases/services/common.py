@@ -1,0 +1,95 @@
+"""What every service shares: the error a rule raises, the audit log, the timeline, row locks, and the
+form token that makes a create run once."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from ..models import (
+    AuditEntry,
+    Case,
+    CaseStatus,
+    Person,
+    TimelineEntry,
+)
+
+
+class CaseError(Exception):
+    """A rule of the domain refused the change; ``message`` is translated and shown to the user."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def record_audit(
+    *,
+    user: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    person_id: int | None = None,
+    case_id: int | None = None,
+    details: dict | None = None,
+) -> AuditEntry:
+    """Write one audit row: who (``user``, may be None for a command), did ``action`` to which record.
+
+    Other apps call this for their exports (``action=AuditEntry.Action.EXPORT``,
+    ``object_type="dashboards.indicators"``). ``details`` holds codes and counts, never personal data.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        if isinstance(obj, Person):
+            person_id = person_id or obj.pk
+        elif isinstance(obj, Case):
+            case_id = case_id or obj.pk
+            person_id = person_id or obj.person_id
+        elif hasattr(obj, "case_id"):
+            case_id = case_id or obj.case_id
+    return AuditEntry.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        person_id=person_id,
+        case_id=case_id,
+        details=details or {},
+    )
+
+
+def _timeline(case: Case, kind: str, by: Any, **details: Any) -> TimelineEntry:
+    return TimelineEntry.objects.create(case=case, kind=kind, by=by, details=details)
+
+
+def _lock(obj: models.Model) -> models.Model:
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
+def _require_open(case: Case) -> None:
+    if case.status == CaseStatus.CLOSED:
+        raise CaseError(_("This case is closed. Reopen it before changing it."))
+
+
+def _idempotent_create(model: type[models.Model], form_token: uuid.UUID | None, create) -> tuple[Any, bool]:
+    """Run ``create`` once per form token: a second submission of the same form returns the first record."""
+    if form_token:
+        existing = model.objects.filter(form_token=form_token).first()
+        if existing:
+            return existing, False
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        # Two submissions raced past the check above: the unique token let only one of them in.
+        if form_token:
+            existing = model.objects.filter(form_token=form_token).first()
+            if existing:
+                return existing, False
+        raise

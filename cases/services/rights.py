@@ -1,0 +1,121 @@
+"""The rights of the person: erasure, retention, and the subject-access export."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import cancel_for
+
+from ..models import (
+    Appointment,
+    AuditEntry,
+    Case,
+    CaseStatus,
+    Person,
+    RegularizationProcess,
+    TimelineEntry,
+)
+from ..rules import age_group_for
+from ..selectors import person_data
+from .common import CaseError, _lock, record_audit
+
+
+def _blank_case(case: Case) -> None:
+    case.notes = ""
+    case.anonymised_at = timezone.now()
+    case.save(update_fields=["notes", "anonymised_at"])
+    case.follow_ups.update(note="—")
+    case.referrals.update(feedback="")
+    RegularizationProcess.objects.filter(case=case).update(permit_number="")
+    case.timeline.filter(kind=TimelineEntry.Kind.CHECKLIST).update(details={})
+
+
+def _blank_person(person: Person) -> None:
+    person.age_group = age_group_for(person.date_of_birth)
+    for field in ("family_names", "document_number", "phone", "whatsapp", "email", "notes", "document_type"):
+        setattr(person, field, "")
+    person.given_names = "—"
+    person.date_of_birth = None
+    person.birth_date_estimated = False
+    person.name_key = person.document_number_hash = person.phone_hash = ""
+    person.anonymised_at = timezone.now()
+    person.save()
+    person.household.all().delete()
+
+
+@transaction.atomic
+def request_erasure(*, person: Person, by: Any) -> Person:
+    """Record that the person asked to be erased (window staff); an administrator confirms and erases."""
+    person = _lock(person)
+    if person.anonymised_at:
+        raise CaseError(_("This person's data was already erased."))
+    if person.erasure_requested_at:
+        raise CaseError(_("The erasure of this person was already requested."))
+    person.erasure_requested_at, person.erasure_requested_by = timezone.now(), by
+    person.save(update_fields=["erasure_requested_at", "erasure_requested_by", "updated_at"])
+    record_audit(user=by, action=AuditEntry.Action.CHANGE, obj=person, details={"erasure_requested": True})
+    return person
+
+
+@transaction.atomic
+def erase_person(*, person: Person, by: Any) -> Person:
+    """Erase a person on request: names, birth date, documents, contacts and free text go; the counts
+    (sex, age group, nationality, cases and their stages) stay for the statistics. Cannot be undone.
+
+    Callers check that ``by`` is an administrator and that the erasure was confirmed (the page asks for the
+    record number typed in). Pending reminders to the person are cancelled.
+    """
+    person = _lock(person)
+    if person.anonymised_at:
+        raise CaseError(_("This person's data was already erased."))
+    for appointment in Appointment.objects.filter(process__case__person=person):
+        cancel_for(appointment)
+    for case in person.cases.all():
+        _blank_case(case)
+    _blank_person(person)
+    record_audit(
+        user=by,
+        action=AuditEntry.Action.ERASE,
+        obj=person,
+        details={"requested": bool(person.erasure_requested_at), "requested_by": person.erasure_requested_by_id},
+    )
+    return person
+
+
+def anonymise_expired_cases(*, now: datetime | None = None) -> tuple[int, int]:
+    """Anonymise the closed cases older than their country's retention period, and the people whose
+    cases are all closed and expired. Returns (cases, people). Safe to run again: done rows are skipped."""
+    now = now or timezone.now()
+    cases_done = people_done = 0
+    expired = Case.objects.filter(status=CaseStatus.CLOSED, anonymised_at__isnull=True).select_related(
+        "window__country"
+    )
+    for case in expired.iterator():
+        if case.closed_at > now - timedelta(days=case.window.country.retention_days):
+            continue
+        with transaction.atomic():
+            case = Case.objects.select_for_update().get(pk=case.pk)
+            if case.anonymised_at:
+                continue
+            _blank_case(case)
+            record_audit(user=None, action=AuditEntry.Action.ANONYMISE, obj=case, details={"reason": "retention"})
+            cases_done += 1
+            person = Person.objects.select_for_update().get(pk=case.person_id)
+            if not person.anonymised_at and not person.cases.filter(anonymised_at__isnull=True).exists():
+                _blank_person(person)
+                record_audit(user=None, action=AuditEntry.Action.ANONYMISE, obj=person, details={"reason": "retention"})
+                people_done += 1
+    return cases_done, people_done
+
+
+def export_person_data(*, person: Person, by: Any) -> dict:
+    """Everything held on one person (subject access), as plain data; the export itself is audited."""
+
+    data = person_data(person)
+    record_audit(user=by, action=AuditEntry.Action.EXPORT, obj=person, details={"kind": "subject_access"})
+    return data
