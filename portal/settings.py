@@ -174,8 +174,14 @@ MEDIA_URL = "/media/"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# E-mail: the console on a laptop; EMAIL_URL (smtp://user:password@host:587/?tls=True) in production.
+# E-mail: the console on a laptop; EMAIL_URL (smtp+tls://user:password@host:587) in production, where a
+# backend that sends nothing (console, file, memory, dummy) would print participants' names and links to
+# the server's log instead: production refuses to start without a real one.
+if not DEBUG and not env("EMAIL_URL", default=""):
+    raise ImproperlyConfigured("EMAIL_URL must be set when DEBUG is off (smtp+tls://user:password@host:587).")
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if not DEBUG and EMAIL_BACKEND.rsplit(".", 2)[-2] in {"console", "filebased", "locmem", "dummy"}:  # noqa: F821
+    raise ImproperlyConfigured("EMAIL_URL must name a real mail server when DEBUG is off, not the console.")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Ventanillas <no-reply@ventanillas.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -363,7 +369,10 @@ LOGGING = {
 # Name shown in the header, and demo accounts only where the demo is loaded.
 PORTAL_NAME = "Ventanillas Informativas"
 # Scheme and host of the public site, for the links in messages sent outside a request (e-mails from tasks).
-PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Required in production: links in e-mails must not point at a laptop's address.
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not PORTAL_URL:
+    raise ImproperlyConfigured("PORTAL_URL must be set when DEBUG is off (https://ventanillas.example.org).")
 # The worker probe (/health/?worker=1) answers only with "Authorization: Bearer <HEALTH_TOKEN>"; unset, never.
 HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
 SILENCED_SYSTEM_CHECKS = ["models.W047"]  # nulls-distinct unique constraints are enforced on PostgreSQL only
