@@ -12,6 +12,7 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+import phonenumbers
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -489,6 +490,15 @@ STAGE_PATHS = [
 ]
 
 
+def _demo_phone(rng: random.Random, region: str) -> str:
+    """A made-up mobile number of the window's country, written as a clerk would (national format)."""
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    national = str(example.national_number)
+    digits = national[:-4] + f"{rng.randint(0, 9999):04d}"
+    number = phonenumbers.parse(digits, region)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
 def _demo_case(rng: random.Random, window: InformationWindow, by, n: int, pathway) -> None:
     today = timezone.localdate()
     data = {
@@ -499,7 +509,7 @@ def _demo_case(rng: random.Random, window: InformationWindow, by, n: int, pathwa
         "nationality": rng.choice(NATIONALITIES),
         "document_type": "passport",
         "document_number": f"D{window.pk:02d}{n:05d}",
-        "phone": f"+50{rng.randint(10000000, 99999999)}",
+        "phone": _demo_phone(rng, window.country.code),
         "preferred_language": rng.choice(["es", "ht", "fr", "en"]),
     }
     vulnerabilities = rng.sample(

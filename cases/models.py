@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 
+from portal.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from ventanillas import access
 from ventanillas.models import Country, InformationWindow, PartnerOrganisation, Service, Sex
 
@@ -404,7 +404,7 @@ class HouseholdMember(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household", verbose_name=_("person"))
     relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
-    given_names = models.CharField(_("given names"), max_length=120, blank=True)
+    given_names = EncryptedCharField(_("given names"), max_length=120, blank=True, null=True)
     age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
 
@@ -641,8 +641,8 @@ class Appointment(models.Model):
         RegularizationProcess, on_delete=models.CASCADE, related_name="appointments", verbose_name=_("process")
     )
     at = models.DateTimeField(_("date and time"))
-    place = models.CharField(_("place"), max_length=200)
-    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    place = EncryptedCharField(_("place"), max_length=200)
+    purpose = EncryptedCharField(_("purpose"), max_length=200, blank=True, null=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
@@ -674,7 +674,7 @@ class FollowUp(models.Model):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("assigned to")
     )
-    note = models.CharField(_("what to do"), max_length=300)
+    note = EncryptedCharField(_("what to do"), max_length=300)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
@@ -713,7 +713,7 @@ class Referral(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
     sent_at = models.DateTimeField(_("sent at"))
     status_changed_at = models.DateTimeField(_("status changed at"))
-    feedback = models.TextField(_("partner's feedback"), blank=True)
+    feedback = EncryptedTextField(_("partner's feedback"), blank=True, null=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("referred by")
     )

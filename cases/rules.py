@@ -4,14 +4,14 @@ state, so every module of the app may import it without forming a circle."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import unicodedata
 from datetime import date
 
-from django.conf import settings
+import phonenumbers
 from django.utils import timezone
+
+from portal import crypto
 
 from .models import (
     AgeGroup,
@@ -36,22 +36,57 @@ def normalise_document_number(value: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", (value or "").upper())
 
 
-def normalise_phone(value: str) -> str:
-    digits = re.sub(r"\D", "", value or "")
-    return digits.lstrip("0")
+def parse_phone(value: str, region: str = "") -> str | None:
+    """A phone number in E.164 ("+50688881234"), read with ``region`` (ISO country code, the window's
+    country) as the country of a number written without its code; None when it is not a possible number."""
+    if not (value or "").strip():
+        return None
+    try:
+        number = phonenumbers.parse(value, (region or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def identifier_hash(kind: str, value: str) -> str:
-    """Keyed hash (HMAC-SHA256 with SEARCH_HASH_KEY) of a normalised identifier, for exact-match search.
+def normalise_phone(value: str, region: str = "") -> str:
+    """E.164 when the number can be read, else its digits (so that a hash is still stable)."""
+    parsed = parse_phone(value, region)
+    if parsed:
+        return parsed
+    return re.sub(r"\D", "", value or "").lstrip("0")
 
-    ``kind`` is "document" or "phone"; the same number always gives the same hash, and nobody without the
-    key can test a guessed number against the table.
+
+def _normalise(kind: str, value: str, region: str) -> str:
+    return normalise_document_number(value) if kind == "document" else normalise_phone(value, region)
+
+
+def identifier_hash(kind: str, value: str, region: str = "") -> str:
+    """Keyed hash (HMAC-SHA256 with the current SEARCH_HASH_KEYS key) of a normalised identifier, for
+    exact-match search.
+
+    ``kind`` is "document" or "phone" (phones in E.164, read with ``region`` as their default country); the
+    same number always gives the same hash whatever its format, and nobody without the key can test a
+    guessed number against the table.
     """
-    normalised = normalise_document_number(value) if kind == "document" else normalise_phone(value)
-    if not normalised:
-        return ""
-    key = settings.SEARCH_HASH_KEY.encode()
-    return hmac.new(key, f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+    normalised = _normalise(kind, value, region)
+    return crypto.keyed_hash(f"{kind}:{normalised}") if normalised else ""
+
+
+def identifier_hashes(kind: str, value: str, region: str = "") -> list[str]:
+    """The hash under every configured key: a search finds rows not yet re-hashed after a key rotation."""
+    normalised = _normalise(kind, value, region)
+    return crypto.keyed_hashes(f"{kind}:{normalised}") if normalised else []
+
+
+def person_hashes(person: Person) -> dict[str, str]:
+    """The keyed hashes stored beside a person's encrypted identifiers, from the current key."""
+    region = person.window.country.code if person.window_id else ""
+    return {
+        "document_number_hash": identifier_hash("document", person.document_number or ""),
+        "phone_hash": identifier_hash("phone", person.phone or "", region),
+    }
 
 
 def age_group_for(dob: date | None, today: date | None = None) -> str:

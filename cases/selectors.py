@@ -12,6 +12,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ventanillas import access
+
 from .models import (
     Case,
     CaseStatus,
@@ -20,7 +22,7 @@ from .models import (
     RegularizationPathway,
     RegularizationProcess,
 )
-from .rules import PERSON_FIELDS, identifier_hash, name_key
+from .rules import PERSON_FIELDS, identifier_hashes, name_key
 
 # Fewer decided processes than this and the observed median says more about chance than about the office.
 MIN_OBSERVED_SAMPLE = 10
@@ -131,6 +133,20 @@ def compare_names(query_tokens: list[str], candidate_key: str) -> tuple[int, int
     return exact, similar
 
 
+def search_phone_hashes(user, phone: str) -> list[str]:
+    """The hashes a phone search looks for: the number read with the country of each window the user sees
+    as its default (so "8888 1234" typed in Costa Rica is +506 8888 1234), under every hash key."""
+    if not (phone or "").strip():
+        return []
+    regions = sorted(set(access.visible_windows(user).values_list("country__code", flat=True))) or [""]
+    hashes: list[str] = []
+    for region in regions:
+        for value in identifier_hashes("phone", phone, region):
+            if value not in hashes:
+                hashes.append(value)
+    return hashes
+
+
 def _name_candidates(people, tokens: list[str], date_of_birth: date | None) -> list[tuple[int, str, date | None]]:
     columns = ("pk", "name_key", "date_of_birth")
     if connection.vendor != "postgresql":
@@ -166,13 +182,13 @@ def find_people(
         match.reasons.append(reason)
         match.score += score
 
-    doc_hash = identifier_hash("document", document_number)
-    if doc_hash:
-        for pk in people.filter(document_number_hash=doc_hash).values_list("pk", flat=True):
+    doc_hashes = identifier_hashes("document", document_number)
+    if doc_hashes:
+        for pk in people.filter(document_number_hash__in=doc_hashes).values_list("pk", flat=True):
             add(pk, _("Same document number"), 100)
-    phone_hash = identifier_hash("phone", phone)
-    if phone_hash:
-        for pk in people.filter(phone_hash=phone_hash).values_list("pk", flat=True):
+    phone_hashes = search_phone_hashes(user, phone)
+    if phone_hashes:
+        for pk in people.filter(phone_hash__in=phone_hashes).values_list("pk", flat=True):
             add(pk, _("Same phone number"), 60)
     tokens = name_key(names).split()
     if tokens:

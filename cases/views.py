@@ -479,7 +479,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get(request, Case, pk)
     # The case page shows the person's name and the notes about them: opening it is audited like theirs.
     services.record_audit(user=request.user, action=AuditEntry.Action.VIEW, obj=case)
-    processes = case.processes.select_related("pathway").prefetch_related("checklist", "appointments")
+    # status_access: the person's own status check (statuscheck app), to show the clerk when it is locked
+    processes = case.processes.select_related("pathway", "status_access").prefetch_related("checklist", "appointments")
     context = {
         "case": case,
         "processes": [

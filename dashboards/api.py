@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from portal.validation import EARLIEST_DAY, latest_day
 from ventanillas import access
 from ventanillas.models import Country
 
@@ -18,6 +19,8 @@ from . import figures, indicators, rollups, suppression, tables
 from .forms import PeriodForm
 from .indicators import DIMENSIONS, PROCESSING
 from .models import ApiToken
+
+PARAMETERS = ("period", "on", "start", "end", "by")
 
 
 def _error(message: str, status: int, **extra) -> JsonResponse:
@@ -68,6 +71,9 @@ def _payload(request: HttpRequest, code: str, country: Country | None, country_l
     if indicator is None:
         raise Http404
     today = timezone.localdate(timezone=country.zoneinfo if country else None)
+    empty = sorted(name for name in PARAMETERS if name in request.GET and not request.GET[name].strip())
+    if empty:
+        return _error(gettext("A parameter given must have a value."), 400, fields={name: [] for name in empty})
     form = PeriodForm(request.GET, today=today, dimensions=list(DIMENSIONS))
     if not form.is_valid():
         return _error(gettext("The period is not valid."), 400, fields=form.errors.get_json_data())
@@ -153,75 +159,112 @@ def region_indicator(request: HttpRequest, indicator: str) -> JsonResponse:
         return _payload(request, indicator, None, list(Country.objects.order_by("name")))
 
 
+def _date_pattern(today) -> str:
+    """A ``YYYY-MM-DD`` day within the years a period may reach (``forms.PeriodForm`` checks the same)."""
+    years = "|".join(str(year) for year in range(EARLIEST_DAY.year, latest_day(today).year + 1))
+    return f"^({years})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
 def _openapi(base: str) -> dict:
+    """The API as it answers: every path, parameter and response body, so that a client generated from it
+    (or a tester fuzzing it) and the server agree. Rules between parameters that OpenAPI cannot express
+    (a custom period needs both days, the last not before the first, at most three years) are stated in
+    the descriptions and answered with 400."""
+    today = timezone.localdate()
+    day = {"type": "string", "format": "date", "pattern": _date_pattern(today)}
     period_params = [
         {"name": "period", "in": "query", "schema": {"type": "string", "enum": ["month", "quarter", "year", "custom"]},
-         "description": "Kind of period (default: month)."},
-        {"name": "on", "in": "query", "schema": {"type": "string", "format": "date"},
-         "description": "Any day of the month, quarter or year (default: today)."},
-        {"name": "start", "in": "query", "schema": {"type": "string", "format": "date"},
-         "description": "First day of a custom period."},
-        {"name": "end", "in": "query", "schema": {"type": "string", "format": "date"},
-         "description": "Last day of a custom period."},
-        {"name": "by", "in": "query", "schema": {"type": "string", "enum": list(DIMENSIONS)},
-         "description": "A breakdown dimension offered by the indicator."},
+         "description": "Kind of period (default: month). A custom period needs start and end."},
+        {"name": "on", "in": "query", "schema": day,
+         "description": f"Any day of the month, quarter or year (default: today), from {EARLIEST_DAY.year} on."},
+        {"name": "start", "in": "query", "schema": day, "description": "First day of a custom period."},
+        {"name": "end", "in": "query", "schema": day,
+         "description": "Last day of a custom period: not before start, and less than three years after it."},
     ]  # fmt: skip
-    indicator_param = {"name": "indicator", "in": "path", "required": True,
-                       "schema": {"type": "string", "enum": list(indicators.INDICATORS)}}  # fmt: skip
-    figure = {"oneOf": [{"type": "integer"}, {"type": "number"}, {"type": "string", "enum": ["<5"]},
-                        {"type": "null"}],
-              "description": "A count, \"<5\" for a count from 1 to 4, or null for a processing time backed by "
-                             "fewer than ten decisions."}  # fmt: skip
-    period = {"type": "object", "properties": {"kind": {"type": "string"}, "label": {"type": "string"},
-              "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
-              "value": {"$ref": "#/components/schemas/Figure"}}}  # fmt: skip
-    errors = {"401": {"description": "Missing or invalid token."}, "404": {"description": "Unknown, or not yours."}}
+    schemas = {
+        # A count (an integer), "<5" for a count from 1 to 4, a processing time in days (a number), or null
+        # for a processing time backed by fewer than ten decisions: exactly one branch fits any figure.
+        "Figure": {"oneOf": [{"type": "number"}, {"type": "string", "enum": [suppression.SUPPRESSED]},
+                             {"type": "null"}]},
+        "Period": {"type": "object", "required": ["kind", "label", "start", "end", "value"], "properties": {
+            "kind": {"type": "string", "enum": ["month", "quarter", "year", "custom"]}, "label": {"type": "string"},
+            "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
+            "value": {"$ref": "#/components/schemas/Figure"}}},
+        "Indicator": {"type": "object", "required": ["code", "name", "definition", "kind", "unit", "dimensions"],
+                      "properties": {
+            "code": {"type": "string"}, "name": {"type": "string"}, "definition": {"type": "string"},
+            "kind": {"type": "string", "enum": ["count", "unique", "processing", "derived"]},
+            "unit": {"type": "string"}, "dimensions": {"type": "array", "items": {"type": "string"}}}},
+        "Country": {"type": "object", "required": ["code", "name"], "properties": {
+            "code": {"type": "string"}, "name": {"type": "string"}, "slug": {"type": "string"}}},
+        "Error": {"type": "object", "required": ["error"], "properties": {
+            "error": {"type": "string"}, "fields": {"type": "object"},
+            "dimensions": {"type": "array", "items": {"type": "string"}}}},
+        "Figures": {"type": "object", "required": ["indicator", "country", "period", "previous", "data_as_of",
+                                                   "suppression"], "properties": {
+            "indicator": {"$ref": "#/components/schemas/Indicator"},
+            "country": {"oneOf": [{"$ref": "#/components/schemas/Country"}, {"type": "null"}]},
+            "period": {"$ref": "#/components/schemas/Period"},
+            "previous": {"$ref": "#/components/schemas/Period"},
+            "data_as_of": {"type": "string", "format": "date-time"},
+            "suppression": {"type": "object", "properties": {
+                "mark": {"type": "string"}, "minimum_count": {"type": "integer"},
+                "minimum_decisions_for_processing_times": {"type": "integer"}}},
+            "breakdown": {"type": "object", "required": ["dimension", "rows", "total"], "properties": {
+                "dimension": {"type": "string"},
+                "rows": {"type": "array", "items": {"type": "object", "required": ["value", "label", "figure"],
+                         "properties": {"value": {"type": "string"}, "label": {"type": "string"},
+                                        "figure": {"$ref": "#/components/schemas/Figure"}}}},
+                "total": {"$ref": "#/components/schemas/Figure"}}},
+            "series": {"type": "array", "items": {"type": "object", "required": ["start", "label", "figure"],
+                       "properties": {"start": {"type": "string"}, "label": {"type": "string"},
+                                      "figure": {"$ref": "#/components/schemas/Figure"}}}},
+            "countries": {"type": "array", "items": {"type": "object", "required": ["code", "name", "figure"],
+                          "properties": {"code": {"type": "string"}, "name": {"type": "string"},
+                                         "figure": {"$ref": "#/components/schemas/Figure"}}}}}},
+    }  # fmt: skip
+
+    def body(name: str, description: str) -> dict:
+        return {"description": description,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}  # fmt: skip
+
+    errors = {"401": body("Error", "Missing or invalid token."), "404": body("Error", "Unknown, or not yours.")}
+    country_param = {"name": "country", "in": "path", "required": True,
+                     "schema": {"type": "string", "pattern": "^[a-z]{2}$"}}  # fmt: skip
+    paths: dict[str, dict] = {
+        "/indicators/": {"get": {"summary": "The indicator registry", "responses": {
+            "200": {"description": "Every indicator with its definition and breakdowns.", "content": {
+                "application/json": {"schema": {"type": "object", "required": ["indicators"], "properties": {
+                    "indicators": {"type": "array", "items": {"$ref": "#/components/schemas/Indicator"}}}}}}},
+            "401": errors["401"]}}},
+        "/countries/": {"get": {"summary": "Countries whose figures the token may read", "responses": {
+            "200": {"description": "Countries.", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["countries"], "properties": {
+                    "countries": {"type": "array", "items": {"$ref": "#/components/schemas/Country"}}}}}}},
+            "401": errors["401"]}}},
+    }  # fmt: skip
+    for code, indicator in indicators.INDICATORS.items():
+        params = list(period_params)
+        if indicator.dimensions:
+            params.append({"name": "by", "in": "query", "schema": {"type": "string", "enum": list(indicator.dimensions)},
+                           "description": "A breakdown of the figure."})  # fmt: skip
+        ok = body("Figures", "Figures.")
+        bad = body("Error", "Invalid period or breakdown.")
+        paths[f"/countries/{{country}}/{code}/"] = {"get": {
+            "summary": f"{code}: one country, for a period and the one before",
+            "parameters": [country_param, *params], "responses": {"200": ok, "400": bad, **errors}}}  # fmt: skip
+        paths[f"/region/{code}/"] = {"get": {
+            "summary": f"{code}: the region, with each country (regional officers)",
+            "parameters": params, "responses": {"200": ok, "400": bad, "403": body("Error", "Not a regional officer."),
+                                                **errors}}}  # fmt: skip
     return {
-        "openapi": "3.0.3",
-        "info": {"title": "Ventanillas figures API", "version": "1.0",
+        "openapi": "3.1.0",
+        "info": {"title": "Ventanillas figures API", "version": "1.1",
                  "description": "Read-only programme indicators, with small numbers suppressed."},
         "servers": [{"url": base}],
         "security": [{"bearer": []}],
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Figure": figure,
-                "Period": period,
-                "Indicator": {"type": "object", "properties": {
-                    "code": {"type": "string"}, "name": {"type": "string"}, "definition": {"type": "string"},
-                    "kind": {"type": "string", "enum": ["count", "unique", "processing", "derived"]},
-                    "unit": {"type": "string"}, "dimensions": {"type": "array", "items": {"type": "string"}}}},
-                "Figures": {"type": "object", "properties": {
-                    "indicator": {"$ref": "#/components/schemas/Indicator"},
-                    "country": {"type": "object", "nullable": True},
-                    "period": {"$ref": "#/components/schemas/Period"},
-                    "previous": {"$ref": "#/components/schemas/Period"},
-                    "data_as_of": {"type": "string", "format": "date-time"},
-                    "breakdown": {"type": "object"}, "series": {"type": "array", "items": {"type": "object"}},
-                    "countries": {"type": "array", "items": {"type": "object"}}}},
-            },
-        },
-        "paths": {
-            "/indicators/": {"get": {"summary": "The indicator registry", "responses": {
-                "200": {"description": "Every indicator with its definition and breakdowns."}, **errors}}},
-            "/countries/": {"get": {"summary": "Countries whose figures the token may read", "responses": {
-                "200": {"description": "Countries."}, **errors}}},
-            "/countries/{country}/{indicator}/": {"get": {
-                "summary": "One indicator of one country, for a period and the one before",
-                "parameters": [{"name": "country", "in": "path", "required": True,
-                                "schema": {"type": "string", "pattern": "^[a-z]{2}$"}}, indicator_param,
-                               *period_params],
-                "responses": {"200": {"description": "Figures.", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Figures"}}}},
-                              "400": {"description": "Invalid period or breakdown."}, **errors}}},
-            "/region/{indicator}/": {"get": {
-                "summary": "One indicator for the region, with each country (regional officers)",
-                "parameters": [indicator_param, *period_params],
-                "responses": {"200": {"description": "Figures.", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Figures"}}}},
-                              "400": {"description": "Invalid period or breakdown."},
-                              "403": {"description": "Not a regional officer."}, **errors}}},
-        },
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": schemas},
+        "paths": paths,
     }  # fmt: skip
 
 

@@ -5,6 +5,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.validation import EARLIEST_DAY, check_day, latest_day
+
 from . import periods
 from .indicators import DIMENSIONS
 
@@ -43,8 +45,27 @@ class PeriodForm(forms.Form):
         self.fields["by"].choices = [(code, DIMENSIONS[code].name) for code in codes]
         self.fields["by"].initial = codes[0] if codes else ""
 
+    def _clean_day(self, name: str):
+        """A day within the programme's years: from 2000 to the end of the year after next (no figure lies
+        outside, and the period before a day in year 1 or after one in year 9999 does not exist)."""
+        value = self.cleaned_data.get(name)
+        if value is not None:
+            check_day(value, today=self.today, earliest=EARLIEST_DAY, latest=latest_day(self.today))
+        return value
+
+    def clean_on(self):
+        return self._clean_day("on")
+
+    def clean_start(self):
+        return self._clean_day("start")
+
+    def clean_end(self):
+        return self._clean_day("end")
+
     def clean(self):
         data = super().clean()
+        if self.errors:
+            return data
         kind = data.get("period") or periods.MONTH
         data["by"] = data.get("by") or self.fields["by"].initial
         if kind == periods.CUSTOM:

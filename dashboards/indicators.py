@@ -53,6 +53,12 @@ def _sector_choices() -> list[tuple[str, Any]]:
     return list(Sector.choices)
 
 
+def _lookup_channel_choices() -> list[tuple[str, Any]]:
+    from statuscheck.models import LookupChannel
+
+    return list(LookupChannel.choices)
+
+
 def _service_choices() -> list[tuple[str, Any]]:
     from ventanillas.models import Service
 
@@ -71,6 +77,7 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("sector", _("Sector"), _sector_choices),
         Dimension("status", _("Referral status"), _cases_choices("ReferralStatus")),
         Dimension("service", _("Service"), _service_choices),
+        Dimension("channel", _("Channel"), _lookup_channel_choices),
     ]
 }
 
@@ -184,6 +191,12 @@ def _completed(country) -> QuerySet:
 
 def _held(country) -> QuerySet:
     return _sessions(country).filter(finalised_at__isnull=False, cancelled_at__isnull=True)
+
+
+def _status_lookups(country) -> QuerySet:
+    from statuscheck.models import Lookup, LookupOutcome
+
+    return Lookup.objects.filter(country=country, outcome=LookupOutcome.SHOWN)
 
 
 def _process_source(queryset, date_field: str, **extra) -> Source:
@@ -319,6 +332,18 @@ INDICATORS: dict[str, Indicator] = {
             ("status", "service", "window"),
             (Source(_referrals, "sent_at", True, window_field="case__window_id",
                     fields={"status": "status", "service": "service"}),),
+        ),
+        Indicator(
+            "status_lookups",
+            _("Status checks answered"),
+            _("Times in the period a person saw the state of their own process with their reference and PIN, "
+              "on the web or by SMS or WhatsApp: questions the windows did not have to answer. Failed tries "
+              "are not counted."),
+            COUNT,
+            "windows",
+            ("channel", "window"),
+            (Source(_status_lookups, "at", True, window_field="access__process__case__window_id",
+                    fields={"channel": "channel"}),),
         ),
         Indicator(
             "enrolled",

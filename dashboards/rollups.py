@@ -19,6 +19,7 @@ from django.db.models import Count, F, IntegerField, Q, Value
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
+from portal import locks
 from ventanillas.models import Country
 
 from . import indicators
@@ -198,8 +199,18 @@ def _mark(started: datetime) -> None:
     RollupState.objects.update_or_create(key=STATE_KEY, defaults={"data_as_of": started, "finished_at": timezone.now()})
 
 
-def rebuild(countries: Iterable[Country] | None = None) -> int:
-    """Recompute every roll-up from scratch (the ``rebuild_rollups`` command)."""
+LOCK = "dashboards.rollups"
+
+
+def rebuild(countries: Iterable[Country] | None = None, *, wait: bool = True) -> int | None:
+    """Recompute every roll-up from scratch (the ``rebuild_rollups`` command). One writer at a time, across
+    processes: two rebuilds at once would each delete the slices before the other's rows commit and then
+    both insert, doubling every figure. A second writer waits; with ``wait=False`` it returns None at once."""
+    with locks.exclusive(LOCK, wait=wait) as acquired:
+        return _rebuild(countries) if acquired else None
+
+
+def _rebuild(countries: Iterable[Country] | None) -> int:
     started = timezone.now()
     written = 0
     for country in countries if countries is not None else Country.objects.all():
@@ -234,6 +245,7 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
     mentions: opening, closing, process dates, referrals and the dates kept in its timeline.
     """
     from cases.models import AuditEntry, Case, Consultation, Person, Referral, RegularizationProcess
+    from statuscheck.models import Lookup
     from training.models import Enrolment, Session
 
     slices: dict[int, set[date]] = defaultdict(set)
@@ -266,6 +278,9 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
                 with contextlib.suppress(ValueError):
                     days.add(date.fromisoformat(on))
 
+    for country_id, at in Lookup.objects.filter(at__gte=since, country__isnull=False).values_list("country_id", "at"):
+        slices[country_id].add(_local_day(at, zones[country_id]))
+
     sessions = Session.objects.filter(
         Q(finalised_at__gte=since)
         | Q(enrolments__created_at__gte=since)
@@ -280,13 +295,19 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
     return {country_id: days for country_id, days in slices.items() if days}
 
 
-def refresh_changed(now: datetime | None = None) -> dict[str, int]:
+def refresh_changed(now: datetime | None = None, *, wait: bool = True) -> dict[str, int] | None:
     """Bring the roll-ups up to date: recompute the slices touched since the last run (all of them on the
-    first run). Returns the number of countries and days recomputed."""
+    first run). Returns the number of countries and days recomputed; None when ``wait=False`` and another
+    writer holds the lock (the next run catches up)."""
+    with locks.exclusive(LOCK, wait=wait) as acquired:
+        return _refresh_changed(now) if acquired else None
+
+
+def _refresh_changed(now: datetime | None) -> dict[str, int]:
     started = now or timezone.now()
     last = data_as_of()
     if last is None:
-        rebuild()
+        _rebuild(None)
         return {"countries": Country.objects.count(), "days": -1}
     slices = changed_slices(last - OVERLAP)
     countries = Country.objects.in_bulk(list(slices))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -101,8 +101,12 @@ def regional_dashboard(request: HttpRequest) -> HttpResponse:
 def _export(request: HttpRequest, *, country: Country | None, country_list: list[Country], table: str, fmt: str):
     today = timezone.localdate(timezone=country.zoneinfo if country else None)
     form = PeriodForm(request.GET, today=today)
-    if fmt not in exports.FORMATS or not form.is_valid():
+    if fmt not in exports.FORMATS:
         raise Http404
+    if not form.is_valid():
+        # A link with a period no table can have (a day in year 1 or 9999): say why, in words.
+        errors = [str(message) for messages in form.errors.values() for message in messages]
+        return HttpResponseBadRequest("\n".join(errors), content_type="text/plain; charset=utf-8")
     period = form.cleaned_data["period_obj"]
     found = tables.by_key(table, country_list=country_list, country=country, period=period, today=today)
     if found is None:

@@ -111,8 +111,9 @@ def feedback(request: HttpRequest, country: str) -> HttpResponse:
         form.add_error(None, gettext("Too many answers came from this connection. Please try again in an hour."))
     if not form.is_valid():
         item = None
-        if form.data.get("kind") in KINDS and form.data.get("slug"):
-            item = KINDS[form.data["kind"]].objects.filter(country=country_obj, slug=form.data["slug"]).first()
+        slug = form.cleaned_data.get("slug")  # only a valid slug reaches a query (a NUL byte would not)
+        if form.cleaned_data.get("kind") in KINDS and slug:
+            item = KINDS[form.cleaned_data["kind"]].objects.filter(country=country_obj, slug=slug).first()
         if item is None or not item.languages():
             raise Http404
         localized = localize(item, get_language(), country_obj)

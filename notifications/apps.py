@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from portal import rotation
+
+        from .keys import rehash_key
+
+        rotation.register_rehash(self.get_model("Message"), rehash_key)

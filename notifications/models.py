@@ -11,7 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedTextField
+
+from portal.fields import EncryptedTextField
 
 
 class Channel(models.TextChoices):

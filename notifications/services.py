@@ -11,8 +11,6 @@ no idempotency key; the stable Message-ID header lets mail clients fold a duplic
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import uuid
@@ -26,6 +24,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .keys import recipient_digest
 from .models import Channel, Message, Report
 
 logger = logging.getLogger(__name__)
@@ -104,8 +103,7 @@ def _due_for_channel(channel: str, due: datetime, time_zone: str) -> datetime:
 
 
 def _recipient_digest(recipient: str) -> str:
-    secret = _setting("SEARCH_HASH_KEY", settings.SECRET_KEY).encode()
-    return hmac.new(secret, recipient.strip().lower().encode(), hashlib.sha256).hexdigest()[:16]
+    return recipient_digest(recipient)
 
 
 def default_key(*, obj: models.Model | None, kind: str, channel: str, recipient: str, due_at: datetime) -> str:

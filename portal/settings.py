@@ -35,7 +35,7 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-PORTAL_APPS = ["ventanillas", "cases", "training", "hub", "notifications", "dashboards"]
+PORTAL_APPS = ["ventanillas", "cases", "training", "hub", "notifications", "statuscheck", "dashboards"]
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so that it can patch translated fields into it.
@@ -265,6 +265,12 @@ NOTIFICATIONS_GATEWAY = {
     "whatsapp_from": env("WHATSAPP_FROM", default=""),
     "messaging_service_sid": env("SMS_MESSAGING_SERVICE", default=""),
 }
+# The person's own status check (statuscheck): the programme's number that answers "<reference> <PIN>"
+# (shown on the slip; empty: the slip offers the web page only), the language of an answer to someone who has
+# not yet proved who they are, and how many wrong PINs in a row lock a reference until the window issues a new one.
+STATUSCHECK_SMS_NUMBER = env("STATUSCHECK_SMS_NUMBER", default="")
+STATUSCHECK_SMS_LANGUAGE = env("STATUSCHECK_SMS_LANGUAGE", default=LANGUAGE_CODE)
+STATUSCHECK_MAX_FAILURES = env.int("STATUSCHECK_MAX_FAILURES", default=5)
 # No SMS or WhatsApp from 20:00 to 08:00 in the recipient's time zone; due times are moved to 08:00.
 NOTIFICATIONS_QUIET_HOURS = (env.int("QUIET_HOURS_START", default=20), env.int("QUIET_HOURS_END", default=8))
 # A claimed message whose worker died is claimed again after this many seconds (longer than any send).
@@ -343,15 +349,25 @@ PERMISSIONS_POLICY = (
     "payment=(), usb=(), interest-cohort=()"
 )
 
-# Keys for personal data encrypted at rest (first key encrypts, all decrypt: rotate by prepending).
+# Keys for personal data encrypted at rest (portal.crypto): the first key encrypts, all decrypt. Rotate by
+# putting a new key first, running `manage.py rotate_field_keys`, then removing the old one. Independent
+# of SECRET_KEY. A key is a Fernet key (44 characters) or a long random passphrase.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 if not FIELD_ENCRYPTION_KEYS:
     if not DEBUG:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off.")
     FIELD_ENCRYPTION_KEYS = ["insecure-development-field-key"]
+# Keys of the keyed hashes that allow exact search on encrypted identifiers (document numbers, phones):
+# the first hashes, searches try all; rotated with the same command.
+SEARCH_HASH_KEYS = env.list("SEARCH_HASH_KEYS", default=[])
+if not SEARCH_HASH_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("SEARCH_HASH_KEYS must be set when DEBUG is off.")
+    SEARCH_HASH_KEYS = ["insecure-development-search-key"]
+# Read once by the data migrations that move rows from the former SECRET_KEY-derived keys (portal.crypto)
+# and recompute the keyed hashes made with the former single SEARCH_HASH_KEY.
 SALT_KEY = FIELD_ENCRYPTION_KEYS
-# Keyed hash for exact-match search on encrypted values (document numbers, phones).
-SEARCH_HASH_KEY = env("SEARCH_HASH_KEY", default=SECRET_KEY)
+LEGACY_SEARCH_HASH_KEY = env("SEARCH_HASH_KEY", default=SECRET_KEY)
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,13 @@
-"""A small per-client limit for the public forms (feedback, enrolment), kept in the cache.
+"""A small per-client limit for the public forms (feedback, enrolment), counted in the database.
 
 The public forms need no account, so nothing else stops a script from posting thousands of answers or
 enrolment requests (each of which e-mails a confirmation link). A fixed window per client and form is
 enough to make flooding pointless while a person, or the people sharing a window's connection, never
 meets it. The client is known only by a keyed hash of its address: no address is stored or logged.
+
+The count lives in the database the form writes to anyway (``portal.ThrottleCount``): every worker and
+every machine counts the same uses (a memory cache counts per process, so 40 of 45 requests passed a
+limit of 20), and the forms keep working while the cache (Redis) is down.
 """
 
 from __future__ import annotations
@@ -11,10 +15,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
+from django.utils import timezone
 
 
 def client_address(request: HttpRequest) -> str:
@@ -29,7 +36,7 @@ def client_address(request: HttpRequest) -> str:
 
 
 def keyed(value: str) -> str:
-    """A keyed hash of a value (an address, an e-mail): stable for a limit, useless to anyone reading the cache."""
+    """A keyed hash of a value (an address, an e-mail): stable for a limit, useless to anyone reading it."""
     return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
@@ -45,13 +52,19 @@ def allow(request: HttpRequest, scope: str, *, limit: int, period: int = 3600) -
 def allow_key(name: str, *, limit: int, period: int = 3600) -> bool:
     """Count one use of ``name`` (already free of personal data); False past ``limit`` uses in ``period`` s."""
     window = int(time.time() // period)
-    key = f"throttle:{name}:{window}"
-    # add() is a no-op when the key exists, and incr() is atomic on Redis and memcached: two requests
-    # at once never both see the last free use.
-    cache.add(key, 0, timeout=period)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # the key expired between add() and incr()
-        cache.add(key, 1, timeout=period)
-        used = 1
+    key = f"{name}:{window}"
+    expires = datetime.fromtimestamp((window + 1) * period, tz=UTC)
+    from .models import ThrottleCount
+
+    # An UPDATE with F() is atomic in the database: two requests at once never both see the last free use.
+    with transaction.atomic():
+        counted = ThrottleCount.objects.filter(key=key).update(count=F("count") + 1)
+        if not counted:
+            try:
+                with transaction.atomic():
+                    ThrottleCount.objects.create(key=key, count=1, expires_at=expires)
+            except IntegrityError:  # another request created it first
+                ThrottleCount.objects.filter(key=key).update(count=F("count") + 1)
+        used = ThrottleCount.objects.filter(key=key).values_list("count", flat=True).first() or 1
+    ThrottleCount.objects.filter(expires_at__lt=timezone.now()).delete()
     return used <= limit

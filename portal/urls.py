@@ -15,6 +15,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("statuscheck.urls_hooks")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -31,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("staff/dashboards/", include("dashboards.urls")),
     path("staff/notifications/", include("notifications.urls")),
     path("training/", include("training.urls")),
+    path("", include("statuscheck.urls")),
     path("<country:country>/windows/", include("ventanillas.urls")),
     # The content hub owns the country pages (/<lang>/<country>/...): it comes last so that the
     # fixed prefixes above always win.

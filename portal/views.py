@@ -46,15 +46,21 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness for the load balancer: the database answers.
+    """Liveness for the load balancer: the database answers. Anything down answers 503 (never a 500) and
+    names what is down, so the balancer and the person on call both read the same thing.
 
     ``?worker=1`` also asks a Celery worker, which can hold the request for up to 5 s: it is for the
     operators' monitoring only, with ``Authorization: Bearer <HEALTH_TOKEN>``; anyone else gets a 404
     (and the proxy in docker-compose.yml does not pass it on at all).
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    body: dict[str, object] = {"database": "ok"}
+    body: dict[str, object] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        body["database"] = "ok"
+    except Exception as exc:  # any driver error: the probe must answer
+        body["database"] = f"unavailable: {type(exc).__name__}"
+        return JsonResponse(body, status=503)
     if request.GET.get("worker"):
         if not _health_token_ok(request):
             raise Http404

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "tests-only-field-key,tests-only-old-field-key")
+os.environ.setdefault("SEARCH_HASH_KEYS", "tests-only-search-key")
 
 from portal.settings import *  # noqa: F403
 

@@ -18,9 +18,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.spreadsheets import is_formula
+from portal.validation import EMAIL_MAX_LENGTH, control_characters
 from ventanillas.models import Country, Sex
 
-from .models import Enrolment, Sector, Session, Status
+from .models import Enrolment, Participant, Sector, Session, Status
 
 REQUIRED = ["name", "email", "sector", "sex", "country"]
 OPTIONAL = ["phone", "institution", "language"]
@@ -83,6 +84,23 @@ def parse(raw: bytes, *, session: Session) -> Preview:
     first = text.splitlines()[0]
     delimiter = max([",", ";", "\t"], key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _read(reader, session=session)
+    except csv.Error as error:
+        # A field longer than the csv module's limit (131,072 characters), or a malformed quote.
+        return Preview(
+            error=_("Line %(line)d of the file cannot be read (%(reason)s): correct it and upload it again.")
+            % {"line": reader.line_num, "reason": _csv_reason(error)}
+        )
+
+
+def _csv_reason(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return _("a field is far too long")
+    return _("a quotation mark is not closed, or a character is not allowed")
+
+
+def _read(reader, *, session: Session) -> Preview:
     header = [column.strip().lower() for column in next(reader)]
     missing = [column for column in REQUIRED if column not in header]
     unknown = [column for column in header if column and column not in REQUIRED + OPTIONAL]
@@ -120,8 +138,28 @@ def parse(raw: bytes, *, session: Session) -> Preview:
     return preview
 
 
+# The columns the confirm step writes, with their limits: the preview refuses what the database would.
+LIMITS = {
+    "name": Participant._meta.get_field("name").max_length,
+    "email": EMAIL_MAX_LENGTH,
+    "phone": Participant._meta.get_field("phone").max_length,
+    "institution": Participant._meta.get_field("institution").max_length,
+}
+
+
 def _check(line: Line, sectors, sexes, countries, languages, session: Session, seen: dict[str, int]) -> None:
     values = line.values
+    for column, value in list(values.items()):
+        if control_characters(value):
+            line.errors.append(_('The column "%(column)s" holds control characters.') % {"column": column})
+            values[column] = "".join(ch for ch in value if not control_characters(ch))
+        limit = LIMITS.get(column)
+        if limit and len(value) > limit:
+            line.errors.append(
+                _('The column "%(column)s" has %(length)d characters; at most %(limit)d fit.')
+                % {"column": column, "length": len(value), "limit": limit}
+            )
+            values[column] = value[:limit]
     if not values.get("name"):
         line.errors.append(_("The name is missing."))
     # A cell a spreadsheet would run as a formula is no one's name or institution: refused here, as the

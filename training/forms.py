@@ -15,9 +15,12 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import label_blank_choices, with_blank
+from portal.idempotency import OneTimeForm
+from portal.validation import EMAIL_MAX_LENGTH
 from ventanillas import access
 from ventanillas.models import Country, Membership, Role, Sex
 
+from . import services
 from .models import AttendanceMark, Course, Modality, Sector, Session, default_meeting_days
 from .services import ParticipantData, normalise_email
 
@@ -44,7 +47,7 @@ class CatalogueFilterForm(forms.Form):
 
 class EnrolmentForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=160)
-    email = forms.EmailField(label=_("E-mail"), help_text=_("We will send a link to this address to confirm it."))
+    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH, help_text=_("We will send a link to this address to confirm it."))
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     institution = forms.CharField(label=_("Institution"), max_length=200, required=False)
     sector = forms.ChoiceField(label=_("Sector"), choices=with_blank(Sector.choices))
@@ -171,7 +174,7 @@ class ExportForm(forms.Form):
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(OneTimeForm, forms.ModelForm):
     """A course, its title and description in each language; the language of delivery is required."""
 
     sectors = forms.MultipleChoiceField(
@@ -247,7 +250,7 @@ DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 LOCAL_DATETIMES = ("enrolment_opens_at", "enrolment_closes_at")
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(OneTimeForm, forms.ModelForm):
     """A session of a course. Times are local to the session's country; course and country are fixed
     once the session exists (its enrolments and time zone depend on them)."""
 
@@ -341,6 +344,8 @@ class SessionForm(forms.ModelForm):
             )
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The last day must not be before the first day."))
+        elif starts_on and ends_on and (ends_on - starts_on).days >= services.MAX_SESSION_DAYS:
+            self.add_error("ends_on", _("A session lasts at most a year."))
         elif starts_on and ends_on and "meeting_days" in data:
             self._check_days(data, starts_on, ends_on)
         today = timezone.localtime(timezone.now(), country.zoneinfo).date() if country else None
@@ -359,6 +364,12 @@ class SessionForm(forms.ModelForm):
         opens, closes = data.get("enrolment_opens_at"), data.get("enrolment_closes_at")
         if opens and closes and closes <= opens:
             self.add_error("enrolment_closes_at", _("Enrolment must close after it opens."))
+        if today:
+            bounded = {name: data.get(name) for name in services.BOUNDED_FIELDS if name not in self.errors}
+            try:
+                services.check_session_bounds(bounded, today)
+            except services.TrainingError as error:
+                self.add_error(error.field, str(error))
         return data
 
     def _check_days(self, data: dict, starts_on: dt.date, ends_on: dt.date) -> None:

@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.idempotency import once
+from portal.validation import EARLIEST_DAY, EMAIL_MAX_LENGTH, clean_text, latest_day
 from ventanillas import access
 
 from . import messages
@@ -93,6 +95,20 @@ def _notify(enrolment: Enrolment, kind: str, **kwargs) -> None:
     messages.notify(enrolment, kind, **kwargs)
 
 
+def check_participant(data: ParticipantData) -> None:
+    """What the participant's row can hold: each text within its column, no control characters, an e-mail
+    of at most 254 characters. The public form and the bulk preview check the same; this stops any other
+    caller before the database refuses the row (and the whole upload with it)."""
+    from django.core.exceptions import ValidationError
+
+    limits = {"email": EMAIL_MAX_LENGTH, "name": 160, "phone": 30, "institution": 200}
+    for name, limit in limits.items():
+        try:
+            clean_text(getattr(data, name), max_length=limit)
+        except ValidationError as error:
+            raise TrainingError(f"{Participant._meta.get_field(name).verbose_name}: {error.messages[0]}") from None
+
+
 def get_or_create_participant(data: ParticipantData, *, update: bool = False) -> Participant:
     """The participant with this e-mail (any case), created if new.
 
@@ -100,6 +116,7 @@ def get_or_create_participant(data: ParticipantData, *, update: bool = False) ->
     anybody can type anybody's e-mail). Runs in its own savepoint so that two simultaneous first
     enrolments of one person end with one row.
     """
+    check_participant(data)
     email = normalise_email(data.email)
     fields = {
         "name": data.name.strip(),
@@ -454,17 +471,48 @@ def seats_in_use(session: Session) -> int:
 
 
 @transaction.atomic
-def save_course(*, course: Course | None, data: dict, by) -> Course:
+def save_course(*, course: Course | None, data: dict, by, form_token=None) -> Course:
     """Create a course (``course`` is None) or change one, from a validated ``CourseForm``'s data.
 
     Preconditions: the form allowed the country for ``by`` (``Course.objects.editable_by``) and holds the
-    title and description in the language of delivery. Side effect: none beyond the row.
+    title and description in the language of delivery. Side effect: none beyond the row. A new course is
+    made once per ``form_token``: the same form sent twice returns the first course.
     """
-    course = Course.objects.select_for_update().get(pk=course.pk) if course and course.pk else Course()
-    for name, value in data.items():
-        setattr(course, name, value)
-    course.save()
-    return course
+
+    def write(course: Course) -> Course:
+        for name, value in data.items():
+            setattr(course, name, value)
+        course.save()
+        return course
+
+    if course and course.pk:
+        return write(Course.objects.select_for_update().get(pk=course.pk))
+    return once(form_token, Course, lambda: write(Course()))[0]
+
+
+MAX_SESSION_DAYS = 366  # a session lasts at most a year
+
+
+def check_session_bounds(values: dict, today: dt.date) -> None:
+    """Dates a session may have: starting at most two years ahead, lasting at most a year, its enrolment
+    opening and closing between 2000 and its last day. Raises TrainingError naming the field.
+
+    A session ending on 9999-12-31 would store millions of meeting days, and an enrolment opening at
+    9999-12-31 23:59 local time is year 10000 in UTC, which PostgreSQL cannot read back: every page
+    showing the session, the public catalogue included, would fail."""
+    starts_on, ends_on = values.get("starts_on"), values.get("ends_on")
+    latest = latest_day(today)
+    if starts_on and not EARLIEST_DAY <= starts_on <= latest:
+        raise TrainingError(_("A session starts no later than %(day)s.") % {"day": latest.isoformat()}, "starts_on")
+    if starts_on and ends_on and (ends_on - starts_on).days >= MAX_SESSION_DAYS:
+        raise TrainingError(_("A session lasts at most a year."), "ends_on")
+    last = ends_on or starts_on
+    for name in ("enrolment_opens_at", "enrolment_closes_at"):
+        moment = values.get(name)
+        if moment is None:
+            continue
+        if moment.date() < EARLIEST_DAY or (last and moment.date() > last):
+            raise TrainingError(_("Enrolment opens and closes before the session's last day."), name)
 
 
 def _teachers(trainers, by) -> set:
@@ -476,18 +524,25 @@ def _teachers(trainers, by) -> set:
 
 
 @transaction.atomic
-def create_session(*, data: dict, trainers, by) -> Session:
+def create_session(*, data: dict, trainers, by, form_token=None) -> Session:
     """Publish a new session of a course from a validated ``SessionForm``'s data.
 
     Preconditions: the form checked the country against ``by``'s countries, the dates, times and the
-    enrolment period. ``by`` teaches the session unless they are an administrator.
+    enrolment period. ``by`` teaches the session unless they are an administrator. One session per
+    ``form_token``: the same form sent twice returns the first session.
     """
-    session = Session(**data)
-    session.save()
-    session.trainers.set(_teachers(trainers, by))
-    return session
+    check_session_bounds(data, timezone.localdate())
+
+    def create() -> Session:
+        session = Session(**data)
+        session.save()
+        session.trainers.set(_teachers(trainers, by))
+        return session
+
+    return once(form_token, Session, create)[0]
 
 
+BOUNDED_FIELDS = ("starts_on", "ends_on", "enrolment_opens_at", "enrolment_closes_at")
 # Changing any of these moves the session: participants are told and their reminders follow.
 MOVING_FIELDS = ("starts_on", "ends_on", "start_time", "end_time")
 
@@ -511,6 +566,7 @@ def update_session(*, session: Session, data: dict, trainers, by, now: dt.dateti
     days_changed = any(
         name in data and data[name] != getattr(session, name) for name in ("starts_on", "ends_on", "meeting_days")
     )
+    check_session_bounds({name: data.get(name, getattr(session, name)) for name in BOUNDED_FIELDS}, now.date())
     if days_changed and session.has_started(now):
         raise TrainingError(_("The days of a session that has started cannot be changed."), field="starts_on")
     if data.get("capacity", session.capacity) < session.seats_taken:

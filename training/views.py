@@ -212,7 +212,9 @@ def staff_course_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     course = get_object_or_404(Course.objects.editable_by(request.user), pk=pk) if pk else None
     form = CourseForm(request.POST or None, instance=course, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.save_course(course=course, data=form.course_data(), by=request.user)
+        services.save_course(
+            course=course, data=form.course_data(), by=request.user, form_token=form.cleaned_data.get("form_token")
+        )
         messages.success(request, _("The course was saved."))
         return redirect("training:staff-courses")
     return render(request, "training/staff/course_form.html", {"form": form, "course": course})
@@ -228,7 +230,12 @@ def staff_session_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
         trainers = form.cleaned_data["trainers"]
         try:
             if session is None:
-                session = services.create_session(data=form.session_data(), trainers=trainers, by=request.user)
+                session = services.create_session(
+                    data=form.session_data(),
+                    trainers=trainers,
+                    by=request.user,
+                    form_token=form.cleaned_data.get("form_token"),
+                )
             else:
                 services.update_session(session=session, data=form.session_data(), trainers=trainers, by=request.user)
         except services.TrainingError as exc:

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+import phonenumbers
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +24,7 @@ from ..models import (
     PersonVulnerability,
     TimelineEntry,
 )
-from ..rules import PERSON_FIELDS, age_group_for, has_consent, identifier_hash, name_key
+from ..rules import PERSON_FIELDS, age_group_for, has_consent, name_key, parse_phone, person_hashes
 from .common import CaseError, _idempotent_create, _lock, _timeline, record_audit
 
 
@@ -35,9 +36,21 @@ def _apply_person_data(person: Person, data: dict) -> list[str]:
             changed.append(field)
     if data.get("date_of_birth") and data["date_of_birth"] > timezone.localdate():
         raise CaseError(_("The date of birth cannot be in the future."), field="date_of_birth")
+    region = person.window.country.code
+    for field in ("phone", "whatsapp"):
+        value = getattr(person, field) or ""
+        if value:
+            e164 = parse_phone(value, region)
+            if e164 is None:
+                raise CaseError(
+                    _("This is not a phone number we can read: write it with its country code (+%(code)s).")
+                    % {"code": phonenumbers.country_code_for_region(region)},
+                    field=field,
+                )
+            setattr(person, field, e164)
     person.name_key = name_key(person.given_names, person.family_names)
-    person.document_number_hash = identifier_hash("document", person.document_number)
-    person.phone_hash = identifier_hash("phone", person.phone)
+    for name, value in person_hashes(person).items():
+        setattr(person, name, value)
     person.age_group = age_group_for(person.date_of_birth)
     return changed
 

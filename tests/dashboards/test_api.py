@@ -88,5 +88,7 @@ def test_the_registry_and_the_schema_describe_the_api(world, officer_cr, token_f
     assert {"consultations", "regularized", "processing_p90", "trained"} <= {i["code"] for i in indicators}
     schema = Client().get(f"{API}/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    assert "/countries/{country}/{indicator}/" in schema["paths"]
-    assert "regularized" in schema["paths"]["/region/{indicator}/"]["get"]["parameters"][0]["schema"]["enum"]
+    assert "/countries/{country}/consultations/" in schema["paths"]
+    assert "/region/regularized/" in schema["paths"]
+    by = next(p for p in schema["paths"]["/region/enrolled/"]["get"]["parameters"] if p["name"] == "by")
+    assert by["schema"]["enum"] == ["sex", "sector"]  # only the breakdowns this indicator has

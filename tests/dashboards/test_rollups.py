@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.utils import timezone
 
 from cases import services
 from dashboards import rollups
 from dashboards.models import DailyFact, PeriodUnique, ProcessingFact, RollupState, UniqueFact
+from portal import locks
 from tests.cases.factories import PathwayFactory, make_case, make_person
+
+
+@contextlib.contextmanager
+def held_elsewhere(name: str):
+    """Hold the lock ``name`` from another thread (its own database connection, as another worker would)."""
+    taken, release = threading.Event(), threading.Event()
+
+    def holder():
+        try:
+            with locks.exclusive(name):
+                taken.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert taken.wait(30)
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join()
+
 
 pytestmark = pytest.mark.django_db
 
@@ -122,15 +150,13 @@ def test_reading_or_exporting_records_marks_no_day_for_recomputation(staff_cr, w
 
 def test_the_nightly_rebuild_is_scheduled_and_never_runs_beside_a_refresh(world):
     from django.conf import settings
-    from django.core.cache import cache
 
-    from dashboards.tasks import LOCK_KEY, rebuild_rollups, refresh_rollups
+    from dashboards.tasks import rebuild_rollups, refresh_rollups
 
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"dashboards.refresh_rollups", "dashboards.rebuild_rollups"} <= scheduled
     assert rebuild_rollups.apply().get() > 0
-    cache.add(LOCK_KEY, "1")  # another writer holds the roll-ups
-    assert rebuild_rollups.apply().get() == 0
-    assert refresh_rollups.apply().get()["skipped"] == 1
-    cache.delete(LOCK_KEY)
+    with held_elsewhere(rollups.LOCK):  # another process is writing the roll-ups
+        assert rebuild_rollups.apply().get() == 0
+        assert refresh_rollups.apply().get()["skipped"] == 1
     assert "skipped" not in refresh_rollups.apply().get()

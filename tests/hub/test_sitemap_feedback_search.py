@@ -155,3 +155,54 @@ def test_postgres_search_uses_the_stored_vectors_of_each_language(cr):
     item = guide(cr, texts={"es": ES, "fr": FR})
     item.refresh_from_db()
     assert item.search_es and item.search_fr and item.search_en is None
+
+
+@pytest.mark.parametrize("field", ["slug", "comment", "kind"])
+def test_a_nul_byte_in_feedback_is_refused_without_a_server_error(client, cr, field):
+    guide(cr)
+    data = {"kind": "guides", "slug": "residencia", "useful": "no", "comment": "Falta"}
+    data[field] += "\x00"
+    response = client.post("/es/cr/feedback/", data)
+    assert response.status_code in (200, 404)  # the page again with the reason, or no such page
+    assert not FeedbackCount.objects.exists() and not FeedbackComment.objects.exists()
+    if field == "comment":
+        assert "caracteres de control" in response.content.decode()
+
+
+def test_the_limit_holds_while_the_cache_is_down_and_the_form_keeps_working(client, cr, settings):
+    """The cache (Redis in production) is down: nothing listens on port 1. The answer is still saved."""
+    guide(cr)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # fmt: skip
+    assert _answer(client, "yes").status_code == 302
+    assert FeedbackCount.objects.get().useful == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="workers are separate connections on PostgreSQL")
+def test_the_limit_counts_the_uses_of_every_worker_together(cr):
+    """45 requests from one connection, spread over 9 workers at once: exactly the limit passes."""
+    import threading
+
+    from django.db import connections
+    from django.test import RequestFactory
+
+    from portal import throttle
+
+    passed: list[bool] = []
+    barrier = threading.Barrier(9)
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            for _n in range(5):
+                passed.append(throttle.allow(RequestFactory().post("/", REMOTE_ADDR="203.0.113.7"), "t", limit=20))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _n in range(9)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(passed) == 45 and passed.count(True) == 20

@@ -14,6 +14,7 @@ def production_env(**extra: str) -> dict[str, str]:
         DEBUG="0",
         SECRET_KEY="a-production-secret-that-is-long-and-random-0123456789-abcdefghijkl",
         FIELD_ENCRYPTION_KEYS="a-production-field-key",
+        SEARCH_HASH_KEYS="a-production-search-key",
         ALLOWED_HOSTS="ventanillas.example.org",
         DATABASE_URL=f"sqlite:///{settings.BASE_DIR}/never-created.sqlite3",
         EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
