@@ -9,7 +9,7 @@ LANGS := es en fr nl ht
 # A laptop is a development machine: debug on, SQLite, tasks in-process, e-mail to the console.
 run test: export DEBUG ?= 1
 
-.PHONY: run test install migrate messages compilemessages demo lint clean worker beat
+.PHONY: run test e2e screenshots css install migrate messages compilemessages demo lint clean worker beat
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,19 @@ run: demo
 
 test: install compilemessages
 	$(PY) -m pytest
+
+# Browser tests (tests/e2e/): Debian's Chromium (/usr/bin/chromium) against a live server on PostgreSQL
+# (DATABASE_URL=postgres://...; the server gets its own database, <name>_e2e). Screenshots: e2e-artifacts/.
+e2e: install compilemessages
+	E2E=1 $(PY) -m pytest tests/e2e
+
+# The three screenshots of the README (docs/screenshots/), taken by the browser tests' machinery.
+screenshots: install compilemessages
+	E2E=1 E2E_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/e2e/test_screenshots.py
+
+# The one stylesheet (static/portal/site.css): the Bootstrap rules the templates use plus portal.css.
+css: install
+	$(MANAGE) build_css
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.validation import record_id
+
 from .models import (
     CaseStatus,
     Channel,
@@ -32,9 +34,7 @@ class CaseFilter(django_filters.FilterSet):
     # Filters on what a case has several of (processes, vulnerabilities) are EXISTS subqueries, not joins:
     # a join repeats a case, and the DISTINCT that hides the repeats sorts every case of the window over
     # all the columns of the page before taking 25 rows.
-    stage = django_filters.ChoiceFilter(
-        empty_label=ANY, label=_("Stage"), choices=Stage.choices, method="filter_stage"
-    )
+    stage = django_filters.ChoiceFilter(empty_label=ANY, label=_("Stage"), choices=Stage.choices, method="filter_stage")
     pathway = django_filters.ModelChoiceFilter(
         empty_label=ANY,
         label=_("Pathway"),
@@ -61,7 +61,16 @@ class CaseFilter(django_filters.FilterSet):
         empty_label=_("Newest first"),
         label=_("Sort by"),
         fields=(("opened_at", "opened"), ("person__family_names", "name"), ("status", "status")),
-        field_labels={"opened": _("Date opened"), "name": _("Family name"), "status": _("Status")},
+        # Every label is named here (ascending ones by field, descending ones by parameter): django-filter
+        # builds the others once, at import, in whatever language is active then, for every reader.
+        field_labels={
+            "opened_at": _("Date opened"),
+            "-opened": _("Date opened (descending)"),
+            "person__family_names": _("Family name"),
+            "-name": _("Family name (descending)"),
+            "status": _("Status"),
+            "-status": _("Status (descending)"),
+        },
     )
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -80,8 +89,8 @@ class CaseFilter(django_filters.FilterSet):
         )
 
     def filter_number(self, queryset, name, value):
-        number = value.strip().lstrip("#")
-        if not number.isdigit():
+        number = record_id(value)
+        if number is None:
             return queryset.none()
         return queryset.filter(Q(pk=number) | Q(person_id=number))
 
@@ -92,9 +101,7 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(Exists(RegularizationProcess.objects.filter(case=OuterRef("pk"), pathway=value)))
 
     def filter_vulnerability(self, queryset, name, value):
-        return queryset.filter(
-            Exists(PersonVulnerability.objects.filter(person=OuterRef("person_id"), code=value))
-        )
+        return queryset.filter(Exists(PersonVulnerability.objects.filter(person=OuterRef("person_id"), code=value)))
 
 
 class ConsultationFilter(django_filters.FilterSet):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import label_blank_choices
+from portal.validation import check_day, check_moment
 from ventanillas import access
 from ventanillas.models import InformationWindow, PartnerOrganisation, Role, Service, Sex
 
@@ -226,7 +227,7 @@ class WithdrawConsentForm(StaffForm):
     kind = forms.ChoiceField(label=_("Consent to withdraw"), choices=ConsentKind.choices)
 
 
-class HouseholdMemberForm(StaffForm):
+class HouseholdMemberForm(OneTimeFormMixin, StaffForm):
     relationship = forms.ChoiceField(label=_("Relationship"), choices=HouseholdMember.Relationship.choices)
     given_names = forms.CharField(label=_("Given names"), max_length=120, required=False)
     age_group = forms.ChoiceField(label=_("Age group"), choices=AgeGroup.choices)
@@ -366,7 +367,7 @@ class ChecklistForm(StaffForm):
     status = forms.ChoiceField(label=_("Status"), choices=ChecklistStatus.choices)
 
 
-class AppointmentForm(StaffForm):
+class AppointmentForm(OneTimeFormMixin, StaffForm):
     """Staff type the time as the clock reads in the window's country (``zone``), whatever the server's."""
 
     at = forms.DateTimeField(
@@ -384,18 +385,21 @@ class AppointmentForm(StaffForm):
 
     def clean_at(self) -> datetime:
         # The field made the typed wall-clock time aware in the server's zone: read it in the country's.
-        return timezone.make_aware(timezone.make_naive(self.cleaned_data["at"]), self.zone)
-
-
-class MoveAppointmentForm(AppointmentForm):
-    def clean_at(self) -> datetime:
-        at = super().clean_at()
-        if at <= timezone.now():
-            raise forms.ValidationError(_("Choose a time in the future."))
+        try:
+            at = timezone.make_aware(timezone.make_naive(self.cleaned_data["at"]), self.zone)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(_("Choose a time in the future.")) from None
+        # Not in the past, and within the next two years: 9999-12-31 23:59 in the window's zone is year
+        # 10000 in UTC, which the database stores but can never read back (the case page would fail).
+        check_moment(at, now=timezone.now())
         return at
 
 
-class FollowUpForm(StaffForm):
+class MoveAppointmentForm(AppointmentForm):
+    form_token = None  # moving changes a record: sending it twice moves it to the same time
+
+
+class FollowUpForm(OneTimeFormMixin, StaffForm):
     due_on = forms.DateField(label=_("Due on"), widget=DATE_INPUT)
     assigned_to = forms.ModelChoiceField(label=_("Assigned to"), queryset=None)
     note = forms.CharField(label=_("What to do"), max_length=300)
@@ -404,8 +408,13 @@ class FollowUpForm(StaffForm):
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = staff_users([case.window]).queryset
 
+    def clean_due_on(self) -> date:
+        due_on = self.cleaned_data["due_on"]
+        check_day(due_on, today=timezone.localdate())
+        return due_on
 
-class ReferralForm(StaffForm):
+
+class ReferralForm(OneTimeFormMixin, StaffForm):
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerOrganisation.objects.none())
     service = forms.ChoiceField(label=_("Service"), choices=Service.choices)
 
@@ -422,4 +431,21 @@ class ReferralUpdateForm(StaffForm):
     status = forms.ChoiceField(label=_("Status"), choices=ReferralStatus.choices)
     feedback = forms.CharField(
         label=_("Partner's feedback"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PartnerAnswerForm(forms.Form):
+    """The partner's answer to a referral, through its signed link (no account)."""
+
+    status = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[(s, ReferralStatus(s).label) for s in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.COMPLETED)],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note for the window"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Do not write more about the person than the window needs to follow up."),
     )

@@ -54,6 +54,26 @@ class RegularizationPathway(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.country.code})"
 
+    @property
+    def name_language(self) -> str:
+        """The language ``name`` is read in: the reader's when translated, else the fallback that has it (the
+        official names are often in Spanish only), for the ``lang`` of the text around it."""
+        from django.conf import settings
+        from django.utils.translation import get_language
+
+        for code in (get_language(), *settings.MODELTRANSLATION_FALLBACK_LANGUAGES):
+            if getattr(self, f"name_{code}", None):
+                return code
+        return settings.LANGUAGE_CODE
+
+    @property
+    def documents_language(self) -> str:
+        """Document names are not translated: they are written in the portal's default language, in which every
+        pathway is defined first."""
+        from django.conf import settings
+
+        return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
 
 class PathwayStep(models.Model):
     pathway = models.ForeignKey(
@@ -696,7 +716,7 @@ class FollowUp(models.Model):
 class ReferralStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     ACCEPTED = "accepted", _("Accepted")
-    COMPLETED = "completed", _("Completed")
+    COMPLETED = "completed", _("Service given")
     DECLINED = "declined", _("Declined")
 
 
@@ -714,6 +734,7 @@ class Referral(models.Model):
     sent_at = models.DateTimeField(_("sent at"))
     status_changed_at = models.DateTimeField(_("status changed at"))
     feedback = EncryptedTextField(_("partner's feedback"), blank=True, null=True)
+    answered_at = models.DateTimeField(_("answered by the partner at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("referred by")
     )
@@ -727,6 +748,11 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.get_service_display()}"
+
+    @property
+    def answer_days(self) -> int | None:
+        """Days the partner took to answer (None while unanswered)."""
+        return (self.answered_at - self.sent_at).days if self.answered_at else None
 
 
 def _short_date(value: str) -> str:
@@ -757,6 +783,7 @@ class TimelineEntry(models.Model):
         FOLLOW_UP_DONE = "follow_up_done", _("Follow-up done")
         REFERRAL = "referral", _("Referral sent")
         REFERRAL_STATUS = "referral_status", _("Referral updated")
+        REFERRAL_ANSWER = "referral_answer", _("The partner answered the referral")
         MERGED = "merged", _("Duplicate person merged")
         CONSULTATION = "consultation", _("Consultation linked")
 
@@ -814,6 +841,8 @@ class TimelineEntry(models.Model):
                 return texts[d["change"]] % {"relationship": label}
         if self.kind == self.Kind.REFERRAL_STATUS and d.get("target") in ReferralStatus.values:
             return gettext("Referral: %(status)s.") % {"status": ReferralStatus(d["target"]).label}
+        if self.kind == self.Kind.REFERRAL_ANSWER and d.get("target") in ReferralStatus.values:
+            return gettext("The partner answered the referral: %(status)s.") % {"status": ReferralStatus(d["target"]).label}
         return str(self.get_kind_display())
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from django.conf import settings
 from django.contrib.postgres.search import TrigramDistance
 from django.db import connection
 from django.utils import timezone
@@ -19,6 +20,8 @@ from .models import (
     CaseStatus,
     FollowUp,
     Person,
+    Referral,
+    ReferralStatus,
     RegularizationPathway,
     RegularizationProcess,
 )
@@ -230,6 +233,7 @@ class Tasks:
     overdue: list[FollowUp]
     this_week: list[FollowUp]
     cases: list[Case]
+    referrals: list[Referral]  # sent by the user and not closed (unanswered first); ``.late`` if past the reminder
 
 
 def my_tasks(user, *, today: date | None = None) -> Tasks:
@@ -245,7 +249,22 @@ def my_tasks(user, *, today: date | None = None) -> Tasks:
             .exclude(status=CaseStatus.CLOSED)
             .select_related("person", "window")[:50]
         ),
+        referrals=_open_referrals(user),
     )
+
+
+def _open_referrals(user) -> list[Referral]:
+    late_before = timezone.now() - timedelta(days=settings.CASES_REFERRAL_REMINDER_DAYS)
+    referrals = list(
+        Referral.objects.visible_to(user)
+        .filter(created_by=user, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("partner", "case__person")
+        .order_by("sent_at")[:50]
+    )
+    for referral in referrals:
+        referral.late = referral.status == ReferralStatus.SENT and referral.sent_at <= late_before
+    return sorted(referrals, key=lambda r: (r.status != ReferralStatus.SENT, r.sent_at))
 
 
 # --- Subject access ---------------------------------------------------------------------------------------
@@ -256,7 +275,6 @@ def person_data(person: Person) -> dict:
 
     def plain(obj, fields):
         return {f: (str(getattr(obj, f)) if getattr(obj, f) is not None else None) for f in fields}
-
 
     return {
         "person": {"id": person.pk, "registered_at": str(person.window), **plain(person, PERSON_FIELDS)},

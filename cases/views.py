@@ -14,8 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.validation import record_id
 from ventanillas import access
 
 from . import forms, selectors, services
@@ -26,6 +28,7 @@ from .models import (
     AuditEntry,
     Case,
     ChecklistItem,
+    ConsentKind,
     Consultation,
     FollowUp,
     HouseholdMember,
@@ -33,7 +36,9 @@ from .models import (
     Referral,
     RegularizationProcess,
 )
+from .rules import contact_channels, has_consent
 from .services import CaseError
+from .services.referrals import answer_referral, referral_from_token
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -125,9 +130,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def _audited_filters(request: HttpRequest, filterset: CaseFilter) -> dict:
     """The filters of an export as the audit keeps them: codes and numbers, never free text."""
     return {
-        k: v
-        for k, v in request.GET.items()
-        if k in filterset.filters and v and (k != "q" or v.strip().lstrip("#").isdigit())
+        k: v for k, v in request.GET.items() if k in filterset.filters and v and (k != "q" or record_id(v) is not None)
     }
 
 
@@ -185,8 +188,8 @@ SEARCH_FIELDS = ("names", "date_of_birth", "document_number", "phone")
 @GET_POST
 def person_search(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    consultation = request.GET.get("consultation", "")
-    initial = {"consultation": consultation} if consultation.isdigit() else {}
+    consultation = record_id(request.GET.get("consultation"))
+    initial = {"consultation": consultation} if consultation else {}
     form = forms.PersonSearchForm(request.POST or None, initial=initial)
     matches = None
     if form.is_bound and form.is_valid():
@@ -240,8 +243,8 @@ def _initial_from_search(request: HttpRequest, search) -> dict:
     if names:
         initial["given_names"] = names[0]
         initial["family_names"] = names[1] if len(names) > 1 else ""
-    consultation = request.GET.get("consultation")
-    if consultation and consultation.isdigit():
+    consultation = record_id(request.GET.get("consultation"))
+    if consultation:
         c = Consultation.objects.visible_to(request.user).filter(pk=consultation).first()
         if c:
             initial.update(nationality=c.nationality, sex=c.sex, window=c.window_id)
@@ -317,7 +320,9 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.HouseholdMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_household_member(person=person, by=request.user, data=form.cleaned_data)
+            services.add_household_member(
+                person=person, by=request.user, data=form.cleaned_data, form_token=form.cleaned_data["form_token"]
+            )
         except CaseError as error:
             _fail(form, error)
         else:
@@ -448,8 +453,8 @@ def consultation_convert(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def case_create(request: HttpRequest, person: int) -> HttpResponse:
     person = _get(request, Person, person, write=True)
-    consultation_id = request.GET.get("consultation", "")
-    consultation = _get(request, Consultation, int(consultation_id), write=True) if consultation_id.isdigit() else None
+    consultation_id = record_id(request.GET.get("consultation"))
+    consultation = _get(request, Consultation, consultation_id, write=True) if consultation_id else None
     initial = {"window": consultation.window_id} if consultation else {}
     form = forms.CaseForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -732,9 +737,11 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The referral was sent."))
             return _to(case, "referrals")
-    return _action(
-        request, _("Refer to a partner"), form, case.get_absolute_url(), status=400 if form.is_bound else 200
-    )
+    context = {"title": _("Refer to a partner"), "form": form, "back": f"{case.get_absolute_url()}#referrals"}
+    if not has_consent(case.person, ConsentKind.SHARE_PARTNERS):
+        # the refusal says what to do: the consent form is one link away
+        context["consent_link"] = f"{case.person.get_absolute_url()}#consents"
+    return render(request, "cases/action_form.html", context, status=400 if form.is_bound else 200)
 
 
 @login_required
@@ -752,3 +759,44 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
             return _to(referral.case, "referrals")
     back = referral.case.get_absolute_url()
     return _action(request, _("Update the referral"), form, back, status=400 if form.is_bound else 200)
+
+
+# --- Partners (no account) --------------------------------------------------------------------------------
+
+
+@never_cache
+@GET_POST
+def referral_answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The partner's page of one referral, reached by the signed, expiring link it was sent.
+
+    It shows what the person agreed to share with partners (given names and the contact details they
+    consented to) only while that consent holds, and takes the partner's answer."""
+    referral, expired = referral_from_token(token)
+    if referral is None:
+        status = 410 if expired else 404
+        return render(request, "cases/referral_answer.html", {"expired": expired}, status=status)
+    person = referral.case.person
+    shared = has_consent(person, ConsentKind.SHARE_PARTNERS) and not person.anonymised_at
+    form = forms.PartnerAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer_referral(referral=referral, **form.cleaned_data)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Thank you: your answer was sent to the window."))
+            return redirect(f"{request.path}#answer")
+    if shared:
+        services.record_audit(user=None, action=AuditEntry.Action.VIEW, obj=referral, details={"partner": True})
+    context = {
+        "referral": referral,
+        "shared": shared,
+        "person": person if shared else None,
+        "channels": contact_channels(person) if shared else [],
+        "form": form,
+        "answered": referral.status != "sent",
+    }
+    response = render(request, "cases/referral_answer.html", context, status=400 if form.is_bound else 200)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,5 +1,5 @@
 """The read-only figures API: JSON, token authentication (``Authorization: Bearer <token>``), scoped like
-the pages (another country's figures are a 404), small numbers suppressed like everywhere else."""
+the pages (another country's figures are a 404), rounded like everywhere else (``dashboards.published``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from portal.validation import EARLIEST_DAY, latest_day
 from ventanillas import access
 from ventanillas.models import Country
 
-from . import figures, indicators, rollups, suppression, tables
+from . import figures, indicators, published, rollups, suppression, tables
 from .forms import PeriodForm
 from .indicators import DIMENSIONS, PROCESSING
 from .models import ApiToken
@@ -62,10 +62,6 @@ def _period_json(period, value) -> dict:
             "end": period.last_day.isoformat(), "value": value}  # fmt: skip
 
 
-def _single(code: str, raw) -> suppression.Cell:
-    return tables._shown_column(code, [raw])[0][0]
-
-
 def _payload(request: HttpRequest, code: str, country: Country | None, country_list: list[Country]):
     indicator = indicators.INDICATORS.get(code)
     if indicator is None:
@@ -80,17 +76,18 @@ def _payload(request: HttpRequest, code: str, country: Country | None, country_l
     period = form.cleaned_data["period_obj"]
     previous = period.previous()
     ids = [c.pk for c in country_list]
-    now = figures.totals([code], ids, period.start, period.end)[code]
-    before = figures.totals([code], ids, previous.start, previous.end)[code]
+    now = published.totals([code], ids, period.start, period.end)[code]
+    before = published.totals([code], ids, previous.start, previous.end)[code]
     body = {
         "indicator": _indicator_info(indicator),
         "country": {"code": country.code, "name": country.name} if country else None,
-        "period": _period_json(period, _single(code, now)),
-        "previous": _period_json(previous, _single(code, before)),
+        "period": _period_json(period, now),
+        "previous": _period_json(previous, before),
         "data_as_of": (rollups.data_as_of() or timezone.now()).isoformat(),
-        "suppression": {
-            "mark": suppression.SUPPRESSED,
-            "minimum_count": suppression.MIN_CELL,
+        "disclosure_control": {
+            "method": "consistent random rounding",
+            "base": suppression.BASE,
+            "description": tables.protection_note(),
             "minimum_decisions_for_processing_times": suppression.MIN_PROCESSING_SAMPLE,
         },
     }
@@ -98,25 +95,25 @@ def _payload(request: HttpRequest, code: str, country: Country | None, country_l
     if by:
         if by not in indicator.dimensions:
             return _error(gettext("This indicator has no such breakdown."), 400, dimensions=list(indicator.dimensions))
-        raw = figures.grouped([code], ids, period.start, period.end, by=by)[code]
-        keys = tables._ordered_keys(by, set(raw))
-        shown, shown_total = tables._shown_column(code, [raw[k] for k in keys], now, with_total=True)
+        found = published.grouped([code], ids, period.start, period.end, by=by)[code]
+        # Values where nothing was published (0, or hidden) are left out, as on the pages.
+        keys = [key for key in tables._ordered_keys(by, set(found)) if found[key]]
         body["breakdown"] = {
             "dimension": by,
             "rows": [
-                {"value": key, "label": label, "figure": cell}
-                for key, label, cell in zip(keys, tables._value_labels(by, keys), shown, strict=True)
+                {"value": key, "label": label, "figure": found[key]}
+                for key, label in zip(keys, tables._value_labels(by, keys), strict=True)
             ],
-            "total": shown_total,
+            "total": now,
         }
     if indicator.kind != PROCESSING and indicator.kind != indicators.DERIVED:
         table = tables.series(ids, period, codes=[code])
         body["series"] = [{"start": row.key, "label": row.label, "figure": row.cells[0]} for row in table.rows]
     if country is None:
         table = tables.countries(country_list, period, codes=[code])
+        by_id = {str(c.pk): c for c in country_list}
         body["countries"] = [
-            {"code": c.code, "name": c.name, "figure": row.cells[0]}
-            for c, row in zip(country_list, table.rows, strict=True)
+            {"code": by_id[row.key].code, "name": by_id[row.key].name, "figure": row.cells[0]} for row in table.rows
         ]
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
@@ -156,7 +153,7 @@ def region_indicator(request: HttpRequest, indicator: str) -> JsonResponse:
     if not may_see_region(request.api_user):
         return _error(gettext("Only regional officers may read the figures of the whole region."), 403)
     with figures.memo():
-        return _payload(request, indicator, None, list(Country.objects.order_by("name")))
+        return _payload(request, indicator, None, tables.country_order(Country.objects.all()))
 
 
 def _date_pattern(today) -> str:
@@ -182,10 +179,13 @@ def _openapi(base: str) -> dict:
          "description": "Last day of a custom period: not before start, and less than three years after it."},
     ]  # fmt: skip
     schemas = {
-        # A count (an integer), "<5" for a count from 1 to 4, a processing time in days (a number), or null
-        # for a processing time backed by fewer than ten decisions: exactly one branch fits any figure.
-        "Figure": {"oneOf": [{"type": "number"}, {"type": "string", "enum": [suppression.SUPPRESSED]},
-                             {"type": "null"}]},
+        # A count rounded to a multiple of 5 (consistent random rounding: a published p stands for a true
+        # count from p-4 to p+4), a processing time in days (a number), or null for a processing time backed
+        # by fewer than ten decisions: exactly one branch fits any figure.
+        "Figure": {"oneOf": [{"type": "number"}, {"type": "null"}],
+                   "description": "A count rounded to a multiple of 5 (the same figure always rounds the same way; "
+                                  "p stands for a true count from p-4 to p+4), a number of days, or null for a "
+                                  "processing time backed by fewer than ten decisions."},
         "Period": {"type": "object", "required": ["kind", "label", "start", "end", "value"], "properties": {
             "kind": {"type": "string", "enum": ["month", "quarter", "year", "custom"]}, "label": {"type": "string"},
             "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
@@ -201,14 +201,14 @@ def _openapi(base: str) -> dict:
             "error": {"type": "string"}, "fields": {"type": "object"},
             "dimensions": {"type": "array", "items": {"type": "string"}}}},
         "Figures": {"type": "object", "required": ["indicator", "country", "period", "previous", "data_as_of",
-                                                   "suppression"], "properties": {
+                                                   "disclosure_control"], "properties": {
             "indicator": {"$ref": "#/components/schemas/Indicator"},
             "country": {"oneOf": [{"$ref": "#/components/schemas/Country"}, {"type": "null"}]},
             "period": {"$ref": "#/components/schemas/Period"},
             "previous": {"$ref": "#/components/schemas/Period"},
             "data_as_of": {"type": "string", "format": "date-time"},
-            "suppression": {"type": "object", "properties": {
-                "mark": {"type": "string"}, "minimum_count": {"type": "integer"},
+            "disclosure_control": {"type": "object", "properties": {
+                "method": {"type": "string"}, "base": {"type": "integer"}, "description": {"type": "string"},
                 "minimum_decisions_for_processing_times": {"type": "integer"}}},
             "breakdown": {"type": "object", "required": ["dimension", "rows", "total"], "properties": {
                 "dimension": {"type": "string"},
@@ -260,7 +260,7 @@ def _openapi(base: str) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Ventanillas figures API", "version": "1.1",
-                 "description": "Read-only programme indicators, with small numbers suppressed."},
+                 "description": "Read-only programme indicators; every count is rounded to a multiple of 5."},
         "servers": [{"url": base}],
         "security": [{"bearer": []}],
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": schemas},

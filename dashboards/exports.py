@@ -1,4 +1,4 @@
-"""CSV and XLSX of a dashboard table, exactly as shown (small numbers suppressed), each one audited."""
+"""CSV and XLSX of a dashboard table, exactly as shown (counts rounded, with the legend), each one audited."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from django.utils.translation import gettext
 from portal.spreadsheets import CONTENT_TYPES, download
 
 from .periods import Period
-from .suppression import SUPPRESSED
+from .suppression import HIDDEN_MARK
 from .tables import Table
 
 FORMATS = CONTENT_TYPES  # the formats a dashboard table can be downloaded in
 
 
 def _plain(cell):
-    return "" if cell is None else cell
+    return HIDDEN_MARK if cell is None else cell
 
 
 def rows_of(table: Table, *, place: str, period: Period, as_of: datetime | None) -> list[list]:
@@ -35,7 +35,6 @@ def rows_of(table: Table, *, place: str, period: Period, as_of: datetime | None)
     if table.total:
         out.append([table.total.label, *map(_plain, table.total.cells)])
     out.append([])
-    out.append([gettext("Counts from 1 to 4 are shown as “%(mark)s”.") % {"mark": SUPPRESSED}])
     out += [[note] for note in table.notes]
     return out
 

@@ -1,6 +1,6 @@
 """Reading the roll-ups: a period's figures for one country, several, or the whole region.
 
-Every function returns raw numbers; ``dashboards.tables`` turns them into the suppressed tables that
+Every function returns raw numbers; ``dashboards.published`` rounds them for the tables that
 pages, exports, the API and the reports show. Nothing here reads the apps' own tables.
 """
 

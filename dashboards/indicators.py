@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +139,14 @@ def _referrals(country) -> QuerySet:
     from cases.models import Referral
 
     return Referral.objects.filter(case__window__country=country)
+
+
+def _answered_referrals(country) -> QuerySet:
+    return _referrals(country).filter(answered_at__isnull=False)
+
+
+def _answered_in_a_week(country) -> QuerySet:
+    return _answered_referrals(country).filter(answered_at__lte=F("sent_at") + timedelta(days=7))
 
 
 def _enrolments(country) -> QuerySet:
@@ -331,6 +340,39 @@ INDICATORS: dict[str, Indicator] = {
             "cases",
             ("status", "service", "window"),
             (Source(_referrals, "sent_at", True, window_field="case__window_id",
+                    fields={"status": "status", "service": "service"}),),
+        ),
+        Indicator(
+            "people_referred",
+            _("People referred to partners"),
+            _("Registered people with a referral sent to a partner organisation in the period; each person "
+              "counts once. Set against the people assisted, it is the referral rate."),
+            UNIQUE,
+            "cases",
+            PERSON_DIMENSIONS,
+            (Source(_referrals, "sent_at", True, window_field="case__window_id", fields=PROCESS_PERSON_FIELDS,
+                    subject_field="case__person_id"),),
+        ),
+        Indicator(
+            "referrals_answered",
+            _("Referrals answered by partners"),
+            _("Referrals a partner answered (accepted, declined or service given) in the period, by the day of "
+              "its first answer."),
+            COUNT,
+            "cases",
+            ("status", "service", "window"),
+            (Source(_answered_referrals, "answered_at", True, window_field="case__window_id",
+                    fields={"status": "status", "service": "service"}),),
+        ),
+        Indicator(
+            "referrals_answered_in_a_week",
+            _("Referrals answered within 7 days"),
+            _("Referrals answered in the period whose partner answered within 7 days of the referral: set "
+              "against all the referrals answered, it tells how fast partners answer."),
+            COUNT,
+            "cases",
+            ("status", "service", "window"),
+            (Source(_answered_in_a_week, "answered_at", True, window_field="case__window_id",
                     fields={"status": "status", "service": "service"}),),
         ),
         Indicator(

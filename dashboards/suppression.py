@@ -1,87 +1,86 @@
-"""Small-number suppression: every figure that leaves the database passes through here.
+"""Disclosure control: every figure that leaves the database passes through here.
 
-Two rules protect the people behind the figures:
+The method is *consistent random rounding to base 5* (the "cell key" rounding statistical offices use):
 
-1. Primary: a count from 1 to 4 is shown as "<5" (zero is shown: it exposes nobody).
-2. Complementary: where a table shows a total beside its cells, one hidden cell could be worked out as
-   the total minus the others; so when exactly one cell is hidden, the smallest other non-zero cell is
-   hidden too (and when there is none, the total). Where several hidden cells are all ones (or all
-   fours), the total would reveal each of them, so the total is hidden.
+- Every published count is a multiple of 5. A count that already is one is shown as it is; any other is
+  rounded to the multiple of 5 just below or just above it, up with a chance of (remainder / 5): 13 becomes
+  15 two times in five and 10 three times in five, so on average no figure is pushed up or down.
+- The chance is drawn once per *cell* from a keyed hash of what the cell counts (indicator, countries or
+  window, first and last day, breakdown and its value) and of the count itself. The same cell therefore
+  always rounds the same way, whether it is read on a page, in an export, through the API or in a report,
+  and however its period was asked for (a month and a custom period of the same days are one cell).
+  Asking again gives nothing new; the key is secret, so the direction cannot be predicted.
+- Totals are rounded on their own, never summed from rounded parts: rows may not add up to the total.
+- Derived indicators ("beneficiaries reached") are added up from their parts *after* rounding, so they
+  reveal nothing the parts do not.
 
-Processing-time figures (median, 90th percentile) are shown only when at least ten processes back them.
-Pages, exports, the API and the monthly reports all call these functions; none formats a count itself.
+A published count p stands for a true count from p - 4 to p + 4 (0 stands for 0 to 4). No count is hidden,
+so no "<5" is ever shown beside figures that undo it. What is hidden is a processing time (median, 90th
+percentile) backed by fewer than ten decisions: it is published as ``None`` and shown as a dash with a
+legend. ``docs/disclosure-control.md`` explains the method to programme officers;
+``tests/dashboards/test_attacker.py`` tries to undo it with linear programming.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import hmac
+from datetime import date
 from typing import Any
 
-SUPPRESSED = "<5"
-MIN_CELL = 5
+from django.conf import settings
+
+BASE = 5
 MIN_PROCESSING_SAMPLE = 10
+HIDDEN_MARK = "—"
 
-Cell = int | str | None
-
-
-def is_small(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < MIN_CELL
+Cell = int | float | None
 
 
-def suppress_count(value: Any) -> Cell:
-    """Rule 1 for one figure shown on its own."""
-    return SUPPRESSED if is_small(value) else value
+def cell_key(code: str, scope: str, start: date, end: date, dimension: str = "", group: str = "") -> str:
+    """What a cell counts, written the same way wherever it is published. ``scope`` is ``scope_key(...)``;
+    ``end`` is the day after the last."""
+    return f"{code}|{scope}|{start.isoformat()}|{end.isoformat()}|{dimension}|{group}"
 
 
-def suppress_table(cells: Sequence[int], total: int | None = None) -> tuple[list[Cell], Cell]:
-    """Both rules for a column of counts and, when the table shows one, its total.
-
-    Returns the cells and the total as they may be shown. ``total=None`` means the table shows no total,
-    so only rule 1 applies.
-    """
-    hidden = [is_small(value) for value in cells]
-    total_hidden = is_small(total)
-    if total is not None and not total_hidden and sum(hidden) == 1:
-        candidates = [(value, index) for index, value in enumerate(cells) if not hidden[index] and value > 0]
-        if candidates:
-            hidden[min(candidates)[1]] = True
-        else:
-            total_hidden = True
-    if total is not None and not total_hidden:
-        # Hidden cells known to lie in 1..4 are each pinned down when together they are all ones or all
-        # fours: the total minus the visible cells would then reveal every one of them.
-        small = [value for value, hide in zip(cells, hidden, strict=True) if hide]
-        if (
-            small
-            and all(is_small(value) for value in small)
-            and sum(small) in (len(small), (MIN_CELL - 1) * len(small))
-        ):
-            total_hidden = True
-    shown: list[Cell] = [SUPPRESSED if hide else value for value, hide in zip(cells, hidden, strict=True)]
-    shown_total: Cell = None if total is None else (SUPPRESSED if total_hidden else total)
-    return shown, shown_total
+def scope_key(country_ids, *, window_id: int | None = None, all_ids=None) -> str:
+    """The place a cell covers: one window, the whole region, or a set of countries."""
+    if window_id is not None:
+        return f"w{window_id}"
+    ids = set(country_ids) if country_ids is not None else None
+    if ids is None or (all_ids is not None and ids >= set(all_ids)):
+        return "all"
+    return "c" + ",".join(str(i) for i in sorted(ids))
 
 
-def suppress_columns(rows: Sequence[Sequence[int]], totals: Sequence[int] | None = None) -> tuple[list, list | None]:
-    """``suppress_table`` applied to each column of a table (rows × columns) with an optional total row."""
-    if not rows:
-        return [], (list(totals) if totals is not None else None)
-    columns = list(zip(*rows, strict=True))
-    out_columns = []
-    out_totals: list[Cell] = []
-    for index, column in enumerate(columns):
-        shown, shown_total = suppress_table(list(column), None if totals is None else totals[index])
-        out_columns.append(shown)
-        out_totals.append(shown_total)
-    return [list(row) for row in zip(*out_columns, strict=True)], (out_totals if totals is not None else None)
+def _draw(key: str, value: int) -> float:
+    """A number in [0, 1) fixed by the cell and its count, unpredictable without the secret."""
+    secret = ("dashboards-rounding:" + settings.SECRET_KEY).encode()
+    digest = hmac.new(secret, f"{key}#{value}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def round_count(value: Any, key: str) -> int:
+    """A count rounded to base 5, the same way every time for the same cell and count."""
+    value = int(value or 0)
+    low, remainder = divmod(value, BASE)
+    if remainder == 0:
+        return value
+    up = _draw(key, value) < remainder / BASE
+    return BASE * (low + 1) if up else BASE * low
 
 
 def processing_figure(value: float | None, sample: int) -> float | None:
-    """A median or percentile of processing days, or None when fewer than ten processes back it."""
+    """A median or percentile of processing days, or None (hidden) when fewer than ten processes back it."""
     if value is None or sample < MIN_PROCESSING_SAMPLE:
         return None
     return value
 
 
-def is_suppressed(cell: Cell) -> bool:
-    return cell == SUPPRESSED
+def is_hidden(cell: Cell) -> bool:
+    return cell is None
+
+
+def bounds(published: int) -> tuple[int, int]:
+    """The true counts a published count may stand for (what an attacker knows from the method)."""
+    return max(0, published - (BASE - 1)), published + BASE - 1

@@ -1,19 +1,18 @@
-"""The tables a dashboard shows, with small numbers suppressed: the one shape pages, exports and the API
-share. Each builder reads raw figures from ``dashboards.figures`` and passes every cell through
-``dashboards.suppression`` before anything leaves this module."""
+"""The tables a dashboard shows: the one shape pages, exports, the API and the reports share. Each builder
+reads published (rounded) figures from ``dashboards.published``; no raw count reaches this module."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from ventanillas.models import Country, InformationWindow
 
-from . import figures, indicators, suppression
-from .figures import Stat
+from . import indicators, published, suppression
 from .indicators import DIMENSIONS, PROCESSING, UNIQUE
 from .periods import Period
 
@@ -36,36 +35,26 @@ class Table:
     total: Row | None = None
     notes: list[str] = field(default_factory=list)
     column_keys: list[str] = field(default_factory=list)
+    short_labels: list[str] = field(default_factory=list)  # a time series: each period in a few letters
 
 
-def _shown_column(code: str, values: list, total=None, with_total: bool = False) -> tuple[list[Cell], Cell]:
-    """One column of a table, suppressed according to its indicator's kind."""
-    if indicators.get(code).kind == PROCESSING:
-        shown = [suppression.processing_figure(v.value, v.sample) if isinstance(v, Stat) else None for v in values]
-        shown_total = suppression.processing_figure(total.value, total.sample) if isinstance(total, Stat) else None
-        return shown, shown_total
-    return suppression.suppress_table([int(v or 0) for v in values], int(total or 0) if with_total else None)
-
-
-def _assemble(key, title, codes, labels, keys, raw, totals=None, notes=()) -> Table:
-    """A table of rows (groups) × indicator columns from raw[code][group]; ``totals`` adds a total row."""
-    columns: list[list[Cell]] = []
-    total_cells: list[Cell] = []
-    for code in codes:
-        values = [raw.get(code, {}).get(group, figures._empty(code)) for group in keys]
-        shown, shown_total = _shown_column(
-            code, values, totals.get(code) if totals is not None else None, with_total=totals is not None
-        )
-        columns.append(shown)
-        total_cells.append(shown_total)
-    rows = [Row(label, [column[i] for column in columns], keys[i]) for i, label in enumerate(labels)]
+def _assemble(key, title, codes, labels, keys, published, totals=None, notes=(), keep_empty=True) -> Table:
+    """A table of rows (groups) × indicator columns from published[code][group]; ``totals`` adds a total
+    row. Without ``keep_empty``, a row whose every figure is 0 or hidden is left out: its absence then says
+    no more than its zeros would (a row shown only when something was recorded would tell that someone was)."""
+    rows = []
+    for group, label in zip(keys, labels, strict=True):
+        cells = [published.get(code, {}).get(group) for code in codes]
+        if not keep_empty and not any(cells):
+            continue
+        rows.append(Row(label, cells, group))
     return Table(
         key=key,
         title=title,
         columns=[str(indicators.get(code).name) for code in codes],
         column_keys=list(codes),
         rows=rows,
-        total=Row(gettext("Total"), total_cells, "total") if totals is not None else None,
+        total=Row(gettext("Total"), [totals.get(code) for code in codes], "total") if totals is not None else None,
         notes=list(notes),
     )
 
@@ -74,21 +63,38 @@ def summary(country_ids, period: Period, codes=None) -> Table:
     """Every indicator for the period and the period before."""
     codes = list(codes or indicators.INDICATORS)
     previous = period.previous()
-    now, before = (
-        figures.totals(codes, country_ids, period.start, period.end),
-        figures.totals(codes, country_ids, previous.start, previous.end),
-    )
-    rows = []
-    for code in codes:
-        cells = [_shown_column(code, [now[code]])[0][0], _shown_column(code, [before[code]])[0][0]]
-        rows.append(Row(str(indicators.get(code).name), cells, code))
+    now = published.totals(codes, country_ids, period.start, period.end)
+    before = published.totals(codes, country_ids, previous.start, previous.end)
+    rows = [Row(str(indicators.get(code).name), [now[code], before[code]], code) for code in codes]
     return Table(
         key="summary",
         title=gettext("All indicators"),
         columns=[period.label, previous.label],
         column_keys=["current", "previous"],
         rows=rows,
+        notes=[protection_note()],
     )
+
+
+PROTECTION_NOTE = gettext_lazy(
+    "To protect the people behind the figures, every count is rounded to a multiple of 5: 0 may stand for "
+    "1 to 4 people, and 5 for 1 to 9. Each figure and each total is rounded on its own, so rows may not add "
+    "up to their total. “—” marks a processing time that is not shown because fewer than ten decisions back it."
+)
+
+
+def protection_note() -> str:
+    return str(PROTECTION_NOTE)
+
+
+def country_order(country_list):
+    """Countries in the alphabetical order of their names in the reader's language (accents aside)."""
+
+    def key(country) -> str:
+        text = unicodedata.normalize("NFKD", str(country.name))
+        return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+    return sorted(country_list, key=key)
 
 
 def _value_labels(dimension: str, keys: list[str]) -> list[str]:
@@ -120,18 +126,18 @@ def _ordered_keys(dimension: str, found: set[str]) -> list[str]:
 def breakdown(country_ids, period: Period, dimension: str) -> Table:
     """The indicators that offer ``dimension``, one row per value, with the total of each indicator."""
     codes = [i.code for i in indicators.with_dimension(dimension) if i.kind != PROCESSING]
-    raw = figures.grouped(codes, country_ids, period.start, period.end, by=dimension)
-    totals = figures.totals(codes, country_ids, period.start, period.end)
-    keys = _ordered_keys(dimension, set().union(*(raw[c].keys() for c in codes)) if codes else set())
-    notes = [gettext("Counts from 1 to 4 are shown as “<5”, and another small cell is hidden where a total "
-                     "would otherwise reveal them.")]  # fmt: skip
+    found = published.grouped(codes, country_ids, period.start, period.end, by=dimension)
+    totals = published.totals(codes, country_ids, period.start, period.end)
+    keys = _ordered_keys(dimension, set().union(*(found[c].keys() for c in codes)) if codes else set())
+    notes = [protection_note()]
     if dimension == "vulnerability":
         notes.append(gettext("A person may have several vulnerabilities or none: the rows do not add up to "
                              "the total."))  # fmt: skip
     if any(indicators.get(c).kind == UNIQUE for c in codes):
         notes.append(gettext("People are counted once in each row where they appear."))
     title = gettext("Breakdown: %(dimension)s") % {"dimension": DIMENSIONS[dimension].name}
-    return _assemble(f"by-{dimension}", title, codes, _value_labels(dimension, keys), keys, raw, totals, notes)
+    return _assemble(f"by-{dimension}", title, codes, _value_labels(dimension, keys), keys, found, totals, notes,
+                     keep_empty=False)  # fmt: skip
 
 
 def bucket_label(unit: str, start: date) -> str:
@@ -142,15 +148,24 @@ def bucket_label(unit: str, start: date) -> str:
     return gettext("Quarter %(quarter)s of %(year)s") % {"quarter": (start.month - 1) // 3 + 1, "year": start.year}
 
 
+def short_bucket_label(unit: str, start: date) -> str:
+    if unit == "week":
+        return date_format(start, "SHORT_DATE_FORMAT")
+    if unit == "month":
+        return date_format(start, "M Y")
+    return gettext("Q%(quarter)s %(year)s") % {"quarter": (start.month - 1) // 3 + 1, "year": start.year}
+
+
 def series(country_ids, period: Period, codes=indicators.SERIES) -> Table:
     """The period cut in weeks, months or quarters (rows), for each charted indicator (columns)."""
     codes = list(codes)
-    unit, starts, values = figures.series(codes, country_ids, period.start, period.end)
-    totals = figures.totals(codes, country_ids, period.start, period.end)
+    unit, starts, values = published.series(codes, country_ids, period.start, period.end)
+    totals = published.totals(codes, country_ids, period.start, period.end)
     keys = [d.isoformat() for d in starts]
-    raw = {code: dict(zip(keys, values[code], strict=True)) for code in codes}
+    found = {code: dict(zip(keys, values[code], strict=True)) for code in codes}
     labels = [bucket_label(unit, d) for d in starts]
-    table = _assemble("series", gettext("Over time"), codes, labels, keys, raw, totals)
+    table = _assemble("series", gettext("Over time"), codes, labels, keys, found, totals, [protection_note()])
+    table.short_labels = [short_bucket_label(unit, d) for d in starts]
     if any(indicators.get(c).kind == UNIQUE for c in codes):
         table.notes.append(gettext("People trained: a person is counted once in each row, so the rows may add "
                                    "up to more than the total."))  # fmt: skip
@@ -170,13 +185,15 @@ REGIONAL_COLUMNS = (
 
 
 def countries(country_list: list[Country], period: Period, codes=REGIONAL_COLUMNS) -> Table:
-    """One row per country, with the region's total."""
+    """One row per country (in the reader's alphabetical order), with the region's total."""
+    country_list = country_order(country_list)
     ids = [c.pk for c in country_list]
-    raw = figures.grouped(codes, ids, period.start, period.end, by="country")
-    totals = figures.totals(codes, ids, period.start, period.end)
     keys = [str(pk) for pk in ids]
+    found = published.grouped(codes, ids, period.start, period.end, by="country", groups=keys)
+    totals = published.totals(codes, ids, period.start, period.end)
     labels = [c.name for c in country_list]
-    return _assemble("countries", gettext("Countries compared"), list(codes), labels, keys, raw, totals)
+    return _assemble("countries", gettext("Countries compared"), list(codes), labels, keys, found, totals,
+                     [protection_note()])  # fmt: skip
 
 
 PROGRAMME_START = date(2000, 1, 1)
@@ -184,7 +201,7 @@ PROGRAMME_START = date(2000, 1, 1)
 
 def targets(country: Country | None, period: Period, today: date) -> Table:
     """Targets of the country (or the region) for the period's year and for the whole programme, with
-    what was achieved: in the year, or since the start for a programme target."""
+    what was achieved (the published, rounded figure) and the share of the target it makes."""
     from .models import Target
 
     found = Target.objects.filter(country=country).filter(year__in=[period.start.year]) | Target.objects.filter(
@@ -201,17 +218,17 @@ def targets(country: Country | None, period: Period, today: date) -> Table:
         else:
             start, end = PROGRAMME_START, today + timedelta(days=1)
             scope = gettext("Whole programme")
-        achieved = figures.totals([target.indicator], ids, start, end)[target.indicator]
-        shown = suppression.suppress_count(int(achieved)) if not isinstance(achieved, Stat) else None
-        share = round(100 * achieved / target.value) if isinstance(shown, int) and target.value else None
+        shown = published.totals([target.indicator], ids, start, end)[target.indicator]
+        share = round(100 * shown / target.value) if isinstance(shown, int) and target.value else None
         rows.append(Row(f"{indicators.get(target.indicator).name} ({scope})", [target.value, shown, share],
                         target.indicator))  # fmt: skip
     return Table(
         key="targets",
         title=gettext("Targets and results"),
-        columns=[gettext("Target"), gettext("Achieved"), gettext("Share of target")],
+        columns=[gettext("Target"), gettext("Achieved"), gettext("Achievement (%)")],
         column_keys=["target", "achieved", "percent"],
         rows=rows,
+        notes=[protection_note()],
     )
 
 

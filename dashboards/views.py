@@ -69,7 +69,7 @@ def _context(request, *, country: Country | None, country_list: list[Country], d
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """Where the dashboards start: straight to the only country a user may see, else a choice."""
-    countries = list(access.aggregate_countries(request.user).order_by("code"))
+    countries = tables.country_order(access.aggregate_countries(request.user))
     if not countries:
         raise PermissionDenied
     if len(countries) == 1 and not may_see_region(request.user):
@@ -92,7 +92,7 @@ def country_dashboard(request: HttpRequest, country: str) -> HttpResponse:
 def regional_dashboard(request: HttpRequest) -> HttpResponse:
     if not may_see_region(request.user):
         raise PermissionDenied
-    country_list = list(Country.objects.order_by("name"))
+    country_list = tables.country_order(Country.objects.all())
     with figures.memo():
         context = _context(request, country=None, country_list=country_list, dimensions=REGIONAL_DIMENSIONS)
     return render(request, "dashboards/dashboard.html", context)
@@ -108,7 +108,8 @@ def _export(request: HttpRequest, *, country: Country | None, country_list: list
         errors = [str(message) for messages in form.errors.values() for message in messages]
         return HttpResponseBadRequest("\n".join(errors), content_type="text/plain; charset=utf-8")
     period = form.cleaned_data["period_obj"]
-    found = tables.by_key(table, country_list=country_list, country=country, period=period, today=today)
+    with figures.memo():
+        found = tables.by_key(table, country_list=country_list, country=country, period=period, today=today)
     if found is None:
         raise Http404
     return exports.respond(request, found, fmt=fmt, country=country, period=period, as_of=rollups.data_as_of())
@@ -126,4 +127,4 @@ def country_export(request: HttpRequest, country: str, table: str, fmt: str) -> 
 def regional_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if not may_see_region(request.user):
         raise PermissionDenied
-    return _export(request, country=None, country_list=list(Country.objects.order_by("name")), table=table, fmt=fmt)
+    return _export(request, country=None, country_list=tables.country_order(Country.objects.all()), table=table, fmt=fmt)

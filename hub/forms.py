@@ -8,6 +8,17 @@ from portal.forms import label_blank_choices
 from .models import Article, Guide, Revision, Topic
 
 
+class PathwaySelect(forms.Select):
+    """Each pathway's option says the language of its name (official names are often in Spanish only)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        pathway = getattr(value, "instance", None)
+        if pathway is not None:
+            option["attrs"]["lang"] = pathway.name_language
+        return option
+
+
 class FeedbackForm(forms.Form):
     """ "Was this useful?" on a guide or an article. Nothing in it identifies the reader."""
 
@@ -52,6 +63,18 @@ class RevisionForm(forms.ModelForm):
         for name in ("title", "summary", "body"):
             self.fields[name].widget.attrs["lang"] = language
 
+    def clean(self) -> dict:
+        data = super().clean()
+        # A browser or a pasted file that sent bytes that are not UTF-8 reaches the server as U+FFFD
+        # replacement characters: saved, they would replace letters for every reader without a word.
+        for name in ("title", "summary", "body", "note"):
+            if "\ufffd" in (data.get(name) or ""):
+                self.add_error(
+                    name,
+                    _("This text holds characters that could not be read (�): retype them and save again."),
+                )
+        return data
+
     def clean_title(self) -> str:
         title = " ".join(self.cleaned_data["title"].split())
         if len(title) < 3:
@@ -79,6 +102,7 @@ class NewItemForm(forms.Form):
         self.country = country
         self.fields["source_language"].choices = languages
         self.fields["pathway"].queryset = RegularizationPathway.objects.filter(country=country, active=True)
+        self.fields["pathway"].widget = PathwaySelect(choices=self.fields["pathway"].choices)
         label_blank_choices(self)
 
     def clean(self) -> dict:

@@ -89,6 +89,12 @@ class Localized:
 
     @property
     def source_name(self) -> str:
+        """The source language named in the reader's language ("the Spanish text", not "the Español text")."""
+        return reader_language_name(self.item.source_language)
+
+    @property
+    def source_name_local(self) -> str:
+        """The source language in its own words: the label of the link to the source text (with its lang)."""
         return language_name(self.item.source_language)
 
     @property

@@ -9,7 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import RegularizationPathway
 from cases.selectors import ProcessingTime, pathway_processing_time
+from portal.pagecache import changed
 
 from .languages import fallback_chain
 
@@ -42,6 +48,41 @@ def pick(obj: Model, name: str, language: str, country: Country) -> Text:
         if value:
             return Text(value, code)
     return Text("", language)
+
+
+def _figure_key(pathway: RegularizationPathway, today: date) -> str:
+    return f"hub:processing:{pathway.pk}:{today.isoformat()}:{pathway.typical_processing_days}"
+
+
+def published_processing_time(pathway: RegularizationPathway, *, today: date | None = None) -> ProcessingTime:
+    """The pathway's processing time as the guides publish it, computed once a day and kept in the cache
+    (the median reads every decision of the last 12 months) until a decision changes it."""
+    today = today or timezone.localdate()
+    key = _figure_key(pathway, today)
+    figure = cache.get(key)
+    if figure is None:
+        figure = pathway_processing_time(pathway, today=today)
+        cache.set(key, figure, timeout=2 * 24 * 60 * 60)
+    return figure
+
+
+def refresh_processing_time(pathway_id: int) -> None:
+    """A process of the pathway changed: once it is saved, recompute the published figure, and end the
+    cached pages that show it if it moved."""
+
+    def refresh() -> None:
+        pathway = RegularizationPathway.objects.filter(pk=pathway_id).select_related("country").first()
+        if pathway is None:
+            return
+        today = timezone.localdate()
+        key = _figure_key(pathway, today)
+        before = cache.get(key)
+        figure = pathway_processing_time(pathway, today=today)
+        cache.set(key, figure, timeout=2 * 24 * 60 * 60)
+        if before != figure:
+            changed(f"pathways:{pathway.country.code}")
+
+    transaction.on_commit(refresh)
 
 
 @dataclass
@@ -90,7 +131,7 @@ def guide_facts(guide: Content, language: str, *, today: date | None = None) -> 
         is_free=pathway.is_free,
         fee_amount=pathway.fee_amount,
         fee_currency=pathway.fee_currency,
-        processing=pathway_processing_time(pathway, today=today),
+        processing=published_processing_time(pathway, today=today),
         typical_text=pick(pathway, "typical_processing_text", language, country),
         verified_on=pathway.verified_on,
         is_sample=pathway.is_sample,

@@ -92,13 +92,29 @@ class ShownAlert:
 
 def active_alerts(country: Country, requested: str, now: datetime | None = None) -> list[ShownAlert]:
     """Alerts of the country and regional ones that are running now, the most severe first."""
+    return alerts_and_next_change(country, requested, now)[0]
+
+
+def alerts_and_next_change(
+    country: Country, requested: str, now: datetime | None = None
+) -> tuple[list[ShownAlert], datetime | None]:
+    """The running alerts (as ``active_alerts``) and the next moment one starts or ends: until then, the
+    banner stays as it is (one query for both)."""
+    now = now or timezone.now()
     severity_order = {"danger": 0, "warning": 1, "info": 2}
     shown = []
-    for alert in Alert.objects.active(now or timezone.now()).for_country(country):
+    moments = []
+    for alert in Alert.objects.for_country(country).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now)):
+        if alert.starts_at > now:
+            moments.append(alert.starts_at)
+            continue
+        if alert.ends_at:
+            moments.append(alert.ends_at)
         language = best_language(alert.languages(), requested, country)
         if language:
             shown.append(ShownAlert(alert, language))
-    return sorted(shown, key=lambda s: (severity_order.get(s.alert.severity, 9), -s.alert.starts_at.timestamp()))
+    shown.sort(key=lambda s: (severity_order.get(s.alert.severity, 9), -s.alert.starts_at.timestamp()))
+    return shown, min(moments, default=None)
 
 
 def alternates(item: Content) -> list[tuple[str, str]]:

@@ -9,8 +9,11 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import throttle
+from portal import pagecache, throttle
+from portal.origin import same_origin_post
+from portal.pagecache import country_tags, public_page
 from ventanillas import access
+from ventanillas.hours import next_change
 from ventanillas.selectors import window_directory
 
 from . import selectors, services
@@ -33,15 +36,18 @@ def _kind_model(kind: str) -> type[Content]:
 
 
 @require_GET
+@public_page(lambda country: country_tags(country, "content", "windows"))
 def country_home(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)
     lang = get_language()
     local_now = timezone.localtime(timezone.now(), country_obj.zoneinfo)
+    cards = window_directory(country_obj, local_now)
+    pagecache.valid_until(request, next_change(card.status for card in cards))
     context = {
         "country": country_obj,
         "guides": selectors.localized_items(selectors.published_guides(country_obj), lang, country_obj),
         "articles": selectors.localized_items(selectors.published_articles(country_obj), lang, country_obj),
-        "cards": window_directory(country_obj, local_now),
+        "cards": cards,
         "local_now": local_now,
         "search_form": SearchForm(),
         "page_languages": country_obj.public_languages,
@@ -65,7 +71,12 @@ def _content_page(request: HttpRequest, item: Content, kind: str, localized: Loc
     return render(request, "hub/content_detail.html", context)
 
 
+def _item_tags(country: str, slug: str, kind: str) -> list[str]:
+    return [*country_tags(country, "pathways"), f"item:{kind}:{country.upper()}:{slug}"]
+
+
 @require_GET
+@public_page(_item_tags)
 def content_detail(request: HttpRequest, country: str, slug: str, kind: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)
     item = selectors.published_item_or_404(_kind_model(kind), country_obj, slug)
@@ -74,6 +85,7 @@ def content_detail(request: HttpRequest, country: str, slug: str, kind: str) -> 
 
 
 @require_GET
+@public_page(lambda country: country_tags(country, "faq"))
 def faq(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)
     entries = selectors.faq_entries(country_obj, get_language())
@@ -85,6 +97,7 @@ def faq(request: HttpRequest, country: str) -> HttpResponse:
 
 
 @require_GET
+@public_page(lambda country: country_tags(country, "content"))
 def search_view(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)
     form = SearchForm(request.GET or None)
@@ -102,6 +115,7 @@ def search_view(request: HttpRequest, country: str) -> HttpResponse:
     )
 
 
+@same_origin_post
 @require_POST
 def feedback(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)

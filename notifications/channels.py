@@ -35,7 +35,8 @@ def text_engine() -> Engine:
 
 
 def render(message: Message) -> tuple[str, str]:
-    """(subject, body) of a message, in its language and in its recipient's time zone.
+    """(subject, body) of a message, in its language and in its recipient's time zone; templates also
+    get ``today``, the recipient's local date at sending.
 
     A missing or broken template is a PermanentError: sending again cannot mend it. SMS and WhatsApp
     need no subject template.
@@ -43,6 +44,9 @@ def render(message: Message) -> tuple[str, str]:
     context = load_context(message.context)
     zone = ZoneInfo(message.time_zone) if message.time_zone else timezone.get_default_timezone()
     with translation.override(message.language), timezone.override(zone):
+        # The recipient's day when the message leaves (not when it was queued): a reminder sent on the
+        # day itself says "today", whatever it was written for.
+        context = {**context, "today": timezone.localdate()}
         body = _render(f"{message.template}_body.txt", context, required=True)
         subject = _render(f"{message.template}_subject.txt", context, required=message.channel == Channel.EMAIL)
     return " ".join(subject.split()), body.strip()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import CHOOSE
+from portal.validation import EARLIEST_DAY
 from ventanillas import access
 from ventanillas.models import Country, Role
 
@@ -50,6 +51,9 @@ class ReportRequestForm(forms.Form):
         if month is None:
             return data
         today = timezone.localdate()
+        if not EARLIEST_DAY <= month <= today:  # 9999-12 has no month after it; figures start in 2000
+            self.add_error("month", _("Choose a period that has ended."))
+            return data
         if kind == Report.Kind.QUARTERLY:
             start = date(month.year, 3 * ((month.month - 1) // 3) + 1, 1)
             end = add_months(start, 3)

@@ -120,6 +120,7 @@ class Report(models.Model):
     class Status(models.TextChoices):
         BUILDING = "building", _("Being built")
         READY = "ready", _("Ready")
+        INCOMPLETE = "incomplete", _("Incomplete: a section failed")
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -134,12 +135,19 @@ class Report(models.Model):
     )
     period_start = models.DateField(_("first day"))
     period_end = models.DateField(_("day after the last"), help_text=_("The period ends before this day."))
+    version = models.PositiveSmallIntegerField(
+        _("version"), default=1, help_text=_("A rebuilt report is a new version; the older ones are kept.")
+    )
     language = models.CharField(_("language"), max_length=5)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BUILDING)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     xlsx = models.FileField(_("spreadsheet"), upload_to=_report_path, blank=True)
     pdf = models.FileField(_("PDF"), upload_to=_report_path, blank=True)
     error = models.TextField(_("error"), blank=True)
+    figures_digest = models.CharField(
+        _("fingerprint of the figures"), max_length=64, blank=True,
+        help_text=_("Tells whether the figures have changed since the report was built."),
+    )  # fmt: skip
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -156,17 +164,17 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        ordering = ["-period_start", "country__code"]
+        ordering = ["-period_start", "country__code", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "country", "period_start"],
+                fields=["kind", "country", "period_start", "version"],
                 condition=models.Q(country__isnull=False),
-                name="notif_report_one_per_country_period",
+                name="notif_report_one_version_per_country_period",
             ),
             models.UniqueConstraint(
-                fields=["kind", "period_start"],
+                fields=["kind", "period_start", "version"],
                 condition=models.Q(country__isnull=True),
-                name="notif_report_one_regional_per_period",
+                name="notif_report_one_regional_version_per_period",
             ),
         ]
 

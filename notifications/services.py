@@ -359,38 +359,98 @@ def send_now(message_id: int) -> str | None:
 
 
 def request_report(*, kind: str, country, period_start: date, period_end: date, by=None) -> tuple[Report, bool]:
-    """The report of a place and period: the stored one, or a new one marked "building".
+    """The report of a place and period: its latest stored version, or a new one marked "building".
 
     Returns (report, created). A failed report is marked "building" again (and counts as created), so
-    that asking again retries it; a ready or building one is returned as it is. The caller starts the
-    build (``tasks.build_report``) after commit when ``created`` is true.
+    that asking again retries it; a ready, incomplete or building one is returned as it is (an officer
+    rebuilds it with ``rebuild_report``). The caller starts the build (``tasks.build_report``) after commit
+    when ``created`` is true.
     """
 
     language = country.default_language if country is not None else settings.LANGUAGE_CODE
     with transaction.atomic():
-        report, created = Report.objects.select_for_update().get_or_create(
-            kind=kind,
-            country=country,
-            period_start=period_start,
-            defaults={"period_end": period_end, "language": language, "requested_by": by},
+        report = (
+            Report.objects.select_for_update()
+            .filter(kind=kind, country=country, period_start=period_start)
+            .order_by("-version")
+            .first()
         )
-        if not created and report.status == Report.Status.FAILED:
+        created = report is None
+        if created:
+            report = Report.objects.create(
+                kind=kind, country=country, period_start=period_start, period_end=period_end, language=language,
+                requested_by=by,
+            )  # fmt: skip
+        elif report.status == Report.Status.FAILED:
             report.status, report.progress, report.error = Report.Status.BUILDING, 0, ""
             report.save(update_fields=["status", "progress", "error"])
             created = True
     return report, created
 
 
-def build_report(report_id: int) -> str:
-    """Build a report's XLSX and PDF, store them, mark it ready and e-mail its readers; returns its status.
+def rebuild_report(*, report: Report, by=None) -> tuple[Report, bool]:
+    """A new version of a report, from today's figures, kept beside the older ones (each with its date).
 
-    Runs in a worker. A report already ready is left alone (running twice does no harm twice); an
+    Returns (new version, created). While a version of the same report is still being built, that one is
+    returned and nothing is created. The caller starts the build after commit when ``created`` is true.
+    """
+    with transaction.atomic():
+        versions = Report.objects.select_for_update().filter(
+            kind=report.kind, country=report.country_id, period_start=report.period_start
+        )
+        latest = versions.order_by("-version").first()
+        if latest.status == Report.Status.BUILDING:
+            return latest, False
+        new = Report.objects.create(
+            kind=report.kind, country_id=report.country_id, period_start=report.period_start,
+            period_end=report.period_end, language=report.language, requested_by=by, version=latest.version + 1,
+        )  # fmt: skip
+    return new, True
+
+
+def report_is_stale(report: Report) -> bool:
+    """Whether the figures of a built report differ from today's (the sections are run again to tell)."""
+    from . import reports
+
+    if report.status not in (Report.Status.READY, Report.Status.INCOMPLETE):
+        return False
+    return reports.digest(reports.collect(report)) != report.figures_digest
+
+
+def build_report(report_id: int) -> str:
+    """Build a report's XLSX and PDF, store them, and mark it ready (and e-mail its readers) or, when a
+    section could not be computed, incomplete (and mail nobody); returns its status.
+
+    Runs in a worker. A report already built is left alone (running twice does no harm twice); an
     exception marks it failed with the error kept for an administrator.
     """
+    from portal import locks
+
+    # One build of a report at a time, across workers: the resume job may start one that is already
+    # being built by a slow worker.
+    with locks.exclusive(f"notifications.report:{report_id}", wait=False) as acquired:
+        if not acquired:
+            return Report.Status.BUILDING
+        return _build_report(report_id)
+
+
+WAITING_FOR_WORKER = "Waiting for the background worker (the broker could not be reached)."
+RESUME_AFTER = timedelta(minutes=2)
+
+
+def reports_to_resume(now: datetime | None = None) -> list[int]:
+    """Reports asked for but not built: the broker was down when they were asked, or the worker that
+    built them died. The beat's ``notifications.resume_reports`` starts them again."""
+    now = now or timezone.now()
+    stale = Report.objects.filter(status=Report.Status.BUILDING, created_at__lt=now - RESUME_AFTER)
+    return list(stale.order_by("pk").values_list("pk", flat=True))
+
+
+def _build_report(report_id: int) -> str:
     from . import reports
 
     report = Report.objects.select_related("country").get(pk=report_id)
-    if report.status == Report.Status.READY:
+    if report.status in (Report.Status.READY, Report.Status.INCOMPLETE):
         return report.status
 
     def progress(percent: int) -> None:
@@ -398,7 +458,8 @@ def build_report(report_id: int) -> str:
 
     try:
         contents = reports.collect(report, progress)
-        stem = f"{report.kind}-{report.country.code.lower() if report.country_id else 'region'}-{report.period_start:%Y-%m}"
+        place = report.country.code.lower() if report.country_id else "region"
+        stem = f"{report.kind}-{place}-{report.period_start:%Y-%m}-v{report.version}"
         report.xlsx.save(f"{stem}.xlsx", ContentFile(reports.to_xlsx(contents)), save=False)
         progress(90)
         report.pdf.save(f"{stem}.pdf", ContentFile(reports.to_pdf(contents)), save=False)
@@ -406,9 +467,13 @@ def build_report(report_id: int) -> str:
         logger.exception("report %s failed", report.pk)
         Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=str(exc)[:2000])
         return Report.Status.FAILED
-    report.status, report.progress, report.built_at, report.error = Report.Status.READY, 100, timezone.now(), ""
-    report.save(update_fields=["xlsx", "pdf", "status", "progress", "built_at", "error"])
-    mail_report(report)
+    complete = not contents.failed
+    report.status = Report.Status.READY if complete else Report.Status.INCOMPLETE
+    report.progress, report.built_at, report.figures_digest = 100, timezone.now(), reports.digest(contents)
+    report.error = "" if complete else "Sections that failed: " + ", ".join(contents.failed)
+    report.save(update_fields=["xlsx", "pdf", "status", "progress", "built_at", "error", "figures_digest"])
+    if complete:
+        mail_report(report)
     return report.status
 
 

@@ -47,6 +47,16 @@ def build_report(report_id: int) -> str:
     return services.build_report(report_id)
 
 
+@shared_task(name="notifications.resume_reports", soft_time_limit=60, time_limit=90, ignore_result=True)
+def resume_reports() -> list[int]:
+    """Run by the beat every few minutes: start again the reports asked for while the broker was down
+    (or left behind by a worker that died). A report already being built is skipped by its lock."""
+    ids = services.reports_to_resume()
+    for report_id in ids:
+        build_report.delay(report_id)
+    return ids
+
+
 @shared_task(name="notifications.build_monthly_reports", soft_time_limit=60, time_limit=90, ignore_result=True)
 def build_monthly_reports() -> list[int]:
     """Run by the beat on the 1st: last month's report of every country, one build task each."""

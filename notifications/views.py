@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ventanillas import access
 
@@ -32,11 +32,9 @@ def _start_build(report: Report) -> None:
 
     try:
         build_report.delay(report.pk)
-    except Exception:  # the broker is down: say so rather than leave the page refreshing forever
-        logger.warning("broker unreachable; report %s not started", report.pk)
-        Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.FAILED, error="The background worker could not be reached."
-        )
+    except Exception:  # the broker is down: the beat's resume_reports starts it once the broker is back
+        logger.warning("broker unreachable; report %s waits for the worker", report.pk)
+        Report.objects.filter(pk=report.pk).update(error=services.WAITING_FOR_WORKER)
 
 
 @login_required
@@ -66,11 +64,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     report = get_object_or_404(Report.objects.visible_to(request.user).select_related("country"), pk=pk)
+    versions = Report.objects.filter(
+        kind=report.kind, country=report.country_id, period_start=report.period_start
+    ).order_by("-version")
     return render(
         request,
         "notifications/report_detail.html",
         {
             "report": report,
+            "versions": versions,
             "refresh_seconds": 3,
             "zone": report.country.time_zone if report.country_id else "UTC",
         },
@@ -78,13 +80,29 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def report_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
+    """Build a new version of a report from today's figures; the older versions stay, each with its date."""
+    _require_reader(request)
+    report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
+    new, created = services.rebuild_report(report=report, by=request.user)
+    if created:
+        transaction.on_commit(lambda: _start_build(new))
+        messages.info(request, _("A new version of the report is being built; the older one is kept."))
+    return redirect(new)
+
+
+@login_required
 @require_GET
 def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     _require_reader(request)
-    report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk, status=Report.Status.READY)
+    report = get_object_or_404(
+        Report.objects.visible_to(request.user), pk=pk, status__in=[Report.Status.READY, Report.Status.INCOMPLETE]
+    )
     file = report.xlsx if fmt == "xlsx" else report.pdf
     if not file:
         raise Http404
     place = report.country.code.lower() if report.country_id else "region"
-    name = f"report-{place}-{report.period_start:%Y-%m}.{fmt}"
+    suffix = f"-v{report.version}" if report.version > 1 else ""
+    name = f"report-{place}-{report.period_start:%Y-%m}{suffix}.{fmt}"
     return FileResponse(file.open("rb"), as_attachment=True, filename=name)

@@ -15,3 +15,7 @@ class PortalConfig(AppConfig):
 
         if prohibit_control_characters not in forms.CharField.default_validators:
             forms.CharField.default_validators = [*forms.CharField.default_validators, prohibit_control_characters]
+
+        from . import signals
+
+        signals.connect()

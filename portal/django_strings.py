@@ -62,6 +62,8 @@ DJANGO_STRINGS = [
         "limit_value",
     ),
     gettext_noop("Username"),
+    # the login form's label and its error name the user model's field, lower case
+    gettext_noop("username"),
     gettext_noop("Password"),
     gettext_noop("Email"),
     gettext_noop("Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."),

@@ -37,6 +37,11 @@ def _label(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
+def made(token: uuid.UUID, model: type[T]) -> T | None:
+    """The record a submission of this form already made, if any."""
+    return _made(token, model)
+
+
 def _made(token: uuid.UUID, model: type[T]) -> T | None:
     from .models import FormSubmission
 

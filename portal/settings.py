@@ -225,6 +225,7 @@ CELERY_BEAT_SCHEDULE.update(
             "options": {"expires": 55},
         },
         # 06:00 UTC on the 1st is past midnight in every programme country, so last month is complete.
+        "notifications-resume-reports": {"task": "notifications.resume_reports", "schedule": 5 * 60},
         "notifications-monthly-reports": {
             "task": "notifications.build_monthly_reports",
             "schedule": crontab(minute=0, hour=6, day_of_month=1),
@@ -235,6 +236,12 @@ CELERY_BEAT_SCHEDULE.update(
         },
         # Appointments tomorrow, overdue follow-ups (08:00 local), stale processes, permits expiring.
         "cases-reminders": {"task": "cases.reminders.run", "schedule": 15 * 60, "options": {"expires": 14 * 60}},
+        # Referrals unanswered after CASES_REFERRAL_REMINDER_DAYS: the partner and the clerk are reminded once.
+        "cases-remind-unanswered-referrals": {
+            "task": "cases.remind_unanswered_referrals",
+            "schedule": 60 * 60,
+            "options": {"expires": 55 * 60},
+        },
         # Retention: closed cases past their country's period are anonymised; 07:15 UTC is night in the region.
         "cases-anonymise-expired": {
             "task": "cases.anonymise_expired_cases",
@@ -391,4 +398,7 @@ if not PORTAL_URL:
     raise ImproperlyConfigured("PORTAL_URL must be set when DEBUG is off (https://ventanillas.example.org).")
 # The worker probe (/health/?worker=1) answers only with "Authorization: Bearer <HEALTH_TOKEN>"; unset, never.
 HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
+# Referrals: how long a partner's answer link holds, and after how many days an unanswered one is reminded.
+CASES_REFERRAL_LINK_DAYS = env.int("CASES_REFERRAL_LINK_DAYS", default=30)
+CASES_REFERRAL_REMINDER_DAYS = env.int("CASES_REFERRAL_REMINDER_DAYS", default=7)
 SILENCED_SYSTEM_CHECKS = ["models.W047"]  # nulls-distinct unique constraints are enforced on PostgreSQL only

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("staff/dashboards/", include("dashboards.urls")),
     path("staff/notifications/", include("notifications.urls")),
     path("training/", include("training.urls")),
+    path("referrals/", include("cases.urls_partners")),
     path("", include("statuscheck.urls")),
     path("<country:country>/windows/", include("ventanillas.urls")),
     # The content hub owns the country pages (/<lang>/<country>/...): it comes last so that the

@@ -84,8 +84,21 @@ def check_moment(
     start = now if not_before is None else not_before
     limit = now + timedelta(days=365 * years_ahead + years_ahead // 4 + 1)
     if value < start:
-        raise ValidationError(_("This date and time has already passed."), code="past")
+        raise ValidationError(_("Choose a time in the future."), code="past")
     if value > limit:
         raise ValidationError(
             _("Give a date no more than %(years)d years ahead."), code="too_far", params={"years": years_ahead}
         )
+
+
+MAX_ID = 2**63 - 1  # the largest primary key PostgreSQL and SQLite store
+
+
+def record_id(value: str | None) -> int | None:
+    """A record number typed or passed in a link ("#42", "42"), or None. Only ASCII digits count ("²" and
+    "٣" pass ``str.isdigit`` but are no number a query takes), and only numbers a column can hold."""
+    text = (value or "").strip().lstrip("#")
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None

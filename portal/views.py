@@ -17,11 +17,13 @@ from ventanillas import access
 from ventanillas.selectors import public_countries
 
 from . import throttle
+from .pagecache import public_page
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
+@public_page(lambda: ["countries"])
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"countries": public_countries()})
 

@@ -49,6 +49,10 @@ def password_only_login():
     return _password_only_login
 
 
+# The browser tests (tests/e2e/) start a server and Chromium: they run when asked for (`make e2e`, CI).
+collect_ignore = [] if os.environ.get("E2E") else ["e2e"]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: limits counted in it (public forms) never leak between tests."""

@@ -110,7 +110,8 @@ COURSES = [
     ),
 ]
 
-# course key, session country, venue (the session's natural key), first day from today, days, capacity,
+# course key, session country, venue (the session's natural key; in the country's default language, which the
+# pages mark it with), first day from today, days, capacity,
 # taught by the demo trainer, enrolled (confirmed first, the rest waitlisted)
 SESSIONS = [
     (0, "CR", "Municipalidad de San José, sala 2 (muestra)", -20, 3, 12, True, 8),
@@ -118,8 +119,8 @@ SESSIONS = [
     (1, "PA", "Alcaldía de Panamá, auditorio (muestra)", 12, 2, 5, True, 8),
     (2, "DO", "Centro comunitario de Santo Domingo (muestra)", 18, 2, 20, False, 3),
     (3, "SR", "Ministerie van Binnenlandse Zaken, zaal 1 (voorbeeld)", 30, 1, 25, False, 2),
-    (4, "CR", "Online (sample)", 8, 2, 40, True, 5),
-    (5, "HT", "Mairie de Ouanaminthe, salle des fêtes (exemple)", -40, 2, 20, False, 6),
+    (4, "CR", "En línea (muestra)", 8, 2, 40, True, 5),
+    (5, "HT", "Meri Wanament, sal fèt (egzanp)", -40, 2, 20, False, 6),
 ]
 
 FIRST_NAMES = ["Ana", "Luis", "María", "José", "Carmen", "Jean", "Rose", "Pedro", "Sofía", "Marc", "Lucía", "Daniel"]

@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,6 +28,15 @@ from .services import ParticipantData, normalise_email
 LANGUAGE_CHOICES = [("", _("All languages")), *settings.LANGUAGES]
 
 
+def _search_helper(form: forms.Form, label) -> FormHelper:
+    """A GET form whose button has no name: crispy's Submit needs one, and Submit("") renders the invalid
+    `name=""` (a named one would add itself to every shared or bookmarked link)."""
+    helper = FormHelper()
+    helper.form_method = "get"
+    helper.layout = Layout(*form.fields, Div(StrictButton(label, type="submit", css_class="btn-primary"), css_class="mb-3"))
+    return helper
+
+
 class CatalogueFilterForm(forms.Form):
     country = forms.ModelChoiceField(
         label=_("Country"),
@@ -39,10 +49,8 @@ class CatalogueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
+        self.helper = _search_helper(self, _("Show courses"))
         self.helper.form_class = "row g-2 align-items-end"
-        self.helper.add_input(Submit("", _("Show courses")))
 
 
 class EnrolmentForm(forms.Form):
@@ -139,9 +147,7 @@ class VerifyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.add_input(Submit("", _("Verify")))
+        self.helper = _search_helper(self, _("Verify"))
 
     def clean_code(self) -> str:
         return "".join(ch for ch in self.cleaned_data["code"].upper() if ch.isalnum())
@@ -158,9 +164,7 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.add_input(Submit("", _("Show figures")))
+        self.helper = _search_helper(self, _("Show figures"))
 
     def clean(self) -> dict:
         data = super().clean()

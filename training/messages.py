@@ -32,7 +32,9 @@ CERTIFICATE = "certificate"
 SESSION_MOVED = "session_moved"
 SESSION_CANCELLED = "session_cancelled"
 ALREADY_ENROLLED = "already_enrolled"
+SESSION_OVER = "session_over"
 TEMPLATES = {
+    SESSION_OVER: "training/messages/session_over",
     CONFIRM_EMAIL: "training/messages/enrolment_confirmation",
     CONFIRMED: "training/messages/enrolment_confirmed",
     WAITLISTED: "training/messages/waitlisted",

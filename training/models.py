@@ -198,6 +198,18 @@ class Session(models.Model):
     def has_started(self, now: dt.datetime | None = None) -> bool:
         return self.local_today(now) >= self.starts_on
 
+    def day_begins_at(self, day: dt.date) -> dt.datetime:
+        """When the session begins on one of its days, on the country's clock."""
+        return dt.datetime.combine(day, self.start_time, tzinfo=self.country.zoneinfo)
+
+    def ends_at(self) -> dt.datetime:
+        """When the session is over: the end of its last meeting day, on the country's clock."""
+        last = self.days[-1] if self.days else self.ends_on
+        return dt.datetime.combine(last, self.end_time, tzinfo=self.country.zoneinfo)
+
+    def is_over(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.ends_at()
+
     def local_today(self, now: dt.datetime | None = None) -> dt.date:
         return timezone.localtime(now or timezone.now(), self.country.zoneinfo).date()
 

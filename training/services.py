@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal import pagecache
 from portal.idempotency import once
 from portal.validation import EARLIEST_DAY, EMAIL_MAX_LENGTH, clean_text, latest_day
 from ventanillas import access
@@ -82,12 +83,14 @@ def _take_seat(session: Session) -> bool:
     if session.seats_taken >= session.capacity:
         return False
     Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
+    pagecache.changed("training")  # the catalogue shows the seats left
     session.seats_taken += 1
     return True
 
 
 def _free_seat(session: Session) -> None:
     Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - 1)
+    pagecache.changed("training")
     session.seats_taken -= 1
 
 
@@ -260,6 +263,12 @@ def cancel_enrolment(*, enrolment: Enrolment, reason: str = "", now: dt.datetime
 
     Preconditions: pending, confirmed, waitlisted or offered, and the session's results not yet closed.
     """
+    from django.core.exceptions import ValidationError
+
+    try:
+        reason = clean_text(reason, max_length=Enrolment._meta.get_field("cancel_reason").max_length)
+    except ValidationError as error:
+        raise TrainingError(error.messages[0], field="reason") from None
     now = now or timezone.now()
     session = _lock_session(enrolment.session_id)
     enrolment = _lock_enrolment(enrolment.pk)
@@ -335,8 +344,8 @@ def record_attendance(*, session: Session, day: dt.date, marks: dict[int, str], 
     session = _lock_session(session.pk)
     if day not in session.days:
         raise TrainingError(_("This day is not one of the session's days."))
-    if day > session.local_today():
-        raise TrainingError(_("Attendance cannot be marked for a day that has not come yet."))
+    if timezone.now() < session.day_begins_at(day):
+        raise TrainingError(_("Attendance can be marked once the day's session has begun."))
     if session.finalised_at:
         raise TrainingError(_("The results of this session are closed."))
     enrolments = session.enrolments.select_for_update().filter(
@@ -384,6 +393,23 @@ def _issue_certificate(enrolment: Enrolment, session: Session) -> Certificate:
     )
 
 
+def finalise_preview(session: Session) -> list[tuple[Enrolment, str, int]]:
+    """What closing the results would do, without doing it: (enrolment, status it would get, attendance %)
+    for every participant who took a seat, certificates first. The trainer confirms on this list."""
+    threshold = session.course.completion_threshold
+    rows = []
+    for enrolment in session.enrolments.filter(status__in=[Status.CONFIRMED, Status.ATTENDED]).select_related(
+        "participant"
+    ):
+        rate = attendance_rate(enrolment, session)
+        if rate >= threshold:
+            outcome = Status.COMPLETED
+        else:
+            outcome = Status.NO_SHOW if enrolment.status == Status.CONFIRMED else Status.ATTENDED
+        rows.append((enrolment, outcome, rate))
+    return sorted(rows, key=lambda r: (r[1] != Status.COMPLETED, r[0].participant.name))
+
+
 @transaction.atomic
 def finalise_session(*, session: Session, now: dt.datetime | None = None) -> dict[str, int]:
     """Close a session's results after its last day: completed (with a certificate), attended or no-show.
@@ -396,11 +422,12 @@ def finalise_session(*, session: Session, now: dt.datetime | None = None) -> dic
     session = _lock_session(session.pk)
     if session.finalised_at:
         raise TrainingError(_("The results of this session are closed."))
-    if session.local_today(now) < session.ends_on:
-        raise TrainingError(_("The results can be closed on the session's last day or later."))
+    if not session.is_over(now):
+        raise TrainingError(_("The results can be closed once the session's last day has ended."))
     counts = {Status.COMPLETED: 0, Status.ATTENDED: 0, Status.NO_SHOW: 0, Status.CANCELLED: 0}
     threshold = session.course.completion_threshold
     for enrolment in session.enrolments.select_for_update(of=("self",)).select_related("participant"):
+        told = False
         if enrolment.status in (Status.CONFIRMED, Status.ATTENDED):
             rate = attendance_rate(enrolment, session)
             if rate >= threshold:
@@ -410,6 +437,9 @@ def finalise_session(*, session: Session, now: dt.datetime | None = None) -> dic
         elif enrolment.status in (Status.PENDING, Status.WAITLISTED, Status.OFFERED):
             if enrolment.status == Status.OFFERED:
                 _free_seat(session)
+            # people still waiting for a seat are told the session is over (an unconfirmed address is not
+            # written to: its owner never confirmed it was theirs)
+            told = enrolment.status in (Status.WAITLISTED, Status.OFFERED)
             enrolment.status = Status.CANCELLED
             enrolment.cancelled_at = now
             enrolment.cancel_reason = "session closed"
@@ -417,6 +447,8 @@ def finalise_session(*, session: Session, now: dt.datetime | None = None) -> dic
             continue
         enrolment.save(update_fields=["status", "cancelled_at", "cancel_reason"])
         counts[enrolment.status] += 1
+        if enrolment.status == Status.CANCELLED and told:
+            _notify(enrolment, messages.SESSION_OVER)
         if enrolment.status == Status.COMPLETED:
             certificate = _issue_certificate(enrolment, session)
             _notify(enrolment, messages.CERTIFICATE, certificate=certificate)

@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import throttle
+from portal import pagecache, throttle
 from portal.security import personal_data
 from portal.spreadsheets import download
 from ventanillas import access
@@ -48,7 +49,11 @@ ENROLMENTS_PER_HOUR = 20
 
 
 @require_GET
+@pagecache.public_page(lambda: ["training", "countries"])
 def catalogue(request: HttpRequest) -> HttpResponse:
+    # Sessions leave the catalogue by the date (UTC): a cached copy ends at midnight.
+    now = dt.datetime.now(tz=dt.UTC)
+    pagecache.valid_until(request, dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC))
     form = CatalogueFilterForm(request.GET or None)
     country = language = None
     if form.is_valid():
@@ -281,10 +286,9 @@ def staff_session(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "session": session,
         "roster": roster,
-        "days": [d for d in session.days if d <= session.local_today()],
-        "can_finalise": not session.finalised_at
-        and not session.cancelled_at
-        and session.local_today() >= session.ends_on,
+        # attendance only for days whose session has begun; results only once the last day has ended
+        "days": [d for d in session.days if session.day_begins_at(d) <= timezone.now()],
+        "can_finalise": not session.finalised_at and not session.cancelled_at and session.is_over(),
         "has_started": session.has_started(),
     }
     return render(request, "training/staff/session.html", context)
@@ -334,9 +338,15 @@ def staff_attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
 
 
 @trainer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def staff_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page listing who will get a certificate; closing happens only on its POST."""
     session = _session(request, pk)
+    if request.method == "GET":
+        if session.finalised_at or session.cancelled_at:
+            return redirect("training:staff-session", pk=session.pk)
+        context = {"session": session, "rows": services.finalise_preview(session), "over": session.is_over()}
+        return render(request, "training/staff/finalise.html", context)
     try:
         counts = services.finalise_session(session=session)
     except services.TrainingError as exc:

@@ -334,6 +334,14 @@ def load(stdout=None) -> list[tuple[str, str]]:
         countries[code], _created = Country.objects.update_or_create(code=code, defaults=defaults)
 
     windows = {}
+    # Written in the country's own language, as a real address is (the page marks it with that lang).
+    sample_address = {
+        "es": "Dirección de muestra, por confirmar",
+        "en": "Sample address, to be confirmed",
+        "fr": "Adresse d’exemple, à confirmer",
+        "nl": "Voorbeeldadres, nog te bevestigen",
+        "ht": "Adrès egzanp, pou konfime",
+    }
     for code, slug, name, city, lat, lon, host, services, hours in WINDOWS:
         window, _created = InformationWindow.objects.update_or_create(
             country=countries[code],
@@ -341,7 +349,7 @@ def load(stdout=None) -> list[tuple[str, str]]:
             defaults={
                 "name": name,
                 "city": city,
-                "address": "Dirección de muestra, por confirmar",
+                "address": sample_address[countries[code].default_language],
                 "latitude": lat,
                 "longitude": lon,
                 "host_institution": host,

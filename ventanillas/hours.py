@@ -14,6 +14,17 @@ if TYPE_CHECKING:
 LOOKAHEAD_DAYS = 21
 
 
+def next_midnight(country, now: datetime | None = None) -> datetime:
+    """The next start of a day in the country's zone (an aware datetime)."""
+    local = (now or datetime.now(tz=country.zoneinfo)).astimezone(country.zoneinfo)
+    return datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=country.zoneinfo)
+
+
+def next_change(statuses: Iterable[OpeningStatus]) -> datetime | None:
+    """The first moment one of these windows opens or closes: until then, "open now" reads the same."""
+    return min((s.closes_at or s.opens_at for s in statuses if s.closes_at or s.opens_at), default=None)
+
+
 @dataclass(frozen=True)
 class OpeningStatus:
     is_open: bool

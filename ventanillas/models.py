@@ -227,7 +227,13 @@ class PartnerOrganisation(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.acronym or self.name
+        # The full name first: an acronym alone ("CR", "ACNUR") says little to a new colleague or a migrant.
+        return f"{self.name} ({self.acronym})" if self.acronym and self.acronym != self.name else self.name
+
+    @property
+    def language(self) -> str:
+        """The language the partner is written to in: its country's default (the portal's for a regional one)."""
+        return self.country.default_language if self.country_id else settings.LANGUAGE_CODE
 
     def service_labels(self) -> list[str]:
         labels = dict(Service.choices)

@@ -8,22 +8,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal import pagecache
+from portal.pagecache import country_tags, public_page
+
 from . import access
 from .forms import WindowContactForm
+from .hours import next_change
 from .models import Country
 from .selectors import window_directory
 
 
 @require_GET
+@public_page(lambda country: country_tags(country, "windows"))
 def window_list(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = get_object_or_404(Country, code=country.upper())
     local_now = timezone.localtime(timezone.now(), country_obj.zoneinfo)
+    cards = window_directory(country_obj, local_now)
+    # "Open now" on a cached copy: the copy ends the minute a window opens or closes.
+    pagecache.valid_until(request, next_change(card.status for card in cards))
     return render(
         request,
         "ventanillas/window_list.html",
         {
             "country": country_obj,
-            "cards": window_directory(country_obj, local_now),
+            "cards": cards,
             "local_now": local_now,
             "page_languages": country_obj.public_languages,
         },

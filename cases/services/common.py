@@ -27,6 +27,32 @@ class CaseError(Exception):
         self.field = field
 
 
+def _check_moment(at, now=None) -> None:
+    """A planned date and time: not past, within the next two years (``portal.validation``)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from portal.validation import check_moment
+
+    try:
+        check_moment(at, now=now or timezone.now())
+    except ValidationError as error:
+        raise CaseError(error.messages[0], field="at") from None
+
+
+def _check_day(day, field: str) -> None:
+    """A planned day within the programme's years (2000 to two years ahead)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from portal.validation import check_day
+
+    try:
+        check_day(day, today=timezone.localdate())
+    except ValidationError as error:
+        raise CaseError(error.messages[0], field=field) from None
+
+
 def record_audit(
     *,
     user: Any,

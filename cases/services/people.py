@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.idempotency import once
 from ventanillas.models import InformationWindow
 
 from ..models import (
@@ -133,14 +134,21 @@ def _require_not_erased(person: Person) -> None:
 
 
 @transaction.atomic
-def add_household_member(*, person: Person, by: Any, data: dict) -> HouseholdMember:
-    """Add a member of the person's household; written to the audit log and the open cases' timelines."""
+def add_household_member(
+    *, person: Person, by: Any, data: dict, form_token: uuid.UUID | None = None
+) -> HouseholdMember:
+    """Add a member of the person's household; written to the audit log and the open cases' timelines.
+    One member per ``form_token``: the same form sent twice adds one."""
     person = _lock(person)
     _require_not_erased(person)
-    member = HouseholdMember.objects.create(person=person, **{f: data[f] for f in HOUSEHOLD_FIELDS if f in data})
-    _household_timeline(person, by, "added", member)
-    record_audit(user=by, action=AuditEntry.Action.CREATE, obj=member, person_id=person.pk)
-    return member
+
+    def create() -> HouseholdMember:
+        member = HouseholdMember.objects.create(person=person, **{f: data[f] for f in HOUSEHOLD_FIELDS if f in data})
+        _household_timeline(person, by, "added", member)
+        record_audit(user=by, action=AuditEntry.Action.CREATE, obj=member, person_id=person.pk)
+        return member
+
+    return once(form_token, HouseholdMember, create)[0]
 
 
 @transaction.atomic

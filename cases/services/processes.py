@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from notifications.services import cancel_for
+from portal.idempotency import once
 from ventanillas.models import InformationWindow
 
 from ..models import (
@@ -26,7 +28,7 @@ from ..models import (
     TimelineEntry,
 )
 from ..reminders import APPOINTMENT, PERMIT, sync_appointment
-from .common import CaseError, _lock, _require_open, _timeline, record_audit
+from .common import CaseError, _check_moment, _lock, _require_open, _timeline, record_audit
 
 # The workflow: from each stage, the stages a process may move to. Anything else is refused.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -286,15 +288,31 @@ def update_permit(
 
 
 @transaction.atomic
-def book_appointment(*, process: RegularizationProcess, at: datetime, place: str, purpose: str, by: Any) -> Any:
+def book_appointment(
+    *,
+    process: RegularizationProcess,
+    at: datetime,
+    place: str,
+    purpose: str,
+    by: Any,
+    form_token: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> Any:
+    """Book an appointment from ``now`` to two years ahead; one per ``form_token`` (a double click books
+    one, and queues one set of reminders to the migrant)."""
     process = RegularizationProcess.objects.select_for_update().select_related("case").get(pk=process.pk)
     _require_open(process.case)
     if process.stage in (Stage.APPROVED, Stage.WITHDRAWN):
         raise CaseError(_("This process is finished: no more appointments can be booked."))
-    appointment = Appointment.objects.create(process=process, at=at, place=place, purpose=purpose, created_by=by)
-    _timeline(process.case, TimelineEntry.Kind.APPOINTMENT, by, appointment=appointment.pk, at=at.isoformat())
-    record_audit(user=by, action=AuditEntry.Action.CREATE, obj=appointment, case_id=process.case_id)
-    return appointment
+    _check_moment(at, now)
+
+    def create() -> Appointment:
+        appointment = Appointment.objects.create(process=process, at=at, place=place, purpose=purpose, created_by=by)
+        _timeline(process.case, TimelineEntry.Kind.APPOINTMENT, by, appointment=appointment.pk, at=at.isoformat())
+        record_audit(user=by, action=AuditEntry.Action.CREATE, obj=appointment, case_id=process.case_id)
+        return appointment
+
+    return once(form_token, Appointment, create)[0]
 
 
 def _local_iso(appointment: Appointment) -> str:
@@ -322,8 +340,7 @@ def move_appointment(*, appointment: Appointment, at: datetime, place: str, purp
     _require_open(process.case)
     if process.stage in (Stage.APPROVED, Stage.WITHDRAWN):
         raise CaseError(_("This process is finished: its appointments can only be cancelled."))
-    if at <= timezone.now():
-        raise CaseError(_("Choose a time in the future."), field="at")
+    _check_moment(at)
     changed = [f for f, v in (("at", at), ("place", place), ("purpose", purpose)) if getattr(appointment, f) != v]
     if not changed:
         return appointment

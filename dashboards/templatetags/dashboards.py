@@ -8,7 +8,7 @@ register = template.Library()
 
 @register.filter
 def figure(value) -> str:
-    """A shown cell: a number in the reader's format, "<5", or a dash where the figure is withheld."""
+    """A shown cell: a number in the reader's format, or a dash where the figure is withheld."""
     if value is None:
         return "—"
     if isinstance(value, bool):

@@ -7,9 +7,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from portal import pagecache
+from ventanillas.hours import next_midnight
 from ventanillas.models import Country
 
-from ..selectors import active_alerts
+from ..selectors import alerts_and_next_change
 
 register = template.Library()
 
@@ -20,7 +22,14 @@ def country_alerts(context: template.Context) -> dict[str, object]:
     country = context.get("country")
     if not isinstance(country, Country):
         return {"alerts": []}
-    return {"alerts": active_alerts(country, get_language())}
+    alerts, next_change = alerts_and_next_change(country, get_language())
+    request = context.get("request")
+    if request is not None:
+        # A cached copy of the page ends when an alert starts or ends, and at the country's midnight
+        # (dates such as "review due" and "today" change then).
+        pagecache.valid_until(request, next_change)
+        pagecache.valid_until(request, next_midnight(country))
+    return {"alerts": alerts}
 
 
 @register.filter

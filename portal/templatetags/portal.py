@@ -35,6 +35,19 @@ def language_switcher(context: template.Context) -> dict[str, object]:
     return {"links": links, "current": current}
 
 
+@register.inclusion_tag("portal/_alternates.html", takes_context=True)
+def alternate_links(context: template.Context) -> dict[str, object]:
+    """``<link rel="alternate" hreflang>`` to the same page in each language it has (the languages the switcher
+    offers), so that search engines send each reader to their own. Guides and articles list their real
+    translations themselves (``alternates``, hub/_head.html)."""
+    request = context.get("request")
+    if request is None or "alternates" in context:
+        return {"links": []}
+    offered = context.get("page_languages") or [code for code, _name in settings.LANGUAGES]
+    base = f"{request.scheme}://{request.get_host()}"
+    return {"links": [(code, base + translate_url(request.path, code)) for code in offered]}
+
+
 @register.filter
 def weekday_and_day(value) -> str:
     """ "E.g. "lunes 30 de noviembre", "Monday December 30", "lendi 30 novanm": the weekday and the day of the month

@@ -6,6 +6,7 @@ that makes it happen."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,9 @@ from django.utils import translation
 from cases import services
 from cases.models import ChecklistStatus
 from ventanillas.models import PartnerOrganisation
+
+# A day the forms accept for a planned appointment or follow-up (within the next two years).
+SOON = (date.today() + timedelta(days=40)).isoformat()
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -94,14 +98,14 @@ def consenting_case(process_cr, staff_cr):
         (
             "cases:appointment-create",
             "process",
-            lambda w: {"at": "2030-01-10T09:00", "place": "DGME", "purpose": "Biometría"},
+            lambda w: {"at": f"{SOON}T09:00", "place": "DGME", "purpose": "Biometría"},
             "appointments-{process}",
             "The appointment was booked.",
         ),
         (
             "cases:followup-create",
             "case",
-            lambda w: {"due_on": "2030-01-10", "assigned_to": w["staff"].pk, "note": "Llamar"},
+            lambda w: {"due_on": SOON, "assigned_to": w["staff"].pk, "note": "Llamar"},
             "follow-ups",
             "The follow-up was planned.",
         ),

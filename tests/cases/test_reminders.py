@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,7 +19,10 @@ CR = ZoneInfo("America/Costa_Rica")  # UTC-6
 
 
 def book(process, staff, at):
-    return services.book_appointment(process=process, at=at, place="DGME, La Uruca", purpose="Entrevista", by=staff)
+    # Booked a day or more ahead of the scans the test runs (on their clock, not today's).
+    return services.book_appointment(
+        process=process, at=at, place="DGME, La Uruca", purpose="Entrevista", by=staff, now=at - timedelta(days=2)
+    )
 
 
 @pytest.fixture
@@ -161,3 +164,29 @@ def test_a_closed_cases_overdue_follow_up_makes_no_digest(case_cr, staff_cr):
     services.close_case(case=case_cr, by=staff_cr, reason="resolved")
     reminders.run(datetime(2026, 3, 10, 8, 0, tzinfo=CR))
     assert not Message.objects.filter(kind=reminders.DIGEST).exists()
+
+
+def test_a_reminder_sent_on_the_day_of_the_appointment_says_today_not_tomorrow(process_cr, staff_cr, reachable):
+    from django.utils import translation
+
+    from notifications.channels import render
+
+    today_late = datetime.combine(datetime.now(CR).date(), time(23, 59), tzinfo=CR)
+    services.book_appointment(
+        process=process_cr, at=today_late, place="DGME", purpose="", by=staff_cr, now=today_late - timedelta(days=2)
+    )
+    reminders.run(datetime.now(UTC))  # the day before has passed: the reminders leave at once, today
+    rows = {m.channel: m for m in Message.objects.filter(kind=reminders.APPOINTMENT)}
+    staff_subject, _body = render(rows["email"])
+    with translation.override(rows["email"].language):
+        assert staff_subject == translation.gettext("Appointment today for case %(case)s") % {
+            "case": process_cr.case_id
+        }
+    _subject, migrant_body = render(rows["whatsapp"])
+    with translation.override("ht"):
+        today, tomorrow = (
+            translation.gettext("Your appointment is today"),
+            translation.gettext("Your appointment is tomorrow"),
+        )
+    assert today != tomorrow
+    assert "demen" not in migrant_body.lower()  # Kreyòl "tomorrow"

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -15,6 +15,9 @@ from cases.models import AuditEntry, Consultation, Person
 from tests.cases.factories import make_case, make_person
 from tests.factories import UserFactory, member
 from ventanillas.models import PartnerOrganisation, Role
+
+# A day the forms accept for a planned appointment or follow-up (within the next two years).
+SOON = (date.today() + timedelta(days=40)).isoformat()
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -63,11 +66,11 @@ WRITE_PAGES = [
     ("cases:case-edit", "case", lambda w: {"needs": ["legal"], "notes": "Nota"}),
     ("cases:case-close", "case", lambda w: {"reason": "resolved"}),
     ("cases:process-move", "process", lambda w: {"to": "withdrawn"}),
-    ("cases:appointment-create", "process", lambda w: {"at": "2030-01-10T09:00", "place": "DGME"}),
+    ("cases:appointment-create", "process", lambda w: {"at": f"{SOON}T09:00", "place": "DGME"}),
     (
         "cases:followup-create",
         "case",
-        lambda w: {"due_on": "2030-01-10", "assigned_to": w["case"].opened_by_id, "note": "Llamar"},
+        lambda w: {"due_on": SOON, "assigned_to": w["case"].opened_by_id, "note": "Llamar"},
     ),
     ("cases:referral-create", "case", lambda w: {"partner": w["partner"].pk, "service": "legal"}),
     ("cases:referral-update", "referral", lambda w: {"status": "accepted"}),
@@ -465,13 +468,13 @@ def test_the_case_page_shows_times_on_the_windows_clock_and_dates_in_the_readers
     world, staff_cr_client, staff_cr
 ):
     # booked for 10:00 in San José (UTC-6): the page must not read 16:00, the server's UTC hour
-    from datetime import datetime
+    from datetime import datetime, time
     from zoneinfo import ZoneInfo
 
-    at = datetime(2030, 3, 4, 10, 0, tzinfo=ZoneInfo("America/Costa_Rica"))
+    at = datetime.combine(date.today() + timedelta(days=60), time(10, 0), tzinfo=ZoneInfo("America/Costa_Rica"))
     services.book_appointment(process=world["process"], at=at, place="DGME", purpose="Entrevista", by=staff_cr)
     services.plan_follow_up(case=world["case"], due_on=at.date(), assigned_to=staff_cr, note="Llamar", by=staff_cr)
     page = staff_cr_client.get(f"/es/staff/cases/{world['case'].pk}/").content.decode()
-    assert "04/03/2030 10:00 · Lugar: DGME" in page
+    assert f"{at:%d/%m/%Y} 10:00 · Lugar: DGME" in page
     assert "16:00" not in page
-    assert "Seguimiento programado para el 04/03/2030." in page
+    assert f"Seguimiento programado para el {at:%d/%m/%Y}." in page

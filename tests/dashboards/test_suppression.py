@@ -1,49 +1,55 @@
+"""Disclosure control: consistent random rounding to base 5 (see docs/disclosure-control.md)."""
+
 from __future__ import annotations
 
-from dashboards.suppression import SUPPRESSED, processing_figure, suppress_columns, suppress_count, suppress_table
+from datetime import date
+
+from django.test import override_settings
+
+from dashboards.suppression import bounds, cell_key, processing_figure, round_count
+
+KEY = cell_key("consultations", "c1", date(2025, 3, 1), date(2025, 4, 1), "sex", "female")
 
 
-def test_counts_from_one_to_four_are_shown_as_less_than_five():
-    assert [suppress_count(n) for n in (0, 1, 4, 5, 120)] == [0, SUPPRESSED, SUPPRESSED, 5, 120]
+def test_every_count_becomes_a_multiple_of_five_next_to_it():
+    for value in range(0, 60):
+        for n in range(20):
+            shown = round_count(value, cell_key("consultations", f"c{n}", date(2025, 3, 1), date(2025, 4, 1)))
+            assert shown % 5 == 0 and abs(shown - value) < 5
 
 
-def test_a_total_would_reveal_a_single_hidden_cell_so_the_smallest_other_is_hidden_too():
-    # 3 hidden alone: 20 - 10 - 7 = 3. Hiding 7 too leaves 3 + 7 = 10 unknown between two cells.
-    cells, total = suppress_table([10, 3, 7, 0], total=20)
-    assert cells == [10, SUPPRESSED, SUPPRESSED, 0]
-    assert total == 20
+def test_zero_and_multiples_of_five_are_shown_as_they_are():
+    assert [round_count(v, KEY) for v in (0, 5, 10, 125)] == [0, 5, 10, 125]
 
 
-def test_two_hidden_cells_need_no_third():
-    cells, _total = suppress_table([10, 3, 2, 9], total=24)
-    assert cells == [10, SUPPRESSED, SUPPRESSED, 9]
+def test_the_same_cell_always_rounds_the_same_way():
+    assert len({round_count(13, KEY) for _ in range(50)}) == 1
 
 
-def test_without_a_total_only_the_small_cell_is_hidden():
-    cells, total = suppress_table([10, 3, 7], total=None)
-    assert cells == [10, SUPPRESSED, 7] and total is None
+def test_small_counts_round_both_ways_so_that_neither_zero_nor_five_reveals_them():
+    # Over many cells a 1 is sometimes shown as 5 and a 4 sometimes as 0: a published 0 or 5 pins nothing.
+    keys = [cell_key("regularized", f"c{n}", date(2025, 1, 1), date(2025, 2, 1)) for n in range(400)]
+    assert {round_count(1, k) for k in keys} == {0, 5}
+    assert {round_count(4, k) for k in keys} == {0, 5}
 
 
-def test_the_total_is_hidden_when_no_other_cell_can_protect_the_small_one():
-    cells, total = suppress_table([0, 3, 0], total=3)
-    assert cells == [0, SUPPRESSED, 0] and total == SUPPRESSED
-    cells, total = suppress_table([3], total=8)  # only one cell: the total must go
-    assert total == SUPPRESSED
+def test_rounding_pushes_neither_up_nor_down_on_average():
+    keys = [cell_key("consultations", f"c{n}", date(2025, 1, 1), date(2025, 2, 1)) for n in range(2000)]
+    mean = sum(round_count(13, k) for k in keys) / len(keys)
+    assert 12.6 < mean < 13.4
 
 
-def test_the_total_is_hidden_when_the_hidden_cells_are_all_ones_or_all_fours():
-    # 12 - 10 = 2 between two cells of at least 1 each: both are 1, so the total must go.
-    assert suppress_table([1, 1, 10], total=12) == ([SUPPRESSED, SUPPRESSED, 10], SUPPRESSED)
-    # 18 - 10 = 8 between two cells of at most 4 each: both are 4.
-    assert suppress_table([4, 4, 10], total=18) == ([SUPPRESSED, SUPPRESSED, 10], SUPPRESSED)
-    # 13 - 10 = 3 could be 1 + 2 or 2 + 1: the total may stay.
-    assert suppress_table([1, 2, 10], total=13) == ([SUPPRESSED, SUPPRESSED, 10], 13)
+def test_the_direction_depends_on_the_secret_key():
+    keys = [cell_key("consultations", f"c{n}", date(2025, 1, 1), date(2025, 2, 1)) for n in range(64)]
+    first = [round_count(12, k) for k in keys]
+    with override_settings(SECRET_KEY="another secret entirely"):
+        assert [round_count(12, k) for k in keys] != first
 
 
-def test_each_column_of_a_table_is_protected():
-    rows, totals = suppress_columns([[10, 1], [2, 20], [8, 30]], totals=[20, 51])
-    assert rows == [[10, SUPPRESSED], [SUPPRESSED, SUPPRESSED], [SUPPRESSED, 30]]
-    assert totals == [20, 51]
+def test_what_a_published_count_can_stand_for():
+    assert bounds(0) == (0, 4)
+    assert bounds(5) == (1, 9)
+    assert bounds(20) == (16, 24)
 
 
 def test_processing_times_need_ten_decisions():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from hub.models import FeedbackComment, FeedbackCount, Guide
 from tests.hub.factories import article, guide
@@ -28,8 +29,15 @@ def test_the_sitemap_lists_only_real_translations_with_alternates(client, cr):
 # Feedback --------------------------------------------------------------------------------------------
 
 
+# Browsers declare where a form was posted from; the feedback form (on cached pages, without a CSRF
+# cookie) accepts answers only from this site's own pages.
+SAME_SITE = {"HTTP_ORIGIN": "http://testserver"}
+
+
 def _answer(client, useful, lang="es", slug="residencia", **extra):
-    return client.post(f"/{lang}/cr/feedback/", {"kind": "guides", "slug": slug, "useful": useful, **extra})
+    return client.post(
+        f"/{lang}/cr/feedback/", {"kind": "guides", "slug": slug, "useful": useful, **extra}, **SAME_SITE
+    )
 
 
 def test_answers_are_counted_per_page_and_language_without_personal_data(client, cr):
@@ -68,7 +76,8 @@ def test_an_answer_without_yes_or_no_is_refused_and_the_comment_kept(client, cr)
 def test_feedback_on_an_unknown_page_or_country_is_404(client, cr):
     guide(cr)
     assert _answer(client, "yes", slug="nada").status_code == 404
-    assert client.post("/es/zz/feedback/", {"kind": "guides", "slug": "residencia", "useful": "yes"}).status_code == 404
+    answer = {"kind": "guides", "slug": "residencia", "useful": "yes"}
+    assert client.post("/es/zz/feedback/", answer, **SAME_SITE).status_code == 404
 
 
 def test_a_connection_posting_answers_by_the_hundred_is_stopped_and_told_why(client, cr):
@@ -85,7 +94,37 @@ def test_a_connection_posting_answers_by_the_hundred_is_stopped_and_told_why(cli
     assert not FeedbackComment.objects.exists()
     # Another connection is not affected.
     other = {"kind": "guides", "slug": "residencia", "useful": "no"}
-    assert client.post("/es/cr/feedback/", other, REMOTE_ADDR="10.0.0.9").status_code == 302
+    assert client.post("/es/cr/feedback/", other, REMOTE_ADDR="10.0.0.9", **SAME_SITE).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_REFERER": "https://evil.example/page"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "http://testserver"},
+    ],
+)
+def test_an_answer_posted_from_another_site_is_refused(client, cr, headers):
+    guide(cr)
+    response = client.post("/es/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "yes"}, **headers)
+    assert response.status_code == 403
+    assert not FeedbackCount.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_SEC_FETCH_SITE": "same-origin"}, {"HTTP_REFERER": "http://testserver/es/cr/guides/residencia/"}],
+)
+def test_an_answer_from_the_page_itself_is_accepted_without_a_csrf_cookie(client, cr, headers):
+    guide(cr)
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.get("/es/cr/guides/residencia/")
+    assert "csrftoken" not in page.cookies and "Cookie" not in page.get("Vary", "")
+    answer = {"kind": "guides", "slug": "residencia", "useful": "yes"}
+    assert strict.post("/es/cr/feedback/", answer, **headers).status_code == 302
+    assert FeedbackCount.objects.get().useful == 1
 
 
 def test_feedback_refuses_get(client, cr):
@@ -162,7 +201,7 @@ def test_a_nul_byte_in_feedback_is_refused_without_a_server_error(client, cr, fi
     guide(cr)
     data = {"kind": "guides", "slug": "residencia", "useful": "no", "comment": "Falta"}
     data[field] += "\x00"
-    response = client.post("/es/cr/feedback/", data)
+    response = client.post("/es/cr/feedback/", data, **SAME_SITE)
     assert response.status_code in (200, 404)  # the page again with the reason, or no such page
     assert not FeedbackCount.objects.exists() and not FeedbackComment.objects.exists()
     if field == "comment":

@@ -194,10 +194,10 @@ def test_the_status_page_shows_each_language_state(editor_cr_fr_client, cr):
 def test_readers_see_whether_a_translation_matches_its_source(client, cr):
     item = guide(cr, texts={"es": ("Residencia", "", "Uno."), "en": ("Residence", "", "One.")})
     html = client.get("/en/cr/guides/residencia/").content.decode()
-    assert "This translation matches the Español text of" in html
+    assert "This translation matches the Spanish text of" in html
     publish_text(item=item, language="es", title="Residencia", summary="", body="Dos.")
     html = client.get("/en/cr/guides/residencia/").content.decode()
-    assert "The Español text was updated after this translation was made" in html
+    assert "The Spanish text was updated after this translation was made" in html
     assert 'href="/es/cr/guides/residencia/" hreflang="es" lang="es">Español</a>' in html
 
 
@@ -251,8 +251,9 @@ def test_only_editors_of_the_country_may_create_items(staff_cr_client, editor_cr
 
 
 def test_the_status_page_counts_readers_answers(editor_cr_fr_client, client, residencia):
-    client.post("/es/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "yes"})
-    client.post("/fr/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "no"})
+    same_site = {"HTTP_ORIGIN": "http://testserver"}
+    client.post("/es/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "yes"}, **same_site)
+    client.post("/fr/cr/feedback/", {"kind": "guides", "slug": "residencia", "useful": "no"}, **same_site)
     assert "<td>1 / 1</td>" in editor_cr_fr_client.get("/es/cr/editor/").content.decode()
 
 
@@ -263,3 +264,14 @@ def test_the_edit_form_marks_the_text_in_its_language_and_the_labels_in_the_edit
         tag = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', html).group(0)
         assert 'lang="fr"' in tag
     assert 'lang="fr"' not in re.search(r'<input[^>]*name="note"[^>]*>', html).group(0)
+
+
+def test_a_revision_sent_in_another_encoding_gets_a_message_instead_of_replacement_characters(
+    editor_cr_fr_client, residencia
+):
+    # The browser sent Latin-1 bytes ("é" as 0xE9), not UTF-8: Django reads them as U+FFFD.
+    body = "title=R%E9sidence+temporaire&summary=Comment&body=Rassemblez+vos+documents.&save=1"
+    response = editor_cr_fr_client.post(EDIT_FR, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    assert "caracteres que no se pudieron leer" in response.content.decode()
+    assert not Revision.objects.exists()

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from notifications import reports, services
-from notifications.models import Report
+from notifications.models import Message, Report
 from notifications.reports import previous_month, previous_quarter, register_section, suppress
 from tests.factories import Role, UserFactory, country, member
 
@@ -95,17 +97,20 @@ def test_the_report_is_written_in_the_countrys_language(calls):
     assert "Costa Rica" in title
 
 
-def test_a_failing_section_is_marked_and_the_rest_of_the_report_is_built(calls):
+def test_a_failing_section_marks_the_report_incomplete_and_nobody_is_told_it_is_ready(calls, officer_cr):
     def broken(country, start, end):
         raise RuntimeError("boom")
 
     register_section("broken", broken, title="Training")
-    report = monthly("GD")
-    assert services.build_report(report.pk) == "ready"
+    report = monthly("CR")
+    assert services.build_report(report.pk) == "incomplete"
     report.refresh_from_db()
     rows = cells(report)
     assert ["Cases opened", 12] in rows
-    assert ["These figures could not be computed; ask an administrator."] in rows
+    with translation.override("es"):  # Costa Rica's report is in Spanish
+        assert [gettext("These figures could not be computed; ask an administrator.")] in rows
+    assert any("Training" in str(row[0]) and "incomplet" in str(row[0]).lower() for row in rows)
+    assert not Message.objects.filter(kind="report_ready").exists()
 
 
 def test_the_first_of_the_month_builds_every_countrys_report_once_and_mails_its_officers(officer_cr, pa):
@@ -237,7 +242,7 @@ def test_the_regional_report_is_hidden_from_country_officers(officer_cr_client):
     assert officer_cr_client.get(reverse("notifications:report-detail", args=[report_id])).status_code == 404
 
 
-def test_a_build_that_cannot_reach_the_worker_says_so(
+def test_a_report_asked_while_the_broker_is_down_is_built_when_it_comes_back(
     officer_cr_client, cr, django_capture_on_commit_callbacks, monkeypatch
 ):
     def broker_down(report_id):
@@ -249,14 +254,71 @@ def test_a_build_that_cannot_reach_the_worker_says_so(
             reverse("notifications:report-list"), {"kind": "monthly", "country": cr.pk, "month": "2026-02"}
         )
     report = Report.objects.get()
-    assert report.status == "failed"
-    page = officer_cr_client.get(report.get_absolute_url())
-    assert b"http-equiv" not in page.content
-    # Asking again retries it.
+    assert report.status == "building"  # not failed: it waits for the worker
+    # The beat's next resume, once the broker is back, builds it (not before two minutes: a build
+    # that is merely queued is left alone).
+    from notifications.tasks import resume_reports
+
+    assert services.reports_to_resume() == []
+    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(minutes=3))
     monkeypatch.setattr("notifications.tasks.build_report.delay", services.build_report)
-    with django_capture_on_commit_callbacks(execute=True):
-        officer_cr_client.post(
-            reverse("notifications:report-list"), {"kind": "monthly", "country": cr.pk, "month": "2026-02"}
-        )
+    assert resume_reports.apply().get() == [report.pk]
     report.refresh_from_db()
     assert report.status == "ready"
+    assert resume_reports.apply().get() == []
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "1999-12"])
+def test_a_report_for_a_month_outside_the_programmes_years_is_refused_with_a_message(officer_cr_client, cr, month):
+    response = officer_cr_client.post(
+        reverse("notifications:report-list"), {"kind": "monthly", "country": cr.pk, "month": month}
+    )
+    assert response.status_code == 200
+    assert not Report.objects.exists()
+
+
+def test_an_officer_builds_a_new_version_and_the_old_one_is_kept_with_its_date(
+    officer_cr_client, calls, django_capture_on_commit_callbacks
+):
+    old = built("CR")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_cr_client.post(reverse("notifications:report-rebuild", args=[old.pk]))
+    new = Report.objects.get(country__code="CR", version=2)
+    assert response.status_code == 302 and response["Location"] == new.get_absolute_url()
+    new.refresh_from_db()
+    old.refresh_from_db()
+    assert new.status == "ready" and old.status == "ready" and old.built_at <= new.built_at
+    assert old.xlsx.name != new.xlsx.name  # both files are kept
+    page = officer_cr_client.get(new.get_absolute_url()).content.decode()
+    assert old.get_absolute_url() in page and "Versión 2" in page and "Versiones de este informe" in page
+    # Asking for the same period again gives the latest version, not the stale one.
+    assert services.request_report(kind=old.kind, country=old.country, period_start=old.period_start,
+                                   period_end=old.period_end) == (new, False)  # fmt: skip
+    xlsx = officer_cr_client.get(reverse("notifications:report-xlsx", args=[new.pk]))
+    assert 'filename="report-cr-2026-10-v2.xlsx"' in xlsx["Content-Disposition"]
+
+
+def test_rebuilding_is_a_post_for_readers_of_the_country(officer_cr_client, staff_pa_client, calls):
+    report = built("CR")
+    assert officer_cr_client.get(reverse("notifications:report-rebuild", args=[report.pk])).status_code == 405
+    assert staff_pa_client.post(reverse("notifications:report-rebuild", args=[report.pk])).status_code == 404
+    assert Report.objects.count() == 1
+
+
+def test_a_table_section_and_a_withheld_figure_are_printed_with_a_dash_and_its_legend():
+    def table(country, start, end):
+        return [("Costa Rica", 10, None), ("Total", 15, 20.5)]
+
+    register_section("table", table, title="Countries", columns=("Country", "Consultations", "Median days"),
+                     notes=("Counts are rounded to a multiple of 5.",), regional_only=True)  # fmt: skip
+    regional, _created = services.request_report(
+        kind=Report.Kind.QUARTERLY, country=None, period_start=date(2026, 7, 1), period_end=date(2026, 10, 1)
+    )
+    services.build_report(regional.pk)
+    regional.refresh_from_db()
+    rows = cells(regional)
+    assert ["Country", "Consultations", "Median days"] in rows
+    assert ["Costa Rica", 10, "—"] in rows and ["Total", 15, 20.5] in rows
+    assert ["Counts are rounded to a multiple of 5."] in rows
+    country_report = built("GD")
+    assert ["Countries"] not in cells(country_report)  # a regional table stays out of the country reports

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from notifications.reports import Contents
+from notifications.reports import Block, Contents
 from notifications.reports import to_xlsx as report_xlsx
 from portal.spreadsheets import to_csv, to_xlsx
 from tests.cases.factories import make_case
@@ -99,7 +99,8 @@ def test_the_case_export_neutralises_the_names_it_carries(fmt, cr, staff_cr, off
 
 def test_the_monthly_report_xlsx_writes_labels_as_text():
     contents = Contents(
-        title="Report", subtitle="", generated="", notes=[], blocks=[("Partners", [("=1+1", 7), ("+cmd", "<5")])]
+        title="Report", subtitle="", generated="", notes=[], failed=[],
+        blocks=[Block(title="Partners", columns=[], rows=[("=1+1", 7), ("+cmd", "<5")])],
     )
     rows = _xlsx_cells(report_xlsx(contents))
     labels = [row[0] for row in rows if row and row[0].value in ("'=1+1", "'+cmd")]

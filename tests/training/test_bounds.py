@@ -176,3 +176,14 @@ def test_the_same_form_sent_at_the_same_instant_makes_one_record(trainer, cr, ki
     assert statuses == [302] * 4
     model = Course if kind == "course" else Session
     assert model.objects.count() == (2 if kind == "course" else 1)  # the factory's course, and one more
+
+
+def test_a_nul_byte_in_a_cancellation_reason_is_refused_with_a_message(trainer_client, session, enrol):
+    enrolment = enrol(session, 1)
+    response = trainer_client.post(
+        f"/en/training/staff/enrolments/{enrolment.pk}/cancel/", {"reason": "Se mudó\x00"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Remove the control characters from this text" in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.status != "cancelled"

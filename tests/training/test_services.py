@@ -265,7 +265,7 @@ def test_attendance_present_turns_confirmed_into_attended(ended, cr, trainer):
 
 def test_attendance_refuses_a_day_outside_the_session_or_in_the_future(session, cr, trainer, enrol):
     enrolment = enrol(session, 1)
-    with pytest.raises(services.TrainingError, match="not come yet"):
+    with pytest.raises(services.TrainingError, match="session has begun"):
         services.record_attendance(session=session, day=session.starts_on, marks={enrolment.pk: "present"}, by=trainer)
     with pytest.raises(services.TrainingError, match="not one of"):
         services.record_attendance(

@@ -158,7 +158,7 @@ def test_attendance_for_a_future_day_is_refused_on_the_form(trainer_client, sess
     url = f"/en/training/staff/sessions/{session.pk}/attendance/{session.starts_on.isoformat()}/"
     response = trainer_client.post(url, {f"mark_{enrolment.pk}": "present"})
     assert response.status_code == 200
-    assert "has not come yet" in response.content.decode()
+    assert "once the day&#x27;s session has begun" in response.content.decode()
 
 
 def test_closing_the_results_issues_certificates_and_a_trainer_revokes_one(trainer_client, ended):
@@ -168,7 +168,11 @@ def test_closing_the_results_issues_certificates_and_a_trainer_revokes_one(train
             f"/es/training/staff/sessions/{ended.pk}/attendance/{day.isoformat()}/",
             {f"mark_{first.pk}": "present", f"mark_{second.pk}": "absent"},
         )
-    assert trainer_client.get(f"/es/training/staff/sessions/{ended.pk}/finalise/").status_code == 405
+    confirm = trainer_client.get(f"/en/training/staff/sessions/{ended.pk}/finalise/").content.decode()
+    assert Certificate.objects.count() == 0  # the confirmation page changes nothing
+    rows = confirm[confirm.index("<tbody>") : confirm.index("</tbody>")]
+    assert first.participant.name in rows and "<strong>Certificate</strong>" in rows
+    assert "Did not come: no certificate" in rows
     response = trainer_client.post(f"/en/training/staff/sessions/{ended.pk}/finalise/", follow=True)
     assert "1 completed, 1 did not come" in response.content.decode()
     certificate = Certificate.objects.get()
@@ -185,7 +189,7 @@ def test_closing_the_results_issues_certificates_and_a_trainer_revokes_one(train
 
 def test_closing_the_results_before_the_last_day_shows_an_error(trainer_client, session):
     response = trainer_client.post(f"/en/training/staff/sessions/{session.pk}/finalise/", follow=True)
-    assert "last day or later" in response.content.decode()
+    assert "once the session&#x27;s last day has ended" in response.content.decode()
     session.refresh_from_db()
     assert session.finalised_at is None
 

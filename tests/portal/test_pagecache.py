@@ -1,0 +1,189 @@
+"""Public pages come from a cache that is never stale: a copy ends exactly when something it shows changes.
+
+Each test reads a page twice (the second from the cache, with no query), changes one thing the page
+shows, and reads it again: the reader must see the change at once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import RegularizationProcess
+from hub.services import publish_text
+from tests.cases.factories import PathwayFactory, make_case, make_person
+from tests.factories import UserFactory, WindowFactory
+from tests.hub.factories import alert, guide
+from ventanillas.models import Closure, OpeningHours
+
+pytestmark = pytest.mark.django_db
+
+# Monday 30 November 2026, 15:58 in San José (UTC-6): the windows close at 16:00.
+MONDAY_1558 = datetime(2026, 11, 30, 21, 58, tzinfo=UTC)
+
+
+def get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert response.status_code in (200, 304), response.status_code
+    response.queries = len(queries)
+    response.html = response.content.decode()
+    return response
+
+
+def cached_twice(client, url):
+    """Read the page twice: the second answer is the cached copy, read without a database query."""
+    first = get(client, url)
+    second = get(client, url)
+    assert second["X-Page-Cache"] == "hit" and second.queries == 0
+    assert second.html == first.html
+    return second
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(MONDAY_1558, tick=False) as traveller:
+        yield traveller
+
+
+def test_a_phone_that_has_the_page_gets_a_304_without_the_body(client, cr):
+    guide(cr)
+    page = cached_twice(client, "/es/cr/guides/residencia/")
+    assert page["ETag"] and page["Last-Modified"]
+    assert "public" in page["Cache-Control"] and "no-cache" in page["Cache-Control"]
+    again = get(client, "/es/cr/guides/residencia/", HTTP_IF_NONE_MATCH=page["ETag"])
+    assert again.status_code == 304 and again.content == b"" and again.queries == 0
+    since = get(client, "/es/cr/guides/residencia/", HTTP_IF_MODIFIED_SINCE=page["Last-Modified"])
+    assert since.status_code == 304
+
+
+def test_public_pages_set_no_csrf_cookie_and_do_not_vary_with_cookies(client, cr, window_cr):
+    guide(cr)
+    for url in ("/es/", "/es/cr/", "/es/cr/guides/residencia/", "/es/cr/faq/", "/es/cr/windows/", "/es/training/"):
+        response = Client().get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, url
+        assert "Cookie" not in response.get("Vary", ""), url
+
+
+def test_a_publish_shows_at_once_on_the_guide_the_country_home_and_search(client, cr):
+    item = guide(cr)
+    for url in ("/es/cr/guides/residencia/", "/es/cr/", "/es/cr/search/?q=residencia"):
+        cached_twice(client, url)
+    publish_text(item=item, language="es", title="Residencia permanente", summary="Nueva.", body="Texto nuevo.")
+    for url in ("/es/cr/guides/residencia/", "/es/cr/", "/es/cr/search/?q=residencia"):
+        page = get(client, url)
+        assert "Residencia permanente" in page.html, url
+        assert page["X-Page-Cache"] == "miss"
+
+
+def test_a_publish_in_one_country_leaves_the_other_countries_pages_cached(client, cr, pa):
+    item = guide(cr)
+    guide(pa)
+    cached_twice(client, "/es/pa/guides/residencia/")
+    publish_text(item=item, language="es", title="Residencia permanente", summary="Nueva.", body="Texto nuevo.")
+    assert get(client, "/es/pa/guides/residencia/")["X-Page-Cache"] == "hit"
+
+
+def test_an_alert_appears_when_it_starts_and_goes_when_it_ends(client, cr, clock):
+    guide(cr)
+    soon = alert(cr, title="Frontera cerrada", starts=0, ends=None)
+    soon.starts_at = MONDAY_1558 + timedelta(minutes=5)
+    soon.ends_at = MONDAY_1558 + timedelta(minutes=65)
+    soon.save()
+    page = cached_twice(client, "/es/cr/guides/residencia/")
+    assert "Frontera cerrada" not in page.html
+    clock.move_to(MONDAY_1558 + timedelta(minutes=4, seconds=59))
+    assert get(client, "/es/cr/guides/residencia/")["X-Page-Cache"] == "hit"
+    clock.move_to(MONDAY_1558 + timedelta(minutes=5))
+    assert "Frontera cerrada" in get(client, "/es/cr/guides/residencia/").html
+    assert "Frontera cerrada" in cached_twice(client, "/es/cr/guides/residencia/").html
+    clock.move_to(MONDAY_1558 + timedelta(minutes=65))
+    assert "Frontera cerrada" not in get(client, "/es/cr/guides/residencia/").html
+
+
+def test_an_alert_written_or_withdrawn_by_an_editor_shows_at_once_everywhere_in_the_country(client, cr, window_cr):
+    guide(cr)
+    for url in ("/es/cr/", "/es/cr/windows/", "/es/cr/faq/"):
+        cached_twice(client, url)
+    shown = alert(cr, title="Oficinas cerradas por lluvias")
+    for url in ("/es/cr/", "/es/cr/windows/", "/es/cr/faq/"):
+        assert "Oficinas cerradas por lluvias" in get(client, url).html, url
+    shown.delete()
+    assert "Oficinas cerradas por lluvias" not in get(client, "/es/cr/windows/").html
+
+
+def test_open_now_changes_the_minute_the_window_closes(client, window_cr, clock):
+    assert "Open now, until 16:00" in cached_twice(client, "/en/cr/windows/").html
+    clock.move_to(MONDAY_1558 + timedelta(minutes=1, seconds=59))
+    assert get(client, "/en/cr/windows/")["X-Page-Cache"] == "hit"
+    clock.move_to(MONDAY_1558 + timedelta(minutes=2))
+    page = get(client, "/en/cr/windows/")
+    assert "Open now" not in page.html and "Closed now. Opens Tuesday" in page.html
+
+
+def test_new_opening_hours_and_a_closure_show_at_once(client, cr, clock):
+    window = WindowFactory(country=cr, weekday_hours=False)
+    OpeningHours.objects.create(window=window, weekday=0, opens=time(8), closes=time(17))
+    assert "Open now, until 17:00" in cached_twice(client, "/en/cr/windows/").html
+    OpeningHours.objects.filter(window=window).update(closes=time(16, 30))  # no signal: must not be seen...
+    hours = OpeningHours.objects.get(window=window)
+    hours.save()  # ...until saved, as the admin and the staff pages do
+    assert "Open now, until 16:30" in get(client, "/en/cr/windows/").html
+    assert "Open now, until 16:30" in cached_twice(client, "/en/cr/").html
+    Closure.objects.create(
+        country=cr, window=window, first_day=date(2026, 11, 30), last_day=date(2026, 11, 30), reason="Inventario"
+    )
+    assert "Closed today: Inventario" in get(client, "/en/cr/windows/").html
+    assert "Open now" not in get(client, "/en/cr/").html
+
+
+def test_a_refreshed_processing_time_shows_at_once_on_the_guide(
+    client, cr, window_cr, django_capture_on_commit_callbacks
+):
+    pathway = PathwayFactory(country=cr, typical_processing_days=90)
+    guide(cr, pathway=pathway)
+    assert "90" in cached_twice(client, "/en/cr/guides/residencia/").html
+    staff = UserFactory(username="clerk")
+    today = date.today()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(10):
+            case = make_case(window_cr, staff, person=make_person(window_cr, staff, given_names=f"Persona{n}"))
+            RegularizationProcess.objects.create(
+                case=case,
+                pathway=pathway,
+                stage="approved",
+                approved=True,
+                started_at=today - timedelta(days=60),
+                submitted_at=today - timedelta(days=47),
+                decided_at=today - timedelta(days=5),
+            )
+    page = get(client, "/en/cr/guides/residencia/")
+    assert page["X-Page-Cache"] == "miss"
+    assert "42" in page.html  # the median of the ten decisions, now observed
+
+
+def test_a_seat_taken_shows_on_the_training_catalogue(client, cr):
+    from tests.training.conftest import person
+    from tests.training.factories import SessionFactory
+    from training import services
+
+    session = SessionFactory(capacity=3, published=True, course__published=True)
+    assert "3 seats left" in cached_twice(client, "/en/training/").html
+    services.enrol_verified(session=session, data=person(1, cr))
+    assert "2 seats left" in get(client, "/en/training/").html
+
+
+def test_signed_in_staff_get_fresh_private_pages(staff_cr_client, client, cr):
+    guide(cr)
+    cached_twice(client, "/es/cr/guides/residencia/")
+    response = staff_cr_client.get("/es/cr/guides/residencia/")
+    assert "X-Page-Cache" not in response and "private" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+    staff_page = staff_cr_client.get("/es/staff/cases/")
+    assert "X-Page-Cache" not in staff_page and "ETag" not in staff_page
