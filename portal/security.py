@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from axes.signals import user_locked_out
@@ -24,7 +25,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -72,7 +72,7 @@ class StaffSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            now = timezone.now().timestamp()
+            now = time.time()
             started = request.session.get(SESSION_STARTED)
             seen = request.session.get(SESSION_SEEN)
             if started is None or seen is None:
@@ -109,7 +109,7 @@ def _username(credentials: dict | None) -> str:
 @receiver(user_logged_in)
 def _log_login(sender, request: HttpRequest | None, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
-        now = timezone.now().timestamp()
+        now = time.time()
         request.session[SESSION_STARTED] = now
         request.session[SESSION_SEEN] = now
     client = client_digest(request) if request is not None else "-"
