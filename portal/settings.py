@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "portal.security.StaffSessionMiddleware",
     "portal.two_factor.SecondFactorMiddleware",
     "portal.middleware.StaffTimeZoneMiddleware",
+    "portal.middleware.RefusedAccessAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -388,6 +389,9 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+
+# `make bench` only: route the framework floor pages (portal/floor.py) that its figures are compared with.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
 # Name shown in the header, and demo accounts only where the demo is loaded.
 PORTAL_NAME = "Ventanillas Informativas"

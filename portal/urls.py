@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -13,10 +14,17 @@ register_converter(CountryCodeConverter, "country")
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("statuscheck.urls_hooks")),
 ]
+
+if settings.BENCH_FLOOR:  # the benchmark's floor (portal/floor.py), never in production
+    from . import floor
+
+    urlpatterns += [path("floor/template/", floor.template), path("floor/row/", floor.one_row)]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
@@ -40,3 +48,7 @@ urlpatterns += i18n_patterns(
     path("", include("hub.urls")),
     prefix_default_language=True,
 )
+
+handler400 = "portal.views.bad_request"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import pagecache, throttle
+from portal import audit, pagecache, throttle
 from portal.security import personal_data
 from portal.spreadsheets import download
 from ventanillas import access
@@ -107,6 +107,7 @@ ACTIONS = {
     "confirm": services.confirm_email,
     "accept": services.accept_offer,
     "cancel": services.cancel_enrolment,
+    "unsubscribe": services.unsubscribe,
 }
 
 
@@ -127,7 +128,11 @@ def enrolment(request: HttpRequest, token: str) -> HttpResponse:
         except services.TrainingError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Done. Your enrolment is now: %(status)s.") % {"status": _status(enrolment)})
+            if request.POST["action"] == "unsubscribe":
+                messages.success(request, _("Done. We will not write to you any more."))
+            else:
+                status = _status(enrolment)
+                messages.success(request, _("Done. Your enrolment is now: %(status)s.") % {"status": status})
         return redirect("training:enrolment", token=token)
     certificate = Certificate.objects.filter(enrolment=enrolment, revoked_at__isnull=True).first()
     return render(
@@ -148,6 +153,7 @@ def enrolment_certificate(request: HttpRequest, token: str) -> HttpResponse:
     except LinkExpired:
         return _link_expired(request)
     certificate = get_object_or_404(Certificate, enrolment=enrolment, revoked_at__isnull=True)
+    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.certificate", object_id=certificate.pk, details={"kind": "certificate_pdf", "by": "participant"})
     return _pdf_response(request, certificate)
 
 
@@ -425,6 +431,7 @@ def _participant_data(values: dict[str, str]) -> services.ParticipantData:
 @require_GET
 def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
+    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.session", object_id=session.pk, details={"kind": "roster_csv"})
     rows = [["name", "email", "institution", "sector", "sex", "country", "status", "days_present"]]
     for e in selectors.roster(session):
         p = e.participant
@@ -436,6 +443,7 @@ def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def staff_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
+    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.certificate", object_id=certificate.pk, details={"kind": "certificate_pdf"})
     return _pdf_response(request, certificate)
 
 
