@@ -53,6 +53,8 @@ METHODS = ["get", "post"]
 # Pages anyone may open (by URL name). Everything else must send the anonymous visitor to the login.
 PUBLIC = {
     "health",
+    "favicon",
+    "manifest",
     "sitemap",
     "home",
     "login",
@@ -70,6 +72,7 @@ PUBLIC = {
     "ventanillas:window-list",
     "hub:country",
     "hub:guide",
+    "hub:guide-pdf",
     "hub:article",
     "hub:faq",
     "hub:search",
