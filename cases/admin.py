@@ -1,11 +1,16 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from .models import PathwayDocument, PathwayStep, RegularizationPathway
+from .models import PathwayDocument, PathwayFact, PathwayStep, RegularizationPathway
 
 
 class PathwayStepInline(TranslationStackedInline):
     model = PathwayStep
+    extra = 0
+
+
+class PathwayFactInline(TranslationStackedInline):
+    model = PathwayFact
     extra = 0
 
 
@@ -16,8 +21,8 @@ class PathwayDocumentInline(TranslationStackedInline):
 
 @admin.register(RegularizationPathway)
 class RegularizationPathwayAdmin(TranslationAdmin):
-    list_display = ["name", "country", "is_free", "typical_processing_days", "is_sample", "verified_on", "active"]
+    list_display = ["name", "country", "is_sample", "verified_on", "active"]
     list_filter = ["country", "active", "is_sample"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [PathwayStepInline, PathwayDocumentInline]
+    inlines = [PathwayFactInline, PathwayStepInline, PathwayDocumentInline]

@@ -8,8 +8,12 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Django's hook for wiring an app once every model is loaded: rules import the models.
-        from portal import rotation
+        from notifications import consent
+        from portal import audit, rotation
 
         from . import rules
+        from .services import record_audit
 
         rotation.register_rehash(self.get_model("Person"), rules.person_hashes)
+        consent.register("cases.person", rules.may_write_to)
+        audit.register_writer(record_audit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -18,25 +19,16 @@ from ventanillas.models import Country, InformationWindow, PartnerOrganisation, 
 
 
 class RegularizationPathway(models.Model):
-    """One way to obtain regular status in a country, defined once: the guide and the case checklist use it."""
+    """One way to obtain regular status in a country, defined once: the guide and the case checklist use it.
+
+    Its fees, announced times, legal basis and authority are ``PathwayFact`` rows, each with its source and how
+    sure it is; the guide's fee box and its text read those rows, so there is no second copy to drift.
+    """
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="pathways", verbose_name=_("country"))
     slug = models.SlugField(_("slug"), max_length=80)
     name = models.CharField(_("name"), max_length=200)
-    legal_basis = models.TextField(_("legal basis"), blank=True)
-    legal_basis_url = models.URLField(_("legal basis link"), blank=True)
     eligibility = models.TextField(_("who is eligible"), blank=True)
-    issuing_authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
-    fee_amount = models.DecimalField(_("fee"), max_digits=12, decimal_places=2, null=True, blank=True)
-    fee_currency = models.CharField(_("fee currency"), max_length=3, blank=True, help_text=_("ISO 4217 code."))
-    is_free = models.BooleanField(_("free of charge"), default=False)
-    typical_processing_days = models.PositiveIntegerField(
-        _("typical processing time (days)"),
-        null=True,
-        blank=True,
-        help_text=_("Shown until enough decided processes give an observed figure."),
-    )
-    typical_processing_text = models.CharField(_("typical processing time, in words"), max_length=200, blank=True)
     is_sample = models.BooleanField(
         _("sample content"),
         default=False,
@@ -75,6 +67,87 @@ class RegularizationPathway(models.Model):
         return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 
 
+class FactStatus(models.TextChoices):
+    """How sure a fact shown to migrants is."""
+
+    CONFIRMED = "confirmed", _("Confirmed")
+    TO_VERIFY = "to_verify", _("To verify")
+    DISPUTED = "disputed", _("Disputed")
+    APPLIES_ONLY = "applies_only", _("Applies only to some people")
+
+
+class FactKind(models.TextChoices):
+    FEE = "fee", _("Fee")
+    TIME = "time", _("Announced processing time")
+    LEGAL_BASIS = "legal_basis", _("Legal basis")
+    AUTHORITY = "authority", _("Authority")
+
+
+class Provenance(models.Model):
+    """Where a fact comes from, when it was last checked and how sure it is."""
+
+    status = models.CharField(_("status"), max_length=12, choices=FactStatus.choices, default=FactStatus.TO_VERIFY)
+    applies_to = models.CharField(
+        _("applies only to"),
+        max_length=200,
+        blank=True,
+        help_text=_("Whom the fact concerns, when not everyone: e.g. nationals of CARICOM states."),
+    )
+    source_name = models.CharField(_("source"), max_length=200, blank=True)
+    source_url = models.URLField(_("link to the source"), max_length=500, blank=True)
+    checked_on = models.DateField(_("checked on"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        if self.status == FactStatus.APPLIES_ONLY and not self.applies_to:
+            raise ValidationError({"applies_to": _("Say whom this fact applies to.")})
+        if self.status == FactStatus.CONFIRMED and not (self.source_name and self.checked_on):
+            raise ValidationError({"status": _("A confirmed fact needs its source and the date it was checked.")})
+
+
+class PathwayFact(Provenance):
+    """One fact of a pathway shown to migrants: a fee, an announced time, the legal basis or the authority.
+
+    A pathway may have several facts of a kind (a fee per nationality, a fee the sources dispute).
+    """
+
+    pathway = models.ForeignKey(
+        RegularizationPathway, on_delete=models.CASCADE, related_name="facts", verbose_name=_("pathway")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=FactKind.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(
+        _("proper name"),
+        max_length=300,
+        blank=True,
+        help_text=_("A law's or an office's own name, in its own language; it is not translated."),
+    )
+    name_language = models.CharField(_("language of the name"), max_length=5, choices=settings.LANGUAGES, blank=True)
+    text = models.CharField(
+        _("in words"), max_length=300, blank=True, help_text=_('E.g. "8 to 12 weeks" or "per adult".')
+    )
+    amount = models.DecimalField(
+        _("amount"), max_digits=12, decimal_places=2, null=True, blank=True, help_text=_("0 for a free procedure.")
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code."))
+    days = models.PositiveIntegerField(_("days"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("pathway fact")
+        verbose_name_plural = _("pathway facts")
+        ordering = ["pathway", "kind", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name or self.text or self.amount or self.days}"
+
+    @property
+    def is_free(self) -> bool:
+        return self.kind == FactKind.FEE and self.amount is not None and self.amount == 0
+
+
 class PathwayStep(models.Model):
     pathway = models.ForeignKey(
         RegularizationPathway, on_delete=models.CASCADE, related_name="steps", verbose_name=_("pathway")
@@ -92,7 +165,7 @@ class PathwayStep(models.Model):
         return self.title
 
 
-class PathwayDocument(models.Model):
+class PathwayDocument(Provenance):
     pathway = models.ForeignKey(
         RegularizationPathway, on_delete=models.CASCADE, related_name="documents", verbose_name=_("pathway")
     )
@@ -858,6 +931,9 @@ class AuditEntry(models.Model):
         MERGE = "merge", _("Merged")
         ERASE = "erase", _("Erased")
         ANONYMISE = "anonymise", _("Anonymised")
+        SEARCH = "search", _("Searched by identifier")
+        DOWNLOAD = "download", _("Downloaded")
+        REFUSED = "refused", _("Access refused")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

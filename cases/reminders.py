@@ -96,6 +96,7 @@ def sync_appointment(appointment: Appointment, *, now: datetime | None = None) -
                 template="notifications/reminders/appointment_migrant",
                 context=context,
                 key=keys["migrant"],
+                addressee=case.person,
                 **common,
             )
         )
@@ -229,6 +230,7 @@ def remind_expiring_permits(now: datetime) -> int:
                 context=context,
                 obj=process,
                 key=f"{key}:migrant",
+                addressee=case.person,
                 time_zone=country.time_zone,
             )
             count += 1

@@ -16,6 +16,7 @@ from portal import crypto
 from .models import (
     AgeGroup,
     ConsentKind,
+    LegalBasis,
     Person,
 )
 
@@ -145,9 +146,23 @@ CONTACT_CHANNELS = (
 def contact_channels(person: Person) -> list[str]:
     """The channels ("whatsapp", "sms", "email", in this order of preference) on which the person may be
     written to today: the contact detail is on record and the matching consent is given and not withdrawn.
-    Nobody is contacted after an erasure or once merged into another record (write to that record)."""
+    Nobody is contacted after an erasure, once merged into another record (write to that record), or
+    when the data is held on their consent and that consent to processing was withdrawn."""
     if person.anonymised_at or person.merged_into_id:
         return []
+    if person.legal_basis == LegalBasis.CONSENT and not has_consent(person, ConsentKind.PROCESSING):
+        return []  # consent to processing withdrawn: the data is not used to write to them either
     return [
         channel for channel, field, kind in CONTACT_CHANNELS if getattr(person, field) and has_consent(person, kind)
     ]
+
+
+# The consent that each outbox channel needs.
+CHANNEL_CONSENT = {channel: kind for channel, _field, kind in CONTACT_CHANNELS}
+
+
+def may_write_to(pk: str, channel: str, kind: str = "") -> bool:
+    """The outbox's question at the moment of sending (registered with ``notifications.consent``): may the
+    person with this primary key be written to on ``channel`` now?"""
+    person = Person.objects.filter(pk=pk).first()
+    return person is not None and channel in contact_channels(person)

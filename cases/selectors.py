@@ -18,6 +18,7 @@ from ventanillas import access
 from .models import (
     Case,
     CaseStatus,
+    FactKind,
     FollowUp,
     Person,
     Referral,
@@ -37,6 +38,8 @@ class ProcessingTime:
     days: int | None
     source: Literal["observed", "typical"] | None
     sample_size: int
+    # Observed on a sample (demo) pathway: the processes are invented, the figure must never read as real.
+    demo: bool = False
 
 
 def _decided_durations(pathway: RegularizationPathway, since: date, until: date) -> list[int]:
@@ -53,15 +56,24 @@ def pathway_processing_time(pathway: RegularizationPathway, *, today: date | Non
     """The processing time to publish for a pathway: observed when there are enough decisions, else typical.
 
     Observed: the median number of days from submission to decision (approved or denied) of the processes
-    decided in the last 12 months, when there are at least ``MIN_OBSERVED_SAMPLE`` of them. Otherwise the
-    pathway's ``typical_processing_days`` (``source`` "typical"), or nothing at all.
+    decided in the last 12 months, when there are at least ``MIN_OBSERVED_SAMPLE`` of them; ``demo`` when the
+    pathway is sample content, whose processes are the demo's invented ones. Otherwise the days of the
+    pathway's first announced-time fact (``source`` "typical"), or nothing at all.
     """
     today = today or timezone.localdate()
     durations = _decided_durations(pathway, today - timedelta(days=OBSERVATION_WINDOW_DAYS), today)
     if len(durations) >= MIN_OBSERVED_SAMPLE:
-        return ProcessingTime(days=round(statistics.median(durations)), source="observed", sample_size=len(durations))
-    if pathway.typical_processing_days is not None:
-        return ProcessingTime(days=pathway.typical_processing_days, source="typical", sample_size=len(durations))
+        return ProcessingTime(
+            days=round(statistics.median(durations)),
+            source="observed",
+            sample_size=len(durations),
+            demo=pathway.is_sample,
+        )
+    announced = next(
+        (fact.days for fact in pathway.facts.all() if fact.kind == FactKind.TIME and fact.days is not None), None
+    )
+    if announced is not None:
+        return ProcessingTime(days=announced, source="typical", sample_size=len(durations))
     return ProcessingTime(days=None, source=None, sample_size=len(durations))
 
 

@@ -1,11 +1,16 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import PathwayDocument, PathwayStep, RegularizationPathway
+from .models import PathwayDocument, PathwayFact, PathwayStep, RegularizationPathway
 
 
 @register(RegularizationPathway)
 class PathwayTranslation(TranslationOptions):
-    fields = ("name", "legal_basis", "eligibility", "issuing_authority", "typical_processing_text")
+    fields = ("name", "eligibility")
+
+
+@register(PathwayFact)
+class PathwayFactTranslation(TranslationOptions):
+    fields = ("text", "applies_to", "note")
 
 
 @register(PathwayStep)
@@ -15,4 +20,4 @@ class PathwayStepTranslation(TranslationOptions):
 
 @register(PathwayDocument)
 class PathwayDocumentTranslation(TranslationOptions):
-    fields = ("name", "notes")
+    fields = ("name", "notes", "applies_to")

@@ -201,6 +201,12 @@ def person_search(request: HttpRequest) -> HttpResponse:
             document_number=data["document_number"],
             phone=data["phone"],
         )
+        services.audit_identifier_search(
+            user=request.user,
+            document_number=data["document_number"],
+            phone=data["phone"],
+            found=[m.person.pk for m in matches],
+        )
     context = {"form": form, "matches": matches, "prefill": {f: request.POST.get(f, "") for f in SEARCH_FIELDS}}
     status = 400 if form.is_bound and matches is None else 200
     return render(request, "cases/person_search.html", context, status=status)

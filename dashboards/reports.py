@@ -13,7 +13,8 @@ from .periods import CUSTOM, Period
 
 SECTIONS = {
     "dashboards-windows": (_("Windows and cases"), ("consultations", "people_assisted", "cases_opened", "cases_closed",
-                                                     "referrals", "status_lookups")),
+                                                     "referrals", "people_referred", "referrals_answered",
+                                                     "referrals_answered_in_a_week", "status_lookups")),
     "dashboards-regularization": (_("Regularization"), ("processes_started", "processes_submitted", "regularized",
                                                         "processes_denied", "processing_median", "processing_p90")),
     "dashboards-training": (_("Training"), ("enrolled", "trained", "sessions_held")),

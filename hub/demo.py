@@ -18,6 +18,7 @@ from ventanillas.models import Country
 
 from .demo_content import ALERTS, ARTICLES, FAQ, GUIDES, RISKS_ES
 from .models import Alert, Article, Content, FaqEntry, Guide
+from .search import refresh_pathway_guides
 from .services import publish_text
 
 REVIEW_DUE = date(2027, 2, 28)
@@ -63,6 +64,8 @@ def load(stdout=None) -> list[tuple[str, str]]:
             },
         )
         _publish(guide, source, texts)
+        if pathway is not None:
+            refresh_pathway_guides(pathway)  # the index holds its steps and fees, which may have changed
         guides += 1
         linked += pathway is not None
     for code, slug, topic, source, texts in ARTICLES:

@@ -174,10 +174,10 @@ GUIDES = [
                 "Si nació en otro país centroamericano puede pedir la residencia permanente en Guatemala.",
                 "El trámite se hace en la Subdirección de Extranjería del Instituto Guatemalteco de Migración.\n\n"
                 "- Descargue el formulario de la categoría.\n"
-                "- Pague el ingreso de la solicitud (25 dólares según la tarifa de 2023).\n"
+                "- Pague el ingreso de la solicitud (vea los costos arriba y su estado).\n"
                 "- Entregue el formulario con sus documentos.\n"
                 "- Cuando tenga la resolución, inscriba su residencia y pague la emisión.\n\n"
-                "Cada año hay un pago de 40 dólares por la residencia. Recuerde que el CA-4 le permite "
+                "Cada año hay un pago por la residencia. Recuerde que el CA-4 le permite "
                 "visitar 90 días con su documento de identidad, pero no es una residencia.",
             ),
         },
@@ -285,7 +285,7 @@ GUIDES = [
                 "- Joignez vos documents et le chèque de gérance au nom du Trésor public.\n"
                 "- Au dépôt : entretien, formulaire et empreintes digitales.\n"
                 "- Renouvelez le permis chaque année fiscale.\n\n"
-                "La première délivrance coûte 5 000 gourdes d'après les informations réunies.",
+                "Le coût et son degré de certitude figurent dans l'encadré ci-dessus : confirmez-le auprès d'un guichet avant de payer.",
             ),
         },
     ),
@@ -586,6 +586,195 @@ GUIDES = [
         },
     ),
 ]
+
+# Translations into the other public languages of each country (DESIGN.md's table), so that no reader of a
+# country's language meets a guide only in another one.
+MORE_LANGUAGES = {
+    ("BZ", "refugee-status"): {
+        "es": (
+            "Pedir refugio en Belice",
+            "Si teme persecución en su país, puede pedir protección. Es gratis.",
+            "Vaya al Departamento de Refugiados en Belmopán. En la frontera, diga que quiere asilo y los "
+            "agentes le enviarán allí.\n\n"
+            "Pídalo cuanto antes: una regla pide presentar la solicitud dentro de los 14 días siguientes a la "
+            "entrada.\n\n"
+            "- Llene el formulario del departamento.\n"
+            "- Entregue los documentos de identidad y las pruebas que tenga, o explique por qué no los tiene.\n"
+            "- Asista a las entrevistas.\n\n"
+            "Mientras su solicitud está abierta recibe un documento que se renueva cada tres meses. No puede "
+            "trabajar legalmente hasta que le reconozcan.",
+        ),
+    },
+    ("CR", "solicitud-de-refugio"): {
+        "fr": (
+            "Demander le statut de réfugié au Costa Rica",
+            "Si vous craignez pour votre vie ou votre liberté dans votre pays, vous pouvez demander une "
+            "protection. C'est gratuit.",
+            "La demande se dépose en personne à un poste frontière, ou sur rendez-vous par le 1311 ou le site "
+            "de la Direction générale des migrations.\n\n"
+            "Faites-la vite : les règles de 2022 demandent de la déposer dans le mois qui suit l'entrée. "
+            "Vérifiez auprès d'un guichet si c'est toujours le cas.\n\n"
+            "- Remplissez le premier questionnaire.\n"
+            "- Recevez votre document provisoire de demandeur.\n"
+            "- Remettez vos documents avant l'entretien.\n"
+            "- Tenez à jour votre téléphone et votre adresse, sinon votre dossier peut être classé.\n\n"
+            "Personne ne peut vous faire payer cette démarche.",
+        ),
+    },
+    ("CR", "categoria-especial-temporal"): {
+        "en": (
+            "Special Temporary Category: renewals",
+            "The category takes no new applications, but those who hold it can renew it.",
+            "The Special Temporary Category was for people from Cuba, Nicaragua and Venezuela with a pending "
+            "or refused refugee claim. New applications closed on 29 February 2024.\n\n"
+            "If you hold it, it lasts two years and can be renewed. With it you can work, and leave and "
+            "re-enter the country.\n\n"
+            "- Book an appointment through 1311 or the migration website.\n"
+            "- Bring your DIMEX and proof of your social security (CCSS) enrolment.\n"
+            "- Pay the renewal only into the Government's official account.",
+        ),
+        "fr": (
+            "Catégorie spéciale temporaire : renouvellements",
+            "La catégorie n'accepte plus de nouvelles demandes, mais ceux qui l'ont peuvent la renouveler.",
+            "La catégorie spéciale temporaire était destinée aux personnes de Cuba, du Nicaragua et du "
+            "Venezuela dont la demande d'asile était en attente ou refusée. Les nouvelles demandes ont pris fin "
+            "le 29 février 2024.\n\n"
+            "Si vous l'avez, elle dure deux ans et se renouvelle. Elle permet de travailler, de sortir du pays "
+            "et d'y revenir.\n\n"
+            "- Prenez rendez-vous par le 1311 ou sur le site de la Migration.\n"
+            "- Apportez votre DIMEX et la preuve de votre affiliation à la sécurité sociale (CCSS).\n"
+            "- Payez le renouvellement uniquement sur le compte officiel du Gouvernement.",
+        ),
+    },
+    ("HT", "pemi-sejou"): {
+        "ht": (
+            "Pèmi sejou ann Ayiti pou etranje",
+            "Tout etranje majè ki ap viv ann Ayiti dwe gen yon pèmi sejou.",
+            "Demann lan fèt nan Direksyon Imigrasyon ak Emigrasyon (DIE).\n\n"
+            "- Ekri yon lèt demann ki esplike rezon ou.\n"
+            "- Mete dokiman ou yo ak chèk jeran an sou non Trezò Piblik.\n"
+            "- Lè w depoze: antrevi, fòmilè ak anprent dwèt.\n"
+            "- Renouvle pèmi a chak ane fiskal.\n\n"
+            "Pri a ak kijan li sèten ekri nan bwat ki anwo a: verifye l nan yon fenèt anvan ou peye.",
+        ),
+    },
+    ("MX", "refugio-comar"): {
+        "fr": (
+            "Demander l'asile au Mexique (COMAR)",
+            "Déposez votre demande dans les 30 jours qui suivent votre entrée. C'est gratuit.",
+            "Vous pouvez demander l'asile à la COMAR ou, là où elle n'a pas de bureau, à l'INM.\n\n"
+            "- Remplissez le formulaire à la main devant un agent.\n"
+            "- Recevez l'attestation de demande : elle vous protège du renvoi, mais ce n'est pas un statut "
+            "régulier.\n"
+            "- Allez à l'entretien ; vous pouvez demander un interprète.\n"
+            "- Recevez la décision : statut de réfugié ou protection complémentaire.\n\n"
+            "Avec l'attestation, vous pouvez aussi demander la carte pour raisons humanitaires.",
+        ),
+        "en": (
+            "Asking for asylum in Mexico (COMAR)",
+            "Lodge your claim within 30 days of entry. It is free.",
+            "You can ask for asylum at COMAR or, where it has no office, at the INM.\n\n"
+            "- Fill in the form by hand before an official.\n"
+            "- Receive the certificate of your claim: it protects you from being sent back, but it is not a "
+            "regular status.\n"
+            "- Go to the interview; you can ask for an interpreter.\n"
+            "- Receive the decision: refugee status or complementary protection.\n\n"
+            "With the certificate you can also ask for the humanitarian visitor card.",
+        ),
+    },
+    ("PA", "permiso-proteccion-humanitaria"): {
+        "en": (
+            "Humanitarian Protection Permit",
+            "A two-year permit, with a work permit, for people without status.",
+            "The permit is for people of any nationality who were without status in Panama when the 2025 "
+            "decree took effect, and for refused refugee applicants.\n\n"
+            "- Book an appointment on the National Migration Service's website.\n"
+            "- At least two working days before, register your passport data (Pre-RUEX).\n"
+            "- File the documents through a lawyer, with the certified cheques.\n"
+            "- Receive the permit together with the work permit.\n\n"
+            "The cost is not confirmed: the sources disagree. Check that applications are still open before "
+            "you pay a lawyer.",
+        ),
+    },
+    ("PA", "refugio"): {
+        "ht": (
+            "Mande refij nan Panama",
+            "Se Biwo Nasyonal pou Refijye yo (ONPAR) ki resevwa demann yo.",
+            "Si w pè yo pèsekite w nan peyi w, ou ka mande refij nan ONPAR.\n\n"
+            "- Mande enfòmasyon nan yon fenèt anvan ou depoze demann ou.\n"
+            "- Kenbe kopi tout sa ou remèt.\n"
+            "- Si yo refize demann ou, mande si ou ka jwenn pèmi imanitè a.\n\n"
+            "Pesonn pa gen dwa fè w peye pou mande refij.",
+        ),
+        "fr": (
+            "Demander l'asile au Panama",
+            "L'Office national d'aide aux réfugiés (ONPAR) reçoit les demandes.",
+            "Si vous craignez d'être persécuté dans votre pays, vous pouvez demander l'asile à l'ONPAR.\n\n"
+            "- Renseignez-vous auprès d'un guichet avant de déposer votre demande.\n"
+            "- Gardez une copie de tout ce que vous remettez.\n"
+            "- Si votre demande est rejetée, demandez si vous pouvez obtenir le permis humanitaire.\n\n"
+            "Personne ne peut vous faire payer une demande d'asile.",
+        ),
+        "en": (
+            "Asking for asylum in Panama",
+            "The National Office for Refugees (ONPAR) receives the claims.",
+            "If you fear persecution at home, you can ask ONPAR for asylum.\n\n"
+            "- Ask at a window for advice before you lodge your claim.\n"
+            "- Keep a copy of everything you hand in.\n"
+            "- If your claim is refused, ask whether you can get the humanitarian permit.\n\n"
+            "Nobody may charge you for asking for asylum.",
+        ),
+    },
+    ("SR", "verblijfsvergunning"): {
+        "es": (
+            "Permiso de residencia en Surinam",
+            "Para quedarse más de 90 días se pide en línea un permiso de residencia.",
+            "Debe estar en Surinam cuando presenta la solicitud en línea ante Vreemdelingenzaken.\n\n"
+            "- Lea las instrucciones de VZ Online y descargue la lista de documentos.\n"
+            "- Reúna, llene y escanee los documentos.\n"
+            "- Presente la solicitud en línea.\n"
+            "- En 14 días hábiles recibe un correo: completo, o lo que falta.\n"
+            "- Tras la decisión, registre el permiso en el CBB.\n\n"
+            "El permiso vale hasta dos años y se puede renovar.",
+        ),
+    },
+    ("SR", "vluchtelingen"): {
+        "en": (
+            "Stay for refugees and asylum seekers",
+            "With a UNHCR certificate you can apply for a residence permit.",
+            "First register with UNHCR and its partner, the Suriname Red Cross, for the certificate.\n\n"
+            "- Then file the residence permit application, with your family on it.\n"
+            "- Attach your passport or identity document and the UNHCR certificate.\n"
+            "- Register the permit at the CBB.\n\n"
+            "Ask at a window which other documents are needed.",
+        ),
+        "es": (
+            "Residencia para personas refugiadas y solicitantes de asilo",
+            "Con un certificado del ACNUR puede pedir un permiso de residencia.",
+            "Regístrese primero con el ACNUR y su socio, la Cruz Roja de Surinam, para obtener el "
+            "certificado.\n\n"
+            "- Después presente la solicitud del permiso de residencia, con su familia.\n"
+            "- Adjunte su pasaporte o documento de identidad y el certificado del ACNUR.\n"
+            "- Registre el permiso en el CBB.\n\n"
+            "Pregunte en una ventanilla qué otros documentos se necesitan.",
+        ),
+    },
+    ("DO", "plan-normalizacion-venezolanos"): {
+        "ht": (
+            "Plan Nòmalizasyon pou Venezyelyen: renouvèlman",
+            "Premye enskripsyon an fèmen; moun ki gen kat la renouvle l chak ane.",
+            "Plan an te pou Venezyelyen ki te antre ak papye ant 2014 ak mas 2020 epi ki te rete apre dat "
+            "yo te gen dwa a.\n\n"
+            "- Ou mande renouvèlman an sou entènèt, jiska yon mwa anvan kat la ekspire.\n"
+            "- Kenbe paspò w ak kat ou sou ou.\n"
+            "- Pita ou ka pase nan yon rezidans dapre lwa jeneral la.\n\n"
+            "Mande nan yon fenèt kijan pou renouvle depi konsila Venezyela a fèmen.",
+        ),
+    },
+}
+
+for _code, _slug, _topic, _lookup, _source, _texts in GUIDES:
+    _texts.update(MORE_LANGUAGES.get((_code, _slug), {}))
 
 ARTICLES = [
     (

@@ -51,7 +51,9 @@ def pick(obj: Model, name: str, language: str, country: Country) -> Text:
 
 
 def _figure_key(pathway: RegularizationPathway, today: date) -> str:
-    return f"hub:processing:{pathway.pk}:{today.isoformat()}:{pathway.typical_processing_days}"
+    # The announced days take part: an editor's change of the announced time shows at once.
+    announced = [fact.days for fact in pathway.facts.all() if fact.kind == "time"]
+    return f"hub:processing:{pathway.pk}:{today.isoformat()}:{announced}:{pathway.is_sample}"
 
 
 def published_processing_time(pathway: RegularizationPathway, *, today: date | None = None) -> ProcessingTime:
@@ -86,6 +88,31 @@ def refresh_processing_time(pathway_id: int) -> None:
 
 
 @dataclass
+class Sourced:
+    """How sure a fact is, in the reader's language where it has words."""
+
+    status: str
+    status_label: str
+    applies_to: Text
+    source_name: str
+    source_url: str
+    checked_on: date | None
+
+
+@dataclass
+class Fact:
+    kind: str
+    name: Text
+    text: Text
+    note: Text
+    amount: Decimal | None
+    currency: str
+    days: int | None
+    is_free: bool
+    sourced: Sourced
+
+
+@dataclass
 class Step:
     title: Text
     description: Text
@@ -96,24 +123,54 @@ class Document:
     name: Text
     notes: Text
     required: bool
+    sourced: Sourced
 
 
 @dataclass
 class PathwayFacts:
     name: Text
-    authority: Text
-    legal_basis: Text
-    legal_basis_url: str
     eligibility: Text
-    is_free: bool
-    fee_amount: Decimal | None
-    fee_currency: str
     processing: ProcessingTime
-    typical_text: Text
     verified_on: date | None
     is_sample: bool
+    fees: list[Fact] = field(default_factory=list)
+    times: list[Fact] = field(default_factory=list)
+    legal_bases: list[Fact] = field(default_factory=list)
+    authorities: list[Fact] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+
+    @property
+    def has_paid_fee(self) -> bool:
+        return any(fee.amount and not fee.is_free for fee in self.fees)
+
+    def all_facts(self) -> list[Fact | Document]:
+        return [*self.fees, *self.times, *self.legal_bases, *self.authorities, *self.documents]
+
+
+def _sourced(row, language: str, country: Country) -> Sourced:
+    return Sourced(
+        status=row.status,
+        status_label=row.get_status_display(),
+        applies_to=pick(row, "applies_to", language, country),
+        source_name=row.source_name,
+        source_url=row.source_url,
+        checked_on=row.checked_on,
+    )
+
+
+def _fact(row, language: str, country: Country) -> Fact:
+    return Fact(
+        kind=row.kind,
+        name=Text(row.name, row.name_language or country.default_language),
+        text=pick(row, "text", language, country),
+        note=pick(row, "note", language, country),
+        amount=row.amount,
+        currency=row.currency,
+        days=row.days,
+        is_free=row.is_free,
+        sourced=_sourced(row, language, country),
+    )
 
 
 def guide_facts(guide: Content, language: str, *, today: date | None = None) -> PathwayFacts | None:
@@ -122,25 +179,54 @@ def guide_facts(guide: Content, language: str, *, today: date | None = None) -> 
     if pathway is None or not pathway.active:
         return None
     country = guide.country
+    facts = [_fact(row, language, country) for row in pathway.facts.all()]
     return PathwayFacts(
         name=pick(pathway, "name", language, country),
-        authority=pick(pathway, "issuing_authority", language, country),
-        legal_basis=pick(pathway, "legal_basis", language, country),
-        legal_basis_url=pathway.legal_basis_url,
         eligibility=pick(pathway, "eligibility", language, country),
-        is_free=pathway.is_free,
-        fee_amount=pathway.fee_amount,
-        fee_currency=pathway.fee_currency,
         processing=published_processing_time(pathway, today=today),
-        typical_text=pick(pathway, "typical_processing_text", language, country),
         verified_on=pathway.verified_on,
         is_sample=pathway.is_sample,
+        fees=[f for f in facts if f.kind == "fee"],
+        times=[f for f in facts if f.kind == "time"],
+        legal_bases=[f for f in facts if f.kind == "legal_basis"],
+        authorities=[f for f in facts if f.kind == "authority"],
         steps=[
             Step(pick(s, "title", language, country), pick(s, "description", language, country))
             for s in pathway.steps.all()
         ],
         documents=[
-            Document(pick(d, "name", language, country), pick(d, "notes", language, country), d.required)
+            Document(
+                pick(d, "name", language, country),
+                pick(d, "notes", language, country),
+                d.required,
+                _sourced(d, language, country),
+            )
             for d in pathway.documents.all()
         ],
     )
+
+
+def index_text(pathway, language: str) -> str:
+    """The words of a pathway in one language, for the search index: its name, who may apply, steps,
+    documents, fees (with the word "cost" in that language, so that "costo" finds a guide with a fee box),
+    announced times and the names of its laws and offices."""
+    from django.utils.translation import gettext, override
+
+    if pathway is None or not pathway.active:
+        return ""
+
+    def own(obj, name: str) -> str:
+        return getattr(obj, f"{name}_{language}", "") or ""
+
+    parts = [own(pathway, "name"), own(pathway, "eligibility")]
+    parts += [own(step, "title") + " " + own(step, "description") for step in pathway.steps.all()]
+    parts += [own(doc, "name") + " " + own(doc, "notes") for doc in pathway.documents.all()]
+    facts = list(pathway.facts.all())
+    if any(fact.kind == "fee" for fact in facts):
+        with override(language):
+            parts.append(f"{gettext('Cost')} {gettext('Fee')}")
+    for fact in facts:
+        parts += [fact.name, own(fact, "text"), own(fact, "applies_to"), own(fact, "note")]
+        if fact.amount:
+            parts.append(f"{fact.amount:f} {fact.currency}")
+    return " ".join(part for part in parts if part)

@@ -7,6 +7,7 @@ app_name = "hub"
 urlpatterns = [
     path("<country:country>/", views.country_home, name="country"),
     path("<country:country>/guides/<slug:slug>/", views.content_detail, {"kind": "guides"}, name="guide"),
+    path("<country:country>/guides/<slug:slug>/pdf/", views.guide_download, name="guide-pdf"),
     path("<country:country>/articles/<slug:slug>/", views.content_detail, {"kind": "articles"}, name="article"),
     path("<country:country>/faq/", views.faq, name="faq"),
     path("<country:country>/search/", views.search_view, name="search"),

@@ -21,6 +21,7 @@ from .forms import FeedbackForm, NewItemForm, RevisionForm, SearchForm
 from .languages import Localized, language_name, localize, ordered_for
 from .models import LANGUAGE_CODES, Article, Content, Guide, Revision
 from .pathways import guide_facts
+from .pdf import guide_pdf
 from .search import search
 
 KINDS: dict[str, type[Content]] = {"guides": Guide, "articles": Article}
@@ -61,7 +62,7 @@ def _content_page(request: HttpRequest, item: Content, kind: str, localized: Loc
         "item": item,
         "kind": kind,
         "text": localized,
-        "facts": guide_facts(item, localized.language) if kind == "guides" else None,
+        "facts": guide_facts(item, localized.requested) if kind == "guides" else None,
         "alternates": selectors.alternates(item),
         "page_languages": ordered_for(item.country, item.languages()),
         "feedback_form": extra.pop("feedback_form", None) or FeedbackForm(initial={"kind": kind, "slug": item.slug}),
@@ -85,6 +86,21 @@ def content_detail(request: HttpRequest, country: str, slug: str, kind: str) -> 
 
 
 @require_GET
+def guide_download(request: HttpRequest, country: str, slug: str) -> HttpResponse:
+    """The guide on one page, as a PDF a window can print and hand out, with a QR code to the page online."""
+    country_obj = selectors.country_or_404(country)
+    item = selectors.published_item_or_404(Guide, country_obj, slug)
+    localized = localize(item, get_language(), country_obj)
+    facts = guide_facts(item, localized.requested)
+    response = HttpResponse(
+        guide_pdf(localized, facts, request.build_absolute_uri(item.get_absolute_url())),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="{country_obj.slug}-{item.slug}.pdf"'
+    return response
+
+
+@require_GET
 @public_page(lambda country: country_tags(country, "faq"))
 def faq(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)
@@ -97,22 +113,26 @@ def faq(request: HttpRequest, country: str) -> HttpResponse:
 
 
 @require_GET
-@public_page(lambda country: country_tags(country, "content"))
+@public_page(lambda country: country_tags(country, "content", "windows"))
 def search_view(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)
     form = SearchForm(request.GET or None)
-    hits = search(country_obj, get_language(), form.cleaned_data["q"]) if form.is_valid() else []
-    return render(
-        request,
-        "hub/search.html",
-        {
-            "country": country_obj,
-            "form": form,
-            "hits": hits,
-            "searched": form.is_bound and form.is_valid() and form.cleaned_data["q"],
-            "page_languages": country_obj.public_languages,
-        },
-    )
+    lang = get_language()
+    hits = search(country_obj, lang, form.cleaned_data["q"]) if form.is_valid() else []
+    searched = form.is_bound and form.is_valid() and form.cleaned_data["q"]
+    context = {
+        "country": country_obj,
+        "form": form,
+        "hits": hits,
+        "searched": searched,
+        "page_languages": country_obj.public_languages,
+    }
+    if searched and not hits:
+        # No dead end: the country's guides and the windows to call or write to instead.
+        local_now = timezone.localtime(timezone.now(), country_obj.zoneinfo)
+        context["guides"] = selectors.localized_items(selectors.published_guides(country_obj), lang, country_obj)
+        context["cards"] = window_directory(country_obj, local_now)
+    return render(request, "hub/search.html", context)
 
 
 @same_origin_post

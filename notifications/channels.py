@@ -1,4 +1,5 @@
-"""Render a message in its recipient's language and hand it to its channel."""
+"""Render a message in its recipient's language and hand it to its channel (imports no service: the services
+and the dispatcher import it)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from django.template import Context, Engine, TemplateDoesNotExist, TemplateSynta
 from django.template.backends.django import get_installed_libraries
 from django.utils import timezone, translation
 
+from .context import load_context
 from .models import Channel, Message
 from .providers import PermanentError, TransientError, get_provider
-from .services import load_context
 
 __all__ = ["PermanentError", "TransientError", "render", "send"]
 

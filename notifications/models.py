@@ -42,6 +42,8 @@ class Message(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
+        # An e-mail whose worker stopped during the SMTP call: never resent without an administrator.
+        STUCK = "stuck", _("Stuck: check and resend or mark sent")
 
     # Sent to the gateway as an idempotency key: a resend after a crash is recognised there.
     uuid = models.UUIDField(_("message id"), default=uuid.uuid4, unique=True, editable=False)
@@ -54,7 +56,7 @@ class Message(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     # Personal data: encrypted at rest, never logged at INFO.
-    recipient = EncryptedTextField(_("recipient"))
+    recipient = EncryptedTextField(_("recipient"), blank=True)
     language = models.CharField(_("language"), max_length=5)
     template = models.CharField(
         _("template"), max_length=200, help_text=_("Prefix of the <prefix>_subject.txt and <prefix>_body.txt files.")
@@ -69,6 +71,16 @@ class Message(models.Model):
     claim = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
     provider_id = models.CharField(_("provider reference"), max_length=100, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    handed_at = models.DateTimeField(_("handed to the channel at"), null=True, blank=True)
+    # The person written to, as "app.model:pk" (empty for staff): consent is asked again when sending, and
+    # erasure, retention and the subject-access export find the person's messages by it.
+    addressee = models.CharField(_("person written to"), max_length=80, blank=True, db_index=True)
+    purged_at = models.DateTimeField(
+        _("recipient and content removed at"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the retention run or an erasure; the row stays for the counts."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     content_type = models.ForeignKey(

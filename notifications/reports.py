@@ -234,7 +234,7 @@ def to_pdf(contents: Contents) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     styles = getSampleStyleSheet()
     number = ParagraphStyle("number", parent=styles["Normal"], alignment=2)
@@ -259,8 +259,9 @@ def to_pdf(contents: Contents) -> bytes:
     story += [Paragraph(escape(note), styles["Italic"]) for note in contents.notes]
     grid = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
     for block in contents.blocks:
-        story += [Spacer(1, 12), Paragraph(escape(block.title), styles["Heading2"])]
+        heading = [Spacer(1, 12), Paragraph(escape(block.title), styles["Heading2"])]
         if not block.rows:
+            story += heading
             continue
         if block.columns:
             first = min(150, usable * 0.25)
@@ -283,7 +284,8 @@ def to_pdf(contents: Contents) -> bytes:
                 data.append([Paragraph(escape(str(label)), styles["Normal"]), Paragraph(text(value), number)])
             table = Table(data, colWidths=[usable - 120, 120])
             table.setStyle(TableStyle(grid))
-        story.append(table)
+        # A section's title stays on the page of its table (a long table still breaks across pages).
+        story += [KeepTogether([*heading, table])] if len(block.rows) <= 30 else [*heading, table]
     buffer = io.BytesIO()
     SimpleDocTemplate(
         buffer, pagesize=pagesize, title=contents.title, author=settings.PORTAL_NAME,

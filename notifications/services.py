@@ -1,102 +1,72 @@
-"""The outbox's services: queue a message, make it follow its object, claim due rows and send them.
-
-Delivery is at-least-once between the portal and the gateway, made exactly-once AT the gateway: every
-message carries its own idempotency key (``Message.uuid``). A worker that dies after the gateway accepted
-a message but before the row says "sent" leaves the row "sending"; once its lease ends another worker
-claims it again and resends with the same key, and the gateway answers with the message it already has
-instead of sending a second one. Marking the row "sent" before calling the gateway would instead lose
-messages on a crash, which is worse for an appointment reminder than the rare duplicate e-mail (SMTP has
-no idempotency key; the stable Message-ID header lets mail clients fold a duplicate).
+"""The outbox's services: queue a message, make it follow its object and its person, purge it in time,
+and build reports. Claiming and sending live one level down in ``delivery`` (with each channel's
+guarantee), the context's JSON in ``context`` and the quiet hours in ``timing``, which channels, delivery
+and these services all import: imports point one way, services → delivery → channels → context.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Q
-from django.utils import timezone
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
 
+from portal import locks
+
+from . import reports
+from .channels import PermanentError, render
+from .consent import addressee as addressee_of
+from .context import dump_context, load_context
+from .delivery import (
+    claim_due,
+    deliver,
+    dispatch_due,
+    lease_seconds,
+    mark_stuck,
+    mark_stuck_sent,
+    max_attempts,
+    resend_stuck,
+    retry_delay,
+    send_message,
+    send_now,
+)
 from .keys import recipient_digest
 from .models import Channel, Message, Report
+from .timing import due_for_channel, out_of_quiet_hours, quiet_hours, setting
+
+__all__ = [
+    "cancel_for",
+    "cancel_for_addressee",
+    "claim_due",
+    "deliver",
+    "dispatch_due",
+    "dump_context",
+    "enqueue",
+    "lease_seconds",
+    "load_context",
+    "mark_stuck",
+    "mark_stuck_sent",
+    "max_attempts",
+    "messages_for_addressee",
+    "out_of_quiet_hours",
+    "purge_for_addressee",
+    "purge_old_messages",
+    "quiet_hours",
+    "resend_stuck",
+    "retry_delay",
+    "send_now",
+]
 
 logger = logging.getLogger(__name__)
 
 Status = Message.Status
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
-# -- context: JSON, with dates and datetimes kept as such -------------------------------------------------
-
-
-class _ContextEncoder(json.JSONEncoder):
-    def default(self, o):
-        if isinstance(o, datetime):
-            if timezone.is_naive(o):
-                raise ValueError("Pass aware datetimes in a message context.")
-            return {"__datetime__": o.isoformat()}
-        if isinstance(o, date):
-            return {"__date__": o.isoformat()}
-        if isinstance(o, uuid.UUID):
-            return str(o)
-        if isinstance(o, models.Model):
-            raise TypeError("Pass plain values, not model instances, in a message context.")
-        return super().default(o)
-
-
-def _revive(obj: dict):
-    if set(obj) == {"__datetime__"}:
-        return datetime.fromisoformat(obj["__datetime__"])
-    if set(obj) == {"__date__"}:
-        return date.fromisoformat(obj["__date__"])
-    return obj
-
-
-def dump_context(context: dict) -> str:
-    return json.dumps(context or {}, cls=_ContextEncoder, sort_keys=True)
-
-
-def load_context(text: str) -> dict:
-    return json.loads(text or "{}", object_hook=_revive)
-
-
-# -- quiet hours -------------------------------------------------------------------------------------------
-
-
-def quiet_hours() -> tuple[int, int]:
-    """(start, end) hours, local time, during which no SMS or WhatsApp goes out."""
-    return tuple(_setting("NOTIFICATIONS_QUIET_HOURS", (20, 8)))
-
-
-def out_of_quiet_hours(when: datetime, time_zone: str) -> datetime:
-    """``when`` itself, or the end of the quiet hours it falls in (in ``time_zone``)."""
-    start, end = quiet_hours()
-    if not time_zone or start == end:
-        return when
-    zone = ZoneInfo(time_zone)
-    local = when.astimezone(zone)
-    hour = local.hour
-    quiet = (start <= hour or hour < end) if start > end else (start <= hour < end)
-    if not quiet:
-        return when
-    day = local.date() if hour < end else local.date() + timedelta(days=1)
-    return datetime.combine(day, time(end), tzinfo=zone).astimezone(when.tzinfo or UTC)
-
-
-def _due_for_channel(channel: str, due: datetime, time_zone: str) -> datetime:
-    if channel in (Channel.SMS, Channel.WHATSAPP):
-        return out_of_quiet_hours(due, time_zone)
-    return due
 
 
 # -- the unique key ----------------------------------------------------------------------------------------
@@ -135,11 +105,15 @@ def enqueue(
     key: str | None = None,
     time_zone: str = "",
     consent_ok: bool = True,
+    addressee: models.Model | None = None,
 ) -> Message:
     """Queue one message; idempotent on its key (a second call returns the existing row).
 
     Preconditions: the caller checked that the recipient consented to ``channel`` and passes the result
     as ``consent_ok``; without consent the row is kept as "cancelled" (for the record) and never sent.
+    ``addressee`` is the record of the person written to (a migrant, a participant; None for staff): the
+    dispatcher asks that person's consent again when it sends (``notifications.consent``), and erasure,
+    retention and the subject-access export find the person's messages by it.
     ``time_zone`` (or ``context["time_zone"]``) is the recipient's zone: SMS and WhatsApp due in its
     quiet hours are moved to their end. ``context`` holds plain JSON values, dates and aware datetimes
     (datetimes are shown in ``time_zone`` when the message is rendered); never model instances.
@@ -165,9 +139,10 @@ def enqueue(
         "template": template,
         "context": dump_context(context),
         "time_zone": time_zone,
-        "due_at": _due_for_channel(channel, requested, time_zone),
+        "due_at": due_for_channel(channel, requested, time_zone),
         "status": Status.SCHEDULED if consent_ok else Status.CANCELLED,
         "last_error": "" if consent_ok else "no consent for this channel",
+        "addressee": addressee_of(addressee),
     }
     if obj is not None:
         fields["content_type"] = ContentType.objects.get_for_model(obj)
@@ -197,8 +172,6 @@ def enqueue(
 
 def nudge(message_id: int) -> None:
     """Ask a worker to send a due message now; harmless when the broker is down (the beat sends it)."""
-    from .tasks import send_message
-
     try:
         send_message.delay(message_id)
     except Exception:  # the broker is down or unreachable: the row waits for the beat.
@@ -219,6 +192,86 @@ def cancel_for(obj: models.Model, kind: str | None = None) -> int:
     return count
 
 
+def cancel_for_addressee(record: models.Model, *, channels=None, reason: str = "no consent for this channel") -> int:
+    """Cancel the scheduled messages to a person (on some channels, or all): consent withdrawn, person
+    erased or unsubscribed. Returns how many."""
+    rows = Message.objects.filter(addressee=addressee_of(record), status=Status.SCHEDULED)
+    if channels is not None:
+        rows = rows.filter(channel__in=list(channels))
+    count = rows.update(status=Status.CANCELLED, last_error=reason, updated_at=timezone.now())
+    if count:
+        logger.info("notifications cancelled addressee=%s count=%s", addressee_of(record), count)
+    return count
+
+
+# -- the person's rights: erasure, retention, access ---------------------------------------------------------
+
+
+def _purge(rows, now: datetime) -> int:
+    """Blank recipient and content of ``rows`` (cancelling those still waiting); the row stays for the counts,
+    under a key that no longer holds the recipient's digest."""
+    count = 0
+    rows.filter(status=Status.SCHEDULED).update(status=Status.CANCELLED, last_error="purged", updated_at=now)
+    for pk, uuid_ in rows.filter(purged_at__isnull=True).values_list("pk", "uuid").iterator():
+        count += Message.objects.filter(pk=pk, purged_at__isnull=True).update(
+            recipient="", context="{}", key=f"purged:{uuid_}", purged_at=now, updated_at=now
+        )
+    return count
+
+
+def purge_for_addressee(record: models.Model | None, *, objects=()) -> int:
+    """Erasure: every message to the person (``record``), and every message about ``objects`` (their
+    appointments and processes, e.g. the staffer's reminder that names the place), keeps no recipient and
+    no content."""
+    now = timezone.now()
+    count = _purge(Message.objects.filter(addressee=addressee_of(record)), now) if record is not None else 0
+    for obj in objects:
+        count += _purge(Message.objects.for_object(obj), now)
+    return count
+
+
+def retention_days() -> int:
+    return int(setting("NOTIFICATIONS_RETENTION_DAYS", 90))
+
+
+def purge_old_messages(*, now: datetime | None = None) -> int:
+    """The retention of the outbox: recipient and content of messages sent, failed or cancelled more than
+    ``NOTIFICATIONS_RETENTION_DAYS`` ago are blanked. Returns how many rows were purged."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=retention_days())
+    done = Q(status=Status.SENT, sent_at__lt=limit) | Q(
+        status__in=[Status.FAILED, Status.CANCELLED], updated_at__lt=limit
+    )
+    return _purge(Message.objects.filter(done, purged_at__isnull=True), now)
+
+
+def messages_for_addressee(record: models.Model) -> list[dict]:
+    """The messages written to a person, as plain data for their subject-access export: channel, address,
+    status, dates and the text as it was (or would be) sent; purged rows say so and hold no text."""
+    rows = []
+    for message in Message.objects.filter(addressee=addressee_of(record)).order_by("created_at", "pk"):
+        subject = body = ""
+        if not message.purged_at:
+            try:
+                subject, body = render(message)
+            except PermanentError:
+                body = ""
+        rows.append(
+            {
+                "kind": message.kind,
+                "channel": message.channel,
+                "recipient": message.recipient,
+                "status": message.status,
+                "queued_at": message.created_at.isoformat(),
+                "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+                "purged_at": message.purged_at.isoformat() if message.purged_at else None,
+                "subject": subject,
+                "body": body,
+            }
+        )
+    return rows
+
+
 def reschedule_for(obj: models.Model, kind: str, due_at: datetime) -> int:
     """Move the scheduled messages of ``kind`` for ``obj`` to ``due_at``; returns how many moved.
 
@@ -235,124 +288,10 @@ def reschedule_for(obj: models.Model, kind: str, due_at: datetime) -> int:
             key_taken = Message.objects.filter(key=new_key).exclude(pk=message.pk).exists()
             if message.key.startswith(f"{obj._meta.label_lower}:{obj.pk}:{kind}:") and not key_taken:
                 message.key = new_key
-            message.due_at = _due_for_channel(message.channel, due_at, message.time_zone)
+            message.due_at = due_for_channel(message.channel, due_at, message.time_zone)
             message.save(update_fields=["key", "due_at", "updated_at"])
             moved += 1
     return moved
-
-
-# -- claiming and sending ----------------------------------------------------------------------------------
-
-
-def lease_seconds() -> int:
-    return int(_setting("NOTIFICATIONS_LEASE_SECONDS", 300))
-
-
-def _claimable(now: datetime) -> Q:
-    # A row is claimable when due, or when a worker claimed it and its lease ran out (the worker died).
-    return Q(status=Status.SCHEDULED, due_at__lte=now) | Q(status=Status.SENDING, lease_until__lt=now)
-
-
-def claim_due(*, limit: int = 10, message_id: int | None = None) -> list[Message]:
-    """Claim up to ``limit`` due messages for this worker and return them.
-
-    The claim is a conditional UPDATE stamped with a fresh token: two workers racing for a row both run
-    it, only one matches the WHERE again, and each reads back only the rows bearing its own token. On
-    PostgreSQL the candidate rows are picked with SKIP LOCKED so that concurrent workers take different
-    rows instead of queueing behind each other's locks.
-    """
-    now = timezone.now()
-    token = uuid.uuid4()
-    with transaction.atomic():
-        candidates = Message.objects.filter(_claimable(now))
-        if message_id is not None:
-            candidates = candidates.filter(pk=message_id)
-        candidates = candidates.order_by("due_at", "pk")
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        ids = list(candidates.values_list("pk", flat=True)[:limit])
-        if not ids:
-            return []
-        Message.objects.filter(_claimable(now), pk__in=ids).update(
-            status=Status.SENDING,
-            claim=token,
-            lease_until=now + timedelta(seconds=lease_seconds()),
-            attempts=F("attempts") + 1,
-            updated_at=now,
-        )
-    return list(Message.objects.filter(claim=token, status=Status.SENDING).order_by("due_at", "pk"))
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """1, 2, 4, 8 ... minutes after each failed attempt, at most six hours."""
-    return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 6 * 3600))
-
-
-def max_attempts() -> int:
-    return int(_setting("NOTIFICATIONS_MAX_ATTEMPTS", 8))
-
-
-def deliver(message: Message) -> str:
-    """Send one claimed message and record the outcome; returns its new status.
-
-    Preconditions: ``message`` was claimed by this worker (status "sending", ``claim`` set). Every
-    update below is conditional on that claim: if the lease ran out and another worker took the row,
-    this worker records nothing and leaves the outcome to that worker.
-    """
-    from .channels import PermanentError, send
-
-    mine = Message.objects.filter(pk=message.pk, claim=message.claim, status=Status.SENDING)
-    now = timezone.now
-    try:
-        provider_id = send(message)
-    except PermanentError as exc:
-        mine.update(status=Status.FAILED, last_error=str(exc)[:2000], lease_until=None, updated_at=now())
-        logger.warning("notification failed for good id=%s kind=%s error=%s", message.pk, message.kind, exc)
-        return Status.FAILED
-    except Exception as exc:  # transient: network, 429, 5xx, anything unexpected
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        if message.attempts >= max_attempts():
-            mine.update(status=Status.FAILED, last_error=error, lease_until=None, updated_at=now())
-            logger.warning("notification failed after %s attempts id=%s", message.attempts, message.pk)
-            return Status.FAILED
-        retry_at = _due_for_channel(message.channel, now() + retry_delay(message.attempts), message.time_zone)
-        mine.update(status=Status.SCHEDULED, due_at=retry_at, last_error=error, lease_until=None, updated_at=now())
-        logger.info("notification retry id=%s attempt=%s at=%s", message.pk, message.attempts, retry_at.isoformat())
-        return Status.SCHEDULED
-    mine.update(
-        status=Status.SENT,
-        sent_at=now(),
-        provider_id=(provider_id or "")[:100],
-        last_error="",
-        lease_until=None,
-        updated_at=now(),
-    )
-    logger.info("notification sent id=%s kind=%s channel=%s", message.pk, message.kind, message.channel)
-    return Status.SENT
-
-
-def dispatch_due(*, budget_seconds: float = 45.0, batch: int = 10) -> dict[str, int]:
-    """Send due messages, batch after batch, until none is due or the time budget is spent.
-
-    The budget stays under the task's soft time limit: the beat starts the next run a minute later.
-    Returns counts per resulting status.
-    """
-    deadline = timezone.now() + timedelta(seconds=budget_seconds)
-    counts: dict[str, int] = {}
-    while timezone.now() < deadline:
-        claimed = claim_due(limit=batch)
-        if not claimed:
-            break
-        for message in claimed:
-            status = deliver(message)
-            counts[status] = counts.get(status, 0) + 1
-    return counts
-
-
-def send_now(message_id: int) -> str | None:
-    """Send one message if it is due and nobody else holds it; returns its new status, or None."""
-    claimed = claim_due(limit=1, message_id=message_id)
-    return deliver(claimed[0]) if claimed else None
 
 
 # -- reports ------------------------------------------------------------------------------------------------
@@ -410,8 +349,6 @@ def rebuild_report(*, report: Report, by=None) -> tuple[Report, bool]:
 
 def report_is_stale(report: Report) -> bool:
     """Whether the figures of a built report differ from today's (the sections are run again to tell)."""
-    from . import reports
-
     if report.status not in (Report.Status.READY, Report.Status.INCOMPLETE):
         return False
     return reports.digest(reports.collect(report)) != report.figures_digest
@@ -424,8 +361,6 @@ def build_report(report_id: int) -> str:
     Runs in a worker. A report already built is left alone (running twice does no harm twice); an
     exception marks it failed with the error kept for an administrator.
     """
-    from portal import locks
-
     # One build of a report at a time, across workers: the resume job may start one that is already
     # being built by a slow worker.
     with locks.exclusive(f"notifications.report:{report_id}", wait=False) as acquired:
@@ -447,8 +382,6 @@ def reports_to_resume(now: datetime | None = None) -> list[int]:
 
 
 def _build_report(report_id: int) -> str:
-    from . import reports
-
     report = Report.objects.select_related("country").get(pk=report_id)
     if report.status in (Report.Status.READY, Report.Status.INCOMPLETE):
         return report.status
@@ -495,9 +428,6 @@ def report_readers(report) -> list[tuple[str, str]]:
 
 def mail_report(report) -> list[Message]:
     """Queue the "your report is ready" e-mail (with its download link) to each reader, once per report."""
-    from django.urls import reverse
-    from django.utils import translation
-
     messages = []
     for email, language in report_readers(report):
         with translation.override(language):
@@ -528,9 +458,7 @@ def schedule_monthly_reports(today: date) -> list[int]:
     """Create last month's report of every country; returns the ids of the reports to build."""
     from ventanillas.models import Country
 
-    from .reports import previous_month
-
-    start, end = previous_month(today)
+    start, end = reports.previous_month(today)
     ids = []
     for country in Country.objects.all():
         report, created = request_report(kind=Report.Kind.MONTHLY, country=country, period_start=start, period_end=end)
@@ -541,8 +469,6 @@ def schedule_monthly_reports(today: date) -> list[int]:
 
 def schedule_quarterly_report(today: date) -> list[int]:
     """Create last quarter's regional report; returns the ids of the reports to build."""
-    from .reports import previous_quarter
-
-    start, end = previous_quarter(today)
+    start, end = reports.previous_quarter(today)
     report, created = request_report(kind=Report.Kind.QUARTERLY, country=None, period_start=start, period_end=end)
     return [report.pk] if created else []

@@ -11,6 +11,9 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from . import services
+from .delivery import send_message
+
+__all__ = ["build_monthly_reports", "build_quarterly_report", "build_report", "dispatch_due", "send_message"]
 
 
 @shared_task(
@@ -25,20 +28,6 @@ from . import services
 def dispatch_due() -> dict[str, int]:
     """Run by the beat every minute: send what is due. Safe to run twice or side by side."""
     return services.dispatch_due(budget_seconds=40)
-
-
-@shared_task(
-    name="notifications.send_message",
-    soft_time_limit=30,
-    time_limit=45,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    max_retries=2,
-    retry_backoff=True,
-)
-def send_message(message_id: int) -> str | None:
-    """Send one message at once if it is due and unclaimed (a nudge after queueing); else nothing."""
-    return services.send_now(message_id)
 
 
 @shared_task(name="notifications.build_report", soft_time_limit=300, time_limit=360, ignore_result=True)

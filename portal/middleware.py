@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from portal import audit
 from ventanillas import access
 
 
@@ -29,3 +30,32 @@ class StaffTimeZoneMiddleware:
         # override() restores whatever zone was active before, so nothing leaks into the thread's next request.
         with timezone.override(zone):
             return self.get_response(request)
+
+
+# The apps whose URLs with a record's id lead to personal data.
+RECORD_NAMESPACES = frozenset({"cases", "training", "notifications"})
+RECORD_KWARGS = ("pk", "person", "case", "process", "appointment", "member")
+
+
+class RefusedAccessAuditMiddleware:
+    """Every refused access to a record (403, or the 404 that hides another country's record) leaves an
+    audit row: who, which page, which record id, which status. The answer itself is left as it was."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code in (403, 404):
+            match = getattr(request, "resolver_match", None)
+            if match is not None and RECORD_NAMESPACES & set(match.namespaces):
+                record = next((str(match.kwargs[k]) for k in RECORD_KWARGS if k in match.kwargs), "")
+                if record:
+                    audit.record(
+                        user=getattr(request, "user", None),
+                        action=audit.REFUSED,
+                        object_type=match.view_name,
+                        object_id=record,
+                        details={"status": response.status_code, "method": request.method},
+                    )
+        return response

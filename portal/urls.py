@@ -13,6 +13,8 @@ register_converter(CountryCodeConverter, "country")
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("statuscheck.urls_hooks")),
@@ -36,3 +38,7 @@ urlpatterns += i18n_patterns(
     path("", include("hub.urls")),
     prefix_default_language=True,
 )
+
+handler400 = "portal.views.bad_request"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from ventanillas import access
@@ -63,3 +67,61 @@ def health(request: HttpRequest) -> JsonResponse:
             body["worker"] = f"unavailable: {type(exc).__name__}"
             return JsonResponse(body, status=503)
     return JsonResponse(body)
+
+
+# Error pages ---------------------------------------------------------------------------------------------
+# 400 and 500 render without the request's context processors, and the 500 page without the database: it is
+# shown when the database may be the thing that failed.
+
+
+def _country_home_of(path: str) -> str:
+    """/ht/cr/guides/x/ -> /ht/cr/ when "cr" is a country code shape, for a 404's way back to the country."""
+    parts = [part for part in path.split("/") if part]
+    if len(parts) >= 2 and len(parts[0]) == 2 and len(parts[1]) == 2 and parts[1].isalpha():
+        return f"/{parts[0]}/{parts[1]}/"
+    return ""
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", {"country_home": _country_home_of(request.path)}, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    html = render_to_string("400.html", {"portal_name": settings.PORTAL_NAME})
+    return HttpResponse(html, status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    html = render_to_string("500.html", {"portal_name": settings.PORTAL_NAME})
+    return HttpResponse(html, status=500)
+
+
+# The favicon and the web manifest, at the addresses browsers ask for them --------------------------------
+
+ICON_DIR = Path(settings.BASE_DIR) / "static" / "portal"
+
+
+@require_GET
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request: HttpRequest) -> FileResponse:
+    return FileResponse(open(ICON_DIR / "favicon.ico", "rb"), content_type="image/x-icon")
+
+
+@require_GET
+@cache_control(max_age=24 * 3600, public=True)
+def manifest(request: HttpRequest) -> JsonResponse:
+    """Lets a phone keep the portal on its home screen, with its name and icon."""
+    body = {
+        "name": settings.PORTAL_NAME,
+        "short_name": "Ventanillas",
+        "start_url": "/",
+        "scope": "/",
+        "display": "minimal-ui",
+        "background_color": "#ffffff",
+        "theme_color": "#0b3d66",
+        "icons": [
+            {"src": static("portal/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("portal/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
+    }
+    return JsonResponse(body, content_type="application/manifest+json")

@@ -53,7 +53,8 @@ def load(stdout=None) -> list[tuple[str, str]]:
                 case_services.book_appointment(
                     process=process,
                     at=datetime.combine(day, time(10, 0), tzinfo=zone),
-                    place=process.pathway.issuing_authority or process.case.window.name,
+                    place=process.pathway.facts.filter(kind="authority").values_list("name", flat=True).first()
+                    or process.case.window.name,
                     purpose="",
                     by=by,
                 )

@@ -7,8 +7,6 @@ it. The context holds only strings and ids, so that it can be stored and rendere
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -16,8 +14,7 @@ from django.utils import formats, timezone, translation
 
 from notifications.services import cancel_for, enqueue
 
-if TYPE_CHECKING:
-    from .models import Certificate, Enrolment
+from .models import Certificate, Enrolment, Participant
 
 TOKEN_SALT = "training.enrolment"  # noqa: S105 - a signing namespace, not a secret
 
@@ -116,11 +113,34 @@ def notify(enrolment: Enrolment, kind: str, *, certificate: Certificate | None =
         key=key,
         obj=enrolment,
         time_zone=enrolment.session.country.time_zone,
+        addressee=participant,
     )
 
 
+# What a participant who asked for no more messages still receives: the link that confirms an enrolment
+# they have just requested themselves (confirming it is asking for our messages again).
+SENT_AFTER_UNSUBSCRIBING = frozenset({f"training.{CONFIRM_EMAIL}"})
+
+
+def may_write_to(pk: str, channel: str, kind: str = "") -> bool:
+    """The outbox's question at the moment of sending (registered with ``notifications.consent``)."""
+    rows = list(Participant.objects.filter(pk=pk).values_list("unsubscribed_at", flat=True))
+    if not rows:
+        return False
+    return rows[0] is None or kind in SENT_AFTER_UNSUBSCRIBING
+
+
 def deliver(
-    *, kind: str, recipient: str, language: str, template: str, context: dict, key: str, obj=None, time_zone: str = ""
+    *,
+    kind: str,
+    recipient: str,
+    language: str,
+    template: str,
+    context: dict,
+    key: str,
+    obj=None,
+    time_zone: str = "",
+    addressee=None,
 ) -> None:
     """Queue one e-mail in the outbox (a row now, sent by a worker after the commit)."""
     enqueue(
@@ -133,6 +153,7 @@ def deliver(
         key=key,
         obj=obj,
         time_zone=time_zone,
+        addressee=addressee,
     )
 
 

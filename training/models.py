@@ -244,6 +244,12 @@ class Participant(models.Model):
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, help_text=_("The language of the messages we send.")
     )
+    unsubscribed_at = models.DateTimeField(
+        _("asked for no more messages at"),
+        null=True,
+        blank=True,
+        help_text=_("Nothing is sent to them from then on, until they confirm a new enrolment."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from notifications.services import cancel_for_addressee
 from portal import pagecache
 from portal.idempotency import once
 from portal.validation import EARLIEST_DAY, EMAIL_MAX_LENGTH, clean_text, latest_day
@@ -204,7 +205,22 @@ def confirm_email(*, enrolment: Enrolment, now: dt.datetime | None = None) -> En
     _check_open(session, now)
     _place(enrolment, session, now)
     enrolment.save()
+    # Following the link is asking for our messages again, after an earlier "no more messages".
+    Participant.objects.filter(pk=enrolment.participant_id).update(unsubscribed_at=None)
     _notify(enrolment, messages.CONFIRMED if enrolment.status == Status.CONFIRMED else messages.WAITLISTED)
+    return enrolment
+
+
+@transaction.atomic
+def unsubscribe(*, enrolment: Enrolment, now: dt.datetime | None = None) -> Enrolment:
+    """The participant asks us to stop writing: every message waiting for them is cancelled now, and the
+    dispatcher sends them nothing more (but the confirmation of an enrolment they request themselves,
+    which, once confirmed, is asking to hear from us again). Their enrolments are left as they are."""
+    participant = Participant.objects.select_for_update().get(pk=enrolment.participant_id)
+    if participant.unsubscribed_at is None:
+        participant.unsubscribed_at = now or timezone.now()
+        participant.save(update_fields=["unsubscribed_at"])
+    cancel_for_addressee(participant, reason="the participant asked for no more messages")
     return enrolment
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import pagecache, throttle
+from portal import audit, pagecache, throttle
 from portal.spreadsheets import download
 from ventanillas import access
 from ventanillas.models import Country, Role, Sex
@@ -103,6 +103,7 @@ ACTIONS = {
     "confirm": services.confirm_email,
     "accept": services.accept_offer,
     "cancel": services.cancel_enrolment,
+    "unsubscribe": services.unsubscribe,
 }
 
 
@@ -119,7 +120,11 @@ def enrolment(request: HttpRequest, token: str) -> HttpResponse:
         except services.TrainingError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Done. Your enrolment is now: %(status)s.") % {"status": _status(enrolment)})
+            if request.POST["action"] == "unsubscribe":
+                messages.success(request, _("Done. We will not write to you any more."))
+            else:
+                status = _status(enrolment)
+                messages.success(request, _("Done. Your enrolment is now: %(status)s.") % {"status": status})
         return redirect("training:enrolment", token=token)
     certificate = Certificate.objects.filter(enrolment=enrolment, revoked_at__isnull=True).first()
     return render(
@@ -136,6 +141,7 @@ def _status(enrolment: Enrolment) -> str:
 def enrolment_certificate(request: HttpRequest, token: str) -> HttpResponse:
     enrolment = _enrolment_for_token(token)
     certificate = get_object_or_404(Certificate, enrolment=enrolment, revoked_at__isnull=True)
+    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.certificate", object_id=certificate.pk, details={"kind": "certificate_pdf", "by": "participant"})
     return _pdf_response(request, certificate)
 
 
@@ -413,6 +419,7 @@ def _participant_data(values: dict[str, str]) -> services.ParticipantData:
 @require_GET
 def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
+    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.session", object_id=session.pk, details={"kind": "roster_csv"})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{session.pk}.csv"'
     writer = csv.writer(response)
@@ -427,6 +434,7 @@ def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def staff_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
+    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.certificate", object_id=certificate.pk, details={"kind": "certificate_pdf"})
     return _pdf_response(request, certificate)
 
 

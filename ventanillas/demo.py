@@ -75,6 +75,42 @@ COUNTRIES = {
 WEEKDAYS_SPLIT = [(d, time(8), time(12)) for d in range(5)] + [(d, time(13), time(16)) for d in range(5)]
 WEEKDAYS_LONG = [(d, time(8, 30), time(16, 30)) for d in range(5)] + [(5, time(9), time(12))]
 
+# The department, province or district of each sample window, for the "nearest first" picker.
+REGIONS = {
+    "belize-city": "Belize",
+    "benque-viejo": "Cayo",
+    "san-jose": "San José",
+    "upala": "Alajuela",
+    "san-salvador": "San Salvador",
+    "guatemala-ciudad": "Guatemala",
+    "tecun-uman": "San Marcos",
+    "st-georges": "St. George",
+    "port-au-prince": "Ouest",
+    "ouanaminthe": "Nord-Est",
+    "tegucigalpa": "Francisco Morazán",
+    "san-pedro-sula": "Cortés",
+    "tapachula": "Chiapas",
+    "ciudad-de-mexico": "Ciudad de México",
+    "panama-ciudad": "Panamá",
+    "darien": "Darién",
+    "paramaribo": "Paramaribo",
+    "santo-domingo": "Distrito Nacional",
+    "dajabon": "Dajabón",
+}
+CALLING_CODES = {
+    "BZ": "501",
+    "CR": "506",
+    "SV": "503",
+    "GT": "502",
+    "GD": "1 473",
+    "HT": "509",
+    "HN": "504",
+    "MX": "52",
+    "PA": "507",
+    "SR": "597",
+    "DO": "1 809",
+}
+
 # country, slug, name, city, latitude, longitude, host institution, services, hours
 WINDOWS = [
     (
@@ -338,7 +374,7 @@ def load(stdout=None) -> list[tuple[str, str]]:
         "nl": "Voorbeeldadres, nog te bevestigen",
         "ht": "Adrès egzanp, pou konfime",
     }
-    for code, slug, name, city, lat, lon, host, services, hours in WINDOWS:
+    for number, (code, slug, name, city, lat, lon, host, services, hours) in enumerate(WINDOWS, start=1):
         window, _created = InformationWindow.objects.update_or_create(
             country=countries[code],
             slug=slug,
@@ -350,7 +386,10 @@ def load(stdout=None) -> list[tuple[str, str]]:
                 "longitude": lon,
                 "host_institution": host,
                 "services": services,
-                "phone": "",
+                "region": REGIONS.get(slug, ""),
+                # Sample numbers (a 0000 block), not any window's real line: replace them with the real ones.
+                "phone": f"+{CALLING_CODES[code]} 0000-{number:04d}",
+                "whatsapp": f"+{CALLING_CODES[code]} 0000-{number + 50:04d}",
                 "email": f"{slug}@ventanillas.example",
             },
         )

@@ -40,6 +40,22 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", _("Not stated")
 
 
+# The cities that name the programme's time zones, so that readers never see "America/Port-au-Prince".
+ZONE_CITIES = {
+    "America/Belize": _("Belize City"),
+    "America/Costa_Rica": _("San José"),
+    "America/El_Salvador": _("San Salvador"),
+    "America/Guatemala": _("Guatemala City"),
+    "America/Grenada": _("St. George's"),
+    "America/Port-au-Prince": _("Port-au-Prince"),
+    "America/Tegucigalpa": _("Tegucigalpa"),
+    "America/Mexico_City": _("Mexico City"),
+    "America/Panama": _("Panama City"),
+    "America/Paramaribo": _("Paramaribo"),
+    "America/Santo_Domingo": _("Santo Domingo"),
+}
+
+
 class Country(models.Model):
     code = models.CharField(_("code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, upper case."))
     name = models.CharField(_("name"), max_length=80)
@@ -87,6 +103,11 @@ class Country(models.Model):
     def zoneinfo(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
+    def time_zone_city(self) -> str:
+        """The city whose clock the country keeps, in the reader's language ("Santo Domingo", "Pòtoprens"),
+        for pages that would otherwise print a zone identifier such as "America/Santo_Domingo"."""
+        return str(ZONE_CITIES.get(self.time_zone) or self.time_zone.rsplit("/", 1)[-1].replace("_", " "))
+
     def clean(self) -> None:
         codes = {code for code, _name in settings.LANGUAGES}
         if not self.public_languages or any(lang not in codes for lang in self.public_languages):
@@ -104,6 +125,12 @@ class InformationWindow(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80)
     city = models.CharField(_("city"), max_length=80)
+    region = models.CharField(
+        _("department or province"),
+        max_length=80,
+        blank=True,
+        help_text=_("Readers pick it to see the windows nearest to them first."),
+    )
     address = models.CharField(_("address"), max_length=200)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -135,6 +162,21 @@ class InformationWindow(models.Model):
     def whatsapp_link(self) -> str:
         digits = "".join(ch for ch in self.whatsapp if ch.isdigit())
         return f"https://wa.me/{digits}" if digits else ""
+
+    def phone_link(self) -> str:
+        """A tap-to-call link: "+506 2299-8119" -> "tel:+50622998119"."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        if not digits:
+            return ""
+        return f"tel:{'+' if self.phone.strip().startswith('+') else ''}{digits}"
+
+    def geo_uri(self) -> str:
+        """A map link every phone understands, always with dot decimals whatever the reader's language
+        ("geo:9,928100,-84,090700" under a comma-decimal locale opened nothing)."""
+        if self.latitude is None or self.longitude is None:
+            return ""
+        lat, lon = format(self.latitude.normalize(), "f"), format(self.longitude.normalize(), "f")
+        return f"geo:{lat},{lon}?q={lat},{lon}"
 
 
 class Weekday(models.IntegerChoices):

@@ -64,3 +64,32 @@ def window_directory(country: Country, now: datetime) -> list[WindowCard]:
         upcoming = [c for c in own if (c.first_day - today).days <= 30]
         cards.append(WindowCard(window, opening_status(hours, own, local_now), week, upcoming))
     return cards
+
+
+@dataclass(frozen=True)
+class Place:
+    city: str
+    region: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.city} ({self.region})" if self.region and self.region != self.city else self.city
+
+
+def places(cards: list[WindowCard]) -> list[Place]:
+    """The cities (with their department or province) that have a window, for the reader to pick."""
+    return sorted(
+        {Place(card.window.city, card.window.region) for card in cards}, key=lambda p: (p.region or p.city, p.city)
+    )
+
+
+def nearest_first(cards: list[WindowCard], city: str) -> list[WindowCard]:
+    """The windows of the picked city first, then those of its department or province, then the others."""
+    regions = {card.window.region for card in cards if card.window.city == city and card.window.region}
+
+    def rank(card: WindowCard) -> int:
+        if card.window.city == city:
+            return 0
+        return 1 if card.window.region in regions else 2
+
+    return sorted(cards, key=rank)  # stable: the usual order within each group

@@ -15,7 +15,7 @@ from . import access
 from .forms import WindowContactForm
 from .hours import next_change
 from .models import Country
-from .selectors import window_directory
+from .selectors import nearest_first, places, window_directory
 
 
 @require_GET
@@ -24,6 +24,10 @@ def window_list(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = get_object_or_404(Country, code=country.upper())
     local_now = timezone.localtime(timezone.now(), country_obj.zoneinfo)
     cards = window_directory(country_obj, local_now)
+    choices = places(cards)
+    near = request.GET.get("near", "")
+    if near not in {place.city for place in choices}:
+        near = ""  # an unknown or stale city keeps the usual order rather than failing
     # "Open now" on a cached copy: the copy ends the minute a window opens or closes.
     pagecache.valid_until(request, next_change(card.status for card in cards))
     return render(
@@ -31,7 +35,9 @@ def window_list(request: HttpRequest, country: str) -> HttpResponse:
         "ventanillas/window_list.html",
         {
             "country": country_obj,
-            "cards": cards,
+            "cards": nearest_first(cards, near) if near else cards,
+            "places": choices,
+            "near": near,
             "local_now": local_now,
             "page_languages": country_obj.public_languages,
         },

@@ -30,7 +30,7 @@ from ..rules import (
     normalise_text,
 )
 from .cases import close_case, log_consultation, open_case, reopen_case, update_case
-from .common import CaseError, record_audit
+from .common import CaseError, audit_identifier_search, record_audit
 from .people import (
     HOUSEHOLD_FIELDS,
     add_household_member,
@@ -59,7 +59,14 @@ from .processes import (
     window_today,
 )
 from .referrals import REFERRAL_TRANSITIONS, complete_follow_up, plan_follow_up, refer, update_referral
-from .rights import anonymise_expired_cases, erase_person, export_person_data, request_erasure
+from .rights import (
+    anonymise_expired_cases,
+    anonymise_people_without_cases,
+    erase_person,
+    export_person_data,
+    request_erasure,
+    run_retention,
+)
 
 __all__ = [
     "CONTACT_CHANNELS",
@@ -74,6 +81,8 @@ __all__ = [
     "age_group_for",
     "allowed_moves",
     "anonymise_expired_cases",
+    "anonymise_people_without_cases",
+    "audit_identifier_search",
     "book_appointment",
     "cancel_appointment",
     "close_case",
@@ -101,6 +110,7 @@ __all__ = [
     "remove_household_member",
     "reopen_case",
     "request_erasure",
+    "run_retention",
     "save_checklist",
     "set_checklist_status",
     "start_process",

@@ -9,6 +9,8 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from ventanillas import access
+
 from ..models import (
     AuditEntry,
     Case,
@@ -16,6 +18,7 @@ from ..models import (
     Person,
     TimelineEntry,
 )
+from ..rules import identifier_hash
 
 
 class CaseError(Exception):
@@ -119,3 +122,17 @@ def _idempotent_create(model: type[models.Model], form_token: uuid.UUID | None, 
             if existing:
                 return existing, False
         raise
+
+
+def audit_identifier_search(*, user: Any, document_number: str = "", phone: str = "", found: list[int] = ()) -> None:
+    """A search by document number or phone discloses who holds it: one audit row per identifier searched,
+    holding its keyed hash (never the value) and the people shown. A search by name alone is not logged."""
+    region = next(iter(access.visible_windows(user).values_list("country__code", flat=True)), "")
+    for kind, value in (("document", document_number), ("phone", phone)):
+        if value and value.strip():
+            record_audit(
+                user=user,
+                action=AuditEntry.Action.SEARCH,
+                object_type="cases.person",
+                details={"identifier": kind, "hash": identifier_hash(kind, value, region), "found": list(found)},
+            )

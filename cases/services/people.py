@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import cancel_for_addressee
 from portal.idempotency import once
 from ventanillas.models import InformationWindow
 
@@ -25,7 +26,7 @@ from ..models import (
     PersonVulnerability,
     TimelineEntry,
 )
-from ..rules import PERSON_FIELDS, age_group_for, has_consent, name_key, parse_phone, person_hashes
+from ..rules import CHANNEL_CONSENT, PERSON_FIELDS, age_group_for, has_consent, name_key, parse_phone, person_hashes
 from .common import CaseError, _idempotent_create, _lock, _timeline, record_audit
 
 
@@ -215,7 +216,16 @@ def withdraw_consent(*, person: Person, kind: str, by: Any) -> None:
     )
     if not updated:
         raise CaseError(_("There is no consent of this kind to withdraw."))
-    record_audit(user=by, action=AuditEntry.Action.CHANGE, obj=person, details={"consent_withdrawn": kind})
+    # Messages already queued on a channel this consent allowed are cancelled now (the dispatcher would
+    # also refuse them when sending); without consent to processing, nothing more is sent at all.
+    channels = None if kind == ConsentKind.PROCESSING else [c for c, k in CHANNEL_CONSENT.items() if k == kind]
+    cancelled = cancel_for_addressee(person, channels=channels, reason="consent withdrawn") if channels != [] else 0
+    record_audit(
+        user=by,
+        action=AuditEntry.Action.CHANGE,
+        obj=person,
+        details={"consent_withdrawn": kind, "messages_cancelled": cancelled},
+    )
 
 
 @transaction.atomic

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import cancel_for
+from notifications.services import cancel_for, messages_for_addressee, purge_for_addressee, purge_old_messages
 
 from ..models import (
     Appointment,
@@ -24,6 +26,14 @@ from ..rules import age_group_for
 from ..selectors import person_data
 from .common import CaseError, _lock, record_audit
 
+logger = logging.getLogger(__name__)
+
+
+def _case_objects(case: Case) -> list:
+    """The records of a case that outbox messages are about (reminders name the place of an appointment)."""
+    processes = list(RegularizationProcess.objects.filter(case=case))
+    return [*processes, *Appointment.objects.filter(process__in=processes)]
+
 
 def _blank_case(case: Case) -> None:
     case.notes = ""
@@ -32,7 +42,9 @@ def _blank_case(case: Case) -> None:
     case.follow_ups.update(note="—")
     case.referrals.update(feedback="")
     RegularizationProcess.objects.filter(case=case).update(permit_number="")
+    Appointment.objects.filter(process__case=case).update(place="—", purpose="")
     case.timeline.filter(kind=TimelineEntry.Kind.CHECKLIST).update(details={})
+    purge_for_addressee(None, objects=_case_objects(case))
 
 
 def _blank_person(person: Person) -> None:
@@ -46,6 +58,10 @@ def _blank_person(person: Person) -> None:
     person.anonymised_at = timezone.now()
     person.save()
     person.household.all().delete()
+    # Every copy: the messages written to the person (recipient and text) go too.
+    purge_for_addressee(person)
+    # Identifier searches keep the hash they searched for; it would still single the person out.
+    AuditEntry.objects.filter(person_id=person.pk, details__has_key="hash").update(details={"hash": ""})
 
 
 @transaction.atomic
@@ -113,9 +129,64 @@ def anonymise_expired_cases(*, now: datetime | None = None) -> tuple[int, int]:
     return cases_done, people_done
 
 
+def anonymise_people_without_cases(*, now: datetime | None = None) -> int:
+    """People registered (or left by a merge) with no case, untouched for longer than the retention period
+    of their window's country: anonymised like the others. Returns how many."""
+    now = now or timezone.now()
+    done = 0
+    candidates = Person.objects.filter(anonymised_at__isnull=True, cases__isnull=True).select_related("window__country")
+    for person in candidates.iterator():
+        if person.updated_at > now - timedelta(days=person.window.country.retention_days):
+            continue
+        with transaction.atomic():
+            person = Person.objects.select_for_update().get(pk=person.pk)
+            if person.anonymised_at or person.cases.exists():
+                continue
+            _blank_person(person)
+            record_audit(
+                user=None, action=AuditEntry.Action.ANONYMISE, obj=person, details={"reason": "retention_no_case"}
+            )
+            done += 1
+    return done
+
+
+def forget_old_search_hashes(*, now: datetime | None = None) -> int:
+    """Audit rows are kept, without personal data: the identifier hash an old search looked for is removed
+    after ``AUDIT_SEARCH_HASH_DAYS`` (the row still says who searched, when, and for what kind of identifier)."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=int(getattr(settings, "AUDIT_SEARCH_HASH_DAYS", 365)))
+    rows = AuditEntry.objects.filter(action=AuditEntry.Action.SEARCH, at__lt=limit).exclude(details__hash="")
+    count = 0
+    for entry in rows.filter(details__has_key="hash").iterator():
+        entry.details = {**entry.details, "hash": ""}
+        entry.save(update_fields=["details"])
+        count += 1
+    return count
+
+
+def run_retention(*, now: datetime | None = None) -> dict[str, int]:
+    """The daily retention run: every kind of personal record past its period, per country where the
+    record has one. Returns, logs (counts only) and audits what it anonymised."""
+    now = now or timezone.now()
+    cases, people_with_cases = anonymise_expired_cases(now=now)
+    report = {
+        "cases": cases,
+        "people_with_cases": people_with_cases,
+        "people_without_cases": anonymise_people_without_cases(now=now),
+        "messages": purge_old_messages(now=now),
+        "audit_search_hashes": forget_old_search_hashes(now=now),
+    }
+    logger.info("retention run %s", " ".join(f"{k}={v}" for k, v in report.items()))
+    AuditEntry.objects.create(
+        user=None, action=AuditEntry.Action.ANONYMISE, object_type="retention_run", details=report
+    )
+    return report
+
+
 def export_person_data(*, person: Person, by: Any) -> dict:
     """Everything held on one person (subject access), as plain data; the export itself is audited."""
 
     data = person_data(person)
+    data["messages"] = messages_for_addressee(person)
     record_audit(user=by, action=AuditEntry.Action.EXPORT, obj=person, details={"kind": "subject_access"})
     return data

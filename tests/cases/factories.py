@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import factory
 
-from cases.models import PathwayDocument, PathwayStep, RegularizationPathway
+from cases.models import FactKind, PathwayDocument, PathwayFact, PathwayStep, RegularizationPathway
 from tests.factories import country
 
 
@@ -16,8 +16,18 @@ class PathwayFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"pathway-{n}")
     name = factory.Sequence(lambda n: f"Residencia temporal {n}")
     name_es = factory.SelfAttribute("name")
-    issuing_authority = "Dirección General de Migración y Extranjería"
-    typical_processing_days = 90
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """``typical_processing_days`` (90 unless given; None for none) and ``issuing_authority`` become facts."""
+        days = kwargs.pop("typical_processing_days", 90)
+        authority = kwargs.pop("issuing_authority", "Dirección General de Migración y Extranjería")
+        pathway = super()._create(model_class, *args, **kwargs)
+        if authority:
+            PathwayFact.objects.create(pathway=pathway, kind=FactKind.AUTHORITY, name=authority, name_language="es")
+        if days is not None:
+            PathwayFact.objects.create(pathway=pathway, kind=FactKind.TIME, days=days)
+        return pathway
 
 
 def pathway_with_documents(**kwargs) -> RegularizationPathway:

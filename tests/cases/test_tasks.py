@@ -27,6 +27,8 @@ def test_the_task_anonymises_expired_cases_once(window_cr, staff_cr, cr):
     case = make_case(window_cr, staff_cr)
     services.close_case(case=case, by=staff_cr, reason="resolved")
     Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=cr.retention_days + 1))
-    assert tasks.anonymise_expired_cases.apply().get() == {"cases": 1, "people": 1}
+    first = tasks.anonymise_expired_cases.apply().get()
+    assert (first["cases"], first["people_with_cases"]) == (1, 1)
     assert Person.objects.get(pk=case.person_id).given_names == "—"
-    assert tasks.anonymise_expired_cases.apply().get() == {"cases": 0, "people": 0}
+    again = tasks.anonymise_expired_cases.apply().get()
+    assert set(again.values()) == {0}

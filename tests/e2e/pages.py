@@ -36,6 +36,8 @@ for code in ["do", "cr", "ht", "sr"]:
 case = Case.objects.filter(window__country__code="CR").order_by("pk").first()
 out["case"] = case.pk
 out["person"] = Person.objects.filter(pk=case.person_id).first().pk
+from cases.models import RegularizationProcess
+out["process"] = RegularizationProcess.objects.filter(case__window__slug="san-jose").order_by("pk").first().pk
 out["window"] = Window.objects.filter(country__code="CR").order_by("pk").first().pk
 session = Session.objects.filter(enrolments__isnull=False).order_by("pk").first()
 out["session"] = session.pk
@@ -81,6 +83,7 @@ def public_kinds(ids: dict, lang: str) -> dict[str, str]:
         "enrolment-sent": "/training/enrolment-sent/",
         "certificate-check": "/training/verify/",
         "certificate-valid": f"/training/verify/?code={ids['certificate']}",
+        "status-check": "/status/",
         "login": "/accounts/login/",
         "password-reset": "/accounts/password_reset/",
     }
@@ -104,6 +107,7 @@ def staff_kinds(ids: dict, lang: str = "es") -> dict[str, tuple[str, str]]:
         "person-edit": ("staff-cr", f"/staff/cases/people/{ids['person']}/edit/"),
         "audit-log": ("admin", f"/staff/cases/audit/case/{ids['case']}/"),
         "window-edit": ("staff-cr", f"/staff/windows/{ids['window']}/"),
+        "status-access": ("staff-cr", f"/staff/status/processes/{ids['process']}/"),
         "dashboards": ("officer-cr", "/staff/dashboards/"),
         "dashboard-country": ("officer-cr", "/staff/dashboards/cr/"),
         "dashboard-region": ("regional", "/staff/dashboards/region/"),

@@ -141,7 +141,9 @@ def test_search_finds_guides_and_articles_in_the_readers_language(client, cr):
     assert "2 resultados" in html
     assert 'href="/es/cr/guides/residencia/"' in html and 'href="/es/cr/articles/riesgos/"' in html
     html = client.get("/fr/cr/search/", {"q": "documents"}).content.decode()
-    assert "Résidence temporaire" in html and "Riesgos" not in html
+    # The French text first; the Spanish-only article (the language a French reader is shown it in) after, marked.
+    assert html.index("Résidence temporaire") < html.index("Riesgos del viaje")
+    assert 'lang="es">Riesgos del viaje</a> <small class="text-body-secondary">(Espagnol)</small>' in html
 
 
 def test_search_without_words_shows_no_results_block(client, cr):

@@ -7,12 +7,15 @@ separate processes that need the committed test database, hence the transactiona
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -35,6 +38,7 @@ pytestmark = [
 ]
 
 
+
 @pytest.fixture
 def gateway():
     server = Gateway().start()
@@ -43,7 +47,7 @@ def gateway():
 
 
 @pytest.fixture
-def worker_env(gateway):
+def worker_env(gateway, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("workers share the test database only on PostgreSQL")
     db = connection.settings_dict
@@ -62,7 +66,19 @@ def worker_env(gateway):
         "QUIET_HOURS_START": "0",
         "QUIET_HOURS_END": "0",
         "NOTIFICATIONS_LEASE_SECONDS": "3",
+        # E-mails to files the test reads (one file per connection of a worker).
+        "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "TEST_EMAIL_FILE_PATH": str(tmp_path / "mail"),
     }
+
+
+def emails_delivered(env: dict) -> Counter:
+    """Message-ID (the outbox row's uuid) -> how many times it reached the mail backend."""
+    folder = Path(env["TEST_EMAIL_FILE_PATH"])
+    counts: Counter = Counter()
+    for path in folder.glob("*") if folder.exists() else []:
+        counts.update(re.findall(r"^Message-ID: <([0-9a-f-]{36})@", path.read_text(), flags=re.MULTILINE))
+    return counts
 
 
 def start_worker(env: dict, queue: str) -> subprocess.Popen:
@@ -108,20 +124,23 @@ def wait_for(condition, timeout: float = 60, poke=None) -> None:
         time.sleep(0.5)
 
 
-def queue_sms(count: int) -> list[Message]:
+def queue_sms(count: int, *, emails_every: int = 0) -> list[Message]:
+    """``count`` messages, SMS except every ``emails_every``-th, which is an e-mail."""
     later = timezone.now() + timedelta(hours=1)  # not due yet: no nudge goes to the default queue
-    rows = [
-        enqueue(
-            kind="fault-test",
-            channel="sms",
-            recipient=f"+5068800{n:04d}",
-            language="es",
-            template="notifications/messages/plain",
-            context={"body": f"Mensaje {n}"},
-            due_at=later,
+    rows = []
+    for n in range(count):
+        email = emails_every and n % emails_every == emails_every - 1
+        rows.append(
+            enqueue(
+                kind="fault-test",
+                channel="email" if email else "sms",
+                recipient=f"persona{n}@example.org" if email else f"+5068800{n:04d}",
+                language="es",
+                template="notifications/messages/plain",
+                context={"subject": f"Asunto {n}", "body": f"Mensaje {n}"},
+                due_at=later,
+            )
         )
-        for n in range(count)
-    ]
     Message.objects.update(due_at=timezone.now() - timedelta(seconds=1))
     return rows
 
@@ -140,8 +159,10 @@ def test_a_due_message_is_sent_by_a_real_worker_through_redis(worker_env, gatewa
 
 
 def test_killing_a_worker_mid_batch_loses_no_message_and_sends_none_twice(worker_env, gateway):
-    messages = queue_sms(200)
-    # The 80th message reaches the gateway, and the worker is killed before it hears back: the row
+    messages = queue_sms(200, emails_every=4)  # 150 SMS and 50 e-mails, interleaved
+    sms = [m for m in messages if m.channel == "sms"]
+    emails = [m for m in messages if m.channel == "email"]
+    # The 80th SMS reaches the gateway, and the worker is killed before it hears back: the row
     # stays "sending" although the gateway has it - the hardest moment to crash.
     gateway.hold_at = 80
     queue = f"notif-{uuid.uuid4().hex[:8]}"
@@ -154,8 +175,10 @@ def test_killing_a_worker_mid_batch_loses_no_message_and_sends_none_twice(worker
     finally:
         stop(first, queue)
     gateway.release.set()
-    assert 80 <= len(gateway.by_key) < 200
+    assert 80 <= len(gateway.by_key) < 150
     assert Message.objects.filter(status="sending").exists()
+    sent_by_the_first = emails_delivered(worker_env)
+    assert sent_by_the_first and set(sent_by_the_first.values()) == {1}
 
     second = start_worker(worker_env, queue)
     try:
@@ -167,8 +190,13 @@ def test_killing_a_worker_mid_batch_loses_no_message_and_sends_none_twice(worker
     finally:
         stop(second, queue)
 
-    assert len(gateway.by_key) == 200
-    assert set(gateway.deliveries.values()) == {1}  # every message handed on exactly once
-    assert {str(m.uuid) for m in messages} == set(gateway.deliveries)
-    assert gateway.duplicates >= 1  # the killed worker's last message was resent, and recognised
+    assert len(gateway.by_key) == 150
+    assert set(gateway.deliveries.values()) == {1}  # every SMS handed on exactly once
+    assert {str(m.uuid) for m in sms} == set(gateway.deliveries)
+    assert gateway.duplicates >= 1  # the killed worker's last SMS was resent, and recognised
+    # Every e-mail reached the mail server once: none was in the middle of its SMTP call at the kill, so
+    # those the dead worker had claimed but not handed over were sent by the second worker, and none twice.
+    mailed = emails_delivered(worker_env)
+    assert set(mailed) == {str(m.uuid) for m in emails}
+    assert set(mailed.values()) == {1}
     assert not Message.objects.exclude(status="sent").exists()

@@ -1,11 +1,15 @@
 from django.core.management.base import BaseCommand
 
-from cases.services import anonymise_expired_cases
+from cases.services import run_retention
 
 
 class Command(BaseCommand):
-    help = "Anonymise closed cases older than their country's retention period, keeping only statistics."
+    help = (
+        "The retention run: closed cases and people (with or without a case) past their country's period, "
+        "outbox messages past theirs, old search hashes in the audit log. Prints what it anonymised."
+    )
 
     def handle(self, *args, **options) -> None:
-        cases, people = anonymise_expired_cases()
-        self.stdout.write(f"Anonymised {cases} case(s) and {people} person(s).")
+        report = run_retention()
+        for name, count in report.items():
+            self.stdout.write(f"{name}: {count}")

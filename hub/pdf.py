@@ -1,0 +1,178 @@
+"""A guide on one printed page, to hand to a person at a window: the facts with how sure they are, the
+steps, the documents to bring, and a QR code (drawn here, by reportlab) that opens the page online."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus.flowables import Flowable
+
+from portal.templatetags.portal import full_date
+
+if TYPE_CHECKING:
+    from .languages import Localized
+    from .pathways import Fact, PathwayFacts, Sourced
+
+MARGIN = 14 * mm
+QR_SIZE = 34 * mm
+
+
+def _text(value: str) -> str:
+    """Escaped for reportlab's mini-markup, limited to what its standard fonts can draw (WinAnsi)."""
+    value = value.encode("cp1252", "replace").decode("cp1252")
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _status(sourced: Sourced) -> str:
+    sentences = {
+        "confirmed": gettext("Confirmed."),
+        "disputed": gettext(
+            "Disputed: the sources do not agree. Confirm at an information window before you pay or act."
+        ),
+        "applies_only": f"{gettext('Applies only to:')} {sourced.applies_to.value}.",
+    }
+    text = sentences.get(sourced.status, gettext("To verify: confirm at an information window before you act."))
+    if sourced.applies_to and sourced.status != "applies_only":
+        text += f" {gettext('Applies only to:')} {sourced.applies_to.value}."
+    if sourced.source_name:
+        text += f" {gettext('Source:')} {sourced.source_name}."
+    if sourced.checked_on:
+        text += " " + gettext("Checked on %(day)s.") % {"day": full_date(sourced.checked_on)}
+    return text
+
+
+def _fee_line(fee: Fact) -> str:
+    if fee.is_free:
+        head = f"<b>{_text(gettext('Free.'))}</b>"
+    elif fee.amount is not None:
+        head = f"<b>{_text(number_format(fee.amount.normalize(), force_grouping=True))} {_text(fee.currency)}</b>"
+    else:
+        head = _text(gettext("Amount not known."))
+    parts = [head]
+    if fee.text:
+        parts.append(_text(fee.text.value))
+    parts.append(f"<i>{_text(_status(fee.sourced))}</i>")
+    if fee.note:
+        parts.append(_text(fee.note.value))
+    return " ".join(parts)
+
+
+def _time_lines(facts: PathwayFacts) -> list[str]:
+    lines = []
+    processing = facts.processing
+    if processing.source == "observed":
+        if processing.demo:
+            template = ngettext(
+                "About %(days)s day, computed from %(sample)s demonstration processes: invented figures, not a "
+                "measurement.",
+                "About %(days)s days, computed from %(sample)s demonstration processes: invented figures, not a "
+                "measurement.",
+                processing.days,
+            )
+        else:
+            template = ngettext(
+                "About %(days)s day: the real median time at the windows, from %(sample)s processes decided in the "
+                "last 12 months.",
+                "About %(days)s days: the real median time at the windows, from %(sample)s processes decided in the "
+                "last 12 months.",
+                processing.days,
+            )
+        lines.append(_text(template % {"days": processing.days, "sample": processing.sample_size}))
+    for time in facts.times:
+        if time.text:
+            head = time.text.value
+        else:
+            head = ngettext("Announced: about %(days)s day.", "Announced: about %(days)s days.", time.days or 0) % {
+                "days": time.days
+            }
+        lines.append(f"{_text(head)} <i>{_text(_status(time.sourced))}</i>")
+    return lines or [_text(gettext("Not published."))]
+
+
+def _qr(url: str) -> Flowable:
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def guide_pdf(text: Localized, facts: PathwayFacts | None, url: str) -> bytes:
+    """One A4 page: whatever does not fit is shrunk to fit rather than spilling onto a second sheet."""
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=9.5, leading=12)
+    small = ParagraphStyle("small", parent=body, fontSize=8, leading=10)
+    heading = ParagraphStyle("heading", parent=styles["Heading3"], fontSize=11, spaceBefore=6, spaceAfter=2)
+    story: list[Flowable] = [Paragraph(_text(text.title), styles["Title"])]
+    if text.summary:
+        story.append(Paragraph(_text(text.summary), body))
+    if text.item.is_sample or (facts and facts.is_sample):
+        story.append(
+            Paragraph(
+                "<b>"
+                + _text(
+                    gettext(
+                        "Sample content: these facts have not been verified for publication. Ask at an information "
+                        "window before you act."
+                    )
+                )
+                + "</b>",
+                body,
+            )
+        )
+    if facts:
+        story.append(Paragraph(_text(facts.name.value), heading))
+        story.append(Paragraph(f"<b>{_text(gettext('Cost'))}</b>", body))
+        for fee in facts.fees or []:
+            story.append(Paragraph("• " + _fee_line(fee), body))
+        if not facts.fees:
+            story.append(Paragraph(_text(gettext("Not confirmed: ask at an information window.")), body))
+        story.append(Paragraph(f"<b>{_text(gettext('Processing time'))}</b>", body))
+        story += [Paragraph("• " + line, body) for line in _time_lines(facts)]
+        if facts.steps:
+            story.append(Paragraph(_text(gettext("Steps")), heading))
+            story += [Paragraph(f"{n}. {_text(step.title.value)}", body) for n, step in enumerate(facts.steps, start=1)]
+        if facts.documents:
+            story.append(Paragraph(_text(gettext("Documents to bring")), heading))
+            for doc in facts.documents:
+                optional = f" ({_text(gettext('if you have it'))})" if not doc.required else ""
+                story.append(Paragraph(f"[  ] {_text(doc.name.value)}{optional}", body))
+    else:
+        for block in [b.strip() for b in text.body.split("\n\n") if b.strip()][:8]:
+            story.append(Paragraph(_text(block).replace("\n", "<br/>"), body))
+    story.append(Spacer(1, 4 * mm))
+    footer = Table(
+        [
+            [
+                _qr(url),
+                Paragraph(
+                    _text(gettext("Scan to read this guide online, in your language:")) + f"<br/>{_text(url)}", small
+                ),
+            ]
+        ],
+        colWidths=[QR_SIZE + 4 * mm, None],
+    )
+    width, height = A4
+    frame_height = height - 2 * MARGIN
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=text.title,
+    )
+    content = KeepInFrame(width - 2 * MARGIN, frame_height - QR_SIZE - 12 * mm, story, mode="shrink")
+    document.build([content, footer])
+    return buffer.getvalue()
