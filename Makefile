@@ -9,7 +9,7 @@ LANGS := es en fr nl ht
 # A laptop is a development machine: debug on, SQLite, tasks in-process, e-mail to the console.
 run test: export DEBUG ?= 1
 
-.PHONY: run test e2e screenshots css install migrate messages compilemessages demo lint clean worker beat
+.PHONY: run test e2e screenshots css install migrate messages compilemessages demo lint clean worker beat bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A portal beat --loglevel=info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+# Every page under load against the framework's floor, at programme scale (bench/README.md). Needs an own
+# PostgreSQL database: DATABASE_URL=postgres://... make bench; BENCH_SCALE=0.1 for a tenth of the data.
+bench: install compilemessages
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

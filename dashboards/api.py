@@ -228,7 +228,10 @@ def _openapi(base: str) -> dict:
         return {"description": description,
                 "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}  # fmt: skip
 
-    errors = {"401": body("Error", "Missing or invalid token."), "404": body("Error", "Unknown, or not yours.")}
+    not_found = body("Error", "Unknown, or not yours.")
+    # An address outside the API's patterns (a country code that is not two letters) is the site's 404 page.
+    not_found["content"]["text/html"] = {"schema": {"type": "string"}}
+    errors = {"401": body("Error", "Missing or invalid token."), "404": not_found}
     country_param = {"name": "country", "in": "path", "required": True,
                      "schema": {"type": "string", "pattern": "^[a-z]{2}$"}}  # fmt: skip
     paths: dict[str, dict] = {

@@ -56,7 +56,9 @@ def closure_changed(sender, instance: Closure, **kwargs) -> None:
 def pathway_changed(sender, instance, **kwargs) -> None:
     country_id = instance.country_id if sender is RegularizationPathway else None
     if country_id is None:
-        country_id = RegularizationPathway.objects.filter(pk=instance.pathway_id).values_list("country_id", flat=True).first()
+        country_id = (
+            RegularizationPathway.objects.filter(pk=instance.pathway_id).values_list("country_id", flat=True).first()
+        )
     changed(f"pathways:{_code(country_id)}")
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -6,7 +7,7 @@ from django.urls import include, path, register_converter
 
 from hub.sitemaps import SITEMAPS
 
-from . import views
+from . import two_factor, views
 from .converters import CountryCodeConverter
 
 register_converter(CountryCodeConverter, "country")
@@ -20,9 +21,18 @@ urlpatterns = [
     path("", include("statuscheck.urls_hooks")),
 ]
 
+if settings.BENCH_FLOOR:  # the benchmark's floor (portal/floor.py), never in production
+    from . import floor
+
+    urlpatterns += [path("floor/template/", floor.template), path("floor/row/", floor.one_row)]
+
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/two-factor/", two_factor.verify, name="two-factor"),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
+    path("accounts/two-factor/recovery-codes/", two_factor.recovery_codes, name="two-factor-codes"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/windows/", include("ventanillas.urls_staff")),

@@ -258,7 +258,7 @@ class SessionForm(OneTimeForm, forms.ModelForm):
     """A session of a course. Times are local to the session's country; course and country are fixed
     once the session exists (its enrolments and time zone depend on them)."""
 
-    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https", max_length=200)
     meeting_days = forms.CharField(
         label=_("Meeting days"),
         required=False,

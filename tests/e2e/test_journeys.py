@@ -185,7 +185,9 @@ def test_trainer_marks_attendance_and_the_certificate_checks_valid(new_context, 
     shot(page, "trainer-2-attendance")
     page.click("main form [type=submit]")
     page.goto(f"/es/training/staff/sessions/{session}/")
-    page.click("main form button:has-text('certificados')")
+    page.click(f"main a[href$='/training/staff/sessions/{session}/finalise/']")  # a page to confirm
+    page.click("main form [type=submit]")
+    page.goto(f"/es/training/staff/sessions/{session}/")
     codes = page.locator("main table a[href*='/certificates/'][href$='certificate.pdf']")
     assert codes.count() == 2, "both participants completed and got a certificate"
     code = codes.first.inner_text().strip()

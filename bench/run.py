@@ -1,0 +1,586 @@
+# ruff: noqa: S603, S607, S310 - runs this checkout's own tools (gunicorn, wrk, manage.py) against 127.0.0.1
+"""`make bench`: every page of the portal under load, against the framework's floor, at programme scale.
+
+Not a test; never run in CI. Needs its own PostgreSQL database and a Redis database for the page cache:
+
+    psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE vt_bench"
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/vt_bench BENCH_CACHE_URL=redis://127.0.0.1:6379/1 \
+        .venv/bin/python bench/run.py [--scale 1] [--duration 10] [--connections 4]
+
+1. ``manage.py seed_scale --scale S`` (resumable) fills the database (1,000,000 consultations ... at 1).
+2. gunicorn (2 sync workers) starts with the production settings (DEBUG off, Redis cache, connections kept)
+   plus ``BENCH_FLOOR=1``, which routes the floor: a small template, and the same reading one row.
+3. Each scenario is first requested in this process, with the same settings, to count its database queries
+   and the bytes of its gzipped answer; then wrk drives it for ``--duration`` seconds with ``--connections``
+   connections (one per thread), three rounds for the floor and the cached guide.
+4. ``bench/results/<date>.md`` gets the table (req/s, p50/p95/p99, errors, queries per request, gzip bytes,
+   ratio to the template floor) and the goals met or not; the README shows the latest table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+DEV_SECRET = "insecure-development-key-only-for-a-laptop"  # noqa: S105 - the keys the seeded demo rows were written with
+DEV_FIELD_KEY = "insecure-development-field-key"
+
+
+def production_env(cache_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=DEV_SECRET,
+        SEARCH_HASH_KEYS="insecure-development-search-key",
+        FIELD_ENCRYPTION_KEYS=DEV_FIELD_KEY,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="0",
+        CACHE_URL=cache_url,
+        BENCH_FLOOR="1",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="portal.settings",
+    )
+    env.pop("CONN_MAX_AGE", None)  # the production default
+    return env
+
+
+@dataclass
+class Scenario:
+    group: str
+    name: str
+    path: str
+    user: str | None = None
+    method: str = "GET"
+    body: dict | None = None
+    cached: bool | None = None  # public pages: served from the cache (True) or rendered (False)
+    cycle: bool = False  # the consultation intake: form, POST, redirect to a fresh form
+    goal: str = ""
+    probe: dict = field(default_factory=dict)
+    result: dict = field(default_factory=dict)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def scenarios(data: dict) -> list[Scenario]:
+    guide, window = data["guide"], data["window"]
+    today = dt.date(2026, 6, 1)
+    rows = [
+        Scenario("floor", "floor: small template", "/floor/template/"),
+        Scenario("floor", "floor: one row", "/floor/row/"),
+    ]
+    for lang in ("es", "en", "fr", "nl", "ht"):
+        rows.append(
+            Scenario("public", f"guide {lang}, cached", f"/{lang}/cr/guides/{guide}/", cached=True, goal="cached")
+        )
+    for lang in ("es", "en", "fr", "nl", "ht"):
+        rows.append(
+            Scenario(
+                "public", f"guide {lang}, uncached", f"/{lang}/cr/guides/{guide}/", cached=False, goal="uncached guide"
+            )
+        )
+    rows += [
+        Scenario("public", "window directory, cached", "/es/cr/windows/", cached=True, goal="cached"),
+        Scenario("public", "window directory, uncached", "/es/cr/windows/", cached=False),
+        Scenario("public", "country home, cached", "/es/cr/", cached=True, goal="cached"),
+        Scenario("public", "search 'residencia', cached", "/es/cr/search/?q=residencia", cached=True, goal="cached"),
+        Scenario("public", "search 'residencia', uncached", "/es/cr/search/?q=residencia", cached=False),
+        Scenario("cases", "case list, clerk", "/es/staff/cases/", "staff-cr", goal="case list"),
+        Scenario("cases", "case list, officer", "/es/staff/cases/", "officer-cr", goal="case list"),
+        Scenario(
+            "cases",
+            "case list, clerk, filtered (stage)",
+            "/es/staff/cases/?stage=approved",
+            "staff-cr",
+            goal="case list",
+        ),
+        Scenario(
+            "cases",
+            "case list, officer, filtered (pathway)",
+            f"/es/staff/cases/?pathway={data['pathway']}&status=open",
+            "officer-cr",
+            goal="case list",
+        ),
+        Scenario(
+            "cases",
+            "case list, officer, deep page",
+            f"/es/staff/cases/?page={data['deep_page']}",
+            "officer-cr",
+            goal="case list",
+        ),
+        Scenario("cases", "case page", f"/es/staff/cases/{data['case']}/", "staff-cr", goal="case page"),
+        Scenario(
+            "cases",
+            "person search, a match",
+            "/es/staff/cases/people/search/",
+            "staff-cr",
+            "POST",
+            {"names": data["match"]},
+            goal="person search",
+        ),
+        Scenario(
+            "cases",
+            "person search, no match",
+            "/es/staff/cases/people/search/",
+            "staff-cr",
+            "POST",
+            {"names": "Xochiquetzal Wojciechowska"},
+            goal="person search",
+        ),
+        Scenario(
+            "cases",
+            "consultation intake (form, POST, fresh form)",
+            "/es/staff/cases/consultations/new/",
+            "staff-cr",
+            "POST",
+            {
+                "window": window,
+                "date": today.isoformat(),
+                "channel": "walk_in",
+                "topics": "regularization",
+                "nationality": "HT",
+                "sex": "female",
+                "age_group": "18-29",
+            },
+            cycle=True,
+            goal="intake",
+        ),
+    ]
+    for who, user, base in (
+        ("country", "officer-cr", "/es/staff/dashboards/cr/"),
+        ("regional", "regional", "/es/staff/dashboards/region/"),
+    ):
+        rows += [
+            Scenario(
+                "dashboards",
+                f"{who} dashboard, year",
+                f"{base}?period=year&on=2025-06-01&by=sex",
+                user,
+                goal="dashboard",
+            ),
+            Scenario(
+                "dashboards",
+                f"{who} dashboard, quarter",
+                f"{base}?period=quarter&on=2026-02-01&by=age_group",
+                user,
+                goal="dashboard",
+            ),
+            Scenario(
+                "dashboards",
+                f"{who} dashboard, custom year",
+                f"{base}?period=custom&start=2025-01-15&end=2026-01-14&by=sex",
+                user,
+                goal="dashboard",
+            ),
+        ]
+    return rows
+
+
+# --- In-process probe: queries per request and gzip bytes, with the server's settings ----------------------
+
+
+def probe(rows: list[Scenario], env: dict) -> dict:
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import Case, RegularizationPathway
+
+    users = get_user_model().objects
+    clients: dict[str | None, Client] = {}
+    for row in rows:
+        if row.user not in clients:
+            client = Client(HTTP_HOST="127.0.0.1")
+            if row.user:
+                client.force_login(users.get(username=row.user))
+            clients[row.user] = client
+        client = clients[row.user]
+        extra = {"HTTP_ACCEPT_ENCODING": "gzip"}
+        if row.cached is False:
+            client.cookies["messages"] = "bench"  # a reader just back from a form: the page is rendered
+        if row.cached:
+            client.get(row.path)  # fills the cache: the request measured below is served from it
+        data = dict(row.body or {})
+        if row.cycle:
+            form = client.get(row.path).content.decode()
+            data["form_token"] = re.search(r'name="form_token" value="([^"]+)"', form).group(1)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(row.path, data, **extra) if row.method == "POST" else client.get(row.path, **extra)
+        if row.cached is False:
+            client.cookies.pop("messages", None)
+        body = response.content
+        raw = gzip.decompress(body) if response.get("Content-Encoding") == "gzip" else body
+        row.probe = {
+            "status": response.status_code,
+            "queries": len(queries),
+            "gzip": len(body) if response.get("Content-Encoding") == "gzip" else len(gzip.compress(raw)),
+            "cache": response.get("X-Page-Cache", ""),
+        }
+        if response.status_code not in (200, 302):
+            raise SystemExit(f"{row.name}: {row.path} answered {response.status_code}")
+    pathway = RegularizationPathway.objects.filter(country__code="CR", slug="bench").values_list("pk", flat=True)
+    return {"cases": Case.objects.count(), "pathway": pathway.first()}
+
+
+def bench_data(env: dict) -> dict:
+    """What the scenarios need from the data: a guide, the clerk's window, a case, a name to search."""
+    script = """
+import json
+from cases.models import Case, Person, RegularizationPathway
+from hub.models import Guide
+from ventanillas.models import Membership
+guide = Guide.objects.filter(country__code="CR").published().exclude(title_es="").order_by("pk").first()
+window = Membership.objects.get(user__username="staff-cr").window
+case = Case.objects.filter(window=window).order_by("-pk").first()
+person = Person.objects.filter(window=window, given_names="maria").order_by("-pk").first() or case.person
+officer_cases = Case.objects.filter(window__country__code="CR").count()
+print(json.dumps({"guide": guide.slug, "window": window.pk, "case": case.pk,
+    "match": (person.given_names + " " + person.family_names).replace("ez", "es", 1),
+    "pathway": RegularizationPathway.objects.get(country__code="CR", slug="bench").pk,
+    "deep_page": max(1, officer_cases // 25 - 1)}))
+"""
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- The server and the load -------------------------------------------------------------------------------
+
+
+def login(base: str, username: str) -> str:
+    """The Cookie header of a signed-in session (secure cookies, so kept by hand over plain HTTP)."""
+    opener = urllib.request.build_opener(NoRedirect)
+    page = opener.open(f"{base}/es/accounts/login/")
+    csrf = re.search(r"csrftoken=([^;]+)", page.headers.get("Set-Cookie", "")).group(1)
+    html = page.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    body = f"csrfmiddlewaretoken={token}&username={username}&password=ventanillas-demo".encode()
+    request = urllib.request.Request(f"{base}/es/accounts/login/", data=body, headers={"Cookie": f"csrftoken={csrf}"})
+    try:
+        response = opener.open(request)
+    except urllib.error.HTTPError as redirect:
+        response = redirect
+    cookies = response.headers.get_all("Set-Cookie") or []
+    session = next(re.search(r"sessionid=([^;]+)", c).group(1) for c in cookies if c.startswith("sessionid="))
+    csrf = next((re.search(r"csrftoken=([^;]+)", c).group(1) for c in cookies if c.startswith("csrftoken=")), csrf)
+    return f"sessionid={session}; csrftoken={csrf}"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+LUA = """
+local cookie = %(cookie)s
+local method = %(method)s
+local path = %(path)s
+local body = %(body)s
+local cycle = %(cycle)s
+local token = nil
+local n = 0
+wrk.headers["Accept-Encoding"] = "gzip"
+if cookie ~= "" then wrk.headers["Cookie"] = cookie end
+local function posting()
+  local h = {["Content-Type"] = "application/x-www-form-urlencoded"}
+  for k, v in pairs(wrk.headers) do h[k] = v end
+  return h
+end
+request = function()
+  if cycle then
+    if token == nil then return wrk.format("GET", path) end
+    local b = body .. "&form_token=" .. token
+    token = nil
+    return wrk.format("POST", path, posting(), b)
+  end
+  if method == "POST" then
+    return wrk.format("POST", path, posting(), body)
+  end
+  return wrk.format("GET", path)
+end
+response = function(status, headers, resp)
+  if cycle and status == 200 then
+    token = string.match(resp, 'name="form_token" value="([^"]+)"')
+  end
+  if cycle and status == 302 then n = n + 1 end
+end
+done = function(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format("JSON{\\"requests\\": %%d, \\"seconds\\": %%f, \\"p50\\": %%f, \\"p95\\": %%f, \\"p99\\": %%f, \\"errors\\": %%d}\\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, errors))
+end
+"""
+
+
+def lua_string(value: str) -> str:
+    return json.dumps(value)
+
+
+def run_wrk(base: str, row: Scenario, cookie: str, duration: int, connections: int) -> dict:
+    from urllib.parse import urlencode
+
+    body = dict(row.body or {})
+    if row.method == "POST":
+        body["csrfmiddlewaretoken"] = re.search(r"csrftoken=([^;]+)", cookie).group(1)
+    if row.cached is False:
+        cookie = "; ".join(c for c in (cookie, "messages=bench") if c)
+    script = LUA % {
+        "cookie": lua_string(cookie),
+        "method": lua_string(row.method),
+        "path": lua_string(row.path),
+        "body": lua_string(urlencode(body)),
+        "cycle": "true" if row.cycle else "false",
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                f"-t{connections}",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "--timeout",
+                "10s",
+                "-s",
+                handle.name,
+                base + row.path,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.unlink(handle.name)
+    found = re.search(r"JSON(\{.*\})", out.stdout)
+    if not found:
+        raise SystemExit(f"wrk gave no result for {row.name}:\n{out.stdout}\n{out.stderr}")
+    result = json.loads(found.group(1))
+    result["rps"] = result["requests"] / result["seconds"]
+    if row.cycle:  # two requests (the POST and the fresh form) per consultation
+        result["consultations"] = result["rps"] / 2
+    return result
+
+
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "portal.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _attempt in range(60):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/floor/template/", timeout=2)
+            return server
+        except OSError:
+            time.sleep(1)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+# --- The report --------------------------------------------------------------------------------------------
+
+
+def best(rounds: list[dict]) -> dict:
+    return max(rounds, key=lambda r: r["rps"])
+
+
+def goals(rows: list[Scenario], floor_rps: float) -> list[tuple[str, bool | None, str]]:
+    def pick(goal):
+        return [r for r in rows if r.goal == goal]
+
+    out = []
+    cached = pick("cached")
+    worst = min(r.result["rps"] / floor_rps for r in cached)
+    out.append(("cached public page ≥ 0.9 × template floor", worst >= 0.9, f"lowest {worst:.2f} ×"))
+    uncached = pick("uncached guide")
+    low = min(r.result["rps"] for r in uncached)
+    most = max(r.probe["queries"] for r in uncached)
+    out.append(
+        (
+            "uncached guide ≈ 500 req/s with ≤ 5 queries",
+            low >= 500 and most <= 5,
+            f"lowest {low:.0f} req/s, {most} queries",
+        )
+    )
+    for goal, label, limit in (
+        ("person search", "person search p95 < 50 ms", 50),
+        ("case list", "case list p95 < 100 ms, every role", 100),
+        ("case page", "case page p95 < 50 ms", 50),
+        ("dashboard", "every dashboard and custom period p95 < 300 ms", 300),
+    ):
+        worst_p95 = max(r.result["p95"] for r in pick(goal))
+        out.append((label, worst_p95 < limit, f"worst p95 {worst_p95:.0f} ms"))
+    [intake] = pick("intake")
+    rate = intake.result["consultations"]
+    out.append(
+        (
+            "intake ≥ 150 consultations/s, 0 errors",
+            rate >= 150 and intake.result["errors"] == 0,
+            f"{rate:.0f}/s, {intake.result['errors']} errors",
+        )
+    )
+    return out
+
+
+def report(rows: list[Scenario], args, counts: dict, started: str) -> str:
+    floor_rps = rows[0].result["rps"]
+    lines = [
+        f"# Benchmark, {started}",
+        "",
+        f"Scale {args.scale:g}: {counts['consultations']:,} consultations, {counts['people']:,} people, "
+        f"{counts['cases']:,} cases, {counts['processes']:,} processes, {counts['participants']:,} training "
+        f"participants. gunicorn, 2 sync workers, production settings (DEBUG off, Redis page cache, database "
+        f"connections kept 60 s), PostgreSQL {counts['postgres']}; wrk, {args.connections} connections, "
+        f"{args.duration} s per scenario (floor and cached guide: best of {args.rounds} rounds). Machine: "
+        f"{os.cpu_count()} cores shared with other work, so figures are noisy. Latencies in ms. Queries and "
+        f"gzip bytes are those of one request with the same settings; a cached page reads none.",
+        "",
+        "| scenario | req/s | p50 | p95 | p99 | errors | queries/request | gzip bytes | × floor |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        r = row.result
+        rate = f"{r['rps']:,.0f}"
+        if row.cycle:
+            rate += f" ({r['consultations']:,.0f} consultations/s)"
+        lines.append(
+            f"| {row.name} | {rate} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | "
+            f"{row.probe['queries']} | {row.probe['gzip']:,} | {r['rps'] / floor_rps:.2f} |"
+        )
+    lines += ["", "| goal | met | measured |", "|---|---|---|"]
+    for label, met, measured in goals(rows, floor_rps):
+        lines.append(f"| {label} | {'yes' if met else 'NO'} | {measured} |")
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(table: str, path: Path) -> None:
+    """Put the latest table in the README and in bench/README.md, between their markers."""
+    begin, end = "<!-- latest results -->", "<!-- end of latest results -->"
+    for readme, link in (
+        (ROOT / "README.md", f"bench/results/{path.name}"),
+        (ROOT / "bench" / "README.md", f"results/{path.name}"),
+    ):
+        block = f"{begin}\nLatest run ([{path.name}]({link})):\n\n{table}{end}"
+        text = readme.read_text()
+        if begin in text:
+            text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _m, b=block: b, text, flags=re.S)
+        else:
+            text += "\n" + block + "\n"
+        readme.write_text(text)
+
+
+def counts(env: dict) -> dict:
+    script = """
+import json
+from django.db import connection
+out = {}
+with connection.cursor() as c:
+    for key, table in (("consultations", "cases_consultation"), ("people", "cases_person"), ("cases", "cases_case"),
+                       ("processes", "cases_regularizationprocess"), ("participants", "training_participant")):
+        c.execute(f"SELECT count(*) FROM {table}")
+        out[key] = c.fetchone()[0]
+    c.execute("SHOW server_version")
+    out["postgres"] = c.fetchone()[0].split()[0]
+print(json.dumps(out))
+"""
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 1)))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 10)))
+    parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 4)))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
+    parser.add_argument("--skip-seed", action="store_true", help="use the data already in the database")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to an own PostgreSQL database (postgres://...).")
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk")
+    cache_url = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/1")
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    dev_env = {**os.environ, "DEBUG": "1"}
+    if not args.skip_seed:
+        log(f"seed_scale --scale {args.scale:g}")
+        subprocess.run(
+            [PYTHON, "manage.py", "seed_scale", "--scale", str(args.scale)], cwd=ROOT, env=dev_env, check=True
+        )
+    env = production_env(cache_url)
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([PYTHON, "manage.py", "compilemessages", "--ignore=.venv", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([PYTHON, "-c", f"import redis; redis.Redis.from_url({cache_url!r}).flushdb()"], cwd=ROOT, check=True)
+    data = bench_data(env)
+    rows = scenarios(data)
+    numbers = counts(env)
+    log("probing queries and sizes")
+    probe(rows, env)
+    base = f"http://127.0.0.1:{args.port}"
+    server = start_server(env, args.port)
+    try:
+        cookies = {user: login(base, user) for user in {r.user for r in rows if r.user}}
+        for row in rows:
+            rounds = args.rounds if row.group == "floor" or row.name == "guide es, cached" else 1
+            results = []
+            for _round in range(rounds):
+                results.append(run_wrk(base, row, cookies.get(row.user, ""), args.duration, args.connections))
+            row.result = best(results)
+            log(
+                f"{row.name}: {row.result['rps']:,.0f} req/s, p95 {row.result['p95']:.1f} ms, "
+                f"{row.result['errors']} errors"
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    text = report(rows, args, numbers, started)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    path = results / f"{dt.date.today().isoformat()}.md"
+    path.write_text(text)
+    table = text.split("\n", 2)[2]
+    update_readme(table, path)
+    print(text)
+    log(f"written {path.relative_to(ROOT)}; README.md and bench/README.md show it")
+
+
+if __name__ == "__main__":
+    main()
