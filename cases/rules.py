@@ -124,6 +124,17 @@ def has_consent(person: Person, kind: str) -> bool:
     return bool(latest and latest.withdrawn_at is None)
 
 
+# A consultation's topics as the needs of the case it turns into (topics with no matching service are left out).
+TOPIC_NEEDS = {
+    "regularization": "regularization",
+    "asylum": "asylum",
+    "labour": "employment",
+    "return": "return",
+    "health": "health",
+    "education": "education",
+}
+
+
 # Contact channels in order of preference, with the detail each needs and the consent that allows it.
 CONTACT_CHANNELS = (
     ("whatsapp", "whatsapp", ConsentKind.CONTACT_WHATSAPP),

@@ -328,3 +328,16 @@ def person_data(person: Person) -> dict:
             for case in person.cases.select_related("window")
         ],
     }
+
+
+def likely_duplicates(user, person: Person, *, limit: int = 5) -> list[Match]:
+    """Other records the user may see that the search matcher takes for this person, best first."""
+    matches = find_people(
+        user,
+        names=f"{person.given_names or ''} {person.family_names or ''}".strip(),
+        date_of_birth=person.date_of_birth,
+        document_number=person.document_number or "",
+        phone=person.phone or "",
+        limit=limit + 1,
+    )
+    return [m for m in matches if m.person.pk != person.pk][:limit]

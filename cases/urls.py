@@ -19,6 +19,7 @@ urlpatterns = [
     path("household/<int:pk>/edit/", views.household_edit, name="household-edit"),
     path("household/<int:pk>/remove/", views.household_remove, name="household-remove"),
     path("people/<int:pk>/merge/", views.person_merge, name="person-merge"),
+    path("people/<int:pk>/compare/<int:other>/", views.person_compare, name="person-compare"),
     path("people/<int:pk>/export/", views.person_export, name="person-export"),
     path("people/<int:pk>/erase/", views.person_erase, name="person-erase"),
     path("people/<int:person>/cases/new/", views.case_create, name="case-create"),

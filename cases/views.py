@@ -36,7 +36,7 @@ from .models import (
     Referral,
     RegularizationProcess,
 )
-from .rules import contact_channels, has_consent
+from .rules import TOPIC_NEEDS, contact_channels, has_consent
 from .services import CaseError
 from .services.referrals import answer_referral, referral_from_token
 
@@ -269,6 +269,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": Person.objects.writable_by(request.user).filter(pk=pk).exists(),
         "is_admin": access.is_administrator(request.user),
         "consent_form": forms.ConsentForm(initial={"notice_language": person.preferred_language}),
+        "duplicates": selectors.likely_duplicates(request.user, person)
+        if not (person.merged_into_id or person.anonymised_at)
+        else [],
         "withdraw_form": forms.WithdrawConsentForm(),
     }
     return render(request, "cases/person_detail.html", context)
@@ -396,6 +399,29 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def person_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    """Two records side by side, to decide whether ``other`` is a duplicate to merge into ``pk``."""
+    keep, duplicate = _get(request, Person, pk, write=True), _get(request, Person, other, write=True)
+    for person in (keep, duplicate):
+        services.record_audit(user=request.user, action=AuditEntry.Action.VIEW, obj=person, details={"compare": True})
+    fields = ["given_names", "family_names", "date_of_birth", "sex", "nationality", "document_type",
+              "document_number", "phone", "whatsapp", "email", "preferred_language"]  # fmt: skip
+    rows = [
+        (Person._meta.get_field(f).verbose_name, _shown(keep, f), _shown(duplicate, f)) for f in fields
+    ]
+    rows.append((_("Cases"), keep.cases.count(), duplicate.cases.count()))
+    context = {"keep": keep, "duplicate": duplicate, "rows": rows}
+    return render(request, "cases/person_compare.html", context)
+
+
+def _shown(person: Person, field: str):
+    display = getattr(person, f"get_{field}_display", None)
+    value = display() if display and getattr(person, field) else getattr(person, field)
+    return value if value not in (None, "") else "—"
+
+
+@login_required
+@require_GET
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get(request, Person, pk, write=True)
     data = services.export_person_data(person=person, by=request.user)
@@ -461,7 +487,10 @@ def case_create(request: HttpRequest, person: int) -> HttpResponse:
     person = _get(request, Person, person, write=True)
     consultation_id = record_id(request.GET.get("consultation"))
     consultation = _get(request, Consultation, consultation_id, write=True) if consultation_id else None
-    initial = {"window": consultation.window_id} if consultation else {}
+    initial = {}
+    if consultation:  # what the consultation recorded is not typed again
+        needs = [TOPIC_NEEDS[t] for t in consultation.topics if t in TOPIC_NEEDS]
+        initial = {"window": consultation.window_id, "needs": needs}
     form = forms.CaseForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -119,7 +119,10 @@ class MessagesApiProvider(Provider):
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            # The URL is the gateway's from settings, checked to be http(s) below (no file: or custom scheme).
+            if urllib.parse.urlsplit(request.full_url).scheme not in ("https", "http"):
+                raise PermanentError("the gateway URL must be https")
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310
                 answer = json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as exc:
             raise self.classify(exc.code, exc.read()) from None

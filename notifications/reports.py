@@ -198,26 +198,36 @@ def to_xlsx(contents: Contents) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from portal.spreadsheets import neutralise
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Report"
-    sheet.append([contents.title])
+
+    def append(*cells) -> None:
+        # Labels come from data (nationalities, partners' names): as text, never as a formula.
+        sheet.append([neutralise(cell) for cell in cells])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+    append(contents.title)
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([contents.subtitle])
-    sheet.append([contents.generated])
+    append(contents.subtitle)
+    append(contents.generated)
     for note in contents.notes:
-        sheet.append([note])
+        append(note)
     for block in contents.blocks:
         sheet.append([])
-        sheet.append([block.title])
+        append(block.title)
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         if block.columns:
-            sheet.append(list(block.columns))
+            append(*block.columns)
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(wrap_text=True)
         for row in block.rows:
-            sheet.append(list(row))
+            append(*row)
     sheet.column_dimensions["A"].width = 60
     for letter in "BCDEFGHIJ":
         sheet.column_dimensions[letter].width = 18

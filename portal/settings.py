@@ -6,10 +6,12 @@ DEBUG off and gives SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL, ALLOWED_HOSTS a
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.conf import locale
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -52,12 +54,19 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "portal",
     *PORTAL_APPS,
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,10 +74,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.security.StaffSessionMiddleware",
+    "portal.two_factor.SecondFactorMiddleware",
     "portal.middleware.StaffTimeZoneMiddleware",
     "portal.middleware.RefusedAccessAuditMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -108,6 +122,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"
@@ -156,8 +175,14 @@ MEDIA_URL = "/media/"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# E-mail: the console on a laptop; EMAIL_URL (smtp://user:password@host:587/?tls=True) in production.
+# E-mail: the console on a laptop; EMAIL_URL (smtp+tls://user:password@host:587) in production, where a
+# backend that sends nothing (console, file, memory, dummy) would print participants' names and links to
+# the server's log instead: production refuses to start without a real one.
+if not DEBUG and not env("EMAIL_URL", default=""):
+    raise ImproperlyConfigured("EMAIL_URL must be set when DEBUG is off (smtp+tls://user:password@host:587).")
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if not DEBUG and EMAIL_BACKEND.rsplit(".", 2)[-2] in {"console", "filebased", "locmem", "dummy"}:  # noqa: F821
+    raise ImproperlyConfigured("EMAIL_URL must name a real mail server when DEBUG is off, not the console.")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Ventanillas <no-reply@ventanillas.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -265,17 +290,72 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Reverse proxies in front of the site (production terminates TLS in one): the public forms' limits
-# read the client's address from X-Forwarded-For that many hops from the end.
-PROXY_HOPS = env.int("PROXY_HOPS", default=0 if DEBUG else 1)
-if not DEBUG:
+# Reverse proxies in front of the site. X-Forwarded-For and X-Forwarded-Proto come from the client unless a
+# proxy we run overwrites them, so they are believed only when PROXY_HOPS says how many proxies there are
+# (docker-compose.yml: one, Caddy). The client's address is then that many entries from the end of
+# X-Forwarded-For (portal.throttle.client_address): the public forms' limits and the login lockout use it.
+PROXY_HOPS = env.int("PROXY_HOPS", default=0)
+if PROXY_HOPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Staff sessions: a browser left open at a window ends after 30 minutes without a request, and any session
+# after 8 hours (portal.security.StaffSessionMiddleware); the cookie itself lasts no longer.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=8 * 60 * 60)
+SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS
+# A password-reset link works for two hours (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
+# Reset e-mails: at most this many per address and per client an hour; more requests get the same page.
+PASSWORD_RESET_LIMIT = 3
+# The participant's page linked from training e-mails (confirm, accept an offer, certificate): each message
+# carries a fresh link, and a link older than this answers "expired".
+ENROLMENT_LINK_MAX_AGE = env.int("ENROLMENT_LINK_DAYS", default=120) * 24 * 60 * 60
+
+# Lockout (django-axes): ten wrong passwords for one username lock it for 30 minutes, whether or not the
+# account exists, so the answer never tells which usernames are real; ten from one client address lock
+# that address too (one password tried on many usernames). Ten, not three: the staff of a window share
+# one address, and a right password clears the count (AXES_RESET_ON_SUCCESS).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "portal.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "portal.throttle.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # portal.security logs logins, failures and lockouts itself, without usernames typed
+AXES_SENSITIVE_PARAMETERS = ["password", "token", "otp_token"]
+
+# Two factors (django-otp: TOTP apps, and recovery codes as static tokens), required of every account
+# with a role (portal.two_factor). OTP_TOTP_ISSUER names the portal in the authenticator app.
+OTP_TOTP_ISSUER = "Ventanillas"
+# Only with DEBUG on: the second-factor page of a demo account shows its current code (make run).
+DEMO_SECOND_FACTOR_HINT = DEBUG
+
+# Content-Security-Policy (django-csp): nothing inline runs or styles without this request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
 
 # Keys for personal data encrypted at rest (portal.crypto): the first key encrypts, all decrypt. Rotate by
 # putting a new key first, running `manage.py rotate_field_keys`, then removing the old one. Independent
@@ -303,7 +383,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes logs usernames and addresses; portal.security logs the same events without them.
+        "axes": {"level": "ERROR"},
+    },
 }
 
 # `make bench` only: route the framework floor pages (portal/floor.py) that its figures are compared with.
@@ -312,7 +396,12 @@ BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 # Name shown in the header, and demo accounts only where the demo is loaded.
 PORTAL_NAME = "Ventanillas Informativas"
 # Scheme and host of the public site, for the links in messages sent outside a request (e-mails from tasks).
-PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Required in production: links in e-mails must not point at a laptop's address.
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not PORTAL_URL:
+    raise ImproperlyConfigured("PORTAL_URL must be set when DEBUG is off (https://ventanillas.example.org).")
+# The worker probe (/health/?worker=1) answers only with "Authorization: Bearer <HEALTH_TOKEN>"; unset, never.
+HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
 # Referrals: how long a partner's answer link holds, and after how many days an unanswered one is reminded.
 CASES_REFERRAL_LINK_DAYS = env.int("CASES_REFERRAL_LINK_DAYS", default=30)
 CASES_REFERRAL_REMINDER_DAYS = env.int("CASES_REFERRAL_REMINDER_DAYS", default=7)

@@ -1,4 +1,12 @@
-"""Tables as CSV or XLSX downloads: one way for every export of the portal (cases, training, dashboards)."""
+"""Tables as CSV or XLSX downloads: one way for every export of the portal (cases, training, dashboards).
+
+Every cell goes through ``neutralise``: text that a spreadsheet program would run as a formula (it starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading apostrophe, which spreadsheets
+read as "this is text". A name typed into a public form as ``=HYPERLINK("http://x","click")`` then reaches
+the trainer's roster as that text, not as a link or a command. Numbers stay numbers (a negative count is
+not text). In XLSX the cell is also written as a string, since openpyxl makes a formula of any text that
+starts with ``=``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -15,9 +24,24 @@ CONTENT_TYPES = {
 }
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula(value: object) -> bool:
+    """True for text a spreadsheet would run as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def neutralise(value: object) -> object:
+    """The value as it can go into a spreadsheet cell: formula-like text is prefixed with an apostrophe."""
+    if isinstance(value, Promise):  # a translated label
+        value = str(value)
+    return "'" + value if is_formula(value) else value
+
+
 def to_csv(rows: Sequence[Sequence]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows([neutralise(cell) for cell in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode()  # the mark lets spreadsheet programs read UTF-8 accents
 
 
@@ -29,7 +53,10 @@ def to_xlsx(rows: Sequence[Sequence], title: str) -> bytes:
     # Excel refuses a sheet name with : \ / ? * [ ] or over 31 characters ("Breakdown: Sex" would not save).
     sheet.title = re.sub(r"[:\\/?*\[\]]", " ", str(title)).strip()[:31].strip() or "Data"
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([neutralise(cell) for cell in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -35,16 +35,24 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def keyed(value: str) -> str:
+    """A keyed hash of a value (an address, an e-mail): stable for a limit, useless to anyone reading it."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def client_digest(request: HttpRequest) -> str:
-    """A keyed hash of the client's address: stable for the limit, useless to anyone reading the cache."""
-    address = client_address(request)
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    return keyed(client_address(request))
 
 
 def allow(request: HttpRequest, scope: str, *, limit: int, period: int = 3600) -> bool:
     """Count one use of ``scope`` by this client; False once it has used it ``limit`` times in ``period`` s."""
+    return allow_key(f"{scope}:{client_digest(request)}", limit=limit, period=period)
+
+
+def allow_key(name: str, *, limit: int, period: int = 3600) -> bool:
+    """Count one use of ``name`` (already free of personal data); False past ``limit`` uses in ``period`` s."""
     window = int(time.time() // period)
-    key = f"{scope}:{client_digest(request)}:{window}"
+    key = f"{name}:{window}"
     expires = datetime.fromtimestamp((window + 1) * period, tz=UTC)
     from .models import ThrottleCount
 

@@ -7,7 +7,7 @@ from django.urls import include, path, register_converter
 
 from hub.sitemaps import SITEMAPS
 
-from . import views
+from . import two_factor, views
 from .converters import CountryCodeConverter
 
 register_converter(CountryCodeConverter, "country")
@@ -29,6 +29,10 @@ if settings.BENCH_FLOOR:  # the benchmark's floor (portal/floor.py), never in pr
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/two-factor/", two_factor.verify, name="two-factor"),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
+    path("accounts/two-factor/recovery-codes/", two_factor.recovery_codes, name="two-factor-codes"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/windows/", include("ventanillas.urls_staff")),

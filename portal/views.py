@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import hmac
+import logging
 import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -16,7 +19,10 @@ from django.views.decorators.http import require_GET
 from ventanillas import access
 from ventanillas.selectors import public_countries
 
+from . import throttle
 from .pagecache import public_page
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -45,9 +51,13 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness for the load balancer: the database answers. ``?worker=1`` also asks a Celery worker.
-    Anything down answers 503 (never a 500) and names what is down, so the balancer and the person on call
-    both read the same thing."""
+    """Liveness for the load balancer: the database answers. Anything down answers 503 (never a 500) and
+    names what is down, so the balancer and the person on call both read the same thing.
+
+    ``?worker=1`` also asks a Celery worker, which can hold the request for up to 5 s: it is for the
+    operators' monitoring only, with ``Authorization: Bearer <HEALTH_TOKEN>``; anyone else gets a 404
+    (and the proxy in docker-compose.yml does not pass it on at all).
+    """
     body: dict[str, object] = {}
     try:
         with connection.cursor() as cursor:
@@ -57,6 +67,8 @@ def health(request: HttpRequest) -> JsonResponse:
         body["database"] = f"unavailable: {type(exc).__name__}"
         return JsonResponse(body, status=503)
     if request.GET.get("worker"):
+        if not _health_token_ok(request):
+            raise Http404
         from .tasks import ping
 
         nonce = uuid.uuid4().hex
@@ -67,6 +79,30 @@ def health(request: HttpRequest) -> JsonResponse:
             body["worker"] = f"unavailable: {type(exc).__name__}"
             return JsonResponse(body, status=503)
     return JsonResponse(body)
+
+
+def _health_token_ok(request: HttpRequest) -> bool:
+    token = settings.HEALTH_TOKEN
+    given = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, with at most PASSWORD_RESET_LIMIT e-mails an hour per address and per client.
+
+    Past the limit the form answers exactly as before (the "check your e-mail" page) and sends nothing: the
+    answer tells nobody whether an address has an account, nor that a limit was met.
+    """
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        limit = settings.PASSWORD_RESET_LIMIT
+        by_address = throttle.allow_key(f"password-reset:{throttle.keyed(email)}", limit=limit)
+        by_client = throttle.allow(self.request, "password-reset", limit=limit * 3)
+        if not (by_address and by_client):
+            logger.warning("password reset refused: limit reached client=%s", throttle.client_digest(self.request))
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 # Error pages ---------------------------------------------------------------------------------------------

@@ -18,6 +18,37 @@ from django.test import Client
 
 from tests.factories import Role, UserFactory, WindowFactory, country, member
 
+_password_only_login = Client.force_login
+
+
+def verified_login(client: Client, user, backend: str | None = None) -> None:
+    """Sign ``user`` in as after both steps of the login: the password and a second factor.
+
+    The portal sends a session without a proven second factor to the code page (portal.two_factor), so
+    the tests' ``client.force_login`` does both steps (see ``_logins_pass_the_second_factor``); the
+    security tests use ``password_only_login`` to check that the second step is required.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    _password_only_login(client, user, backend)
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _logins_pass_the_second_factor(monkeypatch):
+    monkeypatch.setattr(Client, "force_login", verified_login)
+
+
+@pytest.fixture
+def password_only_login():
+    """Sign a user in with the password step only, as a stolen password would."""
+    return _password_only_login
+
+
 # The browser tests (tests/e2e/) start a server and Chromium: they run when asked for (`make e2e`, CI).
 collect_ignore = [] if os.environ.get("E2E") else ["e2e"]
 

@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portal.spreadsheets import is_formula
 from portal.validation import EMAIL_MAX_LENGTH, control_characters
 from ventanillas.models import Country, Sex
 
@@ -161,6 +162,12 @@ def _check(line: Line, sectors, sexes, countries, languages, session: Session, s
             values[column] = value[:limit]
     if not values.get("name"):
         line.errors.append(_("The name is missing."))
+    # A cell a spreadsheet would run as a formula is no one's name or institution: refused here, as the
+    # shared spreadsheet helper would otherwise write it out as text with an apostrophe in every export.
+    if is_formula(values.get("name", "")):
+        line.errors.append(_("The name starts with = + - @ or a tab, which spreadsheets run as a formula."))
+    if is_formula(values.get("institution", "")):
+        line.errors.append(_("The institution starts with = + - @ or a tab, which spreadsheets run as a formula."))
     email = values.get("email", "").lower()
     values["email"] = email
     try:

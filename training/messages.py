@@ -49,9 +49,16 @@ def enrolment_token(enrolment: Enrolment) -> str:
     return signing.dumps({"e": enrolment.pk}, salt=TOKEN_SALT, compress=True)
 
 
+class LinkExpired(Exception):
+    """An enrolment link older than ENROLMENT_LINK_MAX_AGE: the participant needs a newer message."""
+
+
 def enrolment_id_from_token(token: str) -> int | None:
+    """The enrolment a link points to; None for a forged link; ``LinkExpired`` for one past its age."""
     try:
-        return int(signing.loads(token, salt=TOKEN_SALT)["e"])
+        return int(signing.loads(token, salt=TOKEN_SALT, max_age=settings.ENROLMENT_LINK_MAX_AGE)["e"])
+    except signing.SignatureExpired as exc:
+        raise LinkExpired from exc
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from functools import wraps
 
@@ -18,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import audit, pagecache, throttle
+from portal.security import personal_data
 from portal.spreadsheets import download
 from ventanillas import access
 from ventanillas.models import Country, Role, Sex
@@ -34,7 +34,7 @@ from .forms import (
     SessionForm,
     VerifyForm,
 )
-from .messages import enrolment_id_from_token
+from .messages import LinkExpired, enrolment_id_from_token
 from .models import Certificate, Course, Enrolment, Sector, Session, Status
 from .pdf import certificate_pdf
 
@@ -99,6 +99,10 @@ def _enrolment_for_token(token: str) -> Enrolment:
     return get_object_or_404(Enrolment.objects.select_related("session__course", "session__country"), pk=pk)
 
 
+def _link_expired(request: HttpRequest) -> HttpResponse:
+    return render(request, "training/link_expired.html", status=410)
+
+
 ACTIONS = {
     "confirm": services.confirm_email,
     "accept": services.accept_offer,
@@ -107,10 +111,14 @@ ACTIONS = {
 }
 
 
+@personal_data
 @require_http_methods(["GET", "POST"])
 def enrolment(request: HttpRequest, token: str) -> HttpResponse:
     """The participant's own page, reached from the links in our messages: confirm, accept, cancel."""
-    enrolment = _enrolment_for_token(token)
+    try:
+        enrolment = _enrolment_for_token(token)
+    except LinkExpired:
+        return _link_expired(request)
     if request.method == "POST":
         action = ACTIONS.get(request.POST.get("action", ""))
         if action is None:
@@ -137,9 +145,13 @@ def _status(enrolment: Enrolment) -> str:
     return enrolment.get_status_display()
 
 
+@personal_data
 @require_GET
 def enrolment_certificate(request: HttpRequest, token: str) -> HttpResponse:
-    enrolment = _enrolment_for_token(token)
+    try:
+        enrolment = _enrolment_for_token(token)
+    except LinkExpired:
+        return _link_expired(request)
     certificate = get_object_or_404(Certificate, enrolment=enrolment, revoked_at__isnull=True)
     audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.certificate", object_id=certificate.pk, details={"kind": "certificate_pdf", "by": "participant"})
     return _pdf_response(request, certificate)
@@ -420,14 +432,11 @@ def _participant_data(values: dict[str, str]) -> services.ParticipantData:
 def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.session", object_id=session.pk, details={"kind": "roster_csv"})
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="roster-{session.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["name", "email", "institution", "sector", "sex", "country", "status", "days_present"])
+    rows = [["name", "email", "institution", "sector", "sex", "country", "status", "days_present"]]
     for e in selectors.roster(session):
         p = e.participant
-        writer.writerow([p.name, p.email, p.institution, p.sector, p.sex, p.country.code, e.status, e.present_days])
-    return response
+        rows.append([p.name, p.email, p.institution, p.sector, p.sex, p.country.code, e.status, e.present_days])
+    return download(rows, fmt="csv", filename=f"roster-{session.pk}")
 
 
 @trainer_required

@@ -10,10 +10,14 @@ from datetime import date, time
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Closure, Country, InformationWindow, Membership, OpeningHours, PartnerOrganisation, Role
 
 DEMO_PASSWORD = "ventanillas-demo"  # noqa: S105 - a published demo password, loaded only with DEBUG on
+# The demo accounts' authenticator key (hex; load_demo prints it in base32 for an app). With DEBUG on the
+# second-factor page of a demo account also shows its current code.
+DEMO_TOTP_KEY = "76656e74616e696c6c61732d64656d6f2d746f7470"
 
 # code: names (es, en, fr, nl, ht), public languages (default first), time zone, currency, other currencies
 COUNTRIES = {
@@ -436,6 +440,10 @@ def load(stdout=None) -> list[tuple[str, str]]:
             country=countries[code] if code else None,
             window=windows[slug] if slug else None,
             language=language,
+        )
+        # The second step of the login: one published key for every demo account (portal.two_factor).
+        TOTPDevice.objects.update_or_create(
+            user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
         )
         logins.append((username, description))
     return logins

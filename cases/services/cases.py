@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ventanillas.models import InformationWindow
+from ventanillas.models import InformationWindow, Sex
 
 from ..models import (
+    AgeGroup,
     AuditEntry,
     Case,
     CaseStatus,
@@ -73,12 +74,30 @@ def open_case(
         )
         _timeline(case, TimelineEntry.Kind.OPENED, by)
         if consultation is not None:
+            _carry_from_consultation(person, consultation, by)
             Consultation.objects.filter(pk=consultation.pk, case__isnull=True).update(case=case)
             _timeline(case, TimelineEntry.Kind.CONSULTATION, by, consultation=consultation.pk)
         record_audit(user=by, action=AuditEntry.Action.CREATE, obj=case)
         return case
 
     return _idempotent_create(Case, form_token, create)
+
+
+def _carry_from_consultation(person: Person, consultation: Consultation, by: Any) -> None:
+    """What the consultation recorded fills what the person's record lacks: sex, nationality and, without a
+    date of birth, the age group (nothing typed at the window is overwritten)."""
+    values = {}
+    if person.sex == Sex.UNKNOWN and consultation.sex != Sex.UNKNOWN:
+        values["sex"] = consultation.sex
+    if not person.nationality and consultation.nationality:
+        values["nationality"] = consultation.nationality
+    if not person.date_of_birth and person.age_group == AgeGroup.UNKNOWN and consultation.age_group != AgeGroup.UNKNOWN:
+        values["age_group"] = consultation.age_group
+    if values:
+        Person.objects.filter(pk=person.pk).update(**values)
+        for field, value in values.items():
+            setattr(person, field, value)
+        record_audit(user=by, action=AuditEntry.Action.CHANGE, obj=person, details={"from_consultation": sorted(values)})
 
 
 @transaction.atomic

@@ -8,7 +8,8 @@ from django.conf import settings
 
 
 def production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
+    drop = {"DJANGO_SETTINGS_MODULE", "DEBUG", "PROXY_HOPS", "EMAIL_URL", "PORTAL_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
         DEBUG="0",
         SECRET_KEY="a-production-secret-that-is-long-and-random-0123456789-abcdefghijkl",
@@ -16,6 +17,8 @@ def production_env(**extra: str) -> dict[str, str]:
         SEARCH_HASH_KEYS="a-production-search-key",
         ALLOWED_HOSTS="ventanillas.example.org",
         DATABASE_URL=f"sqlite:///{settings.BASE_DIR}/never-created.sqlite3",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
+        PORTAL_URL="https://ventanillas.example.org",
     )
     env.update(extra)
     return env
@@ -37,3 +40,15 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", env=production_env(SECRET_KEY=""))
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_real_mail_server():
+    for value in ("", "consolemail://", "dummymail://"):
+        result = manage("check", env=production_env(EMAIL_URL=value))
+        assert result.returncode != 0 and "EMAIL_URL must" in result.stderr, value
+
+
+def test_production_refuses_to_start_without_the_portals_address():
+    result = manage("check", env=production_env(PORTAL_URL=""))
+    assert result.returncode != 0
+    assert "PORTAL_URL must be set" in result.stderr

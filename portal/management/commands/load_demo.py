@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib
 
 from django.conf import settings
@@ -27,9 +28,14 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"demo data: {app}")
             logins += module.load(stdout=self.stdout) or []
-        from ventanillas.demo import DEMO_PASSWORD
+        from ventanillas.demo import DEMO_PASSWORD, DEMO_TOTP_KEY
 
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):"))
         for username, description in logins:
             self.stdout.write(f"  {username:<12} {description}")
+        key = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+        self.stdout.write(
+            "Second step of the login: with DEBUG on, the code page of a demo account shows its current code;\n"
+            f"or add this key (time-based, 6 digits) to an authenticator app: {key}"
+        )
         self.stdout.write("Open http://127.0.0.1:8000/ (staff area: http://127.0.0.1:8000/es/staff/)")

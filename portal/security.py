@@ -1,0 +1,133 @@
+"""What keeps staff accounts and their pages safe beyond a password: headers, session limits, lockout, logs.
+
+- ``SecurityHeadersMiddleware``: ``Permissions-Policy`` on every answer, and ``Cache-Control: no-store`` on
+  every answer to a signed-in user and on every download, so that no shared computer or proxy keeps a copy
+  of a page or file with personal data. (The Content-Security-Policy comes from django-csp.)
+- ``StaffSessionMiddleware``: a session ends after ``STAFF_SESSION_IDLE_SECONDS`` without a request and
+  ``STAFF_SESSION_MAX_SECONDS`` after the login, whatever happens in between.
+- ``locked_out``: the page django-axes shows once a username is locked, the same for a real account and a
+  made-up one.
+- the signal receivers at the bottom log logins, failures and lockouts: user ids and a keyed hash of the
+  username typed and of the client's address, never a password, a username typed or an address.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib import auth, messages
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from .throttle import client_digest, keyed
+
+logger = logging.getLogger("portal.security")
+
+SESSION_STARTED = "_portal_session_started"
+SESSION_SEEN = "_portal_session_seen"
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        if signed_in or response.has_header("Content-Disposition") or getattr(response, "personal_data", False):
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+        return response
+
+
+def personal_data(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a public view whose answer carries someone's personal data (a participant's own page):
+    it gets ``Cache-Control: no-store`` like the staff pages."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.personal_data = True
+        return response
+
+    return wrapped
+
+
+class StaffSessionMiddleware:
+    """End a signed-in session after a spell without requests, and after a fixed time in all."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.get(SESSION_STARTED)
+            seen = request.session.get(SESSION_SEEN)
+            if started is None or seen is None:
+                request.session[SESSION_STARTED] = started = now
+                request.session[SESSION_SEEN] = seen = now
+            idle = now - seen > settings.STAFF_SESSION_IDLE_SECONDS
+            if idle or now - started > settings.STAFF_SESSION_MAX_SECONDS:
+                logger.info("session ended user=%s reason=%s", request.user.pk, "idle" if idle else "maximum")
+                auth.logout(request)
+                messages.info(request, _("Your session has ended. Please log in again."))
+                return redirect_to_login(request.get_full_path())
+            # Writing the session on every request would cost a write per page: a minute's precision will do.
+            if now - seen >= 60:
+                request.session[SESSION_SEEN] = now
+        return self.get_response(request)
+
+
+def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
+    """django-axes' answer to a locked-out username: one page, whether the account exists or not."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def _digest(value: str) -> str:
+    """A keyed hash that lets an administrator tie log lines together without the logs holding the value."""
+    return keyed(value)[:16]
+
+
+def _username(credentials: dict | None) -> str:
+    credentials = credentials or {}
+    return str(credentials.get(settings.AXES_USERNAME_FORM_FIELD) or credentials.get("username") or "")
+
+
+@receiver(user_logged_in)
+def _log_login(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SESSION_STARTED] = now
+        request.session[SESSION_SEEN] = now
+    client = client_digest(request) if request is not None else "-"
+    logger.info("login user=%s client=%s", user.pk, client)
+
+
+@receiver(user_logged_out)
+def _log_logout(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    logger.info("logout user=%s", getattr(user, "pk", None))
+
+
+@receiver(user_login_failed)
+def _log_failure(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
+    client = client_digest(request) if request is not None else "-"
+    logger.warning("login failed username#=%s client=%s", _digest(_username(credentials).lower()), client)
+
+
+@receiver(user_locked_out)
+def _log_lockout(sender, request: HttpRequest | None = None, username: str | None = None, **kwargs) -> None:
+    client = client_digest(request) if request is not None else "-"
+    logger.warning("login locked out username#=%s client=%s", _digest((username or "").lower()), client)
