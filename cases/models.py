@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
@@ -70,7 +70,7 @@ class RegularizationPathway(models.Model):
 class FactStatus(models.TextChoices):
     """How sure a fact shown to migrants is."""
 
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("fact status", "Confirmed")
     TO_VERIFY = "to_verify", _("To verify")
     DISPUTED = "disputed", _("Disputed")
     APPLIES_ONLY = "applies_only", _("Applies only to some people")
