@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from .throttle import client_digest, keyed
+from .throttle import client_address, client_digest, keyed
 
 logger = logging.getLogger("portal.security")
 
@@ -131,3 +132,17 @@ def _log_failure(sender, credentials: dict, request: HttpRequest | None = None, 
 def _log_lockout(sender, request: HttpRequest | None = None, username: str | None = None, **kwargs) -> None:
     client = client_digest(request) if request is not None else "-"
     logger.warning("login locked out username#=%s client=%s", _digest((username or "").lower()), client)
+
+
+def axes_client_ip(request) -> str | None:
+    """The client's address as django-axes stores it, or None when it is not an IP address.
+
+    Axes keeps the address in PostgreSQL's ``inet`` column: a value that is not an address (a login made
+    without a request address, as a test's ``force_login`` does, or junk from a misconfigured proxy) would
+    make the login itself fail with a database error instead of being recorded without an address.
+    """
+    address = client_address(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None

@@ -326,7 +326,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "portal.security.locked_out"
-AXES_CLIENT_IP_CALLABLE = "portal.throttle.client_address"
+AXES_CLIENT_IP_CALLABLE = "portal.security.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # portal.security logs logins, failures and lockouts itself, without usernames typed
 AXES_SENSITIVE_PARAMETERS = ["password", "token", "otp_token"]
