@@ -94,7 +94,7 @@ class Sourced:
     status: str
     status_label: str
     applies_to: Text
-    source_name: str
+    source_name: Text  # a publication's own title, in its own language (taken as the country's)
     source_url: str
     checked_on: date | None
 
@@ -153,7 +153,7 @@ def _sourced(row, language: str, country: Country) -> Sourced:
         status=row.status,
         status_label=row.get_status_display(),
         applies_to=pick(row, "applies_to", language, country),
-        source_name=row.source_name,
+        source_name=Text(row.source_name, country.default_language),
         source_url=row.source_url,
         checked_on=row.checked_on,
     )

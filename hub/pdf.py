@@ -44,7 +44,7 @@ def _status(sourced: Sourced) -> str:
     if sourced.applies_to and sourced.status != "applies_only":
         text += f" {gettext('Applies only to:')} {sourced.applies_to.value}."
     if sourced.source_name:
-        text += f" {gettext('Source:')} {sourced.source_name}."
+        text += f" {gettext('Source:')} {sourced.source_name.value}."
     if sourced.checked_on:
         text += " " + gettext("Checked on %(day)s.") % {"day": full_date(sourced.checked_on)}
     return text
