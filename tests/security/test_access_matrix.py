@@ -239,6 +239,7 @@ def world(db):
         "country": "cr",
         "kind": "case",
         "person": person.pk,
+        "other": person.pk,  # the person compared with (cases:person-compare)
         "token": enrolment_token(enrolment),
         "day": session.starts_on.isoformat(),
         "table": "summary",
