@@ -112,7 +112,7 @@ def _similar_index_words(country: Country, language: str, word: str) -> list[str
         return []
     column = f"search_{language}"
     inner = (
-        f"SELECT {column} FROM hub_guide WHERE country_id = {int(country.pk)} "  # noqa: S608 - int and a known column
+        f"SELECT {column} FROM hub_guide WHERE country_id = {int(country.pk)} "  # noqa: S608 - int and a known column # nosec B608
         f"UNION ALL SELECT {column} FROM hub_article WHERE country_id = {int(country.pk)}"
     )
     with connection.cursor() as cursor:
