@@ -361,16 +361,10 @@ class Summary:
 
 
 def _since(process: RegularizationProcess) -> date | None:
-    return {
-        Stage.PREPARING: process.started_at,
-        Stage.DOCUMENTS_COMPLETE: process.documents_complete_at,
-        Stage.SUBMITTED: process.submitted_at,
-        Stage.IN_REVIEW: process.in_review_at,
-        Stage.APPROVED: process.decided_at,
-        Stage.DENIED: process.decided_at,
-        Stage.APPEALED: process.appealed_at,
-        Stage.WITHDRAWN: process.withdrawn_at,
-    }.get(process.stage)
+    """The day the process reached its stage: the date the workflow records for it (the start for a process
+    still being prepared)."""
+    field = case_services.STAGE_DATE_FIELD.get(process.stage)
+    return getattr(process, field) if field else process.started_at
 
 
 def summary(access: StatusAccess, language: str) -> Summary:
