@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -50,10 +50,36 @@ def published_articles(country: Country) -> list[Article]:
     return list(Article.objects.filter(country=country).published().select_related("country").order_by("topic", "slug"))
 
 
-def published_item_or_404(model: type[Content], country: Country, slug: str) -> Content:
-    item = get_object_or_404(model.objects.select_related("country"), country=country, slug=slug)
-    if not item.languages():
+# The stored search vectors are a guide's largest columns (every word of five languages with positions)
+# and no page shows them: a page that reads items leaves them in the database.
+SEARCH_COLUMNS = tuple(f"search_{code}" for code in LANGUAGE_CODES)
+
+
+def published_item_or_404(model: type[Content], country: Country | str, slug: str) -> Content:
+    """A published guide or article, with its country and, for a guide, its pathway's facts, steps and
+    documents: one query for the item (country, pathway and whether demonstration data is loaded, which
+    the page's banner asks, come with it) and one for each list of the pathway, whatever their length.
+
+    ``country`` is a Country or its code: the page of a guide need not read the country first.
+    """
+    from cases.models import RegularizationPathway
+
+    code = country.code if isinstance(country, Country) else country.upper()
+    rows = (
+        model.objects.filter(country__code=code, slug=slug)
+        .select_related("country")
+        .defer(*SEARCH_COLUMNS)
+        .annotate(
+            demo_pathways=Exists(RegularizationPathway.objects.filter(is_sample=True)),
+            demo_guides=Exists(Guide.objects.filter(is_sample=True)),
+        )
+    )
+    if model is Guide:
+        rows = rows.select_related("pathway").prefetch_related("pathway__facts", "pathway__steps", "pathway__documents")
+    item = rows.first()
+    if item is None or not item.languages():
         raise Http404
+    item.demo_data = item.demo_pathways or item.demo_guides
     return item
 
 

@@ -57,6 +57,8 @@ def country_home(request: HttpRequest, country: str) -> HttpResponse:
 
 
 def _content_page(request: HttpRequest, item: Content, kind: str, localized: Localized, **extra) -> HttpResponse:
+    if hasattr(item, "demo_data"):
+        request.demo_data = item.demo_data  # read with the item: the banner asks no second query
     context = {
         "country": item.country,
         "item": item,
@@ -79,17 +81,16 @@ def _item_tags(country: str, slug: str, kind: str) -> list[str]:
 @require_GET
 @public_page(_item_tags)
 def content_detail(request: HttpRequest, country: str, slug: str, kind: str) -> HttpResponse:
-    country_obj = selectors.country_or_404(country)
-    item = selectors.published_item_or_404(_kind_model(kind), country_obj, slug)
-    localized = localize(item, get_language(), country_obj)
+    item = selectors.published_item_or_404(_kind_model(kind), country, slug)
+    localized = localize(item, get_language(), item.country)
     return _content_page(request, item, kind, localized)
 
 
 @require_GET
 def guide_download(request: HttpRequest, country: str, slug: str) -> HttpResponse:
     """The guide on one page, as a PDF a window can print and hand out, with a QR code to the page online."""
-    country_obj = selectors.country_or_404(country)
-    item = selectors.published_item_or_404(Guide, country_obj, slug)
+    item = selectors.published_item_or_404(Guide, country, slug)
+    country_obj = item.country
     localized = localize(item, get_language(), country_obj)
     facts = guide_facts(item, localized.requested)
     response = HttpResponse(

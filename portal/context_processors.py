@@ -18,5 +18,10 @@ def demo_data_loaded() -> bool:
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    # Lazy: only pages that render the banner (those extending base.html) ask the database.
-    return {"portal_name": settings.PORTAL_NAME, "demo_data": SimpleLazyObject(demo_data_loaded)}
+    # Lazy: only pages that render the banner (those extending base.html) ask the database, and not even
+    # those whose view already knew the answer (``request.demo_data``, read with the page's own rows).
+    def demo_data() -> bool:
+        known = getattr(request, "demo_data", None)
+        return demo_data_loaded() if known is None else known
+
+    return {"portal_name": settings.PORTAL_NAME, "demo_data": SimpleLazyObject(demo_data)}

@@ -11,8 +11,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import PathwayDocument, PathwayStep
+from cases.models import PathwayDocument, PathwayFact, PathwayStep
 from hub.models import FaqEntry
+from hub.pathways import published_processing_time
 from tests.cases.factories import pathway_with_documents
 from tests.factories import WindowFactory
 
@@ -81,3 +82,25 @@ def test_search_reads_as_many_queries_for_many_hits_as_for_few(client, cr, lang)
     _country_rows(cr, 5, 45)
     many = _queries(client, f"/{lang}/cr/search/?q=texto")
     assert many == few, f"{few} queries with 10 hits, {many} with 100"
+
+
+@pytest.mark.parametrize("lang", ["es", "fr", "ht", "nl"])
+def test_an_uncached_guide_reads_at_most_five_queries_in_any_language(
+    client, cr, lang, django_assert_max_num_queries
+):
+    """The guide, its country and pathway in one query, the pathway's facts, steps and documents in one
+    each, the banner's alerts in one; a Dutch reader falls back to Spanish (Costa Rica), a Kreyòl one to
+    French. The processing time is the day's published figure, computed once a day, not per reader."""
+    pathway = pathway_with_documents(country=cr)
+    for n, kind in enumerate(["fee", "time", "legal_basis", "authority"]):
+        PathwayFact.objects.create(pathway=pathway, kind=kind, order=n, text_es=f"Dato {n}", days=30, amount=50)
+    guide(cr, texts={"es": ES, "fr": FR}, pathway=pathway)
+    alert(cr)
+    cache.clear()
+    published_processing_time(pathway)
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/{lang}/cr/guides/residencia/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Pasaporte vigente" in html and "Dato 0" in html and "Cierre de frontera" in html
+    assert ("Texte." if lang in ("fr", "ht") else "Texto.") in html
