@@ -20,6 +20,9 @@ from ventanillas.models import Country
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 TEXT_FIELDS = ("title", "summary", "body")
+# The stored search vectors are an item's largest columns (every word of five languages, with positions)
+# and no page shows them: pages that read items leave them in the database (``.defer(*SEARCH_COLUMNS)``).
+SEARCH_COLUMNS = tuple(f"search_{code}" for code in LANGUAGE_CODES)
 
 
 class Topic(models.TextChoices):

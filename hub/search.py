@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Func, TextField, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, TextField, Value
 
 from .languages import fallback_chain, reader_language_name
-from .models import Article, Content, Guide
+from .models import SEARCH_COLUMNS, Article, Content, Guide
 from .pathways import index_text
 from .synonyms import alternatives, fold
 
@@ -106,43 +106,64 @@ def _words(query: str) -> list[str]:
 # PostgreSQL ----------------------------------------------------------------------------------------------
 
 
-def _similar_index_words(country: Country, language: str, word: str) -> list[str]:
-    """Words of the country's index in ``language`` that pg_trgm finds close to ``word`` (a typo)."""
-    if len(word) < 4:
-        return []
-    column = f"search_{language}"
-    inner = (
-        f"SELECT {column} FROM hub_guide WHERE country_id = {int(country.pk)} "  # noqa: S608 - int and a known column # nosec B608
-        f"UNION ALL SELECT {column} FROM hub_article WHERE country_id = {int(country.pk)}"
+def _similar_index_words(country: Country, words: list[str]) -> dict[tuple[str, str], list[str]]:
+    """{(language, word): words of the country's index in that language that pg_trgm finds close to the
+    word (a typo), best first, three at most}: one query for every language and every word."""
+    typed = [word for word in words if len(word) >= 4]
+    if not typed:
+        return {}
+    pk = int(country.pk)
+    stats = " UNION ALL ".join(
+        f"SELECT '{code}' AS language, word FROM ts_stat("  # noqa: S608 - a known code and column, an int # nosec B608
+        f"'SELECT search_{code} FROM hub_guide WHERE country_id = {pk} "
+        f"UNION ALL SELECT search_{code} FROM hub_article WHERE country_id = {pk}')"
+        for code in CONFIGS
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT word FROM ts_stat(%s) WHERE similarity(word, %s) >= %s ORDER BY similarity(word, %s) DESC LIMIT 3",
-            [inner, word, TYPO_SIMILARITY, word],
+            f"SELECT s.language, q.typed, s.word FROM ({stats}) s CROSS JOIN unnest(%s::text[]) AS q(typed) "  # noqa: S608 # nosec B608
+            "WHERE similarity(s.word, q.typed) >= %s ORDER BY s.language, q.typed, similarity(s.word, q.typed) DESC",
+            [typed, TYPO_SIMILARITY],
         )
-        return [row[0] for row in cursor.fetchall()]
+        found: dict[tuple[str, str], list[str]] = {}
+        for language, word, similar in cursor.fetchall():
+            close = found.setdefault((language, word), [])
+            if len(close) < 3:
+                close.append(similar)
+        return found
 
 
-def _tsquery(country: Country, language: str, words: list[str]) -> str:
+def _tsquery(language: str, words: list[str], similar: dict[tuple[str, str], list[str]]) -> str:
     groups = []
     for word in words:
         options = {alt for alt in alternatives(word) if WORD.fullmatch(alt)}
-        options |= {w for w in _similar_index_words(country, language, word) if WORD.fullmatch(w)}
+        options |= {w for w in similar.get((language, word), []) if WORD.fullmatch(w)}
         groups.append("(" + " | ".join(f"{option}:*" for option in sorted(options)) + ")")
     return " & ".join(groups)
 
 
-def _postgres_hits(model: type[Content], country: Country, language: str, words: list[str]) -> list[Hit]:
-    column = f"search_{language}"
-    search = SearchQuery(_tsquery(country, language, words), config=CONFIGS[language], search_type="raw")
+def _postgres_matches(model: type[Content], country: Country, words: list[str], similar: dict) -> list[Match]:
+    """Every item of the country that matches in at least one language, with its rank in each language it
+    matches in: one query, whatever the number of languages."""
+    ranks, matches, anywhere = {}, {}, Q()
+    for code, config in CONFIGS.items():
+        query = SearchQuery(_tsquery(code, words, similar), config=config, search_type="raw")
+        column = f"search_{code}"
+        ranks[f"rank_{code}"] = SearchRank(F(column), query)
+        matches[f"match_{code}"] = ExpressionWrapper(Q(**{column: query}), output_field=BooleanField())
+        anywhere |= Q(**{column: query})
     rows = (
         model.objects.filter(country=country)
         .select_related("country")  # each hit links to an address built from its country
-        .annotate(rank=SearchRank(F(column), search))
-        .filter(**{column: search})
-        .order_by("-rank", "slug")[:MAX_RESULTS]
+        .defer(*SEARCH_COLUMNS)
+        .annotate(**ranks, **matches)
+        .filter(anywhere)
+        .order_by("slug")
     )
-    return [Hit(row, language, row.rank) for row in rows]
+    return [
+        Match(row, {code: getattr(row, f"rank_{code}") for code in CONFIGS if getattr(row, f"match_{code}")})
+        for row in rows
+    ]
 
 
 # SQLite --------------------------------------------------------------------------------------------------
@@ -160,39 +181,45 @@ def _near(word: str, candidate: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-def _python_hits(model: type[Content], country: Country, language: str, words: list[str]) -> list[Hit]:
-    hits = []
-    rows = model.objects.filter(country=country).select_related("country").exclude(**{f"title_{language}": ""})
-    for row in rows.exclude(**{f"title_{language}__isnull": True}):
-        fields = [fold(row.raw(f, language)) for f in ("title", "summary", "body")] + [_pathway_words(row, language)]
-        tokens = [WORD.findall(text) for text in fields]
-        rank = 0.0
-        for word in words:
-            options = alternatives(word)
-            found = [
-                sum(1 for token in field_tokens if any(_near(option, token) for option in options))
-                for field_tokens in tokens
-            ]
-            if not any(found):
-                break
-            rank += 3 * found[0] + 2 * found[1] + found[2] + 0.5 * found[3]
-        else:
-            hits.append(Hit(row, language, rank))
-    return hits
+def _python_rank(row: Content, language: str, words: list[str]) -> float | None:
+    if not row.raw("title", language):
+        return None
+    fields = [fold(row.raw(f, language)) for f in ("title", "summary", "body")] + [_pathway_words(row, language)]
+    tokens = [WORD.findall(text) for text in fields]
+    rank = 0.0
+    for word in words:
+        options = alternatives(word)
+        found = [
+            sum(1 for token in field_tokens if any(_near(option, token) for option in options))
+            for field_tokens in tokens
+        ]
+        if not any(found):
+            return None
+        rank += 3 * found[0] + 2 * found[1] + found[2] + 0.5 * found[3]
+    return rank
+
+
+def _python_matches(model: type[Content], country: Country, words: list[str], _similar: dict) -> list[Match]:
+    rows = model.objects.filter(country=country).select_related("country").order_by("slug")
+    if model is Guide:
+        rows = rows.select_related("pathway").prefetch_related("pathway__facts", "pathway__steps", "pathway__documents")
+    found = []
+    for row in rows.defer(*SEARCH_COLUMNS):
+        ranks = {code: rank for code in CONFIGS if (rank := _python_rank(row, code, words)) is not None}
+        if ranks:
+            found.append(Match(row, ranks))
+    return found
 
 
 # Both ----------------------------------------------------------------------------------------------------
 
 
-def _search_languages(country: Country, languages: list[str], words: list[str], shown: dict) -> dict:
-    finder = _postgres_hits if uses_postgres() else _python_hits
-    chosen: dict[tuple[str, int], Hit] = {}
-    for language in languages:
-        for model in (Guide, Article):
-            for hit in finder(model, country, language, words):
-                if shown(hit):
-                    chosen.setdefault((hit.kind, hit.item.pk), hit)
-    return chosen
+@dataclass
+class Match:
+    """An item and its rank in each language whose text (and pathway) matches every word."""
+
+    item: Content
+    ranks: dict[str, float]
 
 
 def search(country: Country, requested: str, query: str) -> list[Hit]:
@@ -201,21 +228,32 @@ def search(country: Country, requested: str, query: str) -> list[Hit]:
     An item is searched in the language the reader would be shown it in (ht → fr → es ...), so a Kreyòl
     reader still finds a French-only guide. When that finds nothing, every other public language of the
     country is searched too, and such hits are marked ``other_language``.
+
+    Every language is matched at once: on PostgreSQL one query finds the typos' index words for all
+    languages and words, and one query per kind (guides, articles) ranks the items in all five, so a
+    reader whose language falls back twice waits for as many queries as one who reads Spanish.
     """
     words = _words(" ".join(query.split())[:200])
     if not words:
         return []
     chain = fallback_chain(requested, country)
-
-    def shown_language(hit: Hit) -> bool:
-        available = hit.item.languages()
-        return hit.language in available and next(c for c in chain if c in available) == hit.language
-
-    chosen = _search_languages(country, chain, words, shown_language)
+    if uses_postgres():
+        finder, similar = _postgres_matches, _similar_index_words(country, words)
+    else:
+        finder, similar = _python_matches, {}
+    found = [match for model in (Guide, Article) for match in finder(model, country, words, similar)]
+    chosen = []
+    for match in found:
+        available = match.item.languages()
+        shown = next((code for code in chain if code in available), None)
+        if shown in match.ranks:
+            chosen.append(Hit(match.item, shown, match.ranks[shown]))
     if not chosen:
         others = [code for code in country.public_languages if code != requested]
-        chosen = _search_languages(country, others, words, lambda hit: hit.language in hit.item.languages())
-        for hit in chosen.values():
-            hit.other_language = True
-    ordered = sorted(chosen.values(), key=lambda h: (chain.index(h.language), -h.rank))
+        for match in found:
+            available = match.item.languages()
+            language = next((code for code in others if code in match.ranks and code in available), None)
+            if language:
+                chosen.append(Hit(match.item, language, match.ranks[language], other_language=True))
+    ordered = sorted(chosen, key=lambda h: (chain.index(h.language), -h.rank))
     return ordered[:MAX_RESULTS]

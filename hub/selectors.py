@@ -17,6 +17,7 @@ from ventanillas.models import Country
 from .languages import Localized, best_language, localize, ordered_for
 from .models import (
     LANGUAGE_CODES,
+    SEARCH_COLUMNS,
     Alert,
     Article,
     Content,
@@ -48,11 +49,6 @@ def published_guides(country: Country) -> list[Guide]:
 
 def published_articles(country: Country) -> list[Article]:
     return list(Article.objects.filter(country=country).published().select_related("country").order_by("topic", "slug"))
-
-
-# The stored search vectors are a guide's largest columns (every word of five languages with positions)
-# and no page shows them: a page that reads items leaves them in the database.
-SEARCH_COLUMNS = tuple(f"search_{code}" for code in LANGUAGE_CODES)
 
 
 def published_item_or_404(model: type[Content], country: Country | str, slug: str) -> Content:

@@ -21,6 +21,7 @@ from .factories import alert, article, guide
 
 ES = ("Guía", "Resumen.", "Texto.")
 FR = ("Guide", "Résumé.", "Texte.")
+FR_WORK = ("Visa de travail", "Bureau Quisqueya.", "Texte.")
 
 
 def _queries(client, url: str) -> int:
@@ -104,3 +105,21 @@ def test_an_uncached_guide_reads_at_most_five_queries_in_any_language(
     html = response.content.decode()
     assert "Pasaporte vigente" in html and "Dato 0" in html and "Cierre de frontera" in html
     assert ("Texte." if lang in ("fr", "ht") else "Texto.") in html
+
+
+def test_search_reads_as_many_queries_in_every_language_and_when_falling_back(client, cr):
+    """A Kreyòl reader's search goes through French, a Dutch reader's through English and Spanish, and a
+    search that finds nothing in the reader's languages looks in the country's other ones: each waits for
+    the same queries as a Spanish reader's search that finds everything at once."""
+    guide(cr, "visa-trabajo", texts={"es": ("Visa de trabajo", "Permiso.", "Texto."), "fr": FR_WORK})
+    guide(cr, "visa-humanitaria", texts={"fr": ("Visa humanitaire", "Résumé.", "Texte.")}, source="fr")
+    article(cr, "work-visa", texts={"en": ("Visa for work", "Summary.", "Text.")}, source="en")
+    counts = {}
+    for query, expected in (("visa", "Visa humanitaire"), ("quisqueya", "Visa de travail")):
+        for lang in ("es", "en", "fr", "nl", "ht"):
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                html = client.get(f"/{lang}/cr/search/", {"q": query}).content.decode()
+            assert expected in html, (query, lang)
+            counts[query, lang] = len(queries)
+    assert len(set(counts.values())) == 1, counts
