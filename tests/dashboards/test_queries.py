@@ -1,0 +1,106 @@
+"""The dashboards read the roll-ups in a fixed number of queries, however many windows a country has, and a
+custom period (any days, not a whole month, quarter or year) counts people from the daily roll-up, never
+from the apps' own tables, with the same figures those tables give."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Consultation
+from dashboards import figures, indicators, rollups
+from dashboards.indicators import UNIQUE
+from tests.factories import WindowFactory
+from ventanillas.models import Country
+
+from .conftest import MARCH
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "country, by window": ("/en/staff/dashboards/cr/", {**MARCH, "by": "window"}),
+    "country, custom period by window": (
+        "/en/staff/dashboards/cr/",
+        {"period": "custom", "start": "2025-03-05", "end": "2025-04-20", "by": "window"},
+    ),
+    "region, a year": ("/en/staff/dashboards/region/", {"period": "year", "on": "2025-01-01", "by": "sex"}),
+    "region, custom period": (
+        "/en/staff/dashboards/region/",
+        {"period": "custom", "start": "2025-03-05", "end": "2025-04-20", "by": "nationality"},
+    ),
+}
+
+
+def _windows_with_consultations(country, start: int, count: int, by) -> None:
+    for n in range(start, start + count):
+        window = WindowFactory(country=country, name=f"Ventanilla {n}", slug=f"ventanilla-{n}", city="Liberia")
+        for _ in range(5):  # five: a count that rounds to itself, so that every window has a row
+            Consultation.objects.create(window=window, date=date(2025, 3, 10 + n % 15), sex="female", recorded_by=by)
+
+
+def _queries(client, path: str, params: dict) -> int:
+    client.get(path, params)  # a session's first page also reads what it keeps for the next ones
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, params)
+    assert response.status_code == 200
+    assert response.context["period"] is not None
+    return len(queries)
+
+
+def test_a_dashboard_reads_as_many_queries_with_fifty_windows_as_with_five(
+    world, cr, staff_cr, officer_cr_client, regional_client
+):
+    # The world has two windows in Costa Rica and one in Panama: two more make five.
+    _windows_with_consultations(cr, 0, 2, staff_cr)
+    rollups.rebuild()
+    clients = {name: officer_cr_client if name.startswith("country") else regional_client for name in PAGES}
+    few = {name: _queries(clients[name], *page) for name, page in PAGES.items()}
+    _windows_with_consultations(cr, 2, 45, staff_cr)
+    rollups.rebuild()
+    many = {name: _queries(clients[name], *page) for name, page in PAGES.items()}
+    window_rows = officer_cr_client.get(*PAGES["country, by window"]).context["breakdown"].rows
+    assert len(window_rows) == 48  # San José and the 47 new windows (Upala had nobody in March)
+    assert many == few, f"with 5 windows: {few}; with 50: {many}"
+
+
+def _raw_people(code: str, start: date, end: date) -> int:
+    """People counted once over [start, end) straight from the apps' tables, every country together."""
+    days = {start + timedelta(days=n) for n in range((end - start).days)}
+    people = set()
+    for country in Country.objects.all():
+        for source in indicators.get(code).sources:
+            subjects = rollups._events(source, country, days).values_list(source.subject_field, flat=True)
+            people |= {(code, subject) for subject in subjects}
+    return len(people)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(date(2025, 3, 5), date(2025, 4, 21)), (date(2025, 3, 11), date(2025, 3, 16)), (date(2025, 2, 1), date(2025, 6, 2))],
+)
+def test_a_regional_custom_period_counts_people_from_the_daily_roll_up_as_the_records_do(world, start, end):
+    codes = [indicator.code for indicator in indicators.INDICATORS.values() if indicator.kind == UNIQUE]
+    assert figures.standard_period(start, end) == ""  # neither a month, a quarter nor a year
+    with CaptureQueriesContext(connection) as queries:
+        found = figures.totals(codes, None, start, end)
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "dashboards_uniquefact" in read
+    assert not any(table in read for table in ('"cases_', '"training_', '"statuscheck_'))
+    expected = {code: _raw_people(code, start, end) for code in codes}
+    assert found == expected
+    assert expected["people_assisted"] > 0  # the period holds people to count
+
+
+def test_a_person_helped_on_two_days_of_a_custom_period_counts_once(world):
+    # Six people had a process started on 11 March, two of them a referral sent on 12 March and five a
+    # process submitted on 15 March: thirteen person-days, six people.
+    start, end = date(2025, 3, 11), date(2025, 3, 16)
+    day_by_day = sum(
+        figures.totals(["people_assisted"], None, day, day + timedelta(days=1))["people_assisted"]
+        for day in (start + timedelta(days=n) for n in range((end - start).days))
+    )
+    assert figures.totals(["people_assisted"], None, start, end)["people_assisted"] == 6
+    assert day_by_day == 13
