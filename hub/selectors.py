@@ -44,11 +44,13 @@ def localized_items(items: list[Content], requested: str, country: Country) -> l
 
 def published_guides(country: Country) -> list[Guide]:
     # The country comes with each row: every item's address is built from it (one query, not one per item).
-    return list(Guide.objects.filter(country=country).published().select_related("country").order_by("topic", "slug"))
+    rows = Guide.objects.filter(country=country).published().select_related("country").defer(*SEARCH_COLUMNS)
+    return list(rows.order_by("topic", "slug"))
 
 
 def published_articles(country: Country) -> list[Article]:
-    return list(Article.objects.filter(country=country).published().select_related("country").order_by("topic", "slug"))
+    rows = Article.objects.filter(country=country).published().select_related("country").defer(*SEARCH_COLUMNS)
+    return list(rows.order_by("topic", "slug"))
 
 
 def published_item_or_404(model: type[Content], country: Country | str, slug: str) -> Content:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ventanillas.models import Country
 
-from .models import Article, Content, Guide
+from .models import SEARCH_COLUMNS, Article, Content, Guide
 
 
 class CountrySitemap(Sitemap):
@@ -33,7 +33,8 @@ class ContentSitemap(Sitemap):
     model: type[Content] = Guide
 
     def items(self) -> list[Content]:
-        return list(self.model.objects.published().select_related("country").order_by("country__code", "slug"))
+        rows = self.model.objects.published().select_related("country").defer(*SEARCH_COLUMNS)
+        return list(rows.order_by("country__code", "slug"))
 
     def lastmod(self, item: Content):
         return item.updated_at
