@@ -264,21 +264,18 @@ class Command(BaseCommand):
             self.stdout.write(f"{table}: {scalar(f'SELECT count(*) FROM {table}'):,}")
 
     def reference_data(self) -> None:
-        from cases.models import RegularizationPathway
+        from cases.models import FactKind, PathwayFact, RegularizationPathway
         from training.models import Course
         from ventanillas.models import Country, PartnerOrganisation
 
         for country in Country.objects.all():
-            RegularizationPathway.objects.get_or_create(
+            pathway, created = RegularizationPathway.objects.get_or_create(
                 country=country,
                 slug="bench",
-                defaults={
-                    "name": f"Residencia {country.code}",
-                    "name_es": f"Residencia {country.code}",
-                    "is_sample": True,
-                    "typical_processing_days": 90,
-                },
+                defaults={"name": f"Residencia {country.code}", "name_es": f"Residencia {country.code}", "is_sample": True},
             )
+            if created:  # the announced time is a fact of the pathway, as on every pathway
+                PathwayFact.objects.create(pathway=pathway, kind=FactKind.TIME, days=90, text_es="Unos 90 días.")
             PartnerOrganisation.objects.get_or_create(country=country, name=f"Socio {country.code}")
         Course.objects.get_or_create(title="Bench course", defaults={"title_es": "Bench course", "language": "es"})
 
