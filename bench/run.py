@@ -622,6 +622,10 @@ def main() -> None:
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     path = results / f"{dt.date.today().isoformat()}.md"
+    runs = 1
+    while path.exists():  # a second run on the same day keeps the first one's report
+        runs += 1
+        path = results / f"{dt.date.today().isoformat()}-{runs}.md"
     path.write_text(text)
     table = text.split("\n", 2)[2]
     update_readme(table, path)
