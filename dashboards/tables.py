@@ -208,17 +208,22 @@ def targets(country: Country | None, period: Period, today: date) -> Table:
         country=country, year__isnull=True
     )
     ids = [country.pk] if country else None
-    rows = []
-    for target in found.order_by("year", "indicator"):
-        if target.indicator not in indicators.INDICATORS:
-            continue
+    shown_targets = [t for t in found.order_by("year", "indicator") if t.indicator in indicators.INDICATORS]
+
+    def days(target) -> tuple[date, date]:
         if target.year:
-            start, end = date(target.year, 1, 1), date(target.year + 1, 1, 1)
-            scope = str(target.year)
-        else:
-            start, end = PROGRAMME_START, today + timedelta(days=1)
-            scope = gettext("Whole programme")
-        shown = published.totals([target.indicator], ids, start, end)[target.indicator]
+            return date(target.year, 1, 1), date(target.year + 1, 1, 1)
+        return PROGRAMME_START, today + timedelta(days=1)
+
+    # The figures of each period (the year, the whole programme) in one read, however many targets it has.
+    codes_by_days: dict[tuple[date, date], list[str]] = {}
+    for target in shown_targets:
+        codes_by_days.setdefault(days(target), []).append(target.indicator)
+    achieved = {span: published.totals(codes, ids, *span) for span, codes in codes_by_days.items()}
+    rows = []
+    for target in shown_targets:
+        scope = str(target.year) if target.year else gettext("Whole programme")
+        shown = achieved[days(target)][target.indicator]
         share = round(100 * shown / target.value) if isinstance(shown, int) and target.value else None
         rows.append(Row(f"{indicators.get(target.indicator).name} ({scope})", [target.value, shown, share],
                         target.indicator))  # fmt: skip

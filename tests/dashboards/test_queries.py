@@ -104,3 +104,22 @@ def test_a_person_helped_on_two_days_of_a_custom_period_counts_once(world):
     )
     assert figures.totals(["people_assisted"], None, start, end)["people_assisted"] == 6
     assert day_by_day == 13
+
+
+def test_the_targets_table_reads_as_many_queries_for_many_targets_as_for_four(world, cr, officer_cr_client):
+    from dashboards.models import Target
+
+    page = ("/en/staff/dashboards/cr/", {"period": "year", "on": "2025-01-01"})
+    # A count and a number of people, for the year and for the whole programme.
+    for year in (2025, None):
+        for code in ("consultations", "people_assisted"):
+            Target.objects.create(country=cr, year=year, indicator=code, value=100)
+    few = _queries(officer_cr_client, *page)
+    codes = [i.code for i in indicators.counted()]
+    for code in codes:
+        for year in (2025, None):
+            Target.objects.get_or_create(country=cr, year=year, indicator=code, defaults={"value": 100})
+    many = _queries(officer_cr_client, *page)
+    rows = officer_cr_client.get(*page).context["targets"].rows
+    assert len(rows) == 2 * len(codes) > 4
+    assert many == few, f"{few} queries with four targets, {many} with {len(rows)}"
