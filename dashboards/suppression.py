@@ -2,9 +2,12 @@
 
 The method is *consistent random rounding to base 5* (the "cell key" rounding statistical offices use):
 
-- Every published count is a multiple of 5. A count that already is one is shown as it is; any other is
-  rounded to the multiple of 5 just below or just above it, up with a chance of (remainder / 5): 13 becomes
-  15 two times in five and 10 three times in five, so on average no figure is pushed up or down.
+- Every published count is a multiple of 5. A count from 1 to 4 is always 0: were it sometimes 5, that 5
+  would prove "at least one", and the many figures of the same people (weeks, months, breakdowns, the
+  region) added up to such lower bounds give the count back. A count that is a multiple of 5 is shown as
+  it is; any other from 6 on is rounded to the multiple of 5 just below or just above it, up with a chance
+  of (remainder / 5): 13 becomes 15 two times in five and 10 three times in five, so on average those
+  figures are pushed neither up nor down (small counts are pushed down).
 - The chance is drawn once per *cell* from a keyed hash of what the cell counts (indicator, countries or
   window, first and last day, breakdown and its value) and of the count itself. The same cell therefore
   always rounds the same way, whether it is read on a page, in an export, through the API or in a report,
@@ -14,8 +17,8 @@ The method is *consistent random rounding to base 5* (the "cell key" rounding st
 - Derived indicators ("beneficiaries reached") are added up from their parts *after* rounding, so they
   reveal nothing the parts do not.
 
-A published count p stands for a true count from p - 4 to p + 4 (0 stands for 0 to 4). No count is hidden,
-so no "<5" is ever shown beside figures that undo it. What is hidden is a processing time (median, 90th
+A published 0 stands for a true count from 0 to 4, a 5 for 5 to 9, any other p for p - 4 to p + 4. No count
+is hidden, so no "<5" is ever shown beside figures that undo it. What is hidden is a processing time (median, 90th
 percentile) backed by fewer than ten decisions: it is published as ``None`` and shown as a dash with a
 legend. ``docs/disclosure-control.md`` explains the method to programme officers;
 ``tests/dashboards/test_attacker.py`` tries to undo it with linear programming.
@@ -61,8 +64,11 @@ def _draw(key: str, value: int) -> float:
 
 
 def round_count(value: Any, key: str) -> int:
-    """A count rounded to base 5, the same way every time for the same cell and count."""
+    """A count rounded to base 5, the same way every time for the same cell and count. A count below 5 is
+    always 0: no published figure may prove that a small count is not zero."""
     value = int(value or 0)
+    if value < BASE:
+        return 0
     low, remainder = divmod(value, BASE)
     if remainder == 0:
         return value
@@ -82,5 +88,10 @@ def is_hidden(cell: Cell) -> bool:
 
 
 def bounds(published: int) -> tuple[int, int]:
-    """The true counts a published count may stand for (what an attacker knows from the method)."""
-    return max(0, published - (BASE - 1)), published + BASE - 1
+    """The true counts a published count may stand for (what an attacker knows from the method): 0 for 0 to
+    4, 5 for 5 to 9 (a small count is never shown as 5), any other p for p - 4 to p + 4."""
+    if published == 0:
+        return 0, BASE - 1
+    if published == BASE:
+        return BASE, 2 * BASE - 1
+    return published - (BASE - 1), published + BASE - 1
