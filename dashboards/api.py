@@ -179,13 +179,14 @@ def _openapi(base: str) -> dict:
          "description": "Last day of a custom period: not before start, and less than three years after it."},
     ]  # fmt: skip
     schemas = {
-        # A count rounded to a multiple of 5 (consistent random rounding: a published p stands for a true
-        # count from p-4 to p+4), a processing time in days (a number), or null for a processing time backed
-        # by fewer than ten decisions: exactly one branch fits any figure.
+        # A count rounded to a multiple of 5 (consistent random rounding: a published 0 stands for a true
+        # count from 0 to 4, 5 for 5 to 9, any other p for p-4 to p+4), a processing time in days (a number),
+        # or null for a processing time backed by fewer than ten decisions: exactly one branch fits any figure.
         "Figure": {"oneOf": [{"type": "number"}, {"type": "null"}],
                    "description": "A count rounded to a multiple of 5 (the same figure always rounds the same way; "
-                                  "p stands for a true count from p-4 to p+4), a number of days, or null for a "
-                                  "processing time backed by fewer than ten decisions."},
+                                  "0 stands for a true count from 0 to 4, 5 for 5 to 9, any other p for p-4 to "
+                                  "p+4), a number of days, or null for a processing time backed by fewer than "
+                                  "ten decisions."},
         "Period": {"type": "object", "required": ["kind", "label", "start", "end", "value"], "properties": {
             "kind": {"type": "string", "enum": ["month", "quarter", "year", "custom"]}, "label": {"type": "string"},
             "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
