@@ -325,7 +325,9 @@ def staff_attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
         raise Http404
     enrolments = session.enrolments.filter(status__in=[Status.CONFIRMED, Status.ATTENDED]).select_related("participant")
     marks = dict(session.enrolments.filter(attendance__day=date).values_list("pk", "attendance__mark"))
-    form = AttendanceForm(request.POST or None, enrolments=enrolments.order_by("participant__name"), marks=marks)
+    # names are encrypted: sorted once read
+    enrolments = sorted(enrolments, key=lambda e: e.participant.name.lower())
+    form = AttendanceForm(request.POST or None, enrolments=enrolments, marks=marks)
     if request.method == "POST" and form.is_valid():
         try:
             count = services.record_attendance(session=session, day=date, marks=form.marks(), by=request.user)
