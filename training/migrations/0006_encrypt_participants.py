@@ -86,8 +86,4 @@ class Migration(migrations.Migration):
         ),
         # One way (no reverse): the clear columns are not written back.
         migrations.RunPython(forwards, elidable=False),
-        migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(condition=models.Q(('email_hash', ''), _negated=True), fields=('email_hash',), name='participant_email_hash_unique'),
-        ),
     ]
