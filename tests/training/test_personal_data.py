@@ -17,6 +17,7 @@ from cases import services as case_services
 from notifications import consent
 from notifications.models import Message
 from notifications.services import enqueue, messages_for_addressee
+from tests.conftest import _client_for
 from training import selectors, services
 from training.models import Certificate, Enrolment, Participant, Status
 
@@ -181,3 +182,19 @@ def test_an_anonymised_participant_is_written_to_no_more(cr, session, staff_cr):
     enrolment, _new = services.enrol_verified(session=session, data=ana(cr))
     services.erase_participant(participant=enrolment.participant, by=staff_cr)
     assert not consent.allows(f"training.participant:{enrolment.participant_id}", "email", "training.reminder")
+
+
+def test_the_admin_finds_a_participant_by_their_exact_address_and_erases_them(admin_user, cr, session):
+    enrolment, _new = services.enrol_verified(session=session, data=ana(cr))
+    services.enrol_verified(session=session, data=person(2, cr, name="Bruno Díaz"))
+    client = _client_for(admin_user)
+    page = client.get("/admin/training/participant/", {"q": " ANA.perez@mtss.example"}).content.decode()
+    assert "Ana Pérez Solís" in page and "Bruno Díaz" not in page
+    assert "Ana Pérez" not in client.get("/admin/training/participant/", {"q": "Ana"}).content.decode()
+    response = client.post(
+        "/admin/training/participant/",
+        {"action": "erase", "_selected_action": [enrolment.participant_id]},
+        follow=True,
+    )
+    assert "Se borraron los datos personales de 1 participante." in response.content.decode()  # (admin in es)
+    assert Participant.objects.get(pk=enrolment.participant_id).anonymised_at is not None
