@@ -19,6 +19,7 @@ from portal.validation import check_day, check_moment
 from ventanillas import access
 from ventanillas.models import InformationWindow, PartnerOrganisation, Role, Service, Sex
 
+from .countries import countries
 from .models import (
     AgeGroup,
     Channel,
@@ -139,7 +140,10 @@ class PersonForm(StaffForm):
         label=_("Identity document"), choices=[("", "—"), *DocumentType.choices], required=False
     )
     document_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
-    document_country = forms.ChoiceField(label=_("Issuing country"), choices=Nationality.choices, required=False)
+    # Every country of the maintained list, named and sorted in the reader's language when the form is shown.
+    document_country = forms.ChoiceField(
+        label=_("Issuing country"), choices=lambda: [("", "—"), *countries], required=False
+    )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     whatsapp = forms.CharField(label=_("WhatsApp"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)

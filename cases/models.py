@@ -12,10 +12,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from portal.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from ventanillas import access
 from ventanillas.models import Country, InformationWindow, PartnerOrganisation, Service, Sex
+
+from .countries import PortalCountries
 
 
 class RegularizationPathway(models.Model):
@@ -401,7 +404,12 @@ class Person(models.Model):
     document_type = models.CharField(_("identity document"), max_length=20, choices=DocumentType.choices, blank=True)
     document_number = EncryptedCharField(_("document number"), max_length=40, blank=True, null=True)
     document_number_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    document_country = models.CharField(_("issuing country"), max_length=2, choices=Nationality.choices, blank=True)
+    document_country = CountryField(_("issuing country"), blank=True, countries=PortalCountries)
+    # A value recorded before the list of countries that names no country ("AF" was "African country",
+    # never Afghanistan): kept and shown until a clerk chooses the country.
+    document_country_as_recorded = models.CharField(
+        _("issuing country as first recorded"), max_length=2, blank=True, editable=False
+    )
     phone = EncryptedCharField(_("phone"), max_length=30, blank=True, null=True)
     phone_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     whatsapp = EncryptedCharField(_("WhatsApp"), max_length=30, blank=True, null=True)
@@ -453,6 +461,15 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_names}".strip()
+
+    @property
+    def document_country_unmatched(self) -> str:
+        """What was recorded as the issuing country before the list of countries, when it names no country
+        (shown until a clerk chooses one): its old label in the reader's language."""
+        if self.document_country or not self.document_country_as_recorded:
+            return ""
+        code = self.document_country_as_recorded
+        return str(Nationality(code).label) if code in Nationality.values else code
 
     def age(self, today: date | None = None) -> int | None:
         if not self.date_of_birth:
