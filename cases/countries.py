@@ -9,6 +9,7 @@ neighbour the hub falls back to, ``hub.languages``), never in Spanish.
 from __future__ import annotations
 
 from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
 from django_countries import Countries, CountryTuple
 
 # Kreyòl names: the Caribbean, Central, South and North America, and the countries of origin the windows
@@ -98,3 +99,44 @@ class PortalCountries(Countries):
 
 
 countries = PortalCountries()
+
+
+# --- Nationality -----------------------------------------------------------------------------------------
+# A nationality is a country of the same list, or one of the answers a window hears that name no country.
+# They use ISO 3166's user-assigned codes, which no country will ever get: "ZZ" and "XX" are the codes the
+# former hand-made list already used; "XA" replaces that list's "AF", which meant "African country" and is
+# ISO's Afghanistan. "Not stated" is the blank value.
+AFRICAN = "XA"
+OTHER = "XX"
+STATELESS = "ZZ"
+NON_COUNTRIES = {
+    STATELESS: _("Stateless"),
+    AFRICAN: _("African country, not specified"),
+    OTHER: _("Other nationality"),
+}
+NOT_STATED = _("Not stated")
+
+
+class NationalityCountries(PortalCountries):
+    """The list of countries plus the answers that name no country (stateless, an African country not
+    specified, another nationality), these named in the reader's language by the portal's own catalogs."""
+
+    override = NON_COUNTRIES
+
+    def translate_pair(self, code: str, name=None):
+        if code in NON_COUNTRIES:
+            return CountryTuple(code, str(NON_COUNTRIES[code]))
+        return super().translate_pair(code, name)
+
+
+def nationality_choices(blank: bool = True) -> list[tuple[str, str]]:
+    """What a form offers: "Not stated", the answers that name no country, then every country by name,
+    sorted in the reader's language."""
+    head = [("", str(NOT_STATED))] if blank else []
+    return [*head, *((code, str(name)) for code, name in NON_COUNTRIES.items()), *countries]
+
+
+def nationality_rows() -> list[tuple[str, str]]:
+    """The values of a breakdown by nationality in the order a table shows them: the countries by name in
+    the reader's language, then the answers that name no country, "Not stated" last."""
+    return [*countries, *((code, str(name)) for code, name in NON_COUNTRIES.items()), ("", str(NOT_STATED))]

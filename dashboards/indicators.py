@@ -49,6 +49,13 @@ def _cases_choices(name: str) -> Callable[[], list[tuple[str, Any]]]:
     return choices
 
 
+def _nationality_choices() -> list[tuple[str, Any]]:
+    # Countries by name in the reader's language (django-countries), then the answers that name none.
+    from cases.countries import nationality_rows
+
+    return nationality_rows()
+
+
 def _sex_choices() -> list[tuple[str, Any]]:
     # One taxonomy for people assisted and people trained, so that "not stated" is one row of a breakdown.
     from ventanillas.models import Sex
@@ -79,7 +86,7 @@ DIMENSIONS: dict[str, Dimension] = {
     for d in [
         Dimension("sex", _("Sex"), _sex_choices),
         Dimension("age_group", _("Age group"), _cases_choices("AgeGroup")),
-        Dimension("nationality", _("Nationality"), _cases_choices("Nationality")),
+        Dimension("nationality", _("Nationality"), _nationality_choices),
         Dimension("vulnerability", _("Vulnerability"), _cases_choices("Vulnerability")),
         Dimension("window", _("Window")),
         Dimension("pathway", _("Pathway")),
