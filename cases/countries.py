@@ -4,6 +4,8 @@ django-countries carries the names in Spanish, English, French and Dutch. It has
 ``HT_NAMES`` gives the Kreyòl names of the countries of the region and of the countries most of the
 migrants the windows see come from; any other country is named in French for a Kreyòl reader (the same
 neighbour the hub falls back to, ``hub.languages``), never in Spanish.
+
+The same list gives a person's nationality (``NationalityCountries``), with the answers that name no country.
 """
 
 from __future__ import annotations

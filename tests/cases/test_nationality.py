@@ -161,3 +161,23 @@ def test_the_demo_records_nationalities_of_the_list():
     offered = {code for code, _name in nationality_choices()}
     assert set(demo.NATIONALITIES) <= offered
     assert "AF" not in demo.NATIONALITIES  # Afghanistan now; the demo never meant it
+
+
+def test_the_case_list_filters_and_exports_nationality_by_name(staff_cr_client, officer_cr_client, window_cr, staff_cr):
+    from tests.cases.factories import make_case
+
+    senegalese = make_person(window_cr, staff_cr, given_names="Awa", nationality="SN")
+    haitian = make_person(window_cr, staff_cr, given_names="Jean", nationality="HT")
+    undisclosed = make_person(window_cr, staff_cr, given_names="Ana")
+    for person in (senegalese, haitian, undisclosed):
+        make_case(window_cr, staff_cr, person=person)
+    with translation.override("fr"):
+        url = reverse("cases:case-list")
+    page = staff_cr_client.get(url, {"nationality": "SN"})
+    assert [case.person_id for case in page.context["page"]] == [senegalese.pk]
+    assert dict(_options(page.content.decode()))["SN"] == "Sénégal"
+
+    rows = officer_cr_client.get(url, {"export": "csv"}).content.decode("utf-8-sig").splitlines()
+    column = rows[0].split(",").index("Nationalité")
+    by_person = {int(row.split(",")[1]): row.split(",")[column] for row in rows[1:]}
+    assert by_person == {senegalese.pk: "Sénégal", haitian.pk: "Haïti", undisclosed.pk: "Non indiqué"}
