@@ -7,6 +7,7 @@ values from their own row.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import crypto
 from portal.fields import EncryptedCharField, EncryptedEmailField
 from ventanillas import access
-from ventanillas.models import Country, Role, Sex
+from ventanillas.models import Country, PartnerOrganisation, Role, Sex
 
 
 class Sector(models.TextChoices):
@@ -153,6 +154,15 @@ class Session(models.Model):
     )
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="training_sessions", blank=True, verbose_name=_("trainers")
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_sessions",
+        verbose_name=_("partner institution"),
+        help_text=_("The institution the session is given with; its certificates name it."),
     )
     published = models.BooleanField(_("published"), default=True)
     finalised_at = models.DateTimeField(_("results closed at"), null=True, blank=True, editable=False)
@@ -429,6 +439,10 @@ class Attendance(models.Model):
         return f"{self.enrolment} · {self.day} · {self.get_mark_display()}"
 
 
+def new_certificate_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class CertificateQuerySet(models.QuerySet):
     def visible_to(self, user) -> CertificateQuerySet:
         return self.filter(access.trainer_scope(user, trainers_path="enrolment__session__trainers")).distinct()
@@ -441,8 +455,13 @@ class Certificate(models.Model):
         Enrolment, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("enrolment")
     )
     code = models.CharField(_("verification code"), max_length=16, unique=True)
+    # What the QR code on the certificate leads to: unguessable, and the page it opens names no person.
+    token = models.CharField(max_length=43, unique=True, default=new_certificate_token, editable=False)
     participant_name = EncryptedCharField(_("participant"), max_length=160)
     course_title = models.CharField(_("course"), max_length=200)
+    programme = models.CharField(_("programme"), max_length=160, blank=True)
+    partner_name = models.CharField(_("partner institution"), max_length=160, blank=True)
+    trainer_name = models.CharField(_("trainer"), max_length=200, blank=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     completed_on = models.DateField(_("completed on"))
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
@@ -464,6 +483,10 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("training:verify") + f"?code={self.code}"
+
+    def get_check_url(self) -> str:
+        """The public page the certificate's QR code opens: course, date and whether it is valid, no name."""
+        return reverse("training:certificate-check", kwargs={"certificate_token": self.token})
 
     @property
     def is_valid(self) -> bool:

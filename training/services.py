@@ -397,11 +397,15 @@ def _issue_certificate(enrolment: Enrolment, session: Session) -> Certificate:
         code = _new_code()
         if not Certificate.objects.filter(code=code).exists():
             break
+    trainers = [user.get_full_name() or user.username for user in session.trainers.order_by("last_name", "username")]
     return Certificate.objects.create(
         enrolment=enrolment,
         code=code,
         participant_name=enrolment.participant.name,
         course_title=title,
+        programme=settings.PORTAL_NAME,
+        partner_name=session.partner.name if session.partner_id else "",
+        trainer_name=", ".join(trainers)[:200],
         hours=session.course.hours,
         completed_on=session.ends_on,
     )

@@ -158,7 +158,7 @@ def enrolment_certificate(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _pdf_response(request: HttpRequest, certificate: Certificate) -> HttpResponse:
-    verify_url = request.build_absolute_uri(certificate.get_absolute_url())
+    verify_url = request.build_absolute_uri(certificate.get_check_url())
     response = HttpResponse(certificate_pdf(certificate, verify_url=verify_url), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
     return response
@@ -177,6 +177,18 @@ def verify(request: HttpRequest) -> HttpResponse:
         if certificate is None:
             form.add_error("code", _("No certificate has this code. Check it and try again."))
     return render(request, "training/verify.html", {"form": form, "certificate": certificate})
+
+
+@require_GET
+@personal_data
+def certificate_check(request: HttpRequest, certificate_token: str) -> HttpResponse:
+    """The page a certificate's QR code opens: the course, the day it was completed and whether the certificate
+    is valid. It names nobody: the token is unguessable, and whoever holds the paper already has the name."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("enrolment__session__country", "enrolment__session__course"),
+        token=certificate_token,
+    )
+    return render(request, "training/certificate_check.html", {"certificate": certificate})
 
 
 # --- trainers' pages ----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0005_participant_unsubscribe'),
+        ('training', '0006_certificate_names_and_check_token'),
         ('ventanillas', '0003_window_region'),
         ('notifications', '0006_recipient_hash'),
         ('contenttypes', '0002_remove_content_type_name'),

@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     own: PostgreSQL builds no index in the transaction that has just updated the rows (0006)."""
 
     dependencies = [
-        ("training", "0006_encrypt_participants"),
+        ("training", "0007_encrypt_participants"),
     ]
 
     operations = [
