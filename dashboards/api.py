@@ -17,7 +17,7 @@ from ventanillas.models import Country
 
 from . import figures, indicators, published, rollups, suppression, tables
 from .forms import PeriodForm
-from .indicators import DIMENSIONS, PROCESSING
+from .indicators import DIMENSIONS
 from .models import ApiToken
 
 PARAMETERS = ("period", "on", "start", "end", "by")
@@ -106,7 +106,7 @@ def _payload(request: HttpRequest, code: str, country: Country | None, country_l
             ],
             "total": now,
         }
-    if indicator.kind != PROCESSING and indicator.kind != indicators.DERIVED:
+    if indicator.kind in (indicators.COUNT, indicators.UNIQUE):
         table = tables.series(ids, period, codes=[code])
         body["series"] = [{"start": row.key, "label": row.label, "figure": row.cells[0]} for row in table.rows]
     if country is None:
@@ -194,7 +194,7 @@ def _openapi(base: str) -> dict:
         "Indicator": {"type": "object", "required": ["code", "name", "definition", "kind", "unit", "dimensions"],
                       "properties": {
             "code": {"type": "string"}, "name": {"type": "string"}, "definition": {"type": "string"},
-            "kind": {"type": "string", "enum": ["count", "unique", "processing", "derived"]},
+            "kind": {"type": "string", "enum": ["count", "unique", "processing", "derived", "ratio", "time"]},
             "unit": {"type": "string"}, "dimensions": {"type": "array", "items": {"type": "string"}}}},
         "Country": {"type": "object", "required": ["code", "name"], "properties": {
             "code": {"type": "string"}, "name": {"type": "string"}, "slug": {"type": "string"}}},

@@ -72,8 +72,14 @@ def summary(country_ids, period: Period, codes=None) -> Table:
         columns=[period.label, previous.label],
         column_keys=["current", "previous"],
         rows=rows,
-        notes=[protection_note()],
+        notes=[protection_note(), str(REFERRAL_NOTE)],
     )
+
+
+REFERRAL_NOTE = gettext_lazy(
+    "Referrals per case divides the rounded referrals by the rounded cases opened (“—” when that is 0). "
+    "“—” also marks a referral answer time backed by fewer than five answered referrals."
+)
 
 
 PROTECTION_NOTE = gettext_lazy(

@@ -227,3 +227,23 @@ def test_beneficiaries_are_added_up_from_the_rounded_figures(world, officer_cr_c
     for params in (MARCH, APRIL, {"period": "quarter", "on": "2025-03-01"}):
         rows = {row.key: row.cells[0] for row in officer_cr_client.get(url(**params)).context["summary"].rows}
         assert rows["beneficiaries"] == rows["consultations"] + rows["people_assisted"] + rows["trained"]
+
+
+@pytest.mark.parametrize(
+    ("language", "haiti", "venezuela", "not_stated"),
+    [("fr", "Haïti", "Venezuela", "Non indiqué"), ("ht", "Ayiti", "Venezyela", "Pa di"),
+     ("es", "Haití", "Venezuela", "No indicado")],
+)  # fmt: skip
+def test_the_breakdown_by_nationality_names_the_countries_in_the_readers_language(
+    world, officer_cr_client, language, haiti, venezuela, not_stated
+):
+    response = officer_cr_client.get(f"/{language}/staff/dashboards/cr/", {**MARCH, "by": "nationality"})
+    table = response.context["breakdown"]
+    labels = {row.key: row.label for row in table.rows}
+    assert labels["HT"] == haiti and labels["VE"] == venezuela and labels[""] == not_stated
+    # Countries in the order of their names, the answers naming no country after them.
+    assert [row.key for row in table.rows] == [*sorted(["HT", "VE"], key=lambda k: labels[k]), ""]
+    # Still the published figures: 3 Haitians and 4 Venezuelans are rounded, never shown as they are.
+    people = table.column_keys.index("people_assisted")
+    assert {row.cells[people] for row in table.rows if row.key in ("HT", "VE")} <= {0, 5}
+    assert f">{haiti}<" in response.content.decode()
