@@ -53,12 +53,51 @@ def password_only_login():
     return _password_only_login
 
 
+def pytest_collection_modifyitems(items):
+    """With several test processes (pytest-xdist, `make test`), the tests that start Celery workers on the one
+    Redis broker run in the same process, one after the other: two workers on one queue would take each
+    other's tasks."""
+    for item in items:
+        if item.get_closest_marker("broker"):
+            item.add_marker(pytest.mark.xdist_group("broker"))
+
+
 def _threads_left() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
 
 
+# The access matrix's count of requests (tests/security), gathered from every test process.
+ACCESS_MATRIX: dict = {"runs": [], "patterns": 0}
+
+
+def _access_matrix_of_this_process() -> dict | None:
+    module = sys.modules.get("tests.security.test_access_matrix")
+    if module is None or not module.CASES_RUN:
+        return None
+    return {"runs": list(module.CASES_RUN), "patterns": len(module.url_patterns())}
+
+
+def pytest_testnodedown(node, error):
+    found = getattr(node, "workeroutput", {}).get("access_matrix")
+    if found:
+        ACCESS_MATRIX["runs"] += found["runs"]
+        ACCESS_MATRIX["patterns"] = found["patterns"]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    found = _access_matrix_of_this_process() or ACCESS_MATRIX
+    if found["runs"]:
+        terminalreporter.write_line(
+            f"access matrix: {sum(found['runs'])} requests ({len(found['runs'])} personas x GET/POST x "
+            f"{found['patterns']} URL patterns)"
+        )
+
+
 def pytest_sessionfinish(session, exitstatus):
     """A thread a test left waiting keeps the process alive after the run: fail loudly instead of hanging."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["access_matrix"] = _access_matrix_of_this_process()
     left = _threads_left()
     if left:
         frames = sys._current_frames()
