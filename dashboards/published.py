@@ -77,12 +77,12 @@ def grouped(
         for group in every_group:
             value = raw[code].get(group, figures._empty(code))
             if by == "":
-                key = suppression.cell_key(code, base_scope, start, end)
+                key = suppression.cell_key(code, base_scope)
             elif by == "country":
                 # A country's row of the comparison is that country's own total: one cell, one rounding.
-                key = suppression.cell_key(code, _scope([int(group)]), start, end)
+                key = suppression.cell_key(code, _scope([int(group)]))
             else:
-                key = suppression.cell_key(code, base_scope, start, end, by, group)
+                key = suppression.cell_key(code, base_scope, by, group)
             out[code][group] = _protect_raw(code, value, key)
     for code in wanted:
         indicator = indicators.get(code)
@@ -110,12 +110,11 @@ def series(codes: Iterable[str], country_ids, start: date, end: date) -> tuple[s
     custom period of the same days would be."""
     codes = list(codes)
     unit, starts, raw = figures.series(codes, country_ids, start, end)
-    edges = [*starts, end]
     scope = _scope(list(country_ids) if country_ids is not None else None)
     out: dict[str, list[Cell]] = {}
     for code in codes:
         out[code] = [
-            suppression.round_count(value, suppression.cell_key(code, scope, edges[i], edges[i + 1]))
+            suppression.round_count(value, suppression.cell_key(code, scope))
             for i, value in enumerate(raw[code])
         ]
     return unit, starts, out

@@ -8,10 +8,11 @@ The method is *consistent random rounding to base 5* (the "cell key" rounding st
   it is; any other from 6 on is rounded to the multiple of 5 just below or just above it, up with a chance
   of (remainder / 5): 13 becomes 15 two times in five and 10 three times in five, so on average those
   figures are pushed neither up nor down (small counts are pushed down).
-- The chance is drawn once per *cell* from a keyed hash of what the cell counts (indicator, countries or
-  window, first and last day, breakdown and its value) and of the count itself. The same cell therefore
-  always rounds the same way, whether it is read on a page, in an export, through the API or in a report,
-  and however its period was asked for (a month and a custom period of the same days are one cell).
+- The chance is drawn from a keyed hash of what the cell counts (indicator, countries or window, breakdown and
+  its value) and of the count itself, not of its period. The same cell therefore always rounds the same way,
+  whether it is read on a page, in an export, through the API or in a report, and however its period was
+  asked for; and periods that differ only by days on which nothing happened publish the same figure, so
+  asking for many of them cannot average the rounding away.
   Asking again gives nothing new; the key is secret, so the direction cannot be predicted.
 - Totals are rounded on their own, never summed from rounded parts: rows may not add up to the total.
 - Derived indicators ("beneficiaries reached") are added up from their parts *after* rounding, so they
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -40,10 +40,14 @@ HIDDEN_MARK = "—"
 Cell = int | float | None
 
 
-def cell_key(code: str, scope: str, start: date, end: date, dimension: str = "", group: str = "") -> str:
-    """What a cell counts, written the same way wherever it is published. ``scope`` is ``scope_key(...)``;
-    ``end`` is the day after the last."""
-    return f"{code}|{scope}|{start.isoformat()}|{end.isoformat()}|{dimension}|{group}"
+def cell_key(code: str, scope: str, dimension: str = "", group: str = "") -> str:
+    """What a cell counts, written the same way wherever it is published. ``scope`` is ``scope_key(...)``.
+
+    The period is not part of the key: the draw is fixed by what is counted, where, in which breakdown, and the
+    count itself. A period moved or stretched over days on which nothing happened counts the same records, so
+    it publishes the same figure; asking for many such periods gives many copies of one rounding, never
+    many roundings of one count to average."""
+    return f"{code}|{scope}|{dimension}|{group}"
 
 
 def scope_key(country_ids, *, window_id: int | None = None, all_ids=None) -> str:
