@@ -198,3 +198,24 @@ def test_the_admin_finds_a_participant_by_their_exact_address_and_erases_them(ad
     )
     assert "Se borraron los datos personales de 1 participante." in response.content.decode()  # (admin in es)
     assert Participant.objects.get(pk=enrolment.participant_id).anonymised_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rolling_the_encryption_back_gives_the_clear_columns_and_applying_it_again_encrypts_them(session, cr):
+    from django.db.migrations.executor import MigrationExecutor
+
+    services.request_enrolment(session=session, data=ana(cr))
+
+    def migrate(target):
+        executor = MigrationExecutor(connection)
+        executor.migrate([target])
+
+    migrate(("training", "0006_certificate_names_and_check_token"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT email, name, institution FROM training_participant")
+        assert cursor.fetchall() == [("ana.perez@mtss.example", "Ana Pérez Solís", "Ministerio de Trabajo")]
+
+    migrate(("training", "0008_participant_email_hash_unique"))
+    [(email, name, _phone, _institution, _digest)] = raw_participants()
+    assert "ana" not in (email + name).lower()
+    assert Participant.objects.get().name == "Ana Pérez Solís"
