@@ -31,8 +31,10 @@ demo: migrate compilemessages
 run: demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# One test process per core (TEST_PROCESSES=0 for a single process); each has its own test database.
+TEST_PROCESSES ?= auto
 test: install compilemessages
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadgroup
 
 # Browser tests (tests/e2e/): Debian's Chromium (/usr/bin/chromium) against a live server on PostgreSQL
 # (DATABASE_URL=postgres://...; the server gets its own database, <name>_e2e). Screenshots: e2e-artifacts/.

@@ -36,7 +36,7 @@ def _rows(cases) -> tuple[list[str], list[list]]:
                 str(case.window),
                 timezone.localtime(case.opened_at).date().isoformat(),
                 str(case.get_status_display()),
-                str(case.person.get_nationality_display()),
+                case.person.get_nationality_display() or _("Not stated"),
                 str(case.person.get_sex_display()),
                 str(case.person.get_age_group_display()),
                 process.pathway.name if process else "",

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.validation import record_id
 
+from .countries import nationality_choices
 from .models import (
     CaseStatus,
     Channel,
-    Nationality,
     PersonVulnerability,
     RegularizationPathway,
     RegularizationProcess,
@@ -42,7 +42,10 @@ class CaseFilter(django_filters.FilterSet):
         queryset=RegularizationPathway.objects.none(),
     )
     nationality = django_filters.ChoiceFilter(
-        empty_label=ANY, label=_("Nationality"), field_name="person__nationality", choices=Nationality.choices
+        empty_label=ANY,
+        label=_("Nationality"),
+        field_name="person__nationality",
+        choices=lambda: nationality_choices(blank=False),
     )
     vulnerability = django_filters.ChoiceFilter(
         empty_label=ANY,
@@ -106,7 +109,9 @@ class CaseFilter(django_filters.FilterSet):
 
 class ConsultationFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(empty_label=ANY, label=_("Channel"), choices=Channel.choices)
-    nationality = django_filters.ChoiceFilter(empty_label=ANY, label=_("Nationality"), choices=Nationality.choices)
+    nationality = django_filters.ChoiceFilter(
+        empty_label=ANY, label=_("Nationality"), choices=lambda: nationality_choices(blank=False)
+    )
     topic = django_filters.ChoiceFilter(empty_label=ANY, label=_("Topic"), choices=Topic.choices, method="filter_topic")
     date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte", widget=DATE)
     date_to = django_filters.DateFilter(label=_("Until"), field_name="date", lookup_expr="lte", widget=DATE)

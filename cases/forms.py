@@ -19,6 +19,7 @@ from portal.validation import check_day, check_moment
 from ventanillas import access
 from ventanillas.models import InformationWindow, PartnerOrganisation, Role, Service, Sex
 
+from .countries import countries, nationality_choices
 from .models import (
     AgeGroup,
     Channel,
@@ -29,7 +30,6 @@ from .models import (
     Gender,
     HouseholdMember,
     LegalBasis,
-    Nationality,
     ReferralStatus,
     RegularizationPathway,
     Stage,
@@ -91,7 +91,8 @@ class ConsultationForm(OneTimeFormMixin, StaffForm):
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     topics = forms.MultipleChoiceField(label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple)
-    nationality = forms.ChoiceField(label=_("Nationality"), choices=Nationality.choices, required=False)
+    # Every country by name, sorted in the reader's language, after "Not stated" and the answers naming none.
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=nationality_choices, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
     age_group = forms.ChoiceField(label=_("Age group"), choices=AgeGroup.choices, initial=AgeGroup.UNKNOWN)
     referred = forms.BooleanField(label=_("Referred to a partner"), required=False)
@@ -134,12 +135,16 @@ class PersonForm(StaffForm):
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
-    nationality = forms.ChoiceField(label=_("Nationality"), choices=Nationality.choices, required=False)
+    # Every country by name, sorted in the reader's language, after "Not stated" and the answers naming none.
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=nationality_choices, required=False)
     document_type = forms.ChoiceField(
         label=_("Identity document"), choices=[("", "—"), *DocumentType.choices], required=False
     )
     document_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
-    document_country = forms.ChoiceField(label=_("Issuing country"), choices=Nationality.choices, required=False)
+    # Every country of the maintained list, named and sorted in the reader's language when the form is shown.
+    document_country = forms.ChoiceField(
+        label=_("Issuing country"), choices=lambda: [("", "—"), *countries], required=False
+    )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     whatsapp = forms.CharField(label=_("WhatsApp"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)

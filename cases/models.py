@@ -12,10 +12,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from portal.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from ventanillas import access
 from ventanillas.models import Country, InformationWindow, PartnerOrganisation, Service, Sex
+
+from .countries import NationalityCountries, PortalCountries
 
 
 class RegularizationPathway(models.Model):
@@ -232,35 +235,13 @@ class AgeGroup(models.TextChoices):
         return cls.OLDER
 
 
-class Nationality(models.TextChoices):
-    """Nationalities seen at the windows (ISO 3166-1 alpha-2); the rest are "other"."""
-
-    HT = "HT", _("Haitian")
-    VE = "VE", _("Venezuelan")
-    NI = "NI", _("Nicaraguan")
-    CU = "CU", _("Cuban")
-    CO = "CO", _("Colombian")
-    EC = "EC", _("Ecuadorian")
-    HN = "HN", _("Honduran")
-    GT = "GT", _("Guatemalan")
-    SV = "SV", _("Salvadoran")
-    MX = "MX", _("Mexican")
-    PA = "PA", _("Panamanian")
-    CR = "CR", _("Costa Rican")
-    DO = "DO", _("Dominican")
-    BZ = "BZ", _("Belizean")
-    SR = "SR", _("Surinamese")
-    GD = "GD", _("Grenadian")
-    GY = "GY", _("Guyanese")
-    JM = "JM", _("Jamaican")
-    PE = "PE", _("Peruvian")
-    BR = "BR", _("Brazilian")
-    CN = "CN", _("Chinese")
-    IN = "IN", _("Indian")
-    AFRICA = "AF", _("African country")
-    OTHER = "XX", _("Other nationality")
-    STATELESS = "ZZ", _("Stateless")
-    UNKNOWN = "", _("Not stated")
+# What the former hand-made list of nationalities stored under codes that name no country, as it was labelled:
+# the issuing country of a document recorded before the list of countries may still hold one of them.
+FORMER_NON_COUNTRIES = {
+    "AF": _("African country"),
+    "XX": _("Other nationality"),
+    "ZZ": _("Stateless"),
+}
 
 
 class Vulnerability(models.TextChoices):
@@ -323,7 +304,7 @@ class Consultation(models.Model):
     date = models.DateField(_("date"))
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.WALK_IN)
     topics = models.JSONField(_("topics"), default=list)
-    nationality = models.CharField(_("nationality"), max_length=2, choices=Nationality.choices, blank=True)
+    nationality = CountryField(_("nationality"), blank=True, countries=NationalityCountries)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
     referred = models.BooleanField(_("referred to a partner"), default=False)
@@ -397,11 +378,16 @@ class Person(models.Model):
     age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, default=Gender.UNKNOWN)
-    nationality = models.CharField(_("nationality"), max_length=2, choices=Nationality.choices, blank=True)
+    nationality = CountryField(_("nationality"), blank=True, countries=NationalityCountries)
     document_type = models.CharField(_("identity document"), max_length=20, choices=DocumentType.choices, blank=True)
     document_number = EncryptedCharField(_("document number"), max_length=40, blank=True, null=True)
     document_number_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    document_country = models.CharField(_("issuing country"), max_length=2, choices=Nationality.choices, blank=True)
+    document_country = CountryField(_("issuing country"), blank=True, countries=PortalCountries)
+    # A value recorded before the list of countries that names no country ("AF" was "African country",
+    # never Afghanistan): kept and shown until a clerk chooses the country.
+    document_country_as_recorded = models.CharField(
+        _("issuing country as first recorded"), max_length=2, blank=True, editable=False
+    )
     phone = EncryptedCharField(_("phone"), max_length=30, blank=True, null=True)
     phone_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     whatsapp = EncryptedCharField(_("WhatsApp"), max_length=30, blank=True, null=True)
@@ -453,6 +439,15 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_names}".strip()
+
+    @property
+    def document_country_unmatched(self) -> str:
+        """What was recorded as the issuing country before the list of countries, when it names no country
+        (shown until a clerk chooses one): its old label in the reader's language."""
+        if self.document_country or not self.document_country_as_recorded:
+            return ""
+        code = self.document_country_as_recorded
+        return str(FORMER_NON_COUNTRIES.get(code, code))
 
     def age(self, today: date | None = None) -> int | None:
         if not self.date_of_birth:

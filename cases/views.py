@@ -284,6 +284,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     initial["vulnerabilities"] = list(person.vulnerabilities.values_list("code", flat=True))
     form = forms.PersonForm(request.POST or None, initial=initial)
+    if person.document_country_unmatched:
+        form.fields["document_country"].help_text = _(
+            "Recorded before the list of countries: “%(value)s”. Choose the country that issued the document."
+        ) % {"value": person.document_country_unmatched}
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
@@ -405,7 +409,7 @@ def person_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     for person in (keep, duplicate):
         services.record_audit(user=request.user, action=AuditEntry.Action.VIEW, obj=person, details={"compare": True})
     fields = ["given_names", "family_names", "date_of_birth", "sex", "nationality", "document_type",
-              "document_number", "phone", "whatsapp", "email", "preferred_language"]  # fmt: skip
+              "document_number", "document_country", "phone", "whatsapp", "email", "preferred_language"]  # fmt: skip
     rows = [
         (Person._meta.get_field(f).verbose_name, _shown(keep, f), _shown(duplicate, f)) for f in fields
     ]

@@ -17,7 +17,7 @@ from ventanillas.models import Country
 
 from . import figures, indicators, published, rollups, suppression, tables
 from .forms import PeriodForm
-from .indicators import DIMENSIONS, PROCESSING
+from .indicators import DIMENSIONS
 from .models import ApiToken
 
 PARAMETERS = ("period", "on", "start", "end", "by")
@@ -106,7 +106,7 @@ def _payload(request: HttpRequest, code: str, country: Country | None, country_l
             ],
             "total": now,
         }
-    if indicator.kind != PROCESSING and indicator.kind != indicators.DERIVED:
+    if indicator.kind in (indicators.COUNT, indicators.UNIQUE):
         table = tables.series(ids, period, codes=[code])
         body["series"] = [{"start": row.key, "label": row.label, "figure": row.cells[0]} for row in table.rows]
     if country is None:
@@ -179,13 +179,14 @@ def _openapi(base: str) -> dict:
          "description": "Last day of a custom period: not before start, and less than three years after it."},
     ]  # fmt: skip
     schemas = {
-        # A count rounded to a multiple of 5 (consistent random rounding: a published p stands for a true
-        # count from p-4 to p+4), a processing time in days (a number), or null for a processing time backed
-        # by fewer than ten decisions: exactly one branch fits any figure.
+        # A count rounded to a multiple of 5 (consistent random rounding: a published 0 stands for a true
+        # count from 0 to 4, 5 for 5 to 9, any other p for p-4 to p+4), a processing time in days (a number),
+        # or null for a processing time backed by fewer than ten decisions: exactly one branch fits any figure.
         "Figure": {"oneOf": [{"type": "number"}, {"type": "null"}],
                    "description": "A count rounded to a multiple of 5 (the same figure always rounds the same way; "
-                                  "p stands for a true count from p-4 to p+4), a number of days, or null for a "
-                                  "processing time backed by fewer than ten decisions."},
+                                  "0 stands for a true count from 0 to 4, 5 for 5 to 9, any other p for p-4 to "
+                                  "p+4), a number of days, or null for a processing time backed by fewer than "
+                                  "ten decisions."},
         "Period": {"type": "object", "required": ["kind", "label", "start", "end", "value"], "properties": {
             "kind": {"type": "string", "enum": ["month", "quarter", "year", "custom"]}, "label": {"type": "string"},
             "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
@@ -193,7 +194,7 @@ def _openapi(base: str) -> dict:
         "Indicator": {"type": "object", "required": ["code", "name", "definition", "kind", "unit", "dimensions"],
                       "properties": {
             "code": {"type": "string"}, "name": {"type": "string"}, "definition": {"type": "string"},
-            "kind": {"type": "string", "enum": ["count", "unique", "processing", "derived"]},
+            "kind": {"type": "string", "enum": ["count", "unique", "processing", "derived", "ratio", "time"]},
             "unit": {"type": "string"}, "dimensions": {"type": "array", "items": {"type": "string"}}}},
         "Country": {"type": "object", "required": ["code", "name"], "properties": {
             "code": {"type": "string"}, "name": {"type": "string"}, "slug": {"type": "string"}}},

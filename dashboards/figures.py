@@ -19,7 +19,7 @@ from django.db.models import Count, Sum
 from ventanillas.models import Country
 
 from . import indicators
-from .indicators import COUNT, DERIVED, PROCESSING, UNIQUE, Indicator
+from .indicators import COUNT, DERIVED, PROCESSING, RATIO, TIME, UNIQUE, Indicator
 from .models import DailyFact, PeriodUnique, ProcessingFact, UniqueFact
 
 
@@ -163,12 +163,32 @@ def _grouped(
         for indicator in processing:
             for group_key, histogram in histograms.items():
                 result[indicator.code][group_key] = percentile(histogram, indicator.statistic)
+    timed = kinds[TIME]
+    if timed and by in ("", "country", "window"):
+        group = {"": None, "country": "country_id", "window": "window_id"}[by]
+        for indicator in timed:
+            rows = (
+                DailyFact.objects.filter(indicator=indicator.histogram, dimension="days", **filters)
+                .values(*(["value"] + ([group] if group else [])))
+                .annotate(n=Sum("count"))
+                .order_by()
+            )
+            histograms = defaultdict(list)
+            for row in rows:
+                histograms["" if not group else str(row[group])].append((int(row["value"]), row["n"]))
+            for group_key, histogram in histograms.items():
+                result[indicator.code][group_key] = percentile(histogram, indicator.statistic)
     for code in codes:
         indicator = indicators.get(code)
         if indicator.kind == DERIVED:
             groups = set().union(*(result.get(part, {}).keys() for part in indicator.parts))
             for group_key in groups:
                 result[code][group_key] = sum(result.get(part, {}).get(group_key, 0) for part in indicator.parts)
+        elif indicator.kind == RATIO:
+            numerator, denominator = (result.get(part, {}) for part in indicator.parts)
+            for group_key in set(numerator) | set(denominator):
+                below = denominator.get(group_key, 0)
+                result[code][group_key] = numerator.get(group_key, 0) / below if below else None
     return {code: dict(result.get(code, {})) for code in codes}
 
 
@@ -237,8 +257,11 @@ def totals(
     return {code: found[code].get("", _empty(code)) for code in codes}
 
 
-def _empty(code: str) -> int | Stat:
-    return Stat(None, 0) if indicators.get(code).kind == PROCESSING else 0
+def _empty(code: str) -> int | Stat | None:
+    kind = indicators.get(code).kind
+    if kind in (PROCESSING, TIME):
+        return Stat(None, 0)
+    return None if kind == RATIO else 0
 
 
 def bucket_starts(start: date, end: date) -> tuple[str, list[date]]:

@@ -22,6 +22,14 @@ COUNT = "count"  # events: the sum of daily counts
 UNIQUE = "unique"  # people: each counted once in the period, however often they came
 PROCESSING = "processing"  # a statistic of the processing-time histogram
 DERIVED = "derived"  # the sum of other indicators
+RATIO = "ratio"  # one published indicator divided by another (``parts``: numerator, denominator)
+TIME = "time"  # a statistic of a histogram of days kept in the daily roll-up (``histogram``)
+
+# The histogram of days from a referral to its partner's first answer, by the day of the answer: rows of
+# DailyFact with this indicator, dimension "days" and the number of days as the value.
+REFERRAL_ANSWER_DAYS = "referral_answer_days"
+# A median of fewer answered referrals is not shown (published as None, a dash).
+MIN_REFERRAL_SAMPLE = 5
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,13 @@ def _cases_choices(name: str) -> Callable[[], list[tuple[str, Any]]]:
         return list(getattr(models, name).choices)
 
     return choices
+
+
+def _nationality_choices() -> list[tuple[str, Any]]:
+    # Countries by name in the reader's language (django-countries), then the answers that name none.
+    from cases.countries import nationality_rows
+
+    return nationality_rows()
 
 
 def _sex_choices() -> list[tuple[str, Any]]:
@@ -71,7 +86,7 @@ DIMENSIONS: dict[str, Dimension] = {
     for d in [
         Dimension("sex", _("Sex"), _sex_choices),
         Dimension("age_group", _("Age group"), _cases_choices("AgeGroup")),
-        Dimension("nationality", _("Nationality"), _cases_choices("Nationality")),
+        Dimension("nationality", _("Nationality"), _nationality_choices),
         Dimension("vulnerability", _("Vulnerability"), _cases_choices("Vulnerability")),
         Dimension("window", _("Window")),
         Dimension("pathway", _("Pathway")),
@@ -106,12 +121,16 @@ class Indicator:
     group: str
     dimensions: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
-    statistic: str = ""  # PROCESSING: "median" or "p90"
-    parts: tuple[str, ...] = ()  # DERIVED: the indicators added up
+    statistic: str = ""  # PROCESSING, TIME: "median" or "p90"
+    parts: tuple[str, ...] = ()  # DERIVED: the indicators added up; RATIO: numerator and denominator
+    histogram: str = ""  # TIME: the DailyFact indicator holding the histogram of days
+    min_sample: int = 0  # TIME: fewer events than this and the figure is not shown
 
     @property
     def unit(self) -> str:
-        return "days" if self.kind == PROCESSING else "count"
+        if self.kind in (PROCESSING, TIME):
+            return "days"
+        return "ratio" if self.kind == RATIO else "count"
 
 
 # --- the sources ------------------------------------------------------------------------------------------
@@ -376,6 +395,27 @@ INDICATORS: dict[str, Indicator] = {
                     fields={"status": "status", "service": "service"}),),
         ),
         Indicator(
+            "referral_rate",
+            _("Referrals per case"),
+            _("Referrals sent to partners in the period divided by the cases opened in the period. Both figures "
+              "are the published ones (rounded to a multiple of 5), so the ratio tells nothing they do not; it is "
+              "not shown when no case was opened."),
+            RATIO,
+            "cases",
+            parts=("referrals", "cases_opened"),
+        ),
+        Indicator(
+            "referral_answer_median",
+            _("Median time to answer a referral (days)"),
+            _("Half of the referrals partners answered in the period were answered within this many days of "
+              "being sent. Shown only when at least five answered referrals back it."),
+            TIME,
+            "cases",
+            statistic="median",
+            histogram=REFERRAL_ANSWER_DAYS,
+            min_sample=MIN_REFERRAL_SAMPLE,
+        ),
+        Indicator(
             "status_lookups",
             _("Status checks answered"),
             _("Times in the period a person saw the state of their own process with their reference and PIN, "
@@ -459,3 +499,8 @@ def with_dimension(dimension: str) -> list[Indicator]:
 def decided_processes(country) -> QuerySet:
     """Processes decided (approved or denied) with both dates known: the processing-time population."""
     return _processes(country).filter(Q(stage__in=DECIDED_STAGES), submitted_at__isnull=False, decided_at__isnull=False)
+
+
+def answered_referrals(country) -> QuerySet:
+    """Referrals a partner answered: the population of the referral answer time."""
+    return _answered_referrals(country)

@@ -14,7 +14,8 @@ from .periods import CUSTOM, Period
 SECTIONS = {
     "dashboards-windows": (_("Windows and cases"), ("consultations", "people_assisted", "cases_opened", "cases_closed",
                                                      "referrals", "people_referred", "referrals_answered",
-                                                     "referrals_answered_in_a_week", "status_lookups")),
+                                                     "referrals_answered_in_a_week", "referral_rate",
+                                                     "referral_answer_median", "status_lookups")),
     "dashboards-regularization": (_("Regularization"), ("processes_started", "processes_submitted", "regularized",
                                                         "processes_denied", "processing_median", "processing_p90")),
     "dashboards-training": (_("Training"), ("enrolled", "trained", "sessions_held")),

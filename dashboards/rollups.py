@@ -96,7 +96,20 @@ def compute(country: Country, days: set[date] | None = None) -> tuple[list, list
     ):
         processing[(window_id, pathway_id, decided_on, (decided_on - submitted).days)] += 1
     processing_rows = [(country.pk, w, p, d, n_days, n) for (w, p, d, n_days), n in processing.items()]
+    daily += _referral_answer_days(country, days)
     return daily, unique_rows, processing_rows
+
+
+def _referral_answer_days(country: Country, days: set[date] | None) -> list[tuple]:
+    """The histogram behind the referral answer time: per window and local day of the answer, how many
+    referrals were answered after how many whole days, as DailyFact rows (dimension "days")."""
+    source = Source(indicators.answered_referrals, "answered_at", True, window_field="case__window_id")
+    found = Counter()
+    for window_id, day, sent, answered in _events(source, country, days).values_list("w", "d", "sent_at",
+                                                                                       "answered_at"):
+        found[(window_id, day, max(0, (answered - sent).days))] += 1
+    return [(country.pk, w, d, indicators.REFERRAL_ANSWER_DAYS, "days", str(n_days), n)
+            for (w, d, n_days), n in found.items()]  # fmt: skip
 
 
 DAILY_FIELDS = ("country_id", "window_id", "day", "indicator", "dimension", "value", "count")

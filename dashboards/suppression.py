@@ -2,20 +2,24 @@
 
 The method is *consistent random rounding to base 5* (the "cell key" rounding statistical offices use):
 
-- Every published count is a multiple of 5. A count that already is one is shown as it is; any other is
-  rounded to the multiple of 5 just below or just above it, up with a chance of (remainder / 5): 13 becomes
-  15 two times in five and 10 three times in five, so on average no figure is pushed up or down.
-- The chance is drawn once per *cell* from a keyed hash of what the cell counts (indicator, countries or
-  window, first and last day, breakdown and its value) and of the count itself. The same cell therefore
-  always rounds the same way, whether it is read on a page, in an export, through the API or in a report,
-  and however its period was asked for (a month and a custom period of the same days are one cell).
+- Every published count is a multiple of 5. A count from 1 to 4 is always 0: were it sometimes 5, that 5
+  would prove "at least one", and the many figures of the same people (weeks, months, breakdowns, the
+  region) added up to such lower bounds give the count back. A count that is a multiple of 5 is shown as
+  it is; any other from 6 on is rounded to the multiple of 5 just below or just above it, up with a chance
+  of (remainder / 5): 13 becomes 15 two times in five and 10 three times in five, so on average those
+  figures are pushed neither up nor down (small counts are pushed down).
+- The chance is drawn from a keyed hash of what the cell counts (indicator, countries or window, breakdown and
+  its value) and of the count itself, not of its period. The same cell therefore always rounds the same way,
+  whether it is read on a page, in an export, through the API or in a report, and however its period was
+  asked for; and periods that differ only by days on which nothing happened publish the same figure, so
+  asking for many of them cannot average the rounding away.
   Asking again gives nothing new; the key is secret, so the direction cannot be predicted.
 - Totals are rounded on their own, never summed from rounded parts: rows may not add up to the total.
 - Derived indicators ("beneficiaries reached") are added up from their parts *after* rounding, so they
   reveal nothing the parts do not.
 
-A published count p stands for a true count from p - 4 to p + 4 (0 stands for 0 to 4). No count is hidden,
-so no "<5" is ever shown beside figures that undo it. What is hidden is a processing time (median, 90th
+A published 0 stands for a true count from 0 to 4, a 5 for 5 to 9, any other p for p - 4 to p + 4. No count
+is hidden, so no "<5" is ever shown beside figures that undo it. What is hidden is a processing time (median, 90th
 percentile) backed by fewer than ten decisions: it is published as ``None`` and shown as a dash with a
 legend. ``docs/disclosure-control.md`` explains the method to programme officers;
 ``tests/dashboards/test_attacker.py`` tries to undo it with linear programming.
@@ -25,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -37,10 +40,14 @@ HIDDEN_MARK = "—"
 Cell = int | float | None
 
 
-def cell_key(code: str, scope: str, start: date, end: date, dimension: str = "", group: str = "") -> str:
-    """What a cell counts, written the same way wherever it is published. ``scope`` is ``scope_key(...)``;
-    ``end`` is the day after the last."""
-    return f"{code}|{scope}|{start.isoformat()}|{end.isoformat()}|{dimension}|{group}"
+def cell_key(code: str, scope: str, dimension: str = "", group: str = "") -> str:
+    """What a cell counts, written the same way wherever it is published. ``scope`` is ``scope_key(...)``.
+
+    The period is not part of the key: the draw is fixed by what is counted, where, in which breakdown, and the
+    count itself. A period moved or stretched over days on which nothing happened counts the same records, so
+    it publishes the same figure; asking for many such periods gives many copies of one rounding, never
+    many roundings of one count to average."""
+    return f"{code}|{scope}|{dimension}|{group}"
 
 
 def scope_key(country_ids, *, window_id: int | None = None, all_ids=None) -> str:
@@ -61,8 +68,11 @@ def _draw(key: str, value: int) -> float:
 
 
 def round_count(value: Any, key: str) -> int:
-    """A count rounded to base 5, the same way every time for the same cell and count."""
+    """A count rounded to base 5, the same way every time for the same cell and count. A count below 5 is
+    always 0: no published figure may prove that a small count is not zero."""
     value = int(value or 0)
+    if value < BASE:
+        return 0
     low, remainder = divmod(value, BASE)
     if remainder == 0:
         return value
@@ -82,5 +92,10 @@ def is_hidden(cell: Cell) -> bool:
 
 
 def bounds(published: int) -> tuple[int, int]:
-    """The true counts a published count may stand for (what an attacker knows from the method)."""
-    return max(0, published - (BASE - 1)), published + BASE - 1
+    """The true counts a published count may stand for (what an attacker knows from the method): 0 for 0 to
+    4, 5 for 5 to 9 (a small count is never shown as 5), any other p for p - 4 to p + 4."""
+    if published == 0:
+        return 0, BASE - 1
+    if published == BASE:
+        return BASE, 2 * BASE - 1
+    return published - (BASE - 1), published + BASE - 1

@@ -72,14 +72,21 @@ def summary(country_ids, period: Period, codes=None) -> Table:
         columns=[period.label, previous.label],
         column_keys=["current", "previous"],
         rows=rows,
-        notes=[protection_note()],
+        notes=[protection_note(), str(REFERRAL_NOTE)],
     )
 
 
+REFERRAL_NOTE = gettext_lazy(
+    "Referrals per case divides the rounded referrals by the rounded cases opened (“—” when that is 0). "
+    "“—” also marks a referral answer time backed by fewer than five answered referrals."
+)
+
+
 PROTECTION_NOTE = gettext_lazy(
-    "To protect the people behind the figures, every count is rounded to a multiple of 5: 0 may stand for "
-    "1 to 4 people, and 5 for 1 to 9. Each figure and each total is rounded on its own, so rows may not add "
-    "up to their total. “—” marks a processing time that is not shown because fewer than ten decisions back it."
+    "To protect the people behind the figures, every count is rounded to a multiple of 5: a count from 1 to 4 "
+    "is always shown as 0, so 0 stands for 0 to 4 people and 5 for 5 to 9. Each figure and each total is "
+    "rounded on its own, so rows may not add up to their total. “—” marks a processing time that is not shown "
+    "because fewer than ten decisions back it."
 )
 
 

@@ -9,6 +9,6 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from portal import rotation
 
-        from .keys import rehash_key
+        from .keys import rehash_message
 
-        rotation.register_rehash(self.get_model("Message"), rehash_key)
+        rotation.register_rehash(self.get_model("Message"), rehash_message)

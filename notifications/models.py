@@ -57,6 +57,10 @@ class Message(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     # Personal data: encrypted at rest, never logged at INFO.
     recipient = EncryptedTextField(_("recipient"), blank=True)
+    # A keyed hash of the address (notifications.keys.recipient_hash): finds the messages sent to an address.
+    recipient_hash = models.CharField(
+        _("recipient (keyed hash)"), max_length=64, blank=True, db_index=True, editable=False
+    )
     language = models.CharField(_("language"), max_length=5)
     template = models.CharField(
         _("template"), max_length=200, help_text=_("Prefix of the <prefix>_subject.txt and <prefix>_body.txt files.")

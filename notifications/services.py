@@ -37,7 +37,7 @@ from .delivery import (
     send_message,
     send_now,
 )
-from .keys import recipient_digest
+from .keys import recipient_digest, recipient_hash, recipient_hashes
 from .models import Channel, Message, Report
 from .timing import due_for_channel, out_of_quiet_hours, quiet_hours, setting
 
@@ -135,6 +135,7 @@ def enqueue(
         "kind": kind,
         "channel": channel,
         "recipient": recipient.strip(),
+        "recipient_hash": recipient_hash(recipient),
         "language": language,
         "template": template,
         "context": dump_context(context),
@@ -214,19 +215,31 @@ def _purge(rows, now: datetime) -> int:
     rows.filter(status=Status.SCHEDULED).update(status=Status.CANCELLED, last_error="purged", updated_at=now)
     for pk, uuid_ in rows.filter(purged_at__isnull=True).values_list("pk", "uuid").iterator():
         count += Message.objects.filter(pk=pk, purged_at__isnull=True).update(
-            recipient="", context="{}", key=f"purged:{uuid_}", purged_at=now, updated_at=now
+            recipient="", recipient_hash="", context="{}", key=f"purged:{uuid_}", purged_at=now, updated_at=now
         )
     return count
 
 
-def purge_for_addressee(record: models.Model | None, *, objects=()) -> int:
-    """Erasure: every message to the person (``record``), and every message about ``objects`` (their
-    appointments and processes, e.g. the staffer's reminder that names the place), keeps no recipient and
-    no content."""
+def _unreferenced_to(addresses) -> models.QuerySet:
+    """Messages that name no person but went to one of ``addresses`` (found by the keyed hash): rows queued
+    before messages named their person, and answers to a number that wrote in."""
+    hashes = recipient_hashes(addresses)
+    if not hashes:
+        return Message.objects.none()
+    return Message.objects.filter(addressee="", recipient_hash__in=hashes)
+
+
+def purge_for_addressee(record: models.Model | None, *, objects=(), addresses=()) -> int:
+    """Erasure: every message to the person (``record``), every message about ``objects`` (their
+    appointments and processes, e.g. the staffer's reminder that names the place, or their enrolments),
+    and every message naming no person sent to one of the person's ``addresses`` (read them before
+    blanking them) keeps no recipient and no content."""
     now = timezone.now()
     count = _purge(Message.objects.filter(addressee=addressee_of(record)), now) if record is not None else 0
     for obj in objects:
         count += _purge(Message.objects.for_object(obj), now)
+    if addresses:
+        count += _purge(_unreferenced_to(addresses), now)
     return count
 
 
@@ -245,11 +258,15 @@ def purge_old_messages(*, now: datetime | None = None) -> int:
     return _purge(Message.objects.filter(done, purged_at__isnull=True), now)
 
 
-def messages_for_addressee(record: models.Model) -> list[dict]:
+def messages_for_addressee(record: models.Model, *, addresses=()) -> list[dict]:
     """The messages written to a person, as plain data for their subject-access export: channel, address,
-    status, dates and the text as it was (or would be) sent; purged rows say so and hold no text."""
+    status, dates and the text as it was (or would be) sent; purged rows say so and hold no text. With
+    ``addresses``, the messages naming no person sent to one of them are included."""
     rows = []
-    for message in Message.objects.filter(addressee=addressee_of(record)).order_by("created_at", "pk"):
+    found = Message.objects.filter(addressee=addressee_of(record))
+    if addresses:
+        found = found | _unreferenced_to(addresses)
+    for message in found.order_by("created_at", "pk"):
         subject = body = ""
         if not message.purged_at:
             try:

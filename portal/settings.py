@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    # its catalogs name the countries in es, en, fr and nl (cases.countries adds Kreyòl)
+    "django_countries",
     "django_celery_beat",
     "django_otp",
     "django_otp.plugins.otp_totp",

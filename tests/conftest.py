@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import traceback
 
 import pytest
 from django.conf import settings
@@ -32,7 +34,9 @@ def verified_login(client: Client, user, backend: str | None = None) -> None:
     from django_otp.plugins.otp_static.models import StaticDevice
 
     _password_only_login(client, user, backend)
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+    device = StaticDevice.objects.filter(user=user, name="tests").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name="tests", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
@@ -47,6 +51,67 @@ def _logins_pass_the_second_factor(monkeypatch):
 def password_only_login():
     """Sign a user in with the password step only, as a stolen password would."""
     return _password_only_login
+
+
+def pytest_collection_modifyitems(items):
+    """With several test processes (pytest-xdist, `make test`), the tests that start Celery workers on the one
+    Redis broker run in the same process, one after the other: two workers on one queue would take each
+    other's tasks."""
+    for item in items:
+        if item.get_closest_marker("broker"):
+            item.add_marker(pytest.mark.xdist_group("broker"))
+
+
+def _threads_left() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+
+
+# The access matrix's count of requests (tests/security), gathered from every test process.
+ACCESS_MATRIX: dict = {"runs": [], "patterns": 0}
+
+
+def _access_matrix_of_this_process() -> dict | None:
+    module = sys.modules.get("tests.security.test_access_matrix")
+    if module is None or not module.CASES_RUN:
+        return None
+    return {"runs": list(module.CASES_RUN), "patterns": len(module.url_patterns())}
+
+
+def pytest_testnodedown(node, error):
+    found = getattr(node, "workeroutput", {}).get("access_matrix")
+    if found:
+        ACCESS_MATRIX["runs"] += found["runs"]
+        ACCESS_MATRIX["patterns"] = found["patterns"]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    found = _access_matrix_of_this_process() or ACCESS_MATRIX
+    if found["runs"]:
+        terminalreporter.write_line(
+            f"access matrix: {sum(found['runs'])} requests ({len(found['runs'])} personas x GET/POST x "
+            f"{found['patterns']} URL patterns)"
+        )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A thread a test left waiting keeps the process alive after the run: fail loudly instead of hanging."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["access_matrix"] = _access_matrix_of_this_process()
+    left = _threads_left()
+    if left:
+        frames = sys._current_frames()
+        for thread in left:
+            sys.stderr.write(f"\nthread left running after the tests: {thread.name}\n")
+            sys.stderr.write("".join(traceback.format_stack(frames.get(thread.ident))) if thread.ident in frames else "")
+        session.config._threads_left = True
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_threads_left", False):
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(1)
 
 
 # The browser tests (tests/e2e/) start a server and Chromium: they run when asked for (`make e2e`, CI).

@@ -1,7 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Certificate, Course, Enrolment, Participant, Session
+from . import services
+from .models import Certificate, Course, Enrolment, Participant, Session, email_hashes
+
+
+class ByEmailSearch:
+    """Names and addresses are encrypted: the search box finds a participant by their exact e-mail address
+    (compared as a keyed hash), never by a part of it."""
+
+    email_path = "email_hash"
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(**{f"{self.email_path}__in": email_hashes(search_term)}), False
 
 
 @admin.register(Course)
@@ -20,18 +35,40 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "country", "sector", "sex"]
+class ParticipantAdmin(ByEmailSearch, admin.ModelAdmin):
+    list_display = ["name", "email", "country", "sector", "sex", "anonymised_at"]
     list_filter = ["country", "sector", "sex"]
-    search_fields = ["name", "email", "institution"]
+    search_fields = ["email_hash"]  # shows the search box; ByEmailSearch compares the typed address's hash
+    search_help_text = _("The participant's exact e-mail address.")
+    readonly_fields = ["anonymised_at"]
+    actions = ["erase"]
+
+    @admin.action(description=_("Erase the personal data of the selected participants"))
+    def erase(self, request, queryset) -> None:
+        erased = 0
+        for participant in queryset.filter(anonymised_at__isnull=True):
+            services.erase_participant(participant=participant, by=request.user)
+            erased += 1
+        self.message_user(
+            request,
+            ngettext(
+                "The personal data of %(count)d participant was erased.",
+                "The personal data of %(count)d participants was erased.",
+                erased,
+            )
+            % {"count": erased},
+            messages.SUCCESS,
+        )
 
 
 # Enrolments and certificates change status only through training.services: read-only here.
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(ByEmailSearch, admin.ModelAdmin):
     list_display = ["participant", "session", "status", "created_at"]
     list_filter = ["status", "session__country"]
-    search_fields = ["participant__name", "participant__email"]
+    search_fields = ["participant__email_hash"]
+    search_help_text = _("The participant's exact e-mail address.")
+    email_path = "participant__email_hash"
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -43,7 +80,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
     list_display = ["code", "participant_name", "course_title", "completed_on", "revoked_at"]
-    search_fields = ["code", "participant_name"]
+    search_fields = ["code"]  # the name is encrypted
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -21,7 +21,7 @@ from portal.spreadsheets import is_formula
 from portal.validation import EMAIL_MAX_LENGTH, control_characters
 from ventanillas.models import Country, Sex
 
-from .models import Enrolment, Participant, Sector, Session, Status
+from .models import Enrolment, Participant, Sector, Session, Status, email_hashes
 
 REQUIRED = ["name", "email", "sector", "sex", "country"]
 OPTIONAL = ["phone", "institution", "language"]
@@ -198,11 +198,13 @@ def _check(line: Line, sectors, sexes, countries, languages, session: Session, s
 
 
 def _mark_already_enrolled(preview: Preview, session: Session) -> None:
-    emails = [line.values["email"] for line in preview.valid]
+    # Addresses are encrypted: compare their keyed hashes (under every hash key, during a rotation too).
+    hashes = {line.number: email_hashes(line.values["email"]) for line in preview.valid}
+    wanted = [digest for digests in hashes.values() for digest in digests]
     active = set(
-        Enrolment.objects.filter(session=session, participant__email__in=emails)
+        Enrolment.objects.filter(session=session, participant__email_hash__in=wanted)
         .exclude(status=Status.CANCELLED)
-        .values_list("participant__email", flat=True)
+        .values_list("participant__email_hash", flat=True)
     )
     for line in preview.valid:
-        line.already_enrolled = line.values["email"] in active
+        line.already_enrolled = any(digest in active for digest in hashes[line.number])

@@ -131,17 +131,16 @@ SEXES = ["female", "male", "female", "male", "female", "male", "unknown"]  # som
 
 def _participant(n: int, country: Country, language: str) -> Participant:
     name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[(n * 7) % len(LAST_NAMES)]}"
-    participant, _created = Participant.objects.update_or_create(
-        email=f"participante{n}@demo.example",
-        defaults={
-            "name": name,
-            "sector": SECTORS[n % len(SECTORS)],
-            "sex": SEXES[n % len(SEXES)],
-            "country": country,
-            "language": language,
-            "institution": "Institución de muestra",
-        },
-    )
+    email = f"participante{n}@demo.example"
+    # the address is encrypted: the demo participant is found again by its keyed hash
+    participant = Participant.objects.with_email(email).first() or Participant(email=email)
+    participant.name = name
+    participant.sector = SECTORS[n % len(SECTORS)]
+    participant.sex = SEXES[n % len(SEXES)]
+    participant.country = country
+    participant.language = language
+    participant.institution = "Institución de muestra"
+    participant.save()
     return participant
 
 

@@ -285,6 +285,7 @@ class SessionForm(OneTimeForm, forms.ModelForm):
             "enrolment_opens_at",
             "enrolment_closes_at",
             "trainers",
+            "partner",
             "published",
         ]
         widgets = {

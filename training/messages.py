@@ -131,7 +131,7 @@ SENT_AFTER_UNSUBSCRIBING = frozenset({f"training.{CONFIRM_EMAIL}"})
 
 def may_write_to(pk: str, channel: str, kind: str = "") -> bool:
     """The outbox's question at the moment of sending (registered with ``notifications.consent``)."""
-    rows = list(Participant.objects.filter(pk=pk).values_list("unsubscribed_at", flat=True))
+    rows = list(Participant.objects.filter(pk=pk, anonymised_at__isnull=True).values_list("unsubscribed_at", flat=True))
     if not rows:
         return False
     return rows[0] is None or kind in SENT_AFTER_UNSUBSCRIBING

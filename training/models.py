@@ -7,17 +7,19 @@ values from their own row.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import crypto
+from portal.fields import EncryptedCharField, EncryptedEmailField
 from ventanillas import access
-from ventanillas.models import Country, Role, Sex
+from ventanillas.models import Country, PartnerOrganisation, Role, Sex
 
 
 class Sector(models.TextChoices):
@@ -153,6 +155,15 @@ class Session(models.Model):
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="training_sessions", blank=True, verbose_name=_("trainers")
     )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_sessions",
+        verbose_name=_("partner institution"),
+        help_text=_("The institution the session is given with; its certificates name it."),
+    )
     published = models.BooleanField(_("published"), default=True)
     finalised_at = models.DateTimeField(_("results closed at"), null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
@@ -229,13 +240,49 @@ class Session(models.Model):
         return now < self.closes_at()
 
 
-class Participant(models.Model):
-    """One person, known by their e-mail (stored in lower case): the same person across many courses."""
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
 
-    email = models.EmailField(_("e-mail"))
-    name = models.CharField(_("full name"), max_length=160)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    institution = models.CharField(_("institution"), max_length=200, blank=True)
+
+def email_hash(email: str, *, key: str | None = None) -> str:
+    """Keyed hash of an e-mail address (normalised), the participant's searchable key: the address itself
+    is encrypted, so lookups and de-duplication compare this hash."""
+    email = normalise_email(email)
+    return crypto.keyed_hash(f"participant-email:{email}", key=key) if email else ""
+
+
+def email_hashes(email: str) -> list[str]:
+    """The hash under every configured key, current first: a lookup finds rows not yet re-hashed after a
+    key rotation."""
+    email = normalise_email(email)
+    return [email_hash(email, key=key) for key in crypto.hash_keys()] if email else []
+
+
+def participant_hashes(participant: Participant) -> dict[str, str]:
+    """The keyed hash stored beside the participant's encrypted e-mail, from the current key (rotation)."""
+    return {"email_hash": email_hash(participant.email)}
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def with_email(self, email: str) -> ParticipantQuerySet:
+        """The participant known by this e-mail (any case, under any hash key)."""
+        hashes = email_hashes(email)
+        return self.filter(email_hash__in=hashes) if hashes else self.none()
+
+
+class Participant(models.Model):
+    """One person, known by their e-mail (stored in lower case): the same person across many courses.
+
+    Name, e-mail, phone and institution are encrypted at rest; ``email_hash`` (a keyed hash of the e-mail)
+    is what lookups, de-duplication and the uniqueness of the address compare. A participant whose data
+    was erased (on request or by the retention run) keeps sector, sex, country and language for the counts.
+    """
+
+    email = EncryptedEmailField(_("e-mail"), blank=True)
+    email_hash = models.CharField(_("e-mail (keyed hash)"), max_length=64, blank=True, editable=False)
+    name = EncryptedCharField(_("full name"), max_length=160)
+    phone = EncryptedCharField(_("phone"), max_length=30, blank=True)
+    institution = EncryptedCharField(_("institution"), max_length=200, blank=True)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="training_participants", verbose_name=_("country")
@@ -251,15 +298,38 @@ class Participant(models.Model):
         help_text=_("Nothing is sent to them from then on, until they confirm a new enrolment."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    anonymised_at = models.DateTimeField(
+        _("personal data removed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by an erasure or the retention run; the row stays for the counts."),
+    )
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("email"), name="participant_email_unique")]
+        # names are encrypted: the database cannot sort on them (lists sort after reading)
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email_hash"], condition=~models.Q(email_hash=""), name="participant_email_hash_unique"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # The hash follows the address on every write through the model (forms, admin, services, demo).
+        self.email = normalise_email(self.email)
+        self.email_hash = email_hash(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_hash"}
+        super().save(*args, **kwargs)
 
 
 class Status(models.TextChoices):
@@ -369,6 +439,10 @@ class Attendance(models.Model):
         return f"{self.enrolment} · {self.day} · {self.get_mark_display()}"
 
 
+def new_certificate_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class CertificateQuerySet(models.QuerySet):
     def visible_to(self, user) -> CertificateQuerySet:
         return self.filter(access.trainer_scope(user, trainers_path="enrolment__session__trainers")).distinct()
@@ -381,8 +455,13 @@ class Certificate(models.Model):
         Enrolment, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("enrolment")
     )
     code = models.CharField(_("verification code"), max_length=16, unique=True)
-    participant_name = models.CharField(_("participant"), max_length=160)
+    # What the QR code on the certificate leads to: unguessable, and the page it opens names no person.
+    token = models.CharField(max_length=43, unique=True, default=new_certificate_token, editable=False)
+    participant_name = EncryptedCharField(_("participant"), max_length=160)
     course_title = models.CharField(_("course"), max_length=200)
+    programme = models.CharField(_("programme"), max_length=160, blank=True)
+    partner_name = models.CharField(_("partner institution"), max_length=160, blank=True)
+    trainer_name = models.CharField(_("trainer"), max_length=200, blank=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     completed_on = models.DateField(_("completed on"))
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
@@ -404,6 +483,10 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("training:verify") + f"?code={self.code}"
+
+    def get_check_url(self) -> str:
+        """The public page the certificate's QR code opens: course, date and whether it is valid, no name."""
+        return reverse("training:certificate-check", kwargs={"certificate_token": self.token})
 
     @property
     def is_valid(self) -> bool:

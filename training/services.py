@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from notifications.services import cancel_for_addressee
-from portal import pagecache
+from notifications.services import cancel_for_addressee, purge_for_addressee
+from portal import audit, pagecache
 from portal.idempotency import once
 from portal.validation import EARLIEST_DAY, EMAIL_MAX_LENGTH, clean_text, latest_day
 from ventanillas import access
@@ -38,6 +38,7 @@ from .models import (
     Session,
     Source,
     Status,
+    normalise_email,
 )
 
 OFFER_HOURS = getattr(settings, "TRAINING_OFFER_HOURS", 48)
@@ -66,10 +67,6 @@ class ParticipantData:
     language: str
     phone: str = ""
     institution: str = ""
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def _lock_session(session_id: int) -> Session:
@@ -131,13 +128,14 @@ def get_or_create_participant(data: ParticipantData, *, update: bool = False) ->
         "phone": data.phone.strip(),
         "institution": data.institution.strip(),
     }
-    participant = Participant.objects.filter(email__iexact=email).first()
+    # The address is encrypted: the person is found by the keyed hash of it (under every hash key).
+    participant = Participant.objects.with_email(email).order_by("pk").first()
     if participant is None:
         try:
             with transaction.atomic():
                 return Participant.objects.create(email=email, **fields)
         except IntegrityError:
-            participant = Participant.objects.get(email__iexact=email)
+            participant = Participant.objects.with_email(email).order_by("pk").first()
     if update:
         for name, value in fields.items():
             setattr(participant, name, value)
@@ -399,11 +397,15 @@ def _issue_certificate(enrolment: Enrolment, session: Session) -> Certificate:
         code = _new_code()
         if not Certificate.objects.filter(code=code).exists():
             break
+    trainers = [user.get_full_name() or user.username for user in session.trainers.order_by("last_name", "username")]
     return Certificate.objects.create(
         enrolment=enrolment,
         code=code,
         participant_name=enrolment.participant.name,
         course_title=title,
+        programme=settings.PORTAL_NAME,
+        partner_name=session.partner.name if session.partner_id else "",
+        trainer_name=", ".join(trainers)[:200],
         hours=session.course.hours,
         completed_on=session.ends_on,
     )
@@ -423,7 +425,7 @@ def finalise_preview(session: Session) -> list[tuple[Enrolment, str, int]]:
         else:
             outcome = Status.NO_SHOW if enrolment.status == Status.CONFIRMED else Status.ATTENDED
         rows.append((enrolment, outcome, rate))
-    return sorted(rows, key=lambda r: (r[1] != Status.COMPLETED, r[0].participant.name))
+    return sorted(rows, key=lambda r: (r[1] != Status.COMPLETED, r[0].participant.name.lower()))
 
 
 @transaction.atomic
@@ -675,3 +677,83 @@ def cancel_session(*, session: Session, reason: str, by, now: dt.datetime | None
     session.cancel_reason = reason[:200]
     session.save(update_fields=["cancelled_at", "cancel_reason"])
     return cancelled
+
+
+# --- the participant's data: erasure and retention ----------------------------------------------------
+
+
+def _blank_participant(participant: Participant, now: dt.datetime) -> None:
+    """Remove what identifies the participant; sector, sex, country and language stay for the counts, and so
+    do their enrolments, attendance and certificates (without the name printed on them)."""
+    addresses = [participant.email]
+    enrolments = list(participant.enrolments.all())
+    Participant.objects.filter(pk=participant.pk).update(
+        name="—", email="", email_hash="", phone="", institution="", anonymised_at=now
+    )
+    Certificate.objects.filter(enrolment__participant=participant).update(participant_name="—")
+    # Every copy: the messages to them, about their enrolments, and those to their address naming no one.
+    cancel_for_addressee(participant, reason="the participant's data was erased")
+    purge_for_addressee(participant, objects=enrolments, addresses=addresses)
+
+
+def erase_participant(*, participant: Participant, by, now: dt.datetime | None = None) -> Participant:
+    """Erase a participant on request (administrator): their open enrolments are cancelled (the seats go to
+    the waitlist), then name, e-mail, phone, institution, the name on their certificates and the messages
+    written to them are removed. The counts of people trained stay. Cannot be undone."""
+    now = now or timezone.now()
+    for enrolment in participant.enrolments.filter(status__in=CANCELLABLE).select_related("session"):
+        if not enrolment.session.finalised_at:
+            cancel_enrolment(enrolment=enrolment, reason="erased", now=now)
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        if participant.anonymised_at:
+            raise TrainingError(_("This participant's data was already erased."))
+        _blank_participant(participant, now)
+        audit.record(user=by, action=audit.ERASE, object_type="training.participant", object_id=participant.pk)
+    participant.refresh_from_db()
+    return participant
+
+
+def inactive_participants(now: dt.datetime) -> list[int]:
+    """Participants past the retention period of their country (``Country.retention_days``) since their last
+    enrolment activity: joining, their latest enrolment (requested, confirmed or cancelled) and the last day
+    of their latest session."""
+    found: list[int] = []
+    countries = Participant.objects.filter(anonymised_at__isnull=True).values_list(
+        "country_id", "country__retention_days"
+    )
+    for country_id, days in set(countries):
+        limit = now - dt.timedelta(days=days)
+        recent = Q(enrolments__created_at__gte=limit) | Q(enrolments__confirmed_at__gte=limit)
+        recent |= Q(enrolments__cancelled_at__gte=limit) | Q(enrolments__session__ends_on__gte=limit.date())
+        rows = (
+            Participant.objects.filter(country_id=country_id, anonymised_at__isnull=True, created_at__lt=limit)
+            .exclude(pk__in=Participant.objects.filter(recent).values("pk"))
+            .values_list("pk", flat=True)
+        )
+        found.extend(rows)
+    return sorted(found)
+
+
+def anonymise_inactive_participants(now: dt.datetime | None = None) -> int:
+    """The training step of the daily retention run (registered with ``portal.retention``): participants
+    with no enrolment activity for their country's retention period are anonymised like an erasure (their
+    enrolments, attendance and certificates stay as counts). Returns how many; safe to run again."""
+    now = now or timezone.now()
+    done = 0
+    for pk in inactive_participants(now):
+        with transaction.atomic():
+            participant = Participant.objects.select_for_update().get(pk=pk)
+            if participant.anonymised_at:
+                continue
+            _blank_participant(participant, now)
+            audit.record(
+                user=None,
+                action=audit.ANONYMISE,
+                object_type="training.participant",
+                object_id=pk,
+                details={"reason": "retention"},
+            )
+            done += 1
+    return done
+

@@ -11,6 +11,7 @@ urlpatterns = [
     path("e/<str:token>/", views.enrolment, name="enrolment"),
     path("e/<str:token>/certificate.pdf", views.enrolment_certificate, name="enrolment-certificate"),
     path("verify/", views.verify, name="verify"),
+    path("certificates/<str:certificate_token>/", views.certificate_check, name="certificate-check"),
     path("staff/", views.staff_sessions, name="staff-sessions"),
     path("staff/courses/", views.staff_courses, name="staff-courses"),
     path("staff/courses/new/", views.staff_course_edit, name="staff-course-new"),

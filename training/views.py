@@ -158,7 +158,7 @@ def enrolment_certificate(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _pdf_response(request: HttpRequest, certificate: Certificate) -> HttpResponse:
-    verify_url = request.build_absolute_uri(certificate.get_absolute_url())
+    verify_url = request.build_absolute_uri(certificate.get_check_url())
     response = HttpResponse(certificate_pdf(certificate, verify_url=verify_url), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
     return response
@@ -177,6 +177,18 @@ def verify(request: HttpRequest) -> HttpResponse:
         if certificate is None:
             form.add_error("code", _("No certificate has this code. Check it and try again."))
     return render(request, "training/verify.html", {"form": form, "certificate": certificate})
+
+
+@require_GET
+@personal_data
+def certificate_check(request: HttpRequest, certificate_token: str) -> HttpResponse:
+    """The page a certificate's QR code opens: the course, the day it was completed and whether the certificate
+    is valid. It names nobody: the token is unguessable, and whoever holds the paper already has the name."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("enrolment__session__country", "enrolment__session__course"),
+        token=certificate_token,
+    )
+    return render(request, "training/certificate_check.html", {"certificate": certificate})
 
 
 # --- trainers' pages ----------------------------------------------------------------------------------
@@ -325,7 +337,9 @@ def staff_attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
         raise Http404
     enrolments = session.enrolments.filter(status__in=[Status.CONFIRMED, Status.ATTENDED]).select_related("participant")
     marks = dict(session.enrolments.filter(attendance__day=date).values_list("pk", "attendance__mark"))
-    form = AttendanceForm(request.POST or None, enrolments=enrolments.order_by("participant__name"), marks=marks)
+    # names are encrypted: sorted once read
+    enrolments = sorted(enrolments, key=lambda e: e.participant.name.lower())
+    form = AttendanceForm(request.POST or None, enrolments=enrolments, marks=marks)
     if request.method == "POST" and form.is_valid():
         try:
             count = services.record_attendance(session=session, day=date, marks=form.marks(), by=request.user)

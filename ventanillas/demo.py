@@ -346,6 +346,8 @@ USERS = [
     ("officer-cr", Role.COUNTRY_OFFICER, "CR", None, "", "country officer, Costa Rica (read only)"),
     ("regional", Role.REGIONAL_OFFICER, None, None, "", "regional officer (all countries, aggregates)"),
     ("editor-ht", Role.CONTENT_EDITOR, "HT", None, "ht", "content editor, Haiti, Kreyòl"),
+    # Four eyes: what one editor of a language writes, another editor of that language publishes.
+    ("editor-ht-2", Role.CONTENT_EDITOR, "HT", None, "ht", "second content editor, Haiti, Kreyòl"),
     ("trainer", Role.TRAINER, None, None, "", "trainer (every country)"),
     ("admin", Role.ADMINISTRATOR, None, None, "", "administrator (also the Django admin)"),
 ]

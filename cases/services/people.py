@@ -36,6 +36,9 @@ def _apply_person_data(person: Person, data: dict) -> list[str]:
         if field in data and getattr(person, field) != data[field]:
             setattr(person, field, data[field])
             changed.append(field)
+    if person.document_country:
+        # A country chosen from the list replaces what was recorded before the list existed.
+        person.document_country_as_recorded = ""
     if data.get("date_of_birth") and data["date_of_birth"] > timezone.localdate():
         raise CaseError(_("The date of birth cannot be in the future."), field="date_of_birth")
     region = person.window.country.code

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import cancel_for, messages_for_addressee, purge_for_addressee, purge_old_messages
+from portal import retention
 
 from ..models import (
     Appointment,
@@ -47,7 +48,13 @@ def _blank_case(case: Case) -> None:
     purge_for_addressee(None, objects=_case_objects(case))
 
 
+def _addresses(person: Person) -> list[str]:
+    """Where messages to the person went: outbox rows naming no person are found by these."""
+    return [person.phone or "", person.whatsapp or "", person.email or ""]
+
+
 def _blank_person(person: Person) -> None:
+    addresses = _addresses(person)
     person.age_group = age_group_for(person.date_of_birth)
     for field in ("family_names", "document_number", "phone", "whatsapp", "email", "notes", "document_type"):
         setattr(person, field, "")
@@ -58,8 +65,9 @@ def _blank_person(person: Person) -> None:
     person.anonymised_at = timezone.now()
     person.save()
     person.household.all().delete()
-    # Every copy: the messages written to the person (recipient and text) go too.
-    purge_for_addressee(person)
+    # Every copy: the messages written to the person (recipient and text) go too, and those to their
+    # addresses that name no person (queued before messages named one, status-check answers).
+    purge_for_addressee(person, addresses=addresses)
     # Identifier searches keep the hash they searched for; it would still single the person out.
     AuditEntry.objects.filter(person_id=person.pk, details__has_key="hash").update(details={"hash": ""})
 
@@ -175,6 +183,8 @@ def run_retention(*, now: datetime | None = None) -> dict[str, int]:
         "people_without_cases": anonymise_people_without_cases(now=now),
         "messages": purge_old_messages(now=now),
         "audit_search_hashes": forget_old_search_hashes(now=now),
+        # the other apps' records (training participants): portal.retention
+        **retention.run_registered(now),
     }
     logger.info("retention run %s", " ".join(f"{k}={v}" for k, v in report.items()))
     AuditEntry.objects.create(
@@ -187,6 +197,6 @@ def export_person_data(*, person: Person, by: Any) -> dict:
     """Everything held on one person (subject access), as plain data; the export itself is audited."""
 
     data = person_data(person)
-    data["messages"] = messages_for_addressee(person)
+    data["messages"] = messages_for_addressee(person, addresses=_addresses(person))
     record_audit(user=by, action=AuditEntry.Action.EXPORT, obj=person, details={"kind": "subject_access"})
     return data

@@ -16,5 +16,7 @@ def figure(value) -> str:
     if isinstance(value, int):
         return number_format(value, force_grouping=True)
     if isinstance(value, float):
-        return number_format(value, decimal_pos=0 if value.is_integer() else 1, force_grouping=True)
+        # A ratio keeps two decimals (0.45 referrals per case); a median of days has at most one (12.5).
+        decimals = 0 if value.is_integer() else 1 if round(value, 1) == value else 2
+        return number_format(value, decimal_pos=decimals, force_grouping=True)
     return str(value)

@@ -42,7 +42,7 @@ def _bring_to(process, stage, by):
     return process
 
 
-ALLOWED = [(source, target) for source, targets in TRANSITIONS.items() for target in targets]
+ALLOWED = [(source, target) for source, targets in TRANSITIONS.items() for target in sorted(targets)]
 REFUSED = [(source, target) for source in Stage.values for target in Stage.values if target not in TRANSITIONS[source]]
 
 

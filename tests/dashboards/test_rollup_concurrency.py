@@ -6,16 +6,15 @@ SQLite serialises every writer and would prove nothing: skipped there."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 from django.test import Client
 
 from dashboards import rollups
 from dashboards.models import DailyFact, PeriodUnique, UniqueFact
+from tests.concurrency import run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -23,25 +22,7 @@ pytestmark = [
 ]
 
 
-def _together(work, count: int) -> list[BaseException]:
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
 
-    def run(n: int) -> None:
-        try:
-            barrier.wait()
-            work(n)
-        except BaseException as exc:  # reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def _snapshot() -> tuple:
@@ -62,7 +43,7 @@ def test_two_rebuilds_at_once_give_the_figures_of_one(world, officer_cr, token_f
     )
     assert march.aggregate(n=Sum("count"))["n"] == 7
     for _round in range(3):
-        errors = _together(lambda n: call_command("rebuild_rollups", stdout=open("/dev/null", "w")), 2)  # noqa: SIM115
+        errors = run_together(lambda n: call_command("rebuild_rollups", stdout=open("/dev/null", "w")), 2)  # noqa: SIM115
         assert errors == []
         assert _snapshot() == single
     assert Client().get(url, **token_for(officer_cr)).json()["period"] == published
@@ -70,6 +51,6 @@ def test_two_rebuilds_at_once_give_the_figures_of_one(world, officer_cr, token_f
 
 def test_a_refresh_beside_a_rebuild_doubles_nothing(world):
     single = _snapshot()
-    errors = _together(lambda n: rollups.rebuild() if n == 0 else rollups.refresh_changed(), 2)
+    errors = run_together(lambda n: rollups.rebuild() if n == 0 else rollups.refresh_changed(), 2)
     assert errors == []
     assert _snapshot() == single

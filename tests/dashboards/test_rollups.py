@@ -31,14 +31,14 @@ def held_elsewhere(name: str):
         finally:
             connections.close_all()
 
-    thread = threading.Thread(target=holder)
+    thread = threading.Thread(target=holder, daemon=True)
     thread.start()
     assert taken.wait(30)
     try:
         yield
     finally:
         release.set()
-        thread.join()
+        thread.join(30)
 
 
 pytestmark = pytest.mark.django_db

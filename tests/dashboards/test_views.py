@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from cases.models import AuditEntry
+from cases.models import AuditEntry, Consultation
+from dashboards import rollups
 
 from .conftest import APRIL, MARCH
 
@@ -27,12 +29,13 @@ def test_a_country_officer_sees_the_figures_of_their_country(world, officer_cr_c
     html = response.content.decode()
     assert "Dashboard: Costa Rica" in html
     assert "Data as of" in html
-    # 7 consultations: 4 women and 3 men. Each figure is rounded to a multiple of 5 next to it, and the
-    # total on its own: nothing reads "<5" any longer (it was undone by the figures beside it).
+    # 7 consultations: 4 women and 3 men. Each figure is rounded to a multiple of 5 next to it, a count
+    # below 5 always to 0, and the total on its own: nothing reads "<5" any longer (it was undone by the
+    # figures beside it).
     table = response.context["breakdown"]
     consultations = table.column_keys.index("consultations")
     shown = {row.key: row.cells[consultations] for row in table.rows}
-    assert shown.get("female", 0) in (0, 5) and shown.get("male", 0) in (0, 5)
+    assert shown.get("female", 0) == 0 and shown.get("male", 0) == 0
     assert table.total.cells[consultations] in (5, 10)
     summary = {row.key: row.cells for row in response.context["summary"].rows}
     assert summary["consultations"][0] == table.total.cells[consultations]  # one cell, one rounding
@@ -83,7 +86,7 @@ def test_only_regional_officers_see_the_regional_dashboard(world, officer_cr_cli
     consultations = comparison.column_keys.index("consultations")
     rows = {row.label: row.cells[consultations] for row in comparison.rows}
     # Costa Rica's 7 and Panama's 3 are each rounded as on their own dashboards; the total 10 stays 10.
-    assert rows["Costa Rica"] in (5, 10) and rows["Panamá"] in (0, 5)
+    assert rows["Costa Rica"] in (5, 10) and rows["Panamá"] == 0
     assert comparison.total.cells[consultations] == 10
     own = regional_client.get(url("cr", **MARCH)).context["summary"]
     assert {row.key: row.cells[0] for row in own.rows}["consultations"] == rows["Costa Rica"]
@@ -97,7 +100,7 @@ def test_a_processing_time_needs_ten_decisions(world, officer_cr_client):
     response = officer_cr_client.get(url(**APRIL))
     rows = {row.key: row.cells for row in response.context["summary"].rows}
     assert rows["processing_median"][0] is None  # four decisions only
-    assert rows["regularized"][0] in (0, 5)  # three approvals, rounded
+    assert rows["regularized"][0] == 0  # three approvals: below 5, never shown as 5
     assert "—" in response.content.decode()
 
 
@@ -123,10 +126,10 @@ def test_csv_export_holds_the_table_as_shown_and_is_audited(world, officer_cr, o
     assert rows[1] == ["Period", "2025-03-01", "2025-03-31"]
     assert rows[2][0] == "Data as of"
     header = rows[4]
-    female = next(r for r in rows if r and r[0] == "Female")
     total = next(r for r in rows if r and r[0] == "Total")
-    assert female[header.index("Consultations")] in ("0", "5")
     page = officer_cr_client.get(url(**MARCH, by="sex")).context["breakdown"]
+    # 4 women and 3 men: each below 5, so each row is 0 and left out, as on the page.
+    assert not any(r and r[0] in ("Female", "Male") for r in rows) and page.rows == []
     assert total[header.index("Consultations")] == str(page.total.cells[page.column_keys.index("consultations")])
     assert any(r and "rounded to a multiple of 5" in r[0] for r in rows)
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
@@ -226,3 +229,30 @@ def test_beneficiaries_are_added_up_from_the_rounded_figures(world, officer_cr_c
     for params in (MARCH, APRIL, {"period": "quarter", "on": "2025-03-01"}):
         rows = {row.key: row.cells[0] for row in officer_cr_client.get(url(**params)).context["summary"].rows}
         assert rows["beneficiaries"] == rows["consultations"] + rows["people_assisted"] + rows["trained"]
+
+
+@pytest.mark.parametrize(
+    ("language", "haiti", "venezuela", "not_stated"),
+    [("fr", "Haïti", "Venezuela", "Non indiqué"), ("ht", "Ayiti", "Venezyela", "Pa di"),
+     ("es", "Haití", "Venezuela", "No indicado")],
+)  # fmt: skip
+def test_the_breakdown_by_nationality_names_the_countries_in_the_readers_language(
+    world, officer_cr_client, window_cr, staff_cr, language, haiti, venezuela, not_stated
+):
+    # Five consultations of each nationality in March: rows of 1 to 4 people publish only zeros and are left out.
+    for nationality in ("HT", "VE"):
+        for day in range(5):
+            Consultation.objects.create(
+                window=window_cr, date=date(2025, 3, 12 + day), nationality=nationality, recorded_by=staff_cr
+            )
+    rollups.rebuild()
+    response = officer_cr_client.get(f"/{language}/staff/dashboards/cr/", {**MARCH, "by": "nationality"})
+    table = response.context["breakdown"]
+    labels = {row.key: row.label for row in table.rows}
+    assert labels["HT"] == haiti and labels["VE"] == venezuela and labels[""] == not_stated
+    # Countries in the order of their names, the answers naming no country after them.
+    assert [row.key for row in table.rows] == [*sorted(["HT", "VE"], key=lambda k: labels[k]), ""]
+    # Still the published figures: 3 Haitians and 4 Venezuelans assisted are never shown as they are.
+    people = table.column_keys.index("people_assisted")
+    assert {row.cells[people] for row in table.rows if row.key in ("HT", "VE")} == {0}
+    assert f">{haiti}<" in response.content.decode()

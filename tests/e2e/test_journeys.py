@@ -1,7 +1,4 @@
-"""The journeys of the people the portal serves, in Chromium, each step saved as a screenshot (e2e-artifacts/).
-
-Not covered yet: an editor's revision published by a second editor (four-eyes publishing is not built).
-"""
+"""The journeys of the people the portal serves, in Chromium, each step saved as a screenshot (e2e-artifacts/)."""
 
 from __future__ import annotations
 
@@ -200,6 +197,51 @@ def test_trainer_marks_attendance_and_the_certificate_checks_valid(new_context, 
     assert public.locator("main .alert-success").count() == 1, "the certificate is valid"
     assert code in _text(public)
     shot(public, "trainer-4-certificate-valid")
+
+
+# --- content editors: four eyes ----------------------------------------------------------------------------
+
+# A Haitian guide other than the one the page-kind checks keep a draft of (pages.py takes the first).
+LAST_HT_GUIDE = """
+from hub.models import Guide
+print(Guide.objects.filter(country__code="HT").exclude(title_ht="").order_by("-pk").values_list("slug", flat=True)[0])
+"""
+
+
+def test_an_editors_revision_goes_live_when_a_second_editor_publishes_it(new_context, staff_state, django):
+    slug = django(LAST_HT_GUIDE)
+    title = f"Gid mete ajou {uuid.uuid4().hex[:6]}"
+    writer = new_context(DESKTOP, storage_state=staff_state("editor-ht")).new_page()
+    writer.goto(f"/ht/ht/editor/guides/{slug}/ht/edit/")
+    writer.fill("main input[name=title]", title)
+    writer.click("main button[name=submit]")
+    assert "/editor/revisions/" in writer.url
+    revision_url = writer.url
+    # The writer is told who publishes, and has no button to publish alone what nobody else has read.
+    assert writer.locator("main .alert-info").count() == 1
+    assert writer.locator("main form[action$='/publish/'] button.btn-success").count() == 0
+    shot(writer, "editor-1-sent-for-review")
+
+    reader = new_context(PHONE).new_page()
+    reader.goto(f"/ht/ht/guides/{slug}/")
+    assert title not in _text(reader), "nothing is live before a second editor has read it"
+
+    publisher = new_context(DESKTOP, storage_state=staff_state("editor-ht-2")).new_page()
+    publisher.goto(revision_url)
+    assert title in _text(publisher)
+    shot(publisher, "editor-2-review")
+    with publisher.expect_navigation():
+        publisher.click("main form[action$='/publish/'] button")
+    # The status region is filled again once the page is read (staff.js), so wait for it.
+    publisher.locator("#messages .alert-success").wait_for()
+
+    reader.goto(f"/ht/ht/guides/{slug}/")
+    assert reader.locator("main h1").inner_text().strip() == title
+    shot(reader, "editor-3-published")
+
+    history = publisher.context.new_page()
+    history.goto(f"/ht/ht/editor/guides/{slug}/history/")
+    assert "editor-ht-2" in _text(history), "the history names who published"
 
 
 def test_staff_login_is_in_kreyol(new_context):

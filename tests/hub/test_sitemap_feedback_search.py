@@ -223,27 +223,16 @@ def test_the_limit_holds_while_the_cache_is_down_and_the_form_keeps_working(clie
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="workers are separate connections on PostgreSQL")
 def test_the_limit_counts_the_uses_of_every_worker_together(cr):
     """45 requests from one connection, spread over 9 workers at once: exactly the limit passes."""
-    import threading
-
-    from django.db import connections
     from django.test import RequestFactory
 
     from portal import throttle
+    from tests.concurrency import run_together
 
     passed: list[bool] = []
-    barrier = threading.Barrier(9)
 
-    def worker() -> None:
-        try:
-            barrier.wait()
-            for _n in range(5):
-                passed.append(throttle.allow(RequestFactory().post("/", REMOTE_ADDR="203.0.113.7"), "t", limit=20))
-        finally:
-            connections.close_all()
+    def worker(_n: int) -> None:
+        for _i in range(5):
+            passed.append(throttle.allow(RequestFactory().post("/", REMOTE_ADDR="203.0.113.7"), "t", limit=20))
 
-    threads = [threading.Thread(target=worker) for _n in range(9)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_together(worker, 9) == []
     assert len(passed) == 45 and passed.count(True) == 20

@@ -69,6 +69,7 @@ PUBLIC = {
     "training:enrolment",
     "training:enrolment-certificate",
     "training:verify",
+    "training:certificate-check",  # what a certificate's QR code opens: course, day, valid; no person
     "ventanillas:window-list",
     "hub:country",
     "hub:guide",
@@ -241,6 +242,7 @@ def world(db):
         "person": person.pk,
         "other": person.pk,  # the person compared with (cases:person-compare)
         "token": enrolment_token(enrolment),
+        "certificate_token": certificate.token,  # the public check page a certificate's QR code opens
         "day": session.starts_on.isoformat(),
         "table": "summary",
         "fmt": "csv",

@@ -6,11 +6,10 @@ a barrier releases them together. SQLite serialises every writer and would prove
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from tests.concurrency import run_together
 from training import services
 from training.models import Enrolment, Session, Status
 
@@ -27,25 +26,7 @@ SEATS = 10
 ROUNDS = 3
 
 
-def _run_together(work, count: int) -> list[BaseException]:
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
 
-    def worker(n: int) -> None:
-        try:
-            barrier.wait()
-            work(n)
-        except BaseException as exc:  # collected and reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def _assert_ten_and_ten(session: Session) -> None:
@@ -66,7 +47,7 @@ def test_twenty_simultaneous_enrolments_for_ten_seats_give_ten_confirmed_and_ten
         def enrol(n: int, session=session, round_=round_) -> None:
             services.enrol_verified(session=session, data=person(round_ * 100 + n, cr))
 
-        assert _run_together(enrol, PEOPLE) == []
+        assert run_together(enrol, PEOPLE) == []
         _assert_ten_and_ten(session)
 
 
@@ -81,7 +62,7 @@ def test_twenty_simultaneous_email_confirmations_for_ten_seats(cr):
         def confirm(n: int, pending=pending) -> None:
             services.confirm_email(enrolment=Enrolment.objects.get(pk=pending[n]))
 
-        assert _run_together(confirm, PEOPLE) == []
+        assert run_together(confirm, PEOPLE) == []
         _assert_ten_and_ten(session)
 
 
@@ -91,7 +72,7 @@ def test_the_same_person_enrolling_twice_at_once_is_enrolled_once(cr):
     def enrol(_n: int) -> None:
         services.enrol_verified(session=session, data=person(7, cr))
 
-    assert _run_together(enrol, 8) == []
+    assert run_together(enrol, 8) == []
     assert session.enrolments.count() == 1
     session.refresh_from_db()
     assert session.seats_taken == 1
