@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 _writer: Callable[..., Any] | None = None
 
 DOWNLOAD = "download"
+EXPORT = "export"
 ERASE = "erase"
 ANONYMISE = "anonymise"
 REFUSED = "refused"
@@ -28,7 +29,8 @@ def register_writer(writer: Callable[..., Any]) -> None:
 
 
 def record(*, user: Any, action: str, object_type: str, object_id: str | int = "", details: dict | None = None) -> None:
-    """One audit row: who did ``action`` (download, refused, search, erase, anonymise) to which record."""
+    """One audit row: who did ``action`` (download, export, refused, search, erase,
+    anonymise) to which record."""
     if _writer is None:
         logger.error("no audit writer registered: %s %s %s not logged", action, object_type, object_id)
         return

@@ -1,7 +1,13 @@
+import json
+
 from django.contrib import admin, messages
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
+
+from ventanillas import access
 
 from . import services
 from .models import Certificate, Course, Enrolment, Participant, Session, email_hashes
@@ -41,9 +47,33 @@ class ParticipantAdmin(ByEmailSearch, admin.ModelAdmin):
     search_fields = ["email_hash"]  # shows the search box; ByEmailSearch compares the typed address's hash
     search_help_text = _("The participant's exact e-mail address.")
     readonly_fields = ["anonymised_at"]
-    actions = ["erase"]
+    actions = ["export_data", "erase"]
 
-    @admin.action(description=_("Erase the personal data of the selected participants"))
+    def has_administer_permission(self, request) -> bool:
+        """Erasure and the subject-access export are for administrators only, whatever model permissions a
+        staff account was given: the actions are not offered, and not run when posted, to anyone else."""
+        return access.is_administrator(request.user)
+
+    @admin.action(
+        description=_("Download the personal data of the selected participant (JSON)"),
+        permissions=["administer"],
+    )
+    def export_data(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select one participant: their data is downloaded one person at a time."), messages.WARNING
+            )
+            return None
+        participant = queryset.get()
+        data = services.export_participant_data(participant=participant, by=request.user)
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="participant-{participant.pk}.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Erase the personal data of the selected participants"), permissions=["administer"])
     def erase(self, request, queryset) -> None:
         erased = 0
         for participant in queryset.filter(anonymised_at__isnull=True):

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .models import ATTENDED_MARKS, Enrolment, Session, Status
+from .models import ATTENDED_MARKS, Certificate, Enrolment, Participant, Session, Status
 
 
 def public_sessions(*, country=None, language: str = "", now: dt.datetime | None = None) -> QuerySet[Session]:
@@ -86,3 +86,70 @@ def roster(session: Session) -> list[Enrolment]:
         enrolments,
         key=lambda e: (order[e.status], _waitlist_key(e), e.participant.name.lower()),
     )
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def participant_data(participant: Participant) -> dict:
+    """Everything the training app holds on one participant, as plain JSON-ready data: identity (decrypted),
+    whether they still want our messages, and each enrolment with its session, attendance and certificate.
+    The messages written to them come from the outbox (``services.export_participant_data``)."""
+    enrolments = []
+    rows = participant.enrolments.select_related("session__course", "session__country").order_by("created_at", "pk")
+    for enrolment in rows:
+        session = enrolment.session
+        certificate = Certificate.objects.filter(enrolment=enrolment).first()
+        enrolments.append(
+            {
+                "course": session.course.title,
+                "session": {
+                    "id": session.pk,
+                    "country": session.country.code,
+                    "starts_on": _iso(session.starts_on),
+                    "ends_on": _iso(session.ends_on),
+                    "venue": session.venue,
+                    "cancelled_at": _iso(session.cancelled_at),
+                },
+                "status": enrolment.status,
+                "source": enrolment.source,
+                "requested_at": _iso(enrolment.created_at),
+                "confirmed_at": _iso(enrolment.confirmed_at),
+                "waitlisted_at": _iso(enrolment.waitlisted_at),
+                "offered_at": _iso(enrolment.offered_at),
+                "cancelled_at": _iso(enrolment.cancelled_at),
+                "cancel_reason": enrolment.cancel_reason,
+                "attendance": [{"day": _iso(a.day), "mark": a.mark} for a in enrolment.attendance.order_by("day")],
+                "certificate": None
+                if certificate is None
+                else {
+                    "code": certificate.code,
+                    "name": certificate.participant_name,
+                    "course": certificate.course_title,
+                    "hours": str(certificate.hours),
+                    "completed_on": _iso(certificate.completed_on),
+                    "issued_at": _iso(certificate.issued_at),
+                    "status": "revoked" if certificate.revoked_at else "valid",
+                    "revoked_at": _iso(certificate.revoked_at),
+                },
+            }
+        )
+    return {
+        "participant": {
+            "id": participant.pk,
+            "name": participant.name,
+            "email": participant.email,
+            "phone": participant.phone,
+            "institution": participant.institution,
+            "sector": participant.sector,
+            "sex": participant.sex,
+            "country": participant.country.code,
+            "language": participant.language,
+            "created_at": _iso(participant.created_at),
+            "anonymised_at": _iso(participant.anonymised_at),
+        },
+        "messages_allowed": participant.anonymised_at is None and participant.unsubscribed_at is None,
+        "unsubscribed_at": _iso(participant.unsubscribed_at),
+        "enrolments": enrolments,
+    }

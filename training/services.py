@@ -19,13 +19,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from notifications.services import cancel_for_addressee, purge_for_addressee
+from notifications.services import cancel_for_addressee, messages_for_addressee, purge_for_addressee
 from portal import audit, pagecache
 from portal.idempotency import once
 from portal.validation import EARLIEST_DAY, EMAIL_MAX_LENGTH, clean_text, latest_day
 from ventanillas import access
 
-from . import messages
+from . import messages, selectors
 from .models import (
     ATTENDED_MARKS,
     CANCELLABLE,
@@ -757,3 +757,21 @@ def anonymise_inactive_participants(now: dt.datetime | None = None) -> int:
             done += 1
     return done
 
+
+def export_participant_data(*, participant: Participant, by) -> dict:
+    """Everything held on one participant (subject access, administrator), as plain data: identity,
+    whether they still want our messages, enrolments with attendance and certificates, and the messages
+    written to them, by their reference and, naming no person, to their address (as the erasure finds
+    them). The export itself is audited (``portal.audit``: the one audit log)."""
+    participant = Participant.objects.select_related("country").get(pk=participant.pk)
+    data = selectors.participant_data(participant)
+    addresses = [participant.email] if participant.email else []
+    data["messages"] = messages_for_addressee(participant, addresses=addresses)
+    audit.record(
+        user=by,
+        action=audit.EXPORT,
+        object_type="training.participant",
+        object_id=participant.pk,
+        details={"kind": "subject_access"},
+    )
+    return data
