@@ -29,6 +29,9 @@ from .models import DailyFact, PeriodUnique, ProcessingFact, RollupState, Unique
 logger = logging.getLogger(__name__)
 
 STATE_KEY = "rollups"
+# When the roll-ups last changed, by any writer (a full or partial rebuild, a refresh): what is cached from them
+# (the whole programme's figures, ``tables.targets``) is keyed by it, so it is never read after a change.
+WRITTEN_KEY = "rollups.written"
 # Rows written by a transaction that started before the last run may commit after it: look back a little.
 OVERLAP = timedelta(minutes=15)
 BATCH = 5000
@@ -177,7 +180,21 @@ def _period_rows(country: Country | None, days: set[date] | None) -> tuple[list[
     return rows, replaced
 
 
+def _changed() -> None:
+    """Record that the roll-ups change, in the writing transaction itself: readers see the new mark exactly
+    when they see the new rows."""
+    now = timezone.now()
+    RollupState.objects.update_or_create(key=WRITTEN_KEY, defaults={"data_as_of": now, "finished_at": now})
+
+
+def written_at() -> str:
+    """When the roll-ups last changed (see ``WRITTEN_KEY``), as text for a cache key."""
+    moment = RollupState.objects.filter(key=WRITTEN_KEY).values_list("finished_at", flat=True).first()
+    return moment.isoformat() if moment else "never"
+
+
 def _replace_periods(country: Country | None, days: set[date] | None) -> None:
+    _changed()
     rows, replaced = _period_rows(country, days)
     old = PeriodUnique.objects.filter(country=country) if country else PeriodUnique.objects.filter(country=None)
     if days is not None:
@@ -196,6 +213,7 @@ def replace(country: Country, days: set[date] | None = None) -> int:
 
 
 def _replace_slices(country: Country, days: set[date] | None) -> int:
+    _changed()
     daily, unique, processing = compute(country, days)
     for model in (DailyFact, UniqueFact, ProcessingFact):
         qs = model.objects.filter(country=country)

@@ -123,3 +123,27 @@ def test_the_targets_table_reads_as_many_queries_for_many_targets_as_for_four(wo
     rows = officer_cr_client.get(*page).context["targets"].rows
     assert len(rows) == 2 * len(codes) > 4
     assert many == few, f"{few} queries with four targets, {many} with {len(rows)}"
+
+
+def test_the_whole_programmes_figures_are_read_once_and_again_when_the_rollups_change(
+    world, cr, officer_cr_client, window_cr, staff_cr
+):
+    """Counting every day since the start is the dearest read of a dashboard: it is kept until the roll-ups
+    change, and never shown stale after they do."""
+    from dashboards.models import Target
+
+    Target.objects.create(country=cr, year=None, indicator="consultations", value=100)
+    page = ("/en/staff/dashboards/cr/", {"period": "year", "on": "2025-01-01"})
+
+    def achieved() -> int:
+        return officer_cr_client.get(*page).context["targets"].rows[0].cells[1]
+
+    before = achieved()  # Costa Rica's 9 consultations: 5 or 10
+    with CaptureQueriesContext(connection) as queries:
+        assert achieved() == before
+    assert not [q for q in queries.captured_queries if "2000-01-01" in q["sql"]], "read again from the roll-ups"
+
+    for n in range(10):
+        Consultation.objects.create(window=window_cr, date=date(2025, 6, 1 + n), recorded_by=staff_cr)
+    rollups.refresh_changed()
+    assert achieved() > before  # 19 consultations: 15 or 20
