@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import ATTENDED_MARKS, Certificate, Enrolment, Participant, Session, Status
+from .models import ATTENDED_MARKS, Attendance, Enrolment, Participant, Session, Status
 
 
 def public_sessions(*, country=None, language: str = "", now: dt.datetime | None = None) -> QuerySet[Session]:
@@ -97,10 +97,14 @@ def participant_data(participant: Participant) -> dict:
     whether they still want our messages, and each enrolment with its session, attendance and certificate.
     The messages written to them come from the outbox (``services.export_participant_data``)."""
     enrolments = []
-    rows = participant.enrolments.select_related("session__course", "session__country").order_by("created_at", "pk")
+    rows = (
+        participant.enrolments.select_related("session__course", "session__country", "certificate")
+        .prefetch_related(Prefetch("attendance", queryset=Attendance.objects.order_by("day")))
+        .order_by("created_at", "pk")
+    )
     for enrolment in rows:
         session = enrolment.session
-        certificate = Certificate.objects.filter(enrolment=enrolment).first()
+        certificate = getattr(enrolment, "certificate", None)
         enrolments.append(
             {
                 "course": session.course.title,
@@ -120,7 +124,7 @@ def participant_data(participant: Participant) -> dict:
                 "offered_at": _iso(enrolment.offered_at),
                 "cancelled_at": _iso(enrolment.cancelled_at),
                 "cancel_reason": enrolment.cancel_reason,
-                "attendance": [{"day": _iso(a.day), "mark": a.mark} for a in enrolment.attendance.order_by("day")],
+                "attendance": [{"day": _iso(a.day), "mark": a.mark} for a in enrolment.attendance.all()],
                 "certificate": None
                 if certificate is None
                 else {

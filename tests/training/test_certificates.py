@@ -4,21 +4,18 @@ certificate is valid, and nothing about the person."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zlib
 
 import pytest
 import segno
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 
 from training import services
-from training.models import Certificate, Enrolment, Session, Status
 from ventanillas.models import PartnerOrganisation
 
-from .conftest import person
-from .factories import SessionFactory
+from .test_public_views import issue_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -28,18 +25,7 @@ def certificate(cr, trainer):
     trainer.first_name, trainer.last_name = "Rosa", "Quirós"
     trainer.save()
     partner = PartnerOrganisation.objects.create(name="Instituto Nacional de Aprendizaje", acronym="INA", country=cr)
-    today = timezone.localdate()
-    session = SessionFactory(
-        country=cr, starts_on=today - dt.timedelta(days=2), ends_on=today - dt.timedelta(days=1), trainers=[trainer],
-        partner=partner,
-    )  # fmt: skip
-    participant = services.get_or_create_participant(person(1, cr, name="Ana Pérez"))
-    Session.objects.filter(pk=session.pk).update(seats_taken=1)
-    enrolment = Enrolment.objects.create(session=session, participant=participant, status=Status.CONFIRMED)
-    for day in session.days:
-        services.record_attendance(session=session, day=day, marks={enrolment.pk: "present"}, by=trainer)
-    services.finalise_session(session=session)
-    return Certificate.objects.get()
+    return issue_certificate(cr, trainer, partner=partner)
 
 
 def _page_streams(pdf: bytes) -> str:

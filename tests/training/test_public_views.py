@@ -214,12 +214,14 @@ def test_an_action_that_is_not_allowed_shows_an_error(client, session, cr):
 # --- certificates ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def certificate(cr, trainer):
+def issue_certificate(cr, trainer, **session_fields) -> Certificate:
+    """Ana Pérez attends every day of a two-day session that ended yesterday; closing its results issues her
+    certificate."""
     today = timezone.localdate()
     session = SessionFactory(
-        country=cr, starts_on=today - dt.timedelta(days=2), ends_on=today - dt.timedelta(days=1), trainers=[trainer]
-    )
+        country=cr, starts_on=today - dt.timedelta(days=2), ends_on=today - dt.timedelta(days=1), trainers=[trainer],
+        **session_fields,
+    )  # fmt: skip
     participant = services.get_or_create_participant(person(1, cr, name="Ana Pérez"))
     Session.objects.filter(pk=session.pk).update(seats_taken=1)
     enrolment = Enrolment.objects.create(session=session, participant=participant, status=Status.CONFIRMED)
@@ -227,6 +229,11 @@ def certificate(cr, trainer):
         services.record_attendance(session=session, day=day, marks={enrolment.pk: "present"}, by=trainer)
     services.finalise_session(session=session)
     return Certificate.objects.get()
+
+
+@pytest.fixture
+def certificate(cr, trainer):
+    return issue_certificate(cr, trainer)
 
 
 def test_verify_shows_a_valid_certificate(client, certificate):
