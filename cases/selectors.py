@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from typing import Literal
 
 from django.conf import settings
-from django.contrib.postgres.search import TrigramDistance
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,12 +78,17 @@ def pathway_processing_time(pathway: RegularizationPathway, *, today: date | Non
 
 # --- Search before create ---------------------------------------------------------------------------------
 
-# Which names are compared: on PostgreSQL, the NAME_CANDIDATES names nearest to the query by trigram
-# distance (``name_key <-> query``, answered by the GiST trigram index of migration 0006, so the cost does
-# not grow with the number of people) and the people born on the date given; on SQLite (a laptop), every
-# name the user may see, newest first, up to NAME_SCAN_LIMIT. The final judgement (same name, all names,
-# similar spelling, sounds alike) is the same Python comparison on both, so both match alike: a misspelt
-# name keeps most of its trigrams and ranks among the nearest.
+# Which names are compared. A person matches on names alone only when every word typed is, or is near, a word
+# of their name (the rule of ``find_people``); with a date of birth, also when part of the name matches and
+# the date is the same. So on PostgreSQL the candidates are (1) the people whose name holds, for every word
+# typed, one of the words near it, and (2) up to NAME_CANDIDATES people born that day. For (1), the words
+# typed are compared with every word any name has used (``cases_name_word``, migration 0014): a bounded
+# edit distance in SQL keeps the words that could be near (within twice the tolerance, since a swap of two
+# letters counts as two edits there and one here; on the words as written and as heard), Python keeps those
+# that are near by the same rule as below, and the GIN index on ``name_words`` finds the people who hold
+# them. The cost grows with the number of distinct words, not of people. On SQLite (a laptop), every name
+# the user may see, newest first, up to NAME_SCAN_LIMIT. The final judgement (same name, all names, similar
+# spelling, sounds alike) is the same Python comparison on both, so both match alike.
 NAME_SCAN_LIMIT = 20000
 NAME_CANDIDATES = 200
 
@@ -162,12 +166,54 @@ def search_phone_hashes(user, phone: str) -> list[str]:
     return hashes
 
 
+def _sound_sql(column: str) -> str:
+    """``_sound`` as SQL over ``column``: the same replacements, in the same order."""
+    for written, heard in _SOUNDS:
+        column = f"replace({column}, '{written}', '{heard}')"
+    return column
+
+
+# The replacements come from _SOUNDS above, never from input; the words typed travel as parameters.
+_NEAR_WORDS_SQL = (
+    "SELECT q.i, w.word FROM cases_name_word w, "  # noqa: S608  # nosec B608
+    "unnest(%s::text[], %s::text[], %s::int[], %s::int[]) AS q(typed, heard, edits, i) "
+    "WHERE levenshtein_less_equal(w.word, q.typed, q.edits) <= q.edits "
+    "OR levenshtein_less_equal(" + _sound_sql("w.word") + ", q.heard, q.edits) <= q.edits"
+)
+
+
+def near_words(tokens: list[str]) -> list[set[str]]:
+    """For each token, the words names have used that are near it (itself included when used)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _NEAR_WORDS_SQL,
+            [
+                tokens,
+                [_sound(token) for token in tokens],
+                [2 * _tolerance(token) for token in tokens],
+                list(range(len(tokens))),
+            ],
+        )
+        rows = cursor.fetchall()
+    found: list[set[str]] = [set() for _token in tokens]
+    for index, word in rows:
+        if word == tokens[index] or _near(tokens[index], word):
+            found[index].add(word)
+    return found
+
+
 def _name_candidates(people, tokens: list[str], date_of_birth: date | None) -> list[tuple[int, str, date | None]]:
     columns = ("pk", "name_key", "date_of_birth")
     if connection.vendor != "postgresql":
         return list(people.order_by("-pk").values_list(*columns)[:NAME_SCAN_LIMIT])
-    nearest = people.order_by(TrigramDistance("name_key", " ".join(tokens))).values_list(*columns)
-    rows = {row[0]: row for row in nearest[:NAME_CANDIDATES]}
+    rows: dict[int, tuple] = {}
+    near = near_words(tokens)
+    if all(near):
+        # Fixed SQL; the words travel as parameters.
+        holding = people.extra(  # noqa: S610  # nosec B610
+            where=["cases_person.name_words && %s::text[]"] * len(near), params=[sorted(words) for words in near]
+        )
+        rows = {row[0]: row for row in holding.order_by("-pk").values_list(*columns)[:NAME_SCAN_LIMIT]}
     if date_of_birth:
         for row in people.filter(date_of_birth=date_of_birth).values_list(*columns)[:NAME_CANDIDATES]:
             rows.setdefault(row[0], row)
@@ -189,7 +235,8 @@ def find_people(
     match exactly through their keyed hashes; a date of birth counts only together with a name.
     """
 
-    people = Person.objects.visible_to(user).active().filter(anonymised_at__isnull=True)
+    # Every read below goes through an index that narrows it to a few people (words, hashes, a birth date).
+    people = Person.objects.visible_to(user, narrowed=True).active().filter(anonymised_at__isnull=True)
     found: dict[int, Match] = {}
 
     def add(person_id: int, reason: str, score: int) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.pagination import DeferredJoinPaginator
 from portal.validation import record_id
 from ventanillas import access
 
@@ -112,7 +113,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         )
         return export_cases(filterset.qs, fmt)
     # The page reads only the columns it shows (not the encrypted notes or the password hashes).
-    page = Paginator(filterset.qs.only(*CASE_LIST_COLUMNS), 25).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(filterset.qs.only(*CASE_LIST_COLUMNS), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -141,7 +142,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     consultations = Consultation.objects.visible_to(request.user).select_related("window")
     filterset = ConsultationFilter(request.GET, queryset=consultations)
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(filterset.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -410,9 +411,7 @@ def person_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:
         services.record_audit(user=request.user, action=AuditEntry.Action.VIEW, obj=person, details={"compare": True})
     fields = ["given_names", "family_names", "date_of_birth", "sex", "nationality", "document_type",
               "document_number", "document_country", "phone", "whatsapp", "email", "preferred_language"]  # fmt: skip
-    rows = [
-        (Person._meta.get_field(f).verbose_name, _shown(keep, f), _shown(duplicate, f)) for f in fields
-    ]
+    rows = [(Person._meta.get_field(f).verbose_name, _shown(keep, f), _shown(duplicate, f)) for f in fields]
     rows.append((_("Cases"), keep.cases.count(), duplicate.cases.count()))
     context = {"keep": keep, "duplicate": duplicate, "rows": rows}
     return render(request, "cases/person_compare.html", context)

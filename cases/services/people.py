@@ -27,7 +27,7 @@ from ..models import (
     TimelineEntry,
 )
 from ..rules import CHANNEL_CONSENT, PERSON_FIELDS, age_group_for, has_consent, name_key, parse_phone, person_hashes
-from .common import CaseError, _idempotent_create, _lock, _timeline, record_audit
+from .common import CaseError, _idempotent_create, _lock, _timeline, forget_name_words, record_audit
 
 
 def _apply_person_data(person: Person, data: dict) -> list[str]:
@@ -112,8 +112,10 @@ def update_person(*, person: Person, by: Any, data: dict, vulnerabilities: Itera
     person = _lock(person)
     if person.anonymised_at:
         raise CaseError(_("This person's data was erased and cannot be changed."))
+    words_before = person.name_key.split()
     changed = _apply_person_data(person, data)
     person.save()
+    forget_name_words(words_before)
     if vulnerabilities is not None:
         before = set(person.vulnerabilities.values_list("code", flat=True))
         _set_vulnerabilities(person, vulnerabilities)
