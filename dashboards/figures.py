@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from ventanillas.models import Country
 
@@ -220,7 +220,10 @@ def _all_countries() -> set[int]:
 
 def _unique_counts(codes, country_ids, start, end, dimension, by, window_id):
     """(indicator, group, people) rows: from the per-period table for a whole month, quarter or year,
-    else by counting distinct people over the daily rows."""
+    else from the daily rows. There a person is counted on the first of their rows in the period: a row whose
+    previous day (see ``UniqueFact``) is empty or before ``start``; the previous day in any country for the
+    whole region (in total or per breakdown value), the one in the same country for one country or one row
+    per country. For anything else (a window, some countries together) distinct people are counted."""
     kind = standard_period(start, end)
     ids = set(country_ids) if country_ids is not None else None
     region = ids is None or ids >= _all_countries()
@@ -237,14 +240,21 @@ def _unique_counts(codes, country_ids, start, end, dimension, by, window_id):
             return [(r.indicator, r.value, r.count) for r in rows]
     group_field = {"": None, "country": "country_id", "window": "window_id"}.get(by, "value")
     fields = ["indicator", group_field] if group_field else ["indicator"]
-    rows = (
-        UniqueFact.objects.filter(
-            dimension=dimension, indicator__in=codes, **_filters(country_ids, start, end, window_id)
-        )
-        .values(*fields)
-        .annotate(n=Count("subject", distinct=True))
-        .order_by()
+    rows = UniqueFact.objects.filter(
+        dimension=dimension, indicator__in=codes, **_filters(country_ids, start, end, window_id)
     )
+    previous = None
+    if window_id is None and by != "window":
+        if by == "country" or (ids is not None and len(ids) == 1):
+            previous = "previous_day_in_country"
+        elif region:
+            previous = "previous_day"
+    if previous:
+        first = Q(**{f"{previous}__isnull": True}) | Q(**{f"{previous}__lt": start})
+        rows = rows.filter(first).values(*fields).annotate(n=Count("*"))
+    else:
+        rows = rows.values(*fields).annotate(n=Count("subject", distinct=True))
+    rows = rows.order_by()
     return [(r["indicator"], "" if not group_field else str(r[group_field]), r["n"]) for r in rows]
 
 

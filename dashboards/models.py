@@ -42,7 +42,14 @@ class DailyFact(models.Model):
 
 
 class UniqueFact(models.Model):
-    """One person (or training participant) active on a day, so that a period counts each person once."""
+    """One person (or training participant) active on a day, so that a period counts each person once.
+
+    Each row also names the day the same person last appeared under the same indicator, dimension and value
+    before it, in any country (``previous_day``) and in the same country (``previous_day_in_country``); a
+    second row of one person on one day (another window) names that same day, and a first appearance none.
+    The people of any days [start, end] are then exactly the rows of those days whose previous day is empty or
+    before ``start``: a count of rows, not of distinct people. ``dashboards.rollups.link`` keeps both exact
+    whenever rows are written."""
 
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
     window = models.ForeignKey(InformationWindow, on_delete=models.CASCADE, null=True, related_name="+")
@@ -51,13 +58,22 @@ class UniqueFact(models.Model):
     dimension = models.CharField(max_length=20, blank=True)
     value = models.CharField(max_length=40, blank=True)
     subject = models.BigIntegerField()
+    previous_day = models.DateField(null=True)
+    previous_day_in_country = models.DateField(null=True)
 
     class Meta:
         verbose_name = _("daily person")
         verbose_name_plural = _("daily people")
-        # Counting distinct people over a custom period reads one indicator only: it leads the index.
+        # A custom period reads one indicator's rows of a range of days: the indicator leads the index, which
+        # (on PostgreSQL) holds every column that count reads, so the table itself is not read.
         indexes = [
-            models.Index(fields=["indicator", "dimension", "country", "day"], name="uniquefact_ind_dim_country_day")
+            models.Index(
+                fields=["indicator", "dimension", "country", "day"],
+                include=["value", "previous_day", "previous_day_in_country"],
+                name="uniquefact_ind_dim_country_day",
+            ),
+            # Linking the rows of the people a write touched (``rollups.link``).
+            models.Index(fields=["subject"], name="uniquefact_subject"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ never sees half of it, and running either twice does no harm.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -215,15 +216,60 @@ def replace(country: Country, days: set[date] | None = None) -> int:
 def _replace_slices(country: Country, days: set[date] | None) -> int:
     _changed()
     daily, unique, processing = compute(country, days)
+    touched: set[int] = set()
     for model in (DailyFact, UniqueFact, ProcessingFact):
         qs = model.objects.filter(country=country)
         if days is not None:
             qs = qs.filter(day__in=sorted(days))
+        if model is UniqueFact:
+            touched.update(qs.values_list("subject", flat=True).distinct())
         qs.delete()
     _insert(DailyFact, DAILY_FIELDS, daily)
     _insert(UniqueFact, UNIQUE_FIELDS, unique)
     _insert(ProcessingFact, PROCESSING_FIELDS, processing)
+    touched.update(row[-1] for row in unique)
+    link(touched)
     return len(daily) + len(unique) + len(processing)
+
+
+LINK_SQL = """
+UPDATE {table} AS u SET previous_day = w.previous, previous_day_in_country = w.previous_in_country
+FROM (
+    SELECT id,
+        LAG(day) OVER (PARTITION BY indicator, dimension, value, subject ORDER BY day, id) AS previous,
+        LAG(day) OVER (PARTITION BY indicator, dimension, value, country_id, subject ORDER BY day, id)
+            AS previous_in_country
+    FROM {table} {where}
+) AS w
+WHERE u.id = w.id AND (u.previous_day {differs} w.previous OR u.previous_day_in_country {differs} w.previous_in_country)
+"""
+
+
+def link(subjects: Iterable[int] | None = None, *, using: str = "default") -> int:
+    """Set each daily people row's previous day (see ``UniqueFact``) for every row of the given subjects (all
+    rows with None), from the rows as they are now. A write changes the previous day of later rows of the
+    same people, in any country and on any day, so every writer of ``UniqueFact`` rows links the people of
+    the rows it deleted and inserted, in the same transaction. Returns the number of rows changed."""
+    from django.db import connections
+
+    conn = connections[using]
+    params: list = []
+    where = ""
+    if subjects is not None:
+        subjects = sorted(set(subjects))
+        if not subjects:
+            return 0
+        if conn.vendor == "postgresql":
+            where, params = "WHERE subject = ANY(%s)", [subjects]
+        else:
+            where, params = "WHERE subject IN (SELECT value FROM json_each(%s))", [json.dumps(subjects)]
+    differs = "IS DISTINCT FROM" if conn.vendor == "postgresql" else "IS NOT"
+    table = conn.ops.quote_name(UniqueFact._meta.db_table)
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql" and conn.in_atomic_block:
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # the window sorts of a whole rebuild, in memory
+        cursor.execute(LINK_SQL.format(table=table, where=where, differs=differs), params)
+        return cursor.rowcount
 
 
 def _mark(started: datetime) -> None:

@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import Consultation
+from cases.models import Consultation, RegularizationProcess
 from dashboards import figures, indicators, rollups
 from dashboards.indicators import UNIQUE
+from dashboards.models import UniqueFact
 from tests.factories import WindowFactory
 from ventanillas.models import Country
 
@@ -79,7 +80,11 @@ def _raw_people(code: str, start: date, end: date) -> int:
 
 @pytest.mark.parametrize(
     ("start", "end"),
-    [(date(2025, 3, 5), date(2025, 4, 21)), (date(2025, 3, 11), date(2025, 3, 16)), (date(2025, 2, 1), date(2025, 6, 2))],
+    [
+        (date(2025, 3, 5), date(2025, 4, 21)),
+        (date(2025, 3, 11), date(2025, 3, 16)),
+        (date(2025, 2, 1), date(2025, 6, 2)),
+    ],
 )
 def test_a_regional_custom_period_counts_people_from_the_daily_roll_up_as_the_records_do(world, start, end):
     codes = [indicator.code for indicator in indicators.INDICATORS.values() if indicator.kind == UNIQUE]
@@ -147,3 +152,106 @@ def test_the_whole_programmes_figures_are_read_once_and_again_when_the_rollups_c
         Consultation.objects.create(window=window_cr, date=date(2025, 6, 1 + n), recorded_by=staff_cr)
     rollups.refresh_changed()
     assert achieved() > before  # 19 consultations: 15 or 20
+
+
+def _synthetic_people(cr, pa, window_cr, window_cr2, window_pa) -> list[UniqueFact]:
+    """Daily people rows written by hand, linked as every writer links them: person 1 in Costa Rica and in
+    Panama, on the same day and on others; person 2 at two Costa Rican windows on one day; person 3 on the
+    first and last day of the periods only; person 4 once with each sex value (a row per value)."""
+    rows = []
+
+    def add(country, window, day, subject, *, indicator="people_assisted", dimension="", value=""):
+        rows.append(UniqueFact(country=country, window=window, day=day, indicator=indicator, dimension=dimension,
+                               value=value, subject=subject))  # fmt: skip
+        if not dimension:
+            sex = "female" if subject % 2 else "male"
+            rows.append(UniqueFact(country=country, window=window, day=day, indicator=indicator, dimension="sex",
+                                   value=value or sex, subject=subject))  # fmt: skip
+
+    for day in (date(2025, 3, 1), date(2025, 3, 10), date(2025, 3, 20)):
+        add(cr, window_cr, day, 1)
+        add(pa, window_pa, day, 1)
+    add(pa, window_pa, date(2025, 3, 25), 1)
+    add(cr, window_cr, date(2025, 3, 10), 2)
+    add(cr, window_cr2, date(2025, 3, 10), 2)
+    add(cr, window_cr, date(2025, 3, 15), 2)
+    add(cr, window_cr, date(2025, 3, 5), 3)
+    add(cr, window_cr, date(2025, 3, 25), 3)
+    add(pa, window_pa, date(2025, 3, 12), 4, dimension="sex", value="female")
+    add(pa, window_pa, date(2025, 3, 18), 4, dimension="sex", value="male")
+    add(cr, window_cr, date(2025, 3, 12), 4, indicator="people_referred")
+    UniqueFact.objects.bulk_create(rows)
+    rollups.link()
+    return rows
+
+
+def _brute(rows, country_ids, start: date, end: date, dimension: str, by: str) -> dict[str, dict[str, int]]:
+    """Distinct people per indicator and group, counted in Python from the rows."""
+    people: dict[str, dict[str, set]] = {}
+    for row in rows:
+        if row.dimension != dimension or not start <= row.day < end:
+            continue
+        if country_ids is not None and row.country_id not in country_ids:
+            continue
+        group = {"": "", "country": str(row.country_id), "window": str(row.window_id)}.get(by, row.value)
+        people.setdefault(row.indicator, {}).setdefault(group, set()).add(row.subject)
+    return {code: {group: len(found) for group, found in groups.items()} for code, groups in people.items()}
+
+
+@pytest.mark.parametrize("by", ["", "country", "sex", "window"])
+def test_a_custom_period_counts_each_person_once_per_group_as_a_recount_does(
+    cr, pa, window_cr, window_cr2, window_pa, by
+):
+    rows = _synthetic_people(cr, pa, window_cr, window_cr2, window_pa)
+    codes = ["people_assisted", "people_referred"]
+    dimension = "sex" if by == "sex" else ""
+    scopes = [None, [cr.pk, pa.pk], [cr.pk], [pa.pk]]
+    days = [date(2025, 2, 28) + timedelta(days=n) for n in range(0, 30, 1)]
+    checked = 0
+    for start in days:
+        for end in days:
+            if end <= start or figures.standard_period(start, end):
+                continue
+            for ids in scopes:
+                if by == "window" and ids != [cr.pk]:
+                    continue
+                found = figures._grouped(codes, ids, start, end, by=by)
+                expected = _brute(rows, ids, start, end, dimension, by)
+                assert {c: g for c, g in found.items() if g} == expected, (start, end, ids, by)
+                checked += 1
+    assert checked > 400
+
+
+def test_a_person_in_two_countries_on_one_day_counts_once_for_the_region_and_once_in_each(
+    cr, pa, window_cr, window_cr2, window_pa
+):
+    _synthetic_people(cr, pa, window_cr, window_cr2, window_pa)
+    start, end = date(2025, 3, 10), date(2025, 3, 11)  # persons 1 (both countries) and 2 (two windows)
+    assert figures.totals(["people_assisted"], None, start, end) == {"people_assisted": 2}
+    by_country = figures._grouped(["people_assisted"], None, start, end, by="country")["people_assisted"]
+    assert by_country == {str(cr.pk): 2, str(pa.pk): 1}
+    # From the period's edge day on, the earlier days are not counted, nor the day after its end.
+    assert figures.totals(["people_assisted"], None, date(2025, 3, 11), date(2025, 3, 20)) == {"people_assisted": 1}
+    assert figures.totals(["people_assisted"], None, date(2025, 3, 21), date(2025, 3, 25)) == {"people_assisted": 0}
+
+
+def test_every_writer_keeps_the_previous_days_as_a_link_of_every_row_would(world, cr, window_cr):
+    def unlinked() -> int:
+        return rollups.link()  # rows a link from scratch still changes
+
+    rollups.rebuild()
+    assert UniqueFact.objects.exclude(previous_day=None).exists()
+    assert unlinked() == 0
+    # A process started on an earlier day moves the first day its person was helped: the previous day of
+    # that person's later rows changes with it.
+    process = RegularizationProcess.objects.filter(case__window=window_cr).order_by("pk").first()
+    process.started_at = date(2025, 3, 1)
+    process.save()
+    rollups.refresh_changed()
+    assert UniqueFact.objects.filter(subject=process.case.person_id, day=date(2025, 3, 1)).exists()
+    assert unlinked() == 0
+    rollups.replace(cr, {date(2025, 3, 10), date(2025, 3, 11)})
+    assert unlinked() == 0
+    RegularizationProcess.objects.filter(pk=process.pk).update(started_at=date(2025, 3, 11))
+    rollups.rebuild([cr])
+    assert unlinked() == 0
