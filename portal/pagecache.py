@@ -17,10 +17,33 @@ shows changes. Two things end a copy:
 Only readers without a session or a pending message are served a copy: signed-in staff and a reader who
 has just sent a form get a fresh page, marked private. Copies carry an ``ETag`` and ``Last-Modified``, so
 a phone that already has the page gets a 304 without its body. Staff pages never use this module.
+
+Where a copy is served: ``PageCacheMiddleware``, placed right after the security headers and WhiteNoise in
+``MIDDLEWARE``. A hit used to cross every middleware (sessions, locale, CSRF, authentication, second
+factor, audit, axes...), the URL resolver, and GZipMiddleware, which compressed the same 15-20 KB on every
+hit: that cost twice the whole of a trivial page. Now a GET or HEAD without the session or messages
+cookie, under a language prefix (every public page is), is looked up by its address (method, scheme,
+host, path and query) and, if current, answered there: the security middleware above still adds the
+Content-Security-Policy, HSTS, ``nosniff``, the referrer and permissions policies; nothing below runs.
+- **one round trip**: a page's tags follow from its address, so each process remembers the tag keys of
+  the pages it has seen and reads the copy and their versions with one ``get_many`` (two the first time).
+- **headers**: on a miss, ``public_page`` renders the page and hands its copy back on the response; the
+  middleware keeps with it every header the middleware below added (Content-Language, X-Frame-Options,
+  Vary...), stores it, and answers the miss from the copy exactly as it answers a hit.
+- **gzip once**: the copy holds its body gzipped as well; a client that takes gzip (GZipMiddleware's own
+  test of ``Accept-Encoding``) gets it with ``Content-Encoding: gzip``, the weak form of the ``ETag`` and
+  ``Vary: Accept-Encoding``; others get the plain body. Both forms of the ``ETag`` give a 304. A copy
+  holds no secret (no CSRF token, no session), so one fixed compressed body gives BREACH nothing to guess.
+- a hit's Content-Security-Policy carries no nonce: nothing on a public page needs one (its stylesheet
+  loads from ``'self'``), and the nonce in the copy's body belongs to the request that rendered it.
+
+Without the middleware (a project that leaves it out), ``public_page`` serves and stores copies itself,
+through the whole stack.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -29,8 +52,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -39,8 +64,19 @@ PAGE = "pagecache:page:"
 TAG = "pagecache:tag:"
 # A copy nothing ends (no clock in it) is still dropped after a day, so that a forgotten address frees memory.
 LONGEST = 24 * 60 * 60
-# Headers of the view's response worth keeping with a copy.
+# Headers of the view's response worth keeping with a copy when no middleware records the whole answer's.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
+# Headers that belong to one answer (its encoding, length, validators), never kept: each answer sets its own.
+PER_ANSWER = frozenset(
+    {"content-length", "content-encoding", "etag", "last-modified", "cache-control", "x-page-cache", "date"}
+)
+# The cache keys of the tags of each page this process has stored or served, by page key. A page's tags
+# come from its address alone, so they never change; knowing them, a hit reads the copy and the versions
+# of its tags in one round trip. Emptied when full.
+_TAG_KEYS: dict[str, tuple[str, ...]] = {}
+TAG_KEYS_KEPT = 10_000
+# As GZipMiddleware: a shorter body is not worth compressing, and is sent plain to everyone.
+SHORTEST_GZIP = 200
 
 
 def changed(*tags: str) -> None:
@@ -73,8 +109,13 @@ def _cacheable(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _page_key(request: HttpRequest) -> str:
-    address = f"{request.method == 'HEAD'}|{request.get_full_path()}"
+def _address(request: HttpRequest) -> str:
+    # The scheme and host are part of the address: a page writes them into its links (hreflang, canonical).
+    # get_host() refuses a host outside ALLOWED_HOSTS (DisallowedHost), as CommonMiddleware would.
+    return f"{request.method == 'HEAD'}|{request.scheme}://{request.get_host()}{request.get_full_path()}"
+
+
+def _page_key(address: str) -> str:
     return PAGE + hashlib.sha256(address.encode()).hexdigest()
 
 
@@ -89,6 +130,17 @@ def _versions(tags: list[str], found: dict) -> dict[str, str]:
     return versions
 
 
+def _current(copy: dict, found: dict, now: float) -> bool:
+    """Whether ``copy`` may still be served: its time has not ended and no tag it was made under has changed."""
+    return copy["until"] > now and all(found.get(TAG + tag) == version for tag, version in copy["versions"].items())
+
+
+def _remember_tags(key: str, tag_keys: tuple[str, ...]) -> None:
+    if len(_TAG_KEYS) >= TAG_KEYS_KEPT:
+        _TAG_KEYS.clear()
+    _TAG_KEYS[key] = tag_keys
+
+
 def _forget_session_read(request: HttpRequest) -> None:
     # Middleware and the page's header ask "is this a signed-in user?", which reads the (absent) session
     # and would add "Vary: Cookie". The answer for a request without a session cookie is always "no",
@@ -98,18 +150,96 @@ def _forget_session_read(request: HttpRequest) -> None:
         session.accessed = False
 
 
-def _from_copy(request: HttpRequest, copy: dict) -> HttpResponse:
-    response = HttpResponse(copy["body"])
+def _answer(request: HttpRequest, copy: dict, state: str) -> HttpResponse:
+    """The answer made of ``copy`` for ``request``: its body (gzipped if the copy was recorded by the
+    middleware and the client takes gzip), its headers, and a 304 if the client already has it."""
+    etag = copy["etag"]
+    packed = copy.get("gzip")
+    if packed is not None and re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(packed)
+        response["Content-Encoding"] = "gzip"
+        # Weak, as GZipMiddleware makes it: the bytes differ from the plain body's (RFC 9110 8.8.1).
+        response["ETag"] = "W/" + etag
+    else:
+        response = HttpResponse(copy["body"])
+        response["ETag"] = etag
     for name, value in copy["headers"].items():
         response[name] = value
-    response["ETag"] = copy["etag"]
+    if copy.get("whole"):  # otherwise CommonMiddleware, further in, sets it
+        response["Content-Length"] = str(len(response.content))
     response["Last-Modified"] = http_date(copy["made"])
     patch_cache_control(response, public=True, no_cache=True)
-    return response
+    response["X-Page-Cache"] = state
+    return get_conditional_response(request, etag=etag, last_modified=copy["made"], response=response)
+
+
+class PageCacheMiddleware:
+    """Serve a current copy before the rest of the middleware runs, and record each new copy's answer whole.
+
+    It sits right after the security headers and WhiteNoise: a hit still gets the Content-Security-Policy,
+    HSTS and ``SecurityHeadersMiddleware``'s headers, but skips sessions, locale, CSRF, authentication and
+    the rest, URL resolution, the view, and GZipMiddleware (the copy keeps its body gzipped once).
+
+    On a miss the request goes on to the view, whose ``public_page`` renders the page and hands the copy
+    back on the response; this middleware then keeps with it the headers the middleware in between added
+    (Content-Language, X-Frame-Options, Vary...), stores it, and answers from it exactly as a hit would.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        # Every public page lives under a language prefix (i18n_patterns): other addresses (health, admin,
+        # sitemap...) never have a copy and are not looked up, so they pay nothing for this middleware.
+        self.prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not (_cacheable(request) and request.path_info.startswith(self.prefixes)):
+            return self.get_response(request)
+        try:
+            address = _address(request)
+        except DisallowedHost:  # refused further in, once the reader's language is known (the 400 page)
+            return self.get_response(request)
+        key = _page_key(address)
+        tag_keys = _TAG_KEYS.get(key)
+        if tag_keys is None:
+            found, copy = {}, cache.get(key)
+        else:  # one round trip: the copy and the versions of its tags
+            found = cache.get_many([key, *tag_keys])
+            copy = found.get(key)
+        if copy is not None and copy.get("whole") and copy["address"] == address:
+            wanted = tuple(TAG + tag for tag in copy["versions"])
+            if wanted != tag_keys:
+                found.update(cache.get_many(wanted) if wanted else {})
+                _remember_tags(key, wanted)
+            if _current(copy, found, timezone.now().timestamp()):
+                return _answer(request, copy, "hit")
+        request._pagecache_whole = True
+        response = self.get_response(request)
+        pending = getattr(response, "_pagecache_pending", None)
+        if pending is None:
+            return response
+        copy, timeout = pending
+        # Whatever the middleware in between made personal (a cookie) or private is not shared.
+        if response.cookies or response.status_code != 200 or "private" in response.get("Cache-Control", ""):
+            patch_cache_control(response, private=True)
+            return response
+        copy["headers"] = {name: value for name, value in response.items() if name.lower() not in PER_ANSWER}
+        copy["whole"] = True
+        body = copy["body"]
+        if len(body) >= SHORTEST_GZIP:
+            packed = gzip.compress(body, compresslevel=6, mtime=0)
+            copy["gzip"] = packed if len(packed) < len(body) else None
+        cache.set(key, copy, timeout=timeout)
+        _remember_tags(key, tuple(TAG + tag for tag in copy["versions"]))
+        return _answer(request, copy, "miss")
 
 
 def public_page(tags: Callable[..., list[str]]):
-    """Serve the decorated view from the cache; ``tags(**kwargs)`` names what its page shows."""
+    """Serve the decorated view from the cache; ``tags(**kwargs)`` names what its page shows.
+
+    With ``PageCacheMiddleware`` in place, hits are served there and a new copy is stored there; this
+    decorator renders the page and works out its copy (body, tag versions, end). Without it, the
+    decorator serves and stores copies itself.
+    """
 
     def decorator(view):
         @wraps(view)
@@ -119,21 +249,14 @@ def public_page(tags: Callable[..., list[str]]):
                 patch_cache_control(response, private=True)
                 return response
             page_tags = sorted(set(tags(**kwargs)))
-            key = _page_key(request)
+            address = _address(request)
+            key = _page_key(address)
             found = cache.get_many([key, *(TAG + tag for tag in page_tags)])
             copy = found.get(key)
             now = timezone.now().timestamp()
-            if (
-                copy is not None
-                and copy["until"] > now
-                and all(found.get(TAG + tag) == version for tag, version in copy["versions"].items())
-            ):
-                response = _from_copy(request, copy)
-                response["X-Page-Cache"] = "hit"
+            if copy is not None and copy.get("address") == address and _current(copy, found, now):
                 _forget_session_read(request)
-                return get_conditional_response(
-                    request, etag=copy["etag"], last_modified=int(copy["made"]), response=response
-                )
+                return _answer(request, {**copy, "gzip": None, "whole": False}, "hit")
             versions = _versions(page_tags, found)
             request._pagecache_until = now + LONGEST
             response = view(request, *args, **kwargs)
@@ -146,17 +269,23 @@ def public_page(tags: Callable[..., list[str]]):
                 return response
             body = response.content
             copy = {
+                "address": address,
                 "body": body,
+                "gzip": None,
                 "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
+                "whole": False,
                 "versions": versions,
                 "until": until,
                 "made": int(now),
                 "etag": '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
             }
-            cache.set(key, copy, timeout=max(1, int(until - now) + 1))
-            response = _from_copy(request, copy)
-            response["X-Page-Cache"] = "miss"
-            return get_conditional_response(request, etag=copy["etag"], last_modified=copy["made"], response=response)
+            timeout = max(1, int(until - now) + 1)
+            if getattr(request, "_pagecache_whole", False):
+                # PageCacheMiddleware stores the copy with the headers of the whole answer and answers from it.
+                response._pagecache_pending = (copy, timeout)
+                return response
+            cache.set(key, copy, timeout=timeout)
+            return _answer(request, copy, "miss")
 
         return wrapped
 

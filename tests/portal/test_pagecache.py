@@ -1,11 +1,15 @@
 """Public pages come from a cache that is never stale: a copy ends exactly when something it shows changes.
 
 Each test reads a page twice (the second from the cache, with no query), changes one thing the page
-shows, and reads it again: the reader must see the change at once.
+shows, and reads it again: the reader must see the change at once. The second read is answered by
+``PageCacheMiddleware`` before sessions, URL resolution and the view, so every invalidation below is
+checked on that path; the tests at the end check its answer itself (gzip, 304, headers, who gets a copy).
 """
 
 from __future__ import annotations
 
+import gzip
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -16,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import RegularizationProcess
 from hub.services import publish_text
+from portal import pagecache
 from tests.cases.factories import PathwayFactory, make_case, make_person
 from tests.factories import UserFactory, WindowFactory
 from tests.hub.factories import alert, guide
@@ -32,8 +37,21 @@ def get(client, url, **headers):
         response = client.get(url, **headers)
     assert response.status_code in (200, 304), response.status_code
     response.queries = len(queries)
-    response.html = response.content.decode()
+    body = response.content
+    response.html = (gzip.decompress(body) if response.get("Content-Encoding") == "gzip" else body).decode()
     return response
+
+
+def answered_by_the_middleware(response) -> bool:
+    """The copy was answered before the session, the URL resolution and the view: no template rendered,
+    and the request never got a session or a resolved view."""
+    request = response.wsgi_request
+    return (
+        response["X-Page-Cache"] == "hit"
+        and not response.templates
+        and not hasattr(request, "session")
+        and getattr(request, "resolver_match", None) is None
+    )
 
 
 def cached_twice(client, url):
@@ -41,6 +59,7 @@ def cached_twice(client, url):
     first = get(client, url)
     second = get(client, url)
     assert second["X-Page-Cache"] == "hit" and second.queries == 0
+    assert answered_by_the_middleware(second)
     assert second.html == first.html
     return second
 
@@ -187,3 +206,146 @@ def test_signed_in_staff_get_fresh_private_pages(staff_cr_client, client, cr):
     assert "Cookie" in response["Vary"]
     staff_page = staff_cr_client.get("/es/staff/cases/")
     assert "X-Page-Cache" not in staff_page and "ETag" not in staff_page
+
+
+# --- The middleware's answer ----------------------------------------------------------------------------
+
+GUIDE = "/es/cr/guides/residencia/"
+GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
+
+
+def header_set(response) -> dict[str, str]:
+    """Every header but X-Page-Cache; the policy without its nonce (a miss renders one into the page, a
+    copy's body carries another request's, which a hit's policy must not allow)."""
+    headers = {name: value for name, value in response.items() if name != "X-Page-Cache"}
+    headers["Content-Security-Policy"] = re.sub(r" 'nonce-[^']+'", "", headers["Content-Security-Policy"])
+    return headers
+
+
+def test_a_hit_runs_neither_the_view_nor_a_query(client, cr, django_assert_num_queries):
+    guide(cr)
+    client.get(GUIDE)
+    with django_assert_num_queries(0):
+        hit = client.get(GUIDE, **GZIP)
+    assert hit.status_code == 200 and answered_by_the_middleware(hit)
+
+
+def test_a_gzip_hit_is_the_plain_hit_compressed_once(client, cr):
+    guide(cr, texts={"es": ("Residencia temporal", "Cómo pedirla.", "Reúna sus documentos. " * 300)})
+    miss = client.get(GUIDE, **GZIP)
+    packed, plain = client.get(GUIDE, **GZIP), client.get(GUIDE, HTTP_ACCEPT_ENCODING="identity")
+    assert miss["X-Page-Cache"] == "miss" and packed["X-Page-Cache"] == plain["X-Page-Cache"] == "hit"
+    assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert gzip.decompress(packed.content) == plain.content == gzip.decompress(miss.content)
+    assert len(packed.content) < len(plain.content) / 3
+    assert packed["Content-Length"] == str(len(packed.content)) and plain["Content-Length"] == str(len(plain.content))
+    assert packed["ETag"] == "W/" + plain["ETag"] and plain["ETag"].startswith('"')
+    for response in (packed, plain):
+        assert "Accept-Encoding" in response["Vary"] and "Cookie" not in response["Vary"]
+    # a client that sends no Accept-Encoding at all gets the plain body too
+    assert client.get(GUIDE).content == plain.content
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_a_hit_answers_304_to_either_form_of_its_etag_and_to_its_date(client, cr, encoding):
+    guide(cr)
+    client.get(GUIDE)
+    page = client.get(GUIDE, HTTP_ACCEPT_ENCODING=encoding)
+    strong = page["ETag"].removeprefix("W/")
+    for etag in (strong, "W/" + strong):
+        again = get(client, GUIDE, HTTP_ACCEPT_ENCODING=encoding, HTTP_IF_NONE_MATCH=etag)
+        assert again.status_code == 304 and again.content == b"" and again.queries == 0, etag
+        assert again["ETag"] == page["ETag"] and not again.templates and not hasattr(again.wsgi_request, "session")
+    since = get(client, GUIDE, HTTP_ACCEPT_ENCODING=encoding, HTTP_IF_MODIFIED_SINCE=page["Last-Modified"])
+    assert since.status_code == 304
+    other = get(client, GUIDE, HTTP_ACCEPT_ENCODING=encoding, HTTP_IF_NONE_MATCH='"something-else"')
+    assert other.status_code == 200 and other.content == page.content
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_a_hit_has_the_headers_of_a_page_rendered_through_every_middleware(client, cr, encoding):
+    guide(cr)
+    miss = client.get(GUIDE, HTTP_ACCEPT_ENCODING=encoding)
+    hit = client.get(GUIDE, HTTP_ACCEPT_ENCODING=encoding)
+    assert miss["X-Page-Cache"] == "miss" and answered_by_the_middleware(hit)
+    assert header_set(hit) == header_set(miss)
+    # what the middleware skipped on a hit would have added, and what the security middleware adds
+    assert hit["Content-Language"] == "es" and hit["X-Frame-Options"] == "DENY"
+    assert hit["X-Content-Type-Options"] == "nosniff" and hit["Referrer-Policy"] == "same-origin"
+    assert hit["Cross-Origin-Opener-Policy"] == "same-origin" and "camera=()" in hit["Permissions-Policy"]
+    assert "frame-ancestors 'none'" in hit["Content-Security-Policy"]
+    # a reader with a pending message gets the page rendered through every middleware: same headers but
+    # for the copy's own (validators, public cache) and the session's Vary
+    fresh = Client(HTTP_ACCEPT_ENCODING=encoding)
+    fresh.cookies["messages"] = "x"
+    rendered = fresh.get(GUIDE)
+    assert "X-Page-Cache" not in rendered and "private" in rendered["Cache-Control"]
+    own = {"ETag", "Last-Modified", "Cache-Control", "Vary"}
+    assert set(header_set(rendered)) - own == set(header_set(hit)) - own
+    for name in set(header_set(hit)) - own - {"Content-Security-Policy", "Content-Length"}:
+        assert hit[name] == rendered[name], name
+
+
+def test_a_signed_in_user_or_a_reader_with_a_message_is_never_served_a_copy(staff_cr_client, client, cr):
+    guide(cr)
+    cached_twice(client, GUIDE)
+    for reader in (staff_cr_client, Client()):
+        if reader is not staff_cr_client:
+            reader.cookies["messages"] = "x"
+        response = reader.get(GUIDE, **GZIP)
+        assert response.status_code == 200 and "X-Page-Cache" not in response
+        assert "private" in response["Cache-Control"] and response.templates
+    assert "portal/staff.js" in gzip.decompress(staff_cr_client.get(GUIDE, **GZIP).content).decode()
+
+
+def test_a_copy_is_served_only_for_its_own_method_path_query_and_host(client, cr):
+    guide(cr)
+    cached_twice(client, "/es/cr/search/?q=residencia")
+    other_query = get(client, "/es/cr/search/?q=pasaporte")
+    assert other_query["X-Page-Cache"] == "miss" and other_query.html != get(client, "/es/cr/search/?q=residencia").html
+    assert get(client, GUIDE)["X-Page-Cache"] == "miss"
+    head = client.head(GUIDE)  # the guide answers GET only: a GET's copy is not a HEAD's
+    assert head.status_code == 405 and "X-Page-Cache" not in head
+    assert client.post(GUIDE).status_code == 405
+    assert get(client, GUIDE, HTTP_HOST="localhost")["X-Page-Cache"] == "miss"  # links carry the host
+    assert get(client, "/en/cr/guides/residencia/")["X-Page-Cache"] == "miss"
+
+
+def test_a_copy_stored_under_a_page_key_is_checked_against_its_address(client, cr):
+    guide(cr)
+    cached_twice(client, GUIDE)
+    request = client.get(GUIDE).wsgi_request
+    key = pagecache._page_key(pagecache._address(request))
+    copy = pagecache.cache.get(key)
+    copy["address"] = copy["address"].replace("residencia", "otra")
+    pagecache.cache.set(key, copy)
+    assert get(client, GUIDE)["X-Page-Cache"] == "miss"
+
+
+def test_a_tag_change_and_the_end_of_a_copy_s_time_reach_the_middleware(client, cr, clock):
+    guide(cr)
+    cached_twice(client, GUIDE)
+    pagecache._TAG_KEYS.clear()  # a process that has not yet seen the page reads its tags from the copy
+    assert answered_by_the_middleware(get(client, GUIDE))
+    pagecache.changed("alerts:region")
+    pagecache._TAG_KEYS.clear()
+    assert get(client, GUIDE)["X-Page-Cache"] == "miss"
+    assert answered_by_the_middleware(get(client, GUIDE))
+    pagecache.changed("item:guides:CR:residencia")
+    page = get(client, GUIDE)
+    assert page["X-Page-Cache"] == "miss" and page.templates
+    assert answered_by_the_middleware(get(client, GUIDE))
+    # a copy ends at the country's midnight at the latest ("today" changes)
+    clock.move_to(MONDAY_1558 + timedelta(days=1))
+    page = get(client, GUIDE)
+    assert page["X-Page-Cache"] == "miss" and page.templates
+
+
+def test_without_the_middleware_the_decorator_serves_copies_itself(client, cr, settings):
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != "portal.pagecache.PageCacheMiddleware"]
+    guide(cr)
+    first = get(client, GUIDE, **GZIP)
+    second = get(client, GUIDE, **GZIP)
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit" and second.queries == 0
+    assert hasattr(second.wsgi_request, "session") and second.html == first.html
+    assert second["Content-Encoding"] == "gzip" and second["Content-Language"] == "es"
