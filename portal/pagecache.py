@@ -18,13 +18,16 @@ Only readers without a session or a pending message are served a copy: signed-in
 has just sent a form get a fresh page, marked private. Copies carry an ``ETag`` and ``Last-Modified``, so
 a phone that already has the page gets a 304 without its body. Staff pages never use this module.
 
-Where a copy is served: ``PageCacheMiddleware``, placed right after the security headers and WhiteNoise in
-``MIDDLEWARE``. A hit used to cross every middleware (sessions, locale, CSRF, authentication, second
-factor, audit, axes...), the URL resolver, and GZipMiddleware, which compressed the same 15-20 KB on every
-hit: that cost twice the whole of a trivial page. Now a GET or HEAD without the session or messages
-cookie, under a language prefix (every public page is), is looked up by its address (method, scheme,
-host, path and query) and, if current, answered there: the security middleware above still adds the
-Content-Security-Policy, HSTS, ``nosniff``, the referrer and permissions policies; nothing below runs.
+Where a copy is served: ``PageCacheMiddleware``, the first middleware in ``MIDDLEWARE``. A hit used to
+cross every middleware (sessions, locale, CSRF, authentication, second factor, audit, axes...), the URL
+resolver, and GZipMiddleware, which compressed the same 15-20 KB on every hit: that cost twice the whole
+of a trivial page. Now a GET or HEAD without the session or messages cookie, under a language prefix
+(every public page is), is looked up by its address (method, scheme, host, path and query) and, if
+current, answered there, with the headers the whole stack gave the page when its copy was made: the
+Content-Security-Policy, HSTS (an https address only), ``nosniff``, the referrer, frame and permissions
+policies included. Those headers and the stylesheet's hashed address belong to the deployment, not the
+page, so they are part of every copy's key (``_build``): a deployment that changes them starts afresh. An
+http address never has a copy where https is required: its answer is a redirect, which is not kept.
 - **one round trip**: a page's tags follow from its address, so each process remembers the tag keys of
   the pages it has seen and reads the copy and their versions with one ``get_many`` (two the first time).
 - **headers**: on a miss, ``public_page`` renders the page and hands its copy back on the response; the
@@ -34,8 +37,9 @@ Content-Security-Policy, HSTS, ``nosniff``, the referrer and permissions policie
   test of ``Accept-Encoding``) gets it with ``Content-Encoding: gzip``, the weak form of the ``ETag`` and
   ``Vary: Accept-Encoding``; others get the plain body. Both forms of the ``ETag`` give a 304. A copy
   holds no secret (no CSRF token, no session), so one fixed compressed body gives BREACH nothing to guess.
-- a hit's Content-Security-Policy carries no nonce: nothing on a public page needs one (its stylesheet
-  loads from ``'self'``), and the nonce in the copy's body belongs to the request that rendered it.
+- a copy's Content-Security-Policy is the one of the answer that made it, without its nonce: nothing on a
+  public page needs one (its stylesheet loads from ``'self'``), and a nonce repeated to every reader would
+  let anything carrying it run. So a copy allows no inline script or style at all.
 
 Without the middleware (a project that leaves it out), ``public_page`` serves and stores copies itself,
 through the whole stack.
@@ -43,8 +47,10 @@ through the whole stack.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
+import re
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -53,7 +59,9 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
@@ -70,6 +78,9 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
 PER_ANSWER = frozenset(
     {"content-length", "content-encoding", "etag", "last-modified", "cache-control", "x-page-cache", "date"}
 )
+# A copy's policy is kept without the nonce of the answer that made it (see the module's docstring).
+POLICIES = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
+NONCE = re.compile(r" 'nonce-[^']*'")
 # The cache keys of the tags of each page this process has stored or served, by page key. A page's tags
 # come from its address alone, so they never change; knowing them, a hit reads the copy and the versions
 # of its tags in one round trip. Emptied when full.
@@ -115,8 +126,32 @@ def _address(request: HttpRequest) -> str:
     return f"{request.method == 'HEAD'}|{request.scheme}://{request.get_host()}{request.get_full_path()}"
 
 
+@receiver(setting_changed)
+def _settings_changed(**kwargs) -> None:
+    _build.cache_clear()
+
+
+@functools.cache
+def _build() -> str:
+    """What a copy's headers and links owe to this deployment rather than to the page: the security headers'
+    settings (a hit answers with the headers recorded when its copy was made) and the stylesheet's hashed
+    address. A deployment that changes either starts from new copies instead of serving old headers or a
+    stylesheet that is gone."""
+    from django.templatetags.static import static
+
+    names = sorted(name for name in dir(settings) if name.startswith(("SECURE_", "CONTENT_SECURITY_POLICY")))
+    return repr(
+        (
+            [(name, getattr(settings, name)) for name in names],
+            settings.X_FRAME_OPTIONS,
+            getattr(settings, "PERMISSIONS_POLICY", None),
+            static("portal/site.css"),
+        )
+    )
+
+
 def _page_key(address: str) -> str:
-    return PAGE + hashlib.sha256(address.encode()).hexdigest()
+    return PAGE + hashlib.sha256(f"{_build()}|{address}".encode()).hexdigest()
 
 
 def _versions(tags: list[str], found: dict) -> dict[str, str]:
@@ -176,13 +211,13 @@ def _answer(request: HttpRequest, copy: dict, state: str) -> HttpResponse:
 class PageCacheMiddleware:
     """Serve a current copy before the rest of the middleware runs, and record each new copy's answer whole.
 
-    It sits right after the security headers and WhiteNoise: a hit still gets the Content-Security-Policy,
-    HSTS and ``SecurityHeadersMiddleware``'s headers, but skips sessions, locale, CSRF, authentication and
-    the rest, URL resolution, the view, and GZipMiddleware (the copy keeps its body gzipped once).
+    It comes first: a hit skips every other middleware, URL resolution, the view and GZipMiddleware (the
+    copy keeps its body gzipped once), and answers with the headers recorded with the copy.
 
     On a miss the request goes on to the view, whose ``public_page`` renders the page and hands the copy
-    back on the response; this middleware then keeps with it the headers the middleware in between added
-    (Content-Language, X-Frame-Options, Vary...), stores it, and answers from it exactly as a hit would.
+    back on the response; this middleware then keeps with it every header the whole stack added (security
+    headers, Content-Language, X-Frame-Options, Vary...), stores it, and answers from it exactly as a hit
+    would.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -223,6 +258,9 @@ class PageCacheMiddleware:
             patch_cache_control(response, private=True)
             return response
         copy["headers"] = {name: value for name, value in response.items() if name.lower() not in PER_ANSWER}
+        for name in POLICIES:
+            if name in copy["headers"]:
+                copy["headers"][name] = NONCE.sub("", copy["headers"][name])
         copy["whole"] = True
         body = copy["body"]
         if len(body) >= SHORTEST_GZIP:

@@ -66,13 +66,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a public page's current copy is answered here, whole, with the headers every middleware below
+    # gave it when it was made (security headers included); nothing below runs (portal/pagecache.py).
+    "portal.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A public page's current copy is answered here: the headers above still apply, nothing below runs
-    # (portal/pagecache.py).
-    "portal.pagecache.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

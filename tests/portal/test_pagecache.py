@@ -349,3 +349,34 @@ def test_without_the_middleware_the_decorator_serves_copies_itself(client, cr, s
     assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit" and second.queries == 0
     assert hasattr(second.wsgi_request, "session") and second.html == first.html
     assert second["Content-Encoding"] == "gzip" and second["Content-Language"] == "es"
+
+
+def test_a_copy_repeats_no_nonce_and_a_new_deployment_policy_starts_new_copies(client, cr, settings):
+    guide(cr)
+    rendered = Client()
+    rendered.cookies["messages"] = "x"  # a page rendered for one reader has its own nonce
+    assert "'nonce-" in rendered.get(GUIDE)["Content-Security-Policy"]
+    miss = client.get(GUIDE)
+    hit = client.get(GUIDE)
+    assert answered_by_the_middleware(hit)
+    for copy in (miss, hit):  # a copy is the same for every reader: no nonce in it
+        assert "'nonce-" not in copy["Content-Security-Policy"]
+    assert "script-src 'self'" in hit["Content-Security-Policy"]
+    # A deployment that changes a security header: the copies made under the old one are not served.
+    settings.SECURE_REFERRER_POLICY = "no-referrer"
+    deployed = Client()  # the new deployment's processes (middleware reads its settings when it starts)
+    again = deployed.get(GUIDE)
+    assert again["X-Page-Cache"] == "miss" and again["Referrer-Policy"] == "no-referrer"
+    assert deployed.get(GUIDE)["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize("secure", [True, False])
+def test_an_https_copy_carries_hsts_and_an_http_address_never_shares_it(client, cr, settings, secure):
+    settings.SECURE_HSTS_SECONDS = 3600
+    guide(cr)
+    client.get(GUIDE, secure=secure)
+    hit = client.get(GUIDE, secure=secure)
+    assert answered_by_the_middleware(hit)
+    assert ("Strict-Transport-Security" in hit) is secure
+    other = client.get(GUIDE, secure=not secure)
+    assert other["X-Page-Cache"] == "miss"
