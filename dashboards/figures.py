@@ -2,10 +2,20 @@
 
 Every function returns raw numbers; ``dashboards.published`` rounds them for the tables that
 pages, exports, the API and the reports show. Nothing here reads the apps' own tables.
+
+What ``grouped`` and ``series`` read is kept in the shared cache, one entry per indicator, under a key of
+everything the figure depends on (the indicator, the countries, the days, the grouping, the window) and of
+when the roll-ups last changed (``rollups.written_at``): every roll-up writer stamps that in its own
+transaction, so a write makes new keys and a figure read from the cache is never stale. Officers open the
+same dashboards many times between two refreshes; summing a year of daily rows, or counting the distinct
+people of a custom period, is then done once. A cache that cannot be reached is skipped: the figures are
+read from the roll-ups and one warning is logged per page.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -14,13 +24,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
 from ventanillas.models import Country
 
-from . import indicators
+from . import indicators, rollups
 from .indicators import COUNT, DERIVED, PROCESSING, RATIO, TIME, UNIQUE, Indicator
 from .models import DailyFact, PeriodUnique, ProcessingFact, UniqueFact
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -83,12 +96,73 @@ _memo: ContextVar[dict | None] = ContextVar("dashboards_figures_memo", default=N
 @contextmanager
 def memo():
     """Within this block, a figure asked for twice (the summary, a breakdown's total, the targets all need
-    this period's totals) is read from the roll-ups once. Used around the building of one page."""
+    this period's totals) is read once, and the roll-ups' stamp (see ``_shared``) is read once. Used around
+    the building of one page."""
     token = _memo.set({})
     try:
         yield
     finally:
         _memo.reset(token)
+
+
+# Part of every key: raise it when what a cached figure means or holds changes (or when a migration rewrites
+# roll-up rows without stamping them), so that a deploy does not serve the figures of before until the
+# roll-ups next change.
+CACHE_FORMAT = 1
+CACHE_SECONDS = 24 * 3600  # a key holds until the roll-ups change; this only lets the unused ones go
+_DOWN = "cache down"
+
+
+def _written_at() -> str:
+    """The roll-ups' stamp: once per page within a ``memo`` block, else at each call."""
+    page = _memo.get()
+    if page is None:
+        return rollups.written_at()
+    if "written_at" not in page:
+        page["written_at"] = rollups.written_at()
+    return page["written_at"]
+
+
+def _cache_key(kind: str, code: str, scope: tuple, written_at: str) -> str:
+    text = repr((CACHE_FORMAT, kind, code, scope, written_at))
+    return f"dashboards:{kind}:{code}:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _shared(kind: str, codes: list[str], scope: tuple, read) -> dict:
+    """{code: figure} for ``codes``, from the shared cache where it holds them, the others from
+    ``read(missing codes)`` (which gives {code: figure}) and then kept. ``scope`` is everything else the
+    figures depend on; the key adds the roll-ups' stamp. With the cache down, everything is read."""
+    if not codes:
+        return {}
+    page = _memo.get()
+    if page is not None and page.get(_DOWN):
+        return read(codes)
+    written_at = _written_at()
+    keys = {code: _cache_key(kind, code, scope, written_at) for code in codes}
+    try:
+        kept = cache.get_many(list(keys.values()))
+    except Exception:  # a cache that is down must not take the dashboard with it
+        logger.warning("cache unreachable: the dashboard's figures are read from the roll-ups")
+        if page is not None:
+            page[_DOWN] = True  # one warning (and one wait for the cache) per page
+        return read(codes)
+    found = {code: kept[key] for code, key in keys.items() if key in kept}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        fresh = read(missing)
+        found.update((code, fresh[code]) for code in missing)
+        try:
+            cache.set_many({keys[code]: fresh[code] for code in missing}, CACHE_SECONDS)
+        except Exception:
+            logger.warning("cache unreachable: the dashboard's figures were read but not kept")
+            if page is not None:
+                page[_DOWN] = True
+    return {code: found[code] for code in codes}
+
+
+def _ids(country_ids: Iterable[int] | None) -> tuple[int, ...] | None:
+    """Country ids as part of a key: their order does not change a figure."""
+    return tuple(sorted(country_ids)) if country_ids is not None else None
 
 
 def grouped(
@@ -101,17 +175,24 @@ def grouped(
     window_id: int | None = None,
 ) -> dict[str, dict[str, int | Stat]]:
     """{indicator: {group: figure}}: ``by`` "" for the total (group ""), "country" for one group per
-    country (its id as text), "window", or a breakdown dimension. Processing indicators give a Stat."""
+    country (its id as text), "window", or a breakdown dimension. Processing indicators give a Stat.
+    Read from the page's memo, else the shared cache, else the roll-ups."""
     codes = list(codes)
-    cache = _memo.get()
-    if cache is None:
-        return _grouped(codes, country_ids, start, end, by=by, window_id=window_id)
-    scope = (tuple(country_ids) if country_ids is not None else None, start, end, by, window_id)
-    missing = [code for code in codes if (code, *scope) not in cache]
+    country_ids = list(country_ids) if country_ids is not None else None
+    scope = (_ids(country_ids), start, end, by, window_id)
+
+    def read(wanted: list[str]) -> dict:
+        return _shared("grouped", wanted, scope, lambda missing: _grouped(
+            missing, country_ids, start, end, by=by, window_id=window_id))  # fmt: skip
+
+    page = _memo.get()
+    if page is None:
+        return read(codes)
+    missing = [code for code in codes if (code, *scope) not in page]
     if missing:
-        for code, found in _grouped(missing, country_ids, start, end, by=by, window_id=window_id).items():
-            cache[(code, *scope)] = found
-    return {code: cache[(code, *scope)] for code in codes}
+        for code, found in read(missing).items():
+            page[(code, *scope)] = found
+    return {code: page[(code, *scope)] for code in codes}
 
 
 def _grouped(
@@ -302,9 +383,18 @@ def bucket_starts(start: date, end: date) -> tuple[str, list[date]]:
 def series(
     codes: Iterable[str], country_ids: Iterable[int] | None, start: date, end: date
 ) -> tuple[str, list[date], dict[str, list[int]]]:
-    """Counts per bucket of the period for COUNT and UNIQUE indicators (a person counted once per bucket)."""
+    """Counts per bucket of the period for COUNT and UNIQUE indicators (a person counted once per bucket),
+    kept in the shared cache like ``grouped``."""
     codes = list(codes)
+    country_ids = list(country_ids) if country_ids is not None else None
     unit, starts = bucket_starts(start, end)
+    found = _shared("series", codes, (_ids(country_ids), start, end),
+                    lambda missing: _series(missing, country_ids, start, end))  # fmt: skip
+    return unit, starts, found
+
+
+def _series(codes: list[str], country_ids: list[int] | None, start: date, end: date) -> dict[str, list[int]]:
+    _unit, starts = bucket_starts(start, end)
     edges = [*starts, end]
     out: dict[str, list[int]] = {}
     count_codes = [c for c in codes if indicators.get(c).kind == COUNT]
@@ -333,4 +423,4 @@ def series(
                 totals([code], country_ids, edges[i], edges[i + 1])[code]  # type: ignore[misc]
                 for i in range(len(starts))
             ]
-    return unit, starts, out
+    return out

@@ -3,24 +3,18 @@ reads published (rounded) figures from ``dashboards.published``; no raw count re
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import logging
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
 from ventanillas.models import Country, InformationWindow
 
-from . import indicators, published, rollups, suppression
+from . import indicators, published, suppression
 from .indicators import DIMENSIONS, PROCESSING, UNIQUE
 from .periods import Period
-
-logger = logging.getLogger(__name__)
 
 Cell = suppression.Cell
 
@@ -212,24 +206,6 @@ def countries(country_list: list[Country], period: Period, codes=REGIONAL_COLUMN
 PROGRAMME_START = date(2000, 1, 1)
 
 
-def _programme_totals(codes: list[str], ids: list[int] | None, span: tuple[date, date]) -> dict:
-    """The whole programme's published figures, kept in the cache until the roll-ups change: counting the
-    distinct people of every day since the start is the dearest read of the regional dashboard (over a second
-    at the programme's scale). Read directly when the cache cannot be reached."""
-    version = rollups.written_at()
-    key = "dashboards:programme:" + hashlib.sha256(repr((sorted(codes), ids, span, version)).encode()).hexdigest()
-    try:
-        found = cache.get(key)
-    except Exception:  # a cache that is down must not take the dashboard with it
-        logger.warning("cache unreachable: the whole programme's figures are read from the roll-ups")
-        return published.totals(codes, ids, *span)
-    if found is None:
-        found = published.totals(codes, ids, *span)
-        with contextlib.suppress(Exception):
-            cache.set(key, found, 24 * 3600)
-    return found
-
-
 def targets(country: Country | None, period: Period, today: date) -> Table:
     """Targets of the country (or the region) for the period's year and for the whole programme, with
     what was achieved (the published, rounded figure) and the share of the target it makes."""
@@ -250,10 +226,9 @@ def targets(country: Country | None, period: Period, today: date) -> Table:
     codes_by_days: dict[tuple[date, date], list[str]] = {}
     for target in shown_targets:
         codes_by_days.setdefault(days(target), []).append(target.indicator)
-    achieved = {
-        span: _programme_totals(codes, ids, span) if span[0] == PROGRAMME_START else published.totals(codes, ids, *span)
-        for span, codes in codes_by_days.items()
-    }
+    # The whole programme's figures (every day since the start: the dearest read of a dashboard) come from
+    # the shared cache until the roll-ups change, like every figure (see ``figures``).
+    achieved = {span: published.totals(codes, ids, *span) for span, codes in codes_by_days.items()}
     rows = []
     for target in shown_targets:
         scope = str(target.year) if target.year else gettext("Whole programme")

@@ -1,0 +1,174 @@
+"""The dashboards' figures are kept in the shared cache until the roll-ups change: a page opened again reads
+none of the roll-ups, a page opened after a roll-up write shows the new figures (never stale), and a cache
+that is down only makes the page read the roll-ups again."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Consultation
+from dashboards import figures, indicators, rollups
+from dashboards.figures import Stat
+
+pytestmark = pytest.mark.django_db
+
+ROLLUPS = ("dashboards_dailyfact", "dashboards_uniquefact", "dashboards_processingfact", "dashboards_periodunique")
+REGION = "/en/staff/dashboards/region/"
+PAGES = {
+    "region, a year": (REGION, {"period": "year", "on": "2025-06-01", "by": "sex"}),
+    "region, custom period": (REGION, {"period": "custom", "start": "2025-03-05", "end": "2025-04-20", "by": "sex"}),
+    "country, a month by window": ("/en/staff/dashboards/cr/", {"period": "month", "on": "2025-03-01", "by": "window"}),
+}
+
+
+def _rollup_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if any(table in q["sql"] for table in ROLLUPS)]
+
+
+def _figures(response) -> dict:
+    """Every figure a dashboard shows, table by table."""
+    assert response.status_code == 200
+    context = response.context
+    found = {}
+    for name in ("summary", "series", "breakdown", "targets", "comparison"):
+        table = context.get(name)
+        if table is not None:
+            found[name] = [(row.key, list(row.cells)) for row in table.rows] + (
+                [("total", list(table.total.cells))] if table.total else []
+            )
+    return found
+
+
+def _summary(response, code: str):
+    return {row.key: row.cells for row in response.context["summary"].rows}[code][0]
+
+
+@pytest.fixture
+def clients(world, regional_client, officer_cr_client, cr):
+    from dashboards.models import Target
+
+    # A target for the whole programme too: its figures count every day since the start.
+    Target.objects.create(country=cr, year=None, indicator="people_assisted", value=100)
+    Target.objects.create(country=None, year=None, indicator="consultations", value=100)
+    return {name: officer_cr_client if name.startswith("country") else regional_client for name in PAGES}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_dashboard_opened_again_reads_none_of_the_rollups(clients, page):
+    client = clients[page]
+    path, params = PAGES[page]
+    with CaptureQueriesContext(connection) as first:
+        cold = _figures(client.get(path, params))
+    assert _rollup_reads(first), "the first request reads the roll-ups"
+    with CaptureQueriesContext(connection) as second:
+        warm = _figures(client.get(path, params))
+    assert _rollup_reads(second) == []
+    assert len(second) < len(first)
+    assert warm == cold
+    # The same figures as read straight from the roll-ups.
+    cache.clear()
+    assert _figures(client.get(path, params)) == cold
+
+
+def test_the_roll_ups_stamp_is_read_once_per_page(clients):
+    path, params = PAGES["region, a year"]
+    clients["region, a year"].get(path, params)
+    with CaptureQueriesContext(connection) as queries:
+        clients["region, a year"].get(path, params)
+    stamps = [q for q in queries.captured_queries if rollups.WRITTEN_KEY in q["sql"]]
+    assert len(stamps) == 1
+
+
+def test_a_dashboard_shows_the_new_figures_after_the_roll_ups_change(clients, window_cr, staff_cr):
+    path, params = PAGES["region, a year"]
+    client = clients["region, a year"]
+    before = client.get(path, params)
+    assert client.get(path, params).context["summary"].rows  # now from the cache
+    consultations = _summary(before, "consultations")  # 12 in the year: 10 or 15
+    for n in range(10):
+        Consultation.objects.create(window=window_cr, date=date(2025, 6, 1 + n), sex="female", recorded_by=staff_cr)
+    rollups.refresh_changed()
+    with CaptureQueriesContext(connection) as queries:
+        after = client.get(path, params)
+    assert _rollup_reads(queries), "read again from the roll-ups"
+    assert _summary(after, "consultations") > consultations  # 22: 20 or 25
+    series = {row.key: row.cells for row in after.context["series"].rows}
+    assert series["2025-06-01"][after.context["series"].column_keys.index("consultations")] == 10
+    cache.clear()
+    assert _figures(client.get(path, params)) == _figures(after)
+
+
+def test_a_figure_read_outside_a_page_is_kept_and_never_stale(world, window_cr, staff_cr):
+    year = (date(2025, 1, 1), date(2026, 1, 1))
+    assert figures.totals(["consultations"], None, *year) == {"consultations": 12}
+    with CaptureQueriesContext(connection) as queries:
+        assert figures.totals(["consultations"], None, *year) == {"consultations": 12}
+    assert _rollup_reads(queries) == []
+    Consultation.objects.create(window=window_cr, date=date(2025, 6, 1), recorded_by=staff_cr)
+    rollups.refresh_changed()
+    assert figures.totals(["consultations"], None, *year) == {"consultations": 13}
+    assert figures.series(["consultations"], None, *year)[2]["consultations"][5] == 1  # June
+
+
+@pytest.fixture
+def cache_down(monkeypatch):
+    """Call it to take the cache down: every read or write raises, as Redis does when nothing listens."""
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    def down() -> None:
+        for name in ("get", "get_many", "set", "set_many", "add"):
+            monkeypatch.setattr(LocMemCache, name, unreachable)
+
+    return down
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_dashboard_answers_with_the_right_figures_while_the_cache_is_down(clients, page, cache_down, caplog):
+    client = clients[page]
+    path, params = PAGES[page]
+    expected = _figures(client.get(path, params))
+    client.get(path, params)  # from the cache
+    cache_down()
+    with caplog.at_level(logging.WARNING, logger="dashboards.figures"), CaptureQueriesContext(connection) as queries:
+        response = client.get(path, params)
+    assert response.status_code == 200
+    assert _rollup_reads(queries), "read from the roll-ups"
+    assert _figures(response) == expected
+    warnings = [r for r in caplog.records if r.name == "dashboards.figures" and r.levelno == logging.WARNING]
+    assert len(warnings) == 1  # one per page, not one per table
+
+
+def test_a_figure_read_outside_a_page_while_the_cache_is_down_is_read_directly(world, cache_down):
+    year = (date(2025, 1, 1), date(2026, 1, 1))
+    cache_down()
+    assert figures.totals(["consultations"], None, *year) == {"consultations": 12}
+    assert figures.series(["consultations"], None, *year)[2]["consultations"][2] == 7 + 3  # March
+
+
+def test_every_kind_of_figure_comes_back_from_the_cache_as_it_was_read():
+    for value in (Stat(30.5, 4), Stat(None, 0), None, 12, 0.25, {"": Stat(41, 1), "7": 3}):
+        assert pickle.loads(pickle.dumps(value)) == value  # noqa: S301 - our own values
+
+
+@pytest.mark.parametrize("by", ["", "country", "sex", "pathway"])
+@pytest.mark.parametrize(("start", "end"), [(date(2025, 4, 1), date(2025, 5, 1)), (date(2025, 3, 5), date(2025, 5, 1))])
+def test_every_indicator_reads_the_same_from_the_cache_as_from_the_roll_ups(world, by, start, end):
+    codes = list(indicators.INDICATORS)
+    direct = figures._grouped(codes, None, start, end, by=by)
+    assert figures.grouped(codes, None, start, end, by=by) == direct  # read, then kept
+    with CaptureQueriesContext(connection) as queries:
+        assert figures.grouped(codes, None, start, end, by=by) == direct
+    assert _rollup_reads(queries) == []
+    kinds = {type(value) for groups in direct.values() for value in groups.values()}
+    assert int in kinds
+    assert Stat in kinds or by == "sex"  # processing times are not broken down by sex
