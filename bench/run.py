@@ -73,6 +73,7 @@ class Scenario:
     body: dict | None = None
     cached: bool | None = None  # public pages: served from the cache (True) or rendered (False)
     cycle: bool = False  # the consultation intake: form, POST, redirect to a fresh form
+    first_view_ms: float | None = None  # dashboards: in-process, the first view after a roll-up change
     goal: str = ""
     probe: dict = field(default_factory=dict)
     result: dict = field(default_factory=dict)
@@ -206,6 +207,7 @@ def probe(rows: list[Scenario], env: dict) -> dict:
 
     django.setup()
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -232,6 +234,17 @@ def probe(rows: list[Scenario], env: dict) -> dict:
         if row.cycle:
             form = client.get(row.path).content.decode()
             data["form_token"] = re.search(r'name="form_token" value="([^"]+)"', form).group(1)
+        if row.group == "dashboards":
+            # The first view after a roll-up change reads the roll-ups; later views read the figures from
+            # the cache until the next change. wrk measures the later ones; this, the first (median of 3).
+            first = []
+            for _attempt in range(3):
+                cache.clear()
+                started = time.perf_counter()
+                client.get(row.path, **extra)
+                first.append((time.perf_counter() - started) * 1000)
+            row.first_view_ms = sorted(first)[1]
+            cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.post(row.path, data, **extra) if row.method == "POST" else client.get(row.path, **extra)
         if row.cached is False:
@@ -488,10 +501,18 @@ def goals(rows: list[Scenario], floor_rps: float) -> list[tuple[str, bool | None
         ("person search", "person search p95 < 50 ms", 50),
         ("case list", "case list p95 < 100 ms, every role", 100),
         ("case page", "case page p95 < 50 ms", 50),
-        ("dashboard", "every dashboard and custom period p95 < 300 ms", 300),
+        ("dashboard", "every dashboard and custom period p95 < 300 ms (repeat views: figures from the cache)", 300),
     ):
         worst_p95 = max(r.result["p95"] for r in pick(goal))
         out.append((label, worst_p95 < limit, f"worst p95 {worst_p95:.0f} ms"))
+    slowest = max(pick("dashboard"), key=lambda r: r.first_view_ms or 0)
+    out.append(
+        (
+            "every dashboard and custom period < 300 ms at its first view after a roll-up change (one request, no load)",
+            slowest.first_view_ms < 300,
+            f"slowest {slowest.first_view_ms:.0f} ms ({slowest.name})",
+        )
+    )
     [intake] = pick("intake")
     rate = intake.result["consultations"]
     out.append(
@@ -529,6 +550,16 @@ def report(rows: list[Scenario], args, counts: dict, started: str) -> str:
             f"| {row.name} | {rate} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | "
             f"{row.probe['queries']} | {row.probe['gzip']:,} | {r['rps'] / floor_rps:.2f} |"
         )
+    lines += [
+        "",
+        "Dashboards read their figures from the roll-ups at the first view after a roll-up change, then from the "
+        "cache until the next change (the table above: repeat views). The first view, in-process, one request "
+        "at a time (median of 3):",
+        "",
+        "| dashboard | first view after a roll-up change (ms) |",
+        "|---|---:|",
+    ]
+    lines += [f"| {row.name} | {row.first_view_ms:.0f} |" for row in rows if row.first_view_ms is not None]
     lines += ["", "| goal | met | measured |", "|---|---|---|"]
     for label, met, measured in goals(rows, floor_rps):
         lines.append(f"| {label} | {'yes' if met else 'NO'} | {measured} |")
