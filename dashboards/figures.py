@@ -299,6 +299,10 @@ def _all_countries() -> set[int]:
     return found
 
 
+# No roll-up row is older than this: a period that starts here (the whole programme) begins before anything.
+EARLIEST = date(2000, 1, 1)
+
+
 def _unique_counts(codes, country_ids, start, end, dimension, by, window_id):
     """(indicator, group, people) rows: from the per-period table for a whole month, quarter or year,
     else from the daily rows. There a person is counted on the first of their rows in the period: a row whose
@@ -331,7 +335,11 @@ def _unique_counts(codes, country_ids, start, end, dimension, by, window_id):
         elif region:
             previous = "previous_day"
     if previous:
-        first = Q(**{f"{previous}__isnull": True}) | Q(**{f"{previous}__lt": start})
+        first = Q(**{f"{previous}__isnull": True})
+        if start > EARLIEST:
+            first |= Q(**{f"{previous}__lt": start})
+        # else: nothing happened before the period, so only first-ever rows count, read from a partial index
+        # that holds them alone (the whole programme's people: 0.65 s over every row, a few ms this way).
         rows = rows.filter(first).values(*fields).annotate(n=Count("*"))
     else:
         rows = rows.values(*fields).annotate(n=Count("subject", distinct=True))

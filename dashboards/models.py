@@ -74,6 +74,20 @@ class UniqueFact(models.Model):
             ),
             # Linking the rows of the people a write touched (``rollups.link``).
             models.Index(fields=["subject"], name="uniquefact_subject"),
+            # A period from the programme's start (the targets' "whole programme") counts first-ever rows
+            # only: these hold them alone, a fraction of all rows.
+            models.Index(
+                fields=["indicator", "dimension", "day"],
+                include=["value", "country"],
+                condition=models.Q(previous_day__isnull=True),
+                name="uniquefact_first_ever",
+            ),
+            models.Index(
+                fields=["indicator", "dimension", "country", "day"],
+                include=["value"],
+                condition=models.Q(previous_day_in_country__isnull=True),
+                name="uniquefact_first_in_country",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_lazy
 from ventanillas.models import Country, InformationWindow
 
 from . import indicators, published, suppression
+from .figures import EARLIEST
 from .indicators import DIMENSIONS, PROCESSING, UNIQUE
 from .periods import Period
 
@@ -203,7 +204,7 @@ def countries(country_list: list[Country], period: Period, codes=REGIONAL_COLUMN
                      [protection_note()])  # fmt: skip
 
 
-PROGRAMME_START = date(2000, 1, 1)
+PROGRAMME_START = EARLIEST  # the whole programme: from before any roll-up row
 
 
 def targets(country: Country | None, period: Period, today: date) -> Table:
