@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0014_person_name_words'),
+        ("cases", "0014_person_name_words"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='regularizationprocess',
-            index=models.Index(fields=['stage', 'case'], name='cases_process_stage_case'),
+            model_name="regularizationprocess",
+            index=models.Index(fields=["stage", "case"], name="cases_process_stage_case"),
         ),
     ]

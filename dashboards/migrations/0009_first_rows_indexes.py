@@ -4,19 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dashboards', '0008_previous_day'),
-        ('ventanillas', '0003_window_region'),
+        ("dashboards", "0008_previous_day"),
+        ("ventanillas", "0003_window_region"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='uniquefact',
-            index=models.Index(condition=models.Q(('previous_day__isnull', True)), fields=['indicator', 'dimension', 'day'], include=('value', 'country'), name='uniquefact_first_ever'),
+            model_name="uniquefact",
+            index=models.Index(
+                condition=models.Q(("previous_day__isnull", True)),
+                fields=["indicator", "dimension", "day"],
+                include=("value", "country"),
+                name="uniquefact_first_ever",
+            ),
         ),
         migrations.AddIndex(
-            model_name='uniquefact',
-            index=models.Index(condition=models.Q(('previous_day_in_country__isnull', True)), fields=['indicator', 'dimension', 'country', 'day'], include=('value',), name='uniquefact_first_in_country'),
+            model_name="uniquefact",
+            index=models.Index(
+                condition=models.Q(("previous_day_in_country__isnull", True)),
+                fields=["indicator", "dimension", "country", "day"],
+                include=("value",),
+                name="uniquefact_first_in_country",
+            ),
         ),
     ]
