@@ -182,19 +182,27 @@ _NEAR_WORDS_SQL = (
 )
 
 
+# fuzzystrmatch compares strings of at most 255 characters, and no stored word is longer than a name key
+# (250): a longer word typed (a ligature unfolds into several letters) is near no stored word.
+LONGEST_WORD = 250
+
+
 def near_words(tokens: list[str]) -> list[set[str]]:
     """For each token, the words names have used that are near it (itself included when used)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _NEAR_WORDS_SQL,
-            [
-                tokens,
-                [_sound(token) for token in tokens],
-                [2 * _tolerance(token) for token in tokens],
-                list(range(len(tokens))),
-            ],
-        )
-        rows = cursor.fetchall()
+    compared = [i for i, token in enumerate(tokens) if len(token) <= LONGEST_WORD + 2 * _tolerance(token)]
+    rows = []
+    if compared:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _NEAR_WORDS_SQL,
+                [
+                    [tokens[i] for i in compared],
+                    [_sound(tokens[i]) for i in compared],
+                    [2 * _tolerance(tokens[i]) for i in compared],
+                    compared,
+                ],
+            )
+            rows = cursor.fetchall()
     found: list[set[str]] = [set() for _token in tokens]
     for index, word in rows:
         if word == tokens[index] or _near(tokens[index], word):

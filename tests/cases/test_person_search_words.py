@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from cases import services
 from cases.models import Person
@@ -55,3 +56,12 @@ def test_the_searchs_scope_is_the_scope_of_the_lists(
         narrowed = set(Person.objects.visible_to(user, narrowed=True).values_list("pk", flat=True))
         assert listed == narrowed, user
     assert {here.pk, moved.pk} <= set(Person.objects.visible_to(staff_cr, narrowed=True).values_list("pk", flat=True))
+
+
+@postgres_only
+def test_a_name_too_long_for_the_edit_distance_finds_nothing_and_breaks_nothing(window_cr, staff_cr, staff_cr_client):
+    make_person(window_cr, staff_cr, given_names="Xochitl", family_names="Ortiz")
+    assert near_words(["ﬃ" * 90, "a" * 260, "xochitl"]) == [set(), set(), {"xochitl"}]
+    # a ligature unfolds into three letters: 200 characters typed become a word of 600
+    response = staff_cr_client.post(reverse("cases:person-search"), {"names": "ﬃ" * 200})
+    assert response.status_code == 200
