@@ -434,8 +434,8 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["family_names", "given_names", "pk"]
-        # The search before creating a person also looks at the people born the same day. (The trigram
-        # index on name_key that ranks names on PostgreSQL is created by migration 0006.)
+        # The search before creating a person also looks at the people born the same day. (On PostgreSQL the
+        # words of name_key, their GIN index and the list of every name word are made by migration 0014.)
         indexes = [models.Index(fields=["date_of_birth"], name="cases_person_birth")]
 
     def __str__(self) -> str:
