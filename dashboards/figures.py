@@ -416,6 +416,14 @@ def _series(codes: list[str], country_ids: list[int] | None, start: date, end: d
         )
         for row in rows:
             daily[row["indicator"]][row["day"]] = row["n"]
+    # People are counted once per bucket: every such indicator's figures of a bucket in one read (the series
+    # as a whole is what the shared cache keeps, so the buckets go to the roll-ups directly).
+    unique_codes = [c for c in codes if indicators.get(c).kind == UNIQUE]
+    buckets = (
+        [_grouped(unique_codes, country_ids, edges[i], edges[i + 1]) for i in range(len(starts))]
+        if unique_codes
+        else []
+    )
     for code in codes:
         indicator = indicators.get(code)
         if indicator.kind == COUNT:
@@ -427,8 +435,5 @@ def _series(codes: list[str], country_ids: list[int] | None, start: date, end: d
                 values[index] += daily[code][day]
             out[code] = values
         elif indicator.kind == UNIQUE:
-            out[code] = [
-                totals([code], country_ids, edges[i], edges[i + 1])[code]  # type: ignore[misc]
-                for i in range(len(starts))
-            ]
+            out[code] = [bucket[code].get("", 0) for bucket in buckets]
     return out
