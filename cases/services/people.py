@@ -115,7 +115,7 @@ def update_person(*, person: Person, by: Any, data: dict, vulnerabilities: Itera
     words_before = person.name_key.split()
     changed = _apply_person_data(person, data)
     person.save()
-    forget_name_words(words_before)
+    forget_name_words(set(words_before) - set(person.name_key.split()))  # only the words the name lost
     if vulnerabilities is not None:
         before = set(person.vulnerabilities.values_list("code", flat=True))
         _set_vulnerabilities(person, vulnerabilities)
