@@ -189,7 +189,7 @@ def scenarios(data: dict) -> list[Scenario]:
             Scenario(
                 "dashboards",
                 f"{who} dashboard, custom year",
-                f"{base}?period=custom&start=2025-01-15&end=2026-01-14&by=sex",
+                f"{base}?period=custom&start=2025-02-01&end=2026-01-31&by=sex",
                 user,
                 goal="dashboard",
             ),

@@ -3,6 +3,7 @@ the pages (another country's figures are a 404), rounded like everywhere else (`
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
 from django.http import Http404, HttpRequest, JsonResponse
@@ -15,12 +16,21 @@ from portal.validation import EARLIEST_DAY, latest_day
 from ventanillas import access
 from ventanillas.models import Country
 
-from . import figures, indicators, published, rollups, suppression, tables
-from .forms import PeriodForm
+from . import figures, indicators, periods, published, rollups, suppression, tables, usage
+from .forms import GRID, PeriodForm
 from .indicators import DIMENSIONS
 from .models import ApiToken
 
 PARAMETERS = ("period", "on", "start", "end", "by")
+GRID_PERIODS = ["month", "quarter", "year"]
+GRID_RULE = (
+    "Figures are published on a grid of whole months, quarters and years; a month's series is cut in its weeks. "
+    "A custom period must run from the first day of a month to the last day of a month (at most 36 months), "
+    "and its figures are the sums of the published figures of the years, quarters and months it is made of "
+    "(listed in disclosure_control.period_is_sum_of), with no processing time; any other period is refused "
+    "with 400. Every count is rounded to a multiple of 5 by consistent random rounding: 0 stands for a true "
+    "count from 0 to 4, 5 for 5 to 9, any other p for p-4 to p+4."
+)
 
 
 def _error(message: str, status: int, **extra) -> JsonResponse:
@@ -40,7 +50,12 @@ def token_required(view):
         if token is None:
             return _error(gettext("A valid API token is required."), 401)
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        if not usage.count_request(token):
+            response = _error(gettext("This token has made too many requests this hour. Try again later."), 429)
+            response["Retry-After"] = "3600"
+            return response
         request.api_user = token.user
+        request.api_token = token
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -72,8 +87,15 @@ def _payload(request: HttpRequest, code: str, country: Country | None, country_l
         return _error(gettext("A parameter given must have a value."), 400, fields={name: [] for name in empty})
     form = PeriodForm(request.GET, today=today, dimensions=list(DIMENSIONS))
     if not form.is_valid():
-        return _error(gettext("The period is not valid."), 400, fields=form.errors.get_json_data())
+        return _error(gettext("The period is not valid."), 400, fields=form.errors.get_json_data(),
+                      grid=gettext(GRID))  # fmt: skip
     period = form.cleaned_data["period_obj"]
+    if not usage.count_period(request.api_token, period.start, period.end):
+        response = _error(gettext("This token has asked for too many different periods today. The figures of "
+                                  "whole months, quarters and years are enough to rebuild any other period."),
+                          429)  # fmt: skip
+        response["Retry-After"] = "86400"
+        return response
     previous = period.previous()
     ids = [c.pk for c in country_list]
     now = published.totals([code], ids, period.start, period.end)[code]
@@ -87,7 +109,12 @@ def _payload(request: HttpRequest, code: str, country: Country | None, country_l
         "disclosure_control": {
             "method": "consistent random rounding",
             "base": suppression.BASE,
-            "description": tables.protection_note(),
+            "grid": GRID_PERIODS,
+            "period_is_sum_of": [
+                {"start": a.isoformat(), "end": (b - timedelta(days=1)).isoformat()}
+                for a, b in periods.pieces(period.start, period.end)
+            ],
+            "description": " ".join(tables.period_notes(period)),
             "minimum_decisions_for_processing_times": suppression.MIN_PROCESSING_SAMPLE,
         },
     }
@@ -174,9 +201,11 @@ def _openapi(base: str) -> dict:
          "description": "Kind of period (default: month). A custom period needs start and end."},
         {"name": "on", "in": "query", "schema": day,
          "description": f"Any day of the month, quarter or year (default: today), from {EARLIEST_DAY.year} on."},
-        {"name": "start", "in": "query", "schema": day, "description": "First day of a custom period."},
+        {"name": "start", "in": "query", "schema": day,
+         "description": "First day of a custom period: the first day of a month."},
         {"name": "end", "in": "query", "schema": day,
-         "description": "Last day of a custom period: not before start, and less than three years after it."},
+         "description": "Last day of a custom period: the last day of a month, not before start, at most 36 "
+                        "months after it."},
     ]  # fmt: skip
     schemas = {
         # A count rounded to a multiple of 5 (consistent random rounding: a published 0 stands for a true
@@ -199,7 +228,7 @@ def _openapi(base: str) -> dict:
         "Country": {"type": "object", "required": ["code", "name"], "properties": {
             "code": {"type": "string"}, "name": {"type": "string"}, "slug": {"type": "string"}}},
         "Error": {"type": "object", "required": ["error"], "properties": {
-            "error": {"type": "string"}, "fields": {"type": "object"},
+            "error": {"type": "string"}, "fields": {"type": "object"}, "grid": {"type": "string"},
             "dimensions": {"type": "array", "items": {"type": "string"}}}},
         "Figures": {"type": "object", "required": ["indicator", "country", "period", "previous", "data_as_of",
                                                    "disclosure_control"], "properties": {
@@ -210,6 +239,9 @@ def _openapi(base: str) -> dict:
             "data_as_of": {"type": "string", "format": "date-time"},
             "disclosure_control": {"type": "object", "properties": {
                 "method": {"type": "string"}, "base": {"type": "integer"}, "description": {"type": "string"},
+                "grid": {"type": "array", "items": {"type": "string"}},
+                "period_is_sum_of": {"type": "array", "items": {"type": "object", "properties": {
+                    "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"}}}},
                 "minimum_decisions_for_processing_times": {"type": "integer"}}},
             "breakdown": {"type": "object", "required": ["dimension", "rows", "total"], "properties": {
                 "dimension": {"type": "string"},
@@ -232,7 +264,8 @@ def _openapi(base: str) -> dict:
     not_found = body("Error", "Unknown, or not yours.")
     # An address outside the API's patterns (a country code that is not two letters) is the site's 404 page.
     not_found["content"]["text/html"] = {"schema": {"type": "string"}}
-    errors = {"401": body("Error", "Missing or invalid token."), "404": not_found}
+    errors = {"401": body("Error", "Missing or invalid token."), "404": not_found,
+              "429": body("Error", "Too many requests this hour, or too many distinct periods today.")}  # fmt: skip
     country_param = {"name": "country", "in": "path", "required": True,
                      "schema": {"type": "string", "pattern": "^[a-z]{2}$"}}  # fmt: skip
     paths: dict[str, dict] = {
@@ -240,12 +273,12 @@ def _openapi(base: str) -> dict:
             "200": {"description": "Every indicator with its definition and breakdowns.", "content": {
                 "application/json": {"schema": {"type": "object", "required": ["indicators"], "properties": {
                     "indicators": {"type": "array", "items": {"$ref": "#/components/schemas/Indicator"}}}}}}},
-            "401": errors["401"]}}},
+            "401": errors["401"], "429": errors["429"]}}},
         "/countries/": {"get": {"summary": "Countries whose figures the token may read", "responses": {
             "200": {"description": "Countries.", "content": {"application/json": {"schema": {
                 "type": "object", "required": ["countries"], "properties": {
                     "countries": {"type": "array", "items": {"$ref": "#/components/schemas/Country"}}}}}}},
-            "401": errors["401"]}}},
+            "401": errors["401"], "429": errors["429"]}}},
     }  # fmt: skip
     for code, indicator in indicators.INDICATORS.items():
         params = list(period_params)
@@ -253,7 +286,7 @@ def _openapi(base: str) -> dict:
             params.append({"name": "by", "in": "query", "schema": {"type": "string", "enum": list(indicator.dimensions)},
                            "description": "A breakdown of the figure."})  # fmt: skip
         ok = body("Figures", "Figures.")
-        bad = body("Error", "Invalid period or breakdown.")
+        bad = body("Error", "Invalid period or breakdown; a period off the grid names the grid.")
         paths[f"/countries/{{country}}/{code}/"] = {"get": {
             "summary": f"{code}: one country, for a period and the one before",
             "parameters": [country_param, *params], "responses": {"200": ok, "400": bad, **errors}}}  # fmt: skip
@@ -264,7 +297,8 @@ def _openapi(base: str) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Ventanillas figures API", "version": "1.1",
-                 "description": "Read-only programme indicators; every count is rounded to a multiple of 5."},
+                 "description": "Read-only programme indicators. " + GRID_RULE + " Requests are counted per "
+                                "token and limited per hour (429 past the limit)."},
         "servers": [{"url": base}],
         "security": [{"bearer": []}],
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": schemas},

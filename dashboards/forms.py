@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.validation import EARLIEST_DAY, check_day, latest_day
@@ -11,7 +13,25 @@ from . import periods
 from .indicators import DIMENSIONS
 
 # A custom period longer than this would make series and comparisons meaningless (and slow).
-MAX_CUSTOM_DAYS = 3 * 366
+MAX_CUSTOM_MONTHS = 36
+
+
+GRID = _(
+    "Figures are published for whole months, quarters and years only, so that no choice of days can give back "
+    "the small counts the rounding protects; a custom period is a run of whole months."
+)
+
+
+def grid_error(template, day: date, *, last: bool = False) -> str:
+    """The rule broken, the nearest days that keep it, and why the grid exists."""
+    first = day.replace(day=1)
+    if last:
+        before = first - timedelta(days=1)
+        after = periods.add_months(first, 1) - timedelta(days=1)
+    else:
+        before, after = first, periods.add_months(first, 1)
+    text = template % {"before": date_format(before, "DATE_FORMAT"), "after": date_format(after, "DATE_FORMAT")}
+    return f"{text} {gettext(GRID)}"
 
 
 class PeriodForm(forms.Form):
@@ -23,7 +43,7 @@ class PeriodForm(forms.Form):
             (periods.MONTH, _("Month")),
             (periods.QUARTER, _("Quarter")),
             (periods.YEAR, _("Year")),
-            (periods.CUSTOM, _("Custom dates")),
+            (periods.CUSTOM, _("Whole months")),
         ],
         initial=periods.MONTH,
         required=False,
@@ -34,8 +54,18 @@ class PeriodForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("For a month, quarter or year."),
     )
-    start = forms.DateField(label=_("First day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("First day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For whole months: the first day of a month."),
+    )
+    end = forms.DateField(
+        label=_("Last day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The last day of a month."),
+    )
     by = forms.ChoiceField(label=_("Breakdown"), required=False)
 
     def __init__(self, *args, today: date, dimensions: list[str] | None = None, **kwargs):
@@ -75,7 +105,18 @@ class PeriodForm(forms.Form):
             if end < start:
                 self.add_error("end", _("The last day cannot be before the first day."))
                 return data
-            if (end - start).days >= MAX_CUSTOM_DAYS:
+            off_grid = False
+            if start.day != 1:
+                self.add_error("start", grid_error(_("The first day must be the first day of a month, such as "
+                                                     "%(before)s or %(after)s."), start))  # fmt: skip
+                off_grid = True
+            if (end + timedelta(days=1)).day != 1:
+                self.add_error("end", grid_error(_("The last day must be the last day of a month, such as "
+                                                   "%(before)s or %(after)s."), end, last=True))  # fmt: skip
+                off_grid = True
+            if off_grid:
+                return data
+            if periods.months_between(start, end + timedelta(days=1)) > MAX_CUSTOM_MONTHS:
                 self.add_error("end", _("A custom period can be at most three years long."))
                 return data
             data["period_obj"] = periods.custom(start, end)

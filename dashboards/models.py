@@ -209,6 +209,42 @@ class ApiToken(models.Model):
         self.save(update_fields=["revoked_at"])
 
 
+class ApiTokenDay(models.Model):
+    """What one token asked on one day: requests answered, requests refused past a limit, and how many
+    distinct periods it asked for. Administrators see it beside the token; a token that sweeps periods stands
+    out here before the limit stops it."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="days", verbose_name=_("token"))
+    day = models.DateField(_("day"))
+    requests = models.PositiveIntegerField(_("requests"), default=0)
+    refused = models.PositiveIntegerField(_("refused past a limit"), default=0)
+    periods = models.PositiveIntegerField(_("distinct periods"), default=0)
+
+    class Meta:
+        verbose_name = _("API use on a day")
+        verbose_name_plural = _("API use per day")
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["token", "day"], name="apitokenday_token_day")]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.day}: {self.requests}"
+
+
+class ApiTokenPeriod(models.Model):
+    """A period a token asked for on a day: counted once, so that ``ApiTokenDay.periods`` is distinct."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "day", "start", "end"], name="apitokenperiod_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.day}: {self.start} to {self.end}"
+
+
 class PeriodUnique(models.Model):
     """People counted once in a whole month, quarter or year, in a country (or, with no country, the
     region), in total or per breakdown value: what a dashboard reads instead of counting distinct people

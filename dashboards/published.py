@@ -4,6 +4,11 @@ Pages, exports, the API and the reports read their figures here and nowhere else
 rounded the same way wherever it is shown. Counts are rounded to base 5 with a key that says what the
 cell counts; processing times under ten decisions are ``None``; derived indicators are the sum of their
 rounded parts; a ratio divides two rounded counts; a referral answer time under five referrals is ``None``.
+
+Only grid periods are rounded from their own counts: a month, a quarter, a year, the weeks of a month's chart
+and the whole programme to the end of a month. A custom run of months publishes the sum of the published
+figures of the grid periods it is made of (``periods.pieces``), and no processing time, so it says nothing
+the grid does not (``docs/disclosure-control.md``).
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from . import figures, indicators, suppression
-from .figures import Stat
+from . import figures, indicators, periods, suppression
+from .figures import EARLIEST, Stat
 from .indicators import DERIVED, PROCESSING, RATIO, TIME
 
 Cell = suppression.Cell
@@ -52,6 +57,11 @@ def _ratio(numerator: Cell, denominator: Cell) -> Cell:
     return round(int(numerator or 0) / int(denominator), 2)
 
 
+def is_grid(start: date, end: date) -> bool:
+    """A period rounded from its own counts: a month, a quarter, a year, or the programme to a month's end."""
+    return bool(figures.standard_period(start, end)) or (start == EARLIEST and periods.on_grid(start, end))
+
+
 def grouped(
     codes: Iterable[str],
     country_ids,
@@ -63,7 +73,36 @@ def grouped(
     groups: Iterable[str] | None = None,
 ) -> dict[str, dict[str, Cell]]:
     """{indicator: {group: published figure}} like ``figures.grouped``; ``groups`` lists groups to give even
-    where nothing was recorded (a 0, or a hidden processing time)."""
+    where nothing was recorded (a 0, or a hidden processing time). A period off the grid is the sum of its
+    grid pieces (ValueError for one that is not a run of whole months)."""
+    codes = list(codes)
+    if not is_grid(start, end):
+        return _summed(codes, country_ids, periods.pieces(start, end), by=by, window_id=window_id, groups=groups)
+    return _grouped(codes, country_ids, start, end, by=by, window_id=window_id, groups=groups)
+
+
+def _summed(codes, country_ids, spans, *, by, window_id, groups) -> dict[str, dict[str, Cell]]:
+    """A run of months as its grid pieces added up: counts are sums of published counts (people counted once
+    in each piece), derived figures follow their parts, ratios divide the sums, times are hidden."""
+    wanted = _with_parts(codes)
+    found = [_grouped(wanted, country_ids, a, b, by=by, window_id=window_id, groups=groups) for a, b in spans]
+    every_group = set(groups or ()).union(*(piece[c].keys() for piece in found for c in wanted))
+    out: dict[str, dict[str, Cell]] = {}
+    for code in wanted:
+        kind = indicators.get(code).kind
+        if kind in (PROCESSING, TIME):
+            out[code] = dict.fromkeys(every_group)
+        elif kind != RATIO:
+            out[code] = {g: sum(int(piece[code].get(g) or 0) for piece in found) for g in every_group}
+    for code in wanted:
+        indicator = indicators.get(code)
+        if indicator.kind == RATIO:
+            numerator, denominator = indicator.parts
+            out[code] = {g: _ratio(out[numerator].get(g), out[denominator].get(g)) for g in every_group}
+    return {code: out[code] for code in codes}
+
+
+def _grouped(codes, country_ids, start, end, *, by="", window_id=None, groups=None) -> dict[str, dict[str, Cell]]:
     codes = list(codes)
     wanted = _with_parts(codes)
     raw = figures.grouped(wanted, country_ids, start, end, by=by, window_id=window_id)
@@ -106,15 +145,21 @@ def totals(
 
 
 def series(codes: Iterable[str], country_ids, start: date, end: date) -> tuple[str, list[date], dict[str, list[Cell]]]:
-    """Published counts per bucket (week, month or quarter) of the period: each bucket is rounded as the
-    custom period of the same days would be."""
+    """Published counts per bucket (week, month or quarter) of the period. A week of a month's chart, a month
+    and a quarter are rounded as that period is on its own; a bucket cut short by a custom period's edge (part
+    of a quarter) is the sum of its months, as the custom period of the same months would be."""
     codes = list(codes)
     unit, starts, raw = figures.series(codes, country_ids, start, end)
     scope = _scope(list(country_ids) if country_ids is not None else None)
-    out: dict[str, list[Cell]] = {}
-    for code in codes:
-        out[code] = [
-            suppression.round_count(value, suppression.cell_key(code, scope))
-            for i, value in enumerate(raw[code])
-        ]
+    edges = [*starts, end]
+    out: dict[str, list[Cell]] = {code: [] for code in codes}
+    for i in range(len(starts)):
+        a, b = edges[i], edges[i + 1]
+        if unit == "week" or is_grid(a, b):
+            for code in codes:
+                out[code].append(suppression.round_count(raw[code][i], suppression.cell_key(code, scope)))
+        else:
+            summed = totals(codes, country_ids, a, b)
+            for code in codes:
+                out[code].append(summed[code])
     return unit, starts, out

@@ -109,8 +109,9 @@ def _referral_answer_days(country: Country, days: set[date] | None) -> list[tupl
     referrals were answered after how many whole days, as DailyFact rows (dimension "days")."""
     source = Source(indicators.answered_referrals, "answered_at", True, window_field="case__window_id")
     found = Counter()
-    for window_id, day, sent, answered in _events(source, country, days).values_list("w", "d", "sent_at",
-                                                                                       "answered_at"):
+    for window_id, day, sent, answered in _events(source, country, days).values_list(
+        "w", "d", "sent_at", "answered_at"
+    ):
         found[(window_id, day, max(0, (answered - sent).days))] += 1
     return [(country.pk, w, d, indicators.REFERRAL_ANSWER_DAYS, "days", str(n_days), n)
             for (w, d, n_days), n in found.items()]  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
@@ -15,7 +15,7 @@ from ventanillas.models import Country, InformationWindow
 from . import indicators, published, suppression
 from .figures import EARLIEST
 from .indicators import DIMENSIONS, PROCESSING, UNIQUE
-from .periods import Period
+from .periods import Period, add_months
 
 Cell = suppression.Cell
 
@@ -73,7 +73,7 @@ def summary(country_ids, period: Period, codes=None) -> Table:
         columns=[period.label, previous.label],
         column_keys=["current", "previous"],
         rows=rows,
-        notes=[protection_note(), str(REFERRAL_NOTE)],
+        notes=[*period_notes(period), str(REFERRAL_NOTE)],
     )
 
 
@@ -93,6 +93,21 @@ PROTECTION_NOTE = gettext_lazy(
 
 def protection_note() -> str:
     return str(PROTECTION_NOTE)
+
+
+CUSTOM_NOTE = gettext_lazy(
+    "A run of months is published as the sum of the published figures of the years, quarters and months it is "
+    "made of, so that it gives nothing back that they do not: a person who came in two of them is counted in "
+    "each, and processing times (“—”) are published only for a month, a quarter or a year."
+)
+
+
+def period_notes(period: Period) -> list[str]:
+    """The protection note, and for a custom run of months how its figures are added up."""
+    notes = [protection_note()]
+    if not published.is_grid(period.start, period.end):
+        notes.append(str(CUSTOM_NOTE))
+    return notes
 
 
 def country_order(country_list):
@@ -137,7 +152,7 @@ def breakdown(country_ids, period: Period, dimension: str) -> Table:
     found = published.grouped(codes, country_ids, period.start, period.end, by=dimension)
     totals = published.totals(codes, country_ids, period.start, period.end)
     keys = _ordered_keys(dimension, set().union(*(found[c].keys() for c in codes)) if codes else set())
-    notes = [protection_note()]
+    notes = period_notes(period)
     if dimension == "vulnerability":
         notes.append(gettext("A person may have several vulnerabilities or none: the rows do not add up to "
                              "the total."))  # fmt: skip
@@ -172,7 +187,7 @@ def series(country_ids, period: Period, codes=indicators.SERIES) -> Table:
     keys = [d.isoformat() for d in starts]
     found = {code: dict(zip(keys, values[code], strict=True)) for code in codes}
     labels = [bucket_label(unit, d) for d in starts]
-    table = _assemble("series", gettext("Over time"), codes, labels, keys, found, totals, [protection_note()])
+    table = _assemble("series", gettext("Over time"), codes, labels, keys, found, totals, period_notes(period))
     table.short_labels = [short_bucket_label(unit, d) for d in starts]
     if any(indicators.get(c).kind == UNIQUE for c in codes):
         table.notes.append(gettext("People trained: a person is counted once in each row, so the rows may add "
@@ -201,10 +216,15 @@ def countries(country_list: list[Country], period: Period, codes=REGIONAL_COLUMN
     totals = published.totals(codes, ids, period.start, period.end)
     labels = [c.name for c in country_list]
     return _assemble("countries", gettext("Countries compared"), list(codes), labels, keys, found, totals,
-                     [protection_note()])  # fmt: skip
+                     period_notes(period))  # fmt: skip
 
 
 PROGRAMME_START = EARLIEST  # the whole programme: from before any roll-up row
+
+
+def programme_end(today: date) -> date:
+    """The day after the whole programme's period: the first day of next month."""
+    return add_months(today.replace(day=1), 1)
 
 
 def targets(country: Country | None, period: Period, today: date) -> Table:
@@ -221,7 +241,8 @@ def targets(country: Country | None, period: Period, today: date) -> Table:
     def days(target) -> tuple[date, date]:
         if target.year:
             return date(target.year, 1, 1), date(target.year + 1, 1, 1)
-        return PROGRAMME_START, today + timedelta(days=1)
+        # To the end of this month: the grid's edge, so the figure does not move with every day.
+        return PROGRAMME_START, programme_end(today)
 
     # The figures of each period (the year, the whole programme) in one read, however many targets it has.
     codes_by_days: dict[tuple[date, date], list[str]] = {}

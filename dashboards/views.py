@@ -127,4 +127,6 @@ def country_export(request: HttpRequest, country: str, table: str, fmt: str) -> 
 def regional_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if not may_see_region(request.user):
         raise PermissionDenied
-    return _export(request, country=None, country_list=tables.country_order(Country.objects.all()), table=table, fmt=fmt)
+    return _export(
+        request, country=None, country_list=tables.country_order(Country.objects.all()), table=table, fmt=fmt
+    )

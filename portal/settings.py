@@ -410,6 +410,10 @@ PORTAL_NAME = "Ventanillas Informativas"
 PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 if not PORTAL_URL:
     raise ImproperlyConfigured("PORTAL_URL must be set when DEBUG is off (https://ventanillas.example.org).")
+# The figures API: requests per token per hour, and distinct periods per token per day (429 past either).
+API_REQUESTS_PER_HOUR = env.int("API_REQUESTS_PER_HOUR", default=2000)
+API_PERIODS_PER_DAY = env.int("API_PERIODS_PER_DAY", default=100)
+
 # The worker probe (/health/?worker=1) answers only with "Authorization: Bearer <HEALTH_TOKEN>"; unset, never.
 HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
 # Referrals: how long a partner's answer link holds, and after how many days an unanswered one is reminded.

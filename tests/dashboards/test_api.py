@@ -103,3 +103,51 @@ def test_the_registry_and_the_schema_describe_the_api(world, officer_cr, token_f
     assert "/region/regularized/" in schema["paths"]
     by = next(p for p in schema["paths"]["/region/enrolled/"]["get"]["parameters"] if p["name"] == "by")
     assert by["schema"]["enum"] == ["sex", "sector"]  # only the breakdowns this indicator has
+
+
+def test_a_period_off_the_grid_gets_400_naming_the_grid(world, officer_cr, token_for):
+    auth = token_for(officer_cr)
+    swept = Client().get(f"{API}/countries/cr/consultations/?period=custom&start=2025-02-01&end=2025-03-07", **auth)
+    assert swept.status_code == 400
+    body = swept.json()
+    assert "end" in body["fields"] and "whole months, quarters and years" in body["grid"]
+    run = Client().get(f"{API}/countries/cr/consultations/?period=custom&start=2025-02-01&end=2025-04-30", **auth)
+    assert run.status_code == 200
+    control = run.json()["disclosure_control"]
+    assert control["period_is_sum_of"] == [
+        {"start": "2025-02-01", "end": "2025-02-28"}, {"start": "2025-03-01", "end": "2025-03-31"},
+        {"start": "2025-04-01", "end": "2025-04-30"}]  # fmt: skip
+    schema = Client().get(f"{API}/openapi.json").json()
+    assert "whole months, quarters and years" in schema["info"]["description"]
+
+
+def test_requests_and_periods_are_counted_per_token_and_a_sweep_is_stopped(world, officer_cr, token_for, settings):
+    from dashboards.models import ApiTokenDay
+
+    settings.API_PERIODS_PER_DAY = 3
+    auth = token_for(officer_cr)
+    answers = [
+        Client().get(f"{API}/countries/cr/consultations/", {"period": "month", "on": f"2025-{m:02}-01"}, **auth)
+        for m in (1, 2, 3, 3, 4)
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 429]
+    assert "too many different periods" in answers[-1].json()["error"]
+    day = ApiTokenDay.objects.get()
+    assert (day.requests, day.periods, day.refused) == (5, 3, 1)
+    settings.API_REQUESTS_PER_HOUR = 5
+    assert Client().get(f"{API}/countries/cr/consultations/", **auth).status_code == 429
+    day.refresh_from_db()
+    assert day.refused == 2
+
+
+def test_administrators_see_each_tokens_use(world, officer_cr, token_for, admin_user):
+    from tests.conftest import _client_for
+
+    admin_client = _client_for(admin_user)
+    auth = token_for(officer_cr)
+    for _n in range(3):
+        Client().get(f"{API}/countries/cr/consultations/", {"period": "month", "on": "2025-03-01"}, **auth)
+    page = admin_client.get("/admin/dashboards/apitoken/")
+    assert page.status_code == 200
+    row = page.content.decode()
+    assert ">3<" in row  # requests today

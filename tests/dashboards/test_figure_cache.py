@@ -24,7 +24,7 @@ ROLLUPS = ("dashboards_dailyfact", "dashboards_uniquefact", "dashboards_processi
 REGION = "/en/staff/dashboards/region/"
 PAGES = {
     "region, a year": (REGION, {"period": "year", "on": "2025-06-01", "by": "sex"}),
-    "region, custom period": (REGION, {"period": "custom", "start": "2025-03-05", "end": "2025-04-20", "by": "sex"}),
+    "region, custom period": (REGION, {"period": "custom", "start": "2025-02-01", "end": "2025-04-30", "by": "sex"}),
     "country, a month by window": ("/en/staff/dashboards/cr/", {"period": "month", "on": "2025-03-01", "by": "window"}),
 }
 

@@ -26,12 +26,12 @@ PAGES = {
     "country, by window": ("/en/staff/dashboards/cr/", {**MARCH, "by": "window"}),
     "country, custom period by window": (
         "/en/staff/dashboards/cr/",
-        {"period": "custom", "start": "2025-03-05", "end": "2025-04-20", "by": "window"},
+        {"period": "custom", "start": "2025-02-01", "end": "2025-04-30", "by": "window"},
     ),
     "region, a year": ("/en/staff/dashboards/region/", {"period": "year", "on": "2025-01-01", "by": "sex"}),
     "region, custom period": (
         "/en/staff/dashboards/region/",
-        {"period": "custom", "start": "2025-03-05", "end": "2025-04-20", "by": "nationality"},
+        {"period": "custom", "start": "2025-02-01", "end": "2025-04-30", "by": "nationality"},
     ),
 }
 

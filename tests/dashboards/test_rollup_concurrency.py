@@ -22,9 +22,6 @@ pytestmark = [
 ]
 
 
-
-
-
 def _snapshot() -> tuple:
     return (
         sorted(DailyFact.objects.values_list("country_id", "day", "indicator", "dimension", "value", "count")),

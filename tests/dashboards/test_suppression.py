@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from django.test import override_settings
 
 from dashboards.suppression import bounds, cell_key, processing_figure, round_count
@@ -65,18 +66,49 @@ def test_processing_times_need_ten_decisions():
     assert processing_figure(30.0, 10) == 30.0
 
 
-def test_periods_that_differ_only_by_days_without_events_publish_one_figure(world, cr):
-    """Costa Rica's 7 March consultations, asked for through 30 custom periods that start on each day of
-    February (when nothing happened): one rounding, the same figure 30 times. Were each period its own draw,
-    7 would come out as 5 about 18 times and as 10 about 12 times, and the share would give the 7 back."""
+def test_a_period_off_the_month_grid_is_never_rounded_on_its_own(world, cr):
+    """Days swept one at a time would move a figure exactly when the count moves: off the grid, published
+    figures refuse to be asked at all."""
     from datetime import timedelta
 
     from dashboards import published
 
-    shown = {
-        published.totals(["consultations"], [cr.pk], date(2025, 2, 1) + timedelta(days=k), date(2025, 3, 20))[
-            "consultations"
-        ]
-        for k in range(30)
-    }
-    assert len(shown) == 1 and shown <= {5, 10}
+    for k in range(1, 28):
+        with pytest.raises(ValueError):
+            published.totals(["consultations"], [cr.pk], date(2025, 2, 1) + timedelta(days=k), date(2025, 3, 20))
+
+
+def test_a_run_of_months_is_the_sum_of_its_grid_pieces(world, cr):
+    """A run is cut into the fewest grid periods (whole years, then quarters, then months), and publishes the
+    sum of their published figures: January to June is the first two quarters added up."""
+    from dashboards import periods, published
+
+    assert periods.pieces(date(2025, 2, 1), date(2025, 6, 1)) == [
+        (date(2025, 2, 1), date(2025, 3, 1)), (date(2025, 3, 1), date(2025, 4, 1)),
+        (date(2025, 4, 1), date(2025, 5, 1)), (date(2025, 5, 1), date(2025, 6, 1))]  # fmt: skip
+    assert periods.pieces(date(2024, 12, 1), date(2026, 2, 1)) == [
+        (date(2024, 12, 1), date(2025, 1, 1)), (date(2025, 1, 1), date(2026, 1, 1)),
+        (date(2026, 1, 1), date(2026, 2, 1))]  # fmt: skip
+    codes = ["consultations", "people_assisted", "beneficiaries", "processing_median", "referral_rate"]
+    run = published.totals(codes, [cr.pk], date(2025, 1, 1), date(2025, 7, 1))
+    halves = [published.totals(codes, [cr.pk], date(2025, m, 1), date(2025, m + 3, 1)) for m in (1, 4)]
+    for code in ("consultations", "people_assisted", "beneficiaries"):
+        assert run[code] == sum(h[code] for h in halves)
+    assert run["processing_median"] is None  # times are published for a month, a quarter or a year only
+
+
+def test_months_quarters_and_years_stay_within_the_error_the_doc_states(world, cr, pa):
+    """docs/disclosure-control.md: a grid period's count is at most 4 from the truth."""
+    from dashboards import figures, indicators, periods, published
+
+    codes = [code for code, i in indicators.INDICATORS.items() if i.kind in (indicators.COUNT, indicators.UNIQUE)]
+    spans = [periods.containing(kind, date(2025, m, 1)) for kind in ("month", "quarter", "year") for m in range(1, 13)]
+    compared = 0
+    for place in ([cr.pk], [pa.pk], None):
+        for span in set(spans):
+            true = figures.totals(codes, place, span.start, span.end)
+            shown = published.totals(codes, place, span.start, span.end)
+            for code in codes:
+                assert abs(shown[code] - true[code]) <= 4, (code, place, span, true[code], shown[code])
+                compared += 1
+    assert compared > 500

@@ -112,9 +112,20 @@ def test_a_bad_custom_period_is_explained_and_kept(world, officer_cr_client):
     assert "summary" not in response.context
 
 
-def test_a_custom_period_compares_with_the_same_number_of_days_before(world, officer_cr_client):
+def test_a_custom_run_of_months_compares_with_as_many_months_before(world, officer_cr_client):
     response = officer_cr_client.get(url(period="custom", start="2025-03-01", end="2025-04-30"))
-    assert response.context["previous"].days == response.context["period"].days == 61
+    previous = response.context["previous"]
+    assert (previous.start, previous.end) == (date(2025, 1, 1), date(2025, 3, 1))
+
+
+def test_a_custom_period_off_the_month_grid_is_refused_with_the_nearest_days(world, officer_cr_client):
+    response = officer_cr_client.get(url(period="custom", start="2025-03-05", end="2025-04-20"))
+    assert response.status_code == 200 and "summary" not in response.context
+    errors = response.context["form"].errors
+    assert "March 1, 2025" in errors["start"][0] and "April 1, 2025" in errors["start"][0]
+    assert "March 31, 2025" in errors["end"][0] and "April 30, 2025" in errors["end"][0]
+    assert "whole months, quarters and years" in errors["end"][0]
+    assert response.context["form"]["start"].value() == "2025-03-05"  # what was typed is kept
 
 
 def test_csv_export_holds_the_table_as_shown_and_is_audited(world, officer_cr, officer_cr_client):
@@ -217,9 +228,7 @@ def test_charts_have_a_scale_period_labels_and_a_withheld_bar_unlike_a_zero(worl
     assert ">03/03/2025<" in html or ">3/3/2025<" in html or ">03/03/25<" in html  # the week under its bar
 
 
-def test_the_same_figure_reads_the_same_for_a_month_and_for_a_custom_period_of_the_same_days(
-    world, officer_cr_client
-):
+def test_the_same_figure_reads_the_same_for_a_month_and_for_a_custom_period_of_the_same_days(world, officer_cr_client):
     month = officer_cr_client.get(url(**MARCH)).context["summary"]
     custom = officer_cr_client.get(url(period="custom", start="2025-03-01", end="2025-03-31")).context["summary"]
     assert [row.cells[0] for row in month.rows] == [row.cells[0] for row in custom.rows]
