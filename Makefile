@@ -51,6 +51,7 @@ css: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # Extract the strings of one app (APP=hub) or of all of them into their own catalogs.
 messages: install

@@ -294,7 +294,7 @@ def pass_second_factor(client, user) -> None:
     """Mark a test client's session as past the second factor (the demo accounts' authenticator)."""
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    from portal.two_factor import app_device
+    from accounts.two_factor import app_device
 
     device = app_device(user)
     if device is not None:
@@ -308,7 +308,7 @@ def second_factor_code(username: str) -> str:
     from django.contrib.auth import get_user_model
     from django_otp.oath import TOTP
 
-    from portal.two_factor import app_device
+    from accounts.two_factor import app_device
 
     device = app_device(get_user_model().objects.get(username=username))
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
@@ -345,7 +345,9 @@ def login(base: str, username: str) -> str:
     if response.status != 302:
         raise SystemExit(f"{username}: the second factor was refused ({response.status})")
     cookies = response.headers.get_all("Set-Cookie") or []
-    session = next((re.search(r"sessionid=([^;]+)", c).group(1) for c in cookies if c.startswith("sessionid=")), session)
+    session = next(
+        (re.search(r"sessionid=([^;]+)", c).group(1) for c in cookies if c.startswith("sessionid=")), session
+    )
     return f"sessionid={session}; csrftoken={csrf}"
 
 

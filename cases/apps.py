@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # Django's hook for wiring an app once every model is loaded: rules import the models.
         from notifications import consent
-        from portal import audit, rotation
+        from privacy import audit, rotation
 
         from . import rules
         from .services import record_audit

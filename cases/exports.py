@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.spreadsheets import download
+from helpers.spreadsheets import download
 
 from .models import Case
 

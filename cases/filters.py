@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.validation import record_id
+from helpers.validation import record_id
 
 from .countries import nationality_choices
 from .models import (

@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import label_blank_choices
-from portal.validation import check_day, check_moment
+from helpers.forms import label_blank_choices
+from helpers.validation import check_day, check_moment
 from ventanillas import access
 from ventanillas.models import InformationWindow, PartnerOrganisation, Role, Service, Sex
 
@@ -444,7 +444,10 @@ class PartnerAnswerForm(forms.Form):
 
     status = forms.ChoiceField(
         label=_("Your answer"),
-        choices=[(s, ReferralStatus(s).label) for s in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.COMPLETED)],
+        choices=[
+            (s, ReferralStatus(s).label)
+            for s in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.COMPLETED)
+        ],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(

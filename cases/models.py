@@ -14,7 +14,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from portal.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
+from privacy.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from ventanillas import access
 from ventanillas.models import Country, InformationWindow, PartnerOrganisation, Service, Sex
 

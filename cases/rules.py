@@ -11,7 +11,7 @@ from datetime import date
 import phonenumbers
 from django.utils import timezone
 
-from portal import crypto
+from privacy import crypto
 
 from .models import (
     AgeGroup,

@@ -11,7 +11,7 @@ from .services import referrals
 @shared_task(name="cases.anonymise_expired_cases", soft_time_limit=1800, time_limit=1900, ignore_result=True)
 def anonymise_expired_cases() -> dict[str, int]:
     """Daily, on the beat: the retention run (closed cases, people with and without cases, the outbox, old
-    search hashes in the audit log, and the steps other apps register in ``portal.retention``: training
+    search hashes in the audit log, and the steps other apps register in ``privacy.retention``: training
     participants), each past its period. Returns and audits what it anonymised.
 
     Running it twice does no harm: rows already anonymised are skipped.

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.pagination import DeferredJoinPaginator
-from portal.validation import record_id
+from helpers.pagination import DeferredJoinPaginator
+from helpers.validation import record_id
 from ventanillas import access
 
 from . import forms, selectors, services

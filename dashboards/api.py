@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from portal.validation import EARLIEST_DAY, latest_day
+from helpers.validation import EARLIEST_DAY, latest_day
 from ventanillas import access
 from ventanillas.models import Country
 

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from portal.spreadsheets import CONTENT_TYPES, download
+from helpers.spreadsheets import CONTENT_TYPES, download
 
 from .periods import Period
 from .suppression import HIDDEN_MARK

@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.validation import EARLIEST_DAY, check_day, latest_day
+from helpers.validation import EARLIEST_DAY, check_day, latest_day
 
 from . import periods
 from .indicators import DIMENSIONS

@@ -20,7 +20,7 @@ from django.db.models import Count, F, IntegerField, Q, Value
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
-from portal import locks
+from helpers import locks
 from ventanillas.models import Country
 
 from . import indicators

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portal import throttle
+from helpers import throttle
 
 from .models import ApiToken, ApiTokenDay, ApiTokenPeriod
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import label_blank_choices
+from helpers.forms import label_blank_choices
 
 from .models import Article, Guide, Revision, Topic
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cases.models import RegularizationPathway
 from cases.selectors import ProcessingTime, pathway_processing_time
-from portal.pagecache import changed
+from pagecache import changed
 
 from .languages import fallback_chain
 

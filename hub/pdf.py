@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus.flowables import Flowable
 
-from portal.templatetags.portal import full_date
+from helpers.dates import full_date
 
 if TYPE_CHECKING:
     from .languages import Localized

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import pagecache, throttle
-from portal.origin import same_origin_post
-from portal.pagecache import country_tags, public_page
+import pagecache
+from accounts.origin import same_origin_post
+from helpers import throttle
+from pagecache import country_tags, public_page
 from ventanillas import access
 from ventanillas.hours import next_change
 from ventanillas.selectors import window_directory

@@ -24,12 +24,16 @@ class MessageAdmin(admin.ModelAdmin):
     def resend_stuck(self, request, queryset) -> None:
         count = delivery.resend_stuck(queryset.values_list("pk", flat=True))
         self.message_user(
-            request, ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count) % {"count": count}, messages.SUCCESS
+            request,
+            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count) % {"count": count},
+            messages.SUCCESS,
         )
 
     @admin.action(description=_("Stuck e-mails that did arrive: mark them sent"))
     def mark_stuck_sent(self, request, queryset) -> None:
         count = delivery.mark_stuck_sent(queryset.values_list("pk", flat=True))
         self.message_user(
-            request, ngettext("%(count)d message marked sent.", "%(count)d messages marked sent.", count) % {"count": count}, messages.SUCCESS
+            request,
+            ngettext("%(count)d message marked sent.", "%(count)d messages marked sent.", count) % {"count": count},
+            messages.SUCCESS,
         )

@@ -7,7 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from portal import rotation
+        from privacy import rotation
 
         from .keys import rehash_message
 

@@ -108,7 +108,9 @@ def deliver(message: Message) -> str:
     mine = Message.objects.filter(pk=message.pk, claim=message.claim, status=Status.SENDING)
     now = timezone.now
     if not consent.allows(message.addressee, message.channel, message.kind):
-        mine.update(status=Status.CANCELLED, last_error="no consent for this channel", lease_until=None, updated_at=now())
+        mine.update(
+            status=Status.CANCELLED, last_error="no consent for this channel", lease_until=None, updated_at=now()
+        )
         logger.info("notification cancelled at sending (no consent) id=%s kind=%s", message.pk, message.kind)
         return Status.CANCELLED
     # The hand-over is stamped before the call; an e-mail is handed over once only (see the module's notes).

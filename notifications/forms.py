@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import CHOOSE
-from portal.validation import EARLIEST_DAY
+from helpers.forms import CHOOSE
+from helpers.validation import EARLIEST_DAY
 from ventanillas import access
 from ventanillas.models import Country, Role
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from portal import crypto
+from privacy import crypto
 
 
 def recipient_digest(recipient: str, *, key: str | None = None) -> str:

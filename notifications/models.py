@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.fields import EncryptedTextField
+from privacy.fields import EncryptedTextField
 
 
 class Channel(models.TextChoices):

@@ -198,7 +198,7 @@ def to_xlsx(contents: Contents) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from portal.spreadsheets import neutralise
+    from helpers.spreadsheets import neutralise
 
     book = Workbook()
     sheet = book.active

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from portal import locks
+from helpers import locks
 
 from . import reports
 from .channels import PermanentError, render

@@ -11,7 +11,7 @@ class PortalConfig(AppConfig):
         # message, before it reaches a page, a spreadsheet or PostgreSQL (which refuses NUL outright).
         from django import forms
 
-        from .validation import prohibit_control_characters
+        from helpers.validation import prohibit_control_characters
 
         if prohibit_control_characters not in forms.CharField.default_validators:
             forms.CharField.default_validators = [*forms.CharField.default_validators, prohibit_control_characters]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from portal import audit
+from privacy import audit
 from ventanillas import access
 
 

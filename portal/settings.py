@@ -61,17 +61,22 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # the rooms: the library, personal-data protection, account security, the shell, the benchmark's command
+    "helpers",
+    "privacy",
+    "accounts",
     "portal",
+    "bench",
     *PORTAL_APPS,
 ]
 
 MIDDLEWARE = [
     # First: a public page's current copy is answered here, whole, with the headers every middleware below
-    # gave it when it was made (security headers included); nothing below runs (portal/pagecache.py).
-    "portal.pagecache.PageCacheMiddleware",
+    # gave it when it was made (security headers included); nothing below runs (pagecache/__init__.py).
+    "pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "portal.security.SecurityHeadersMiddleware",
+    "accounts.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,8 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "portal.security.StaffSessionMiddleware",
-    "portal.two_factor.SecondFactorMiddleware",
+    "accounts.security.StaffSessionMiddleware",
+    "accounts.two_factor.SecondFactorMiddleware",
     "portal.middleware.StaffTimeZoneMiddleware",
     "portal.middleware.RefusedAccessAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -180,8 +185,8 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 
-# Selects are written out in Python (portal/renderers.py): the same markup, without a template per option.
-FORM_RENDERER = "portal.renderers.PortalFormRenderer"
+# Selects are written out in Python (helpers/renderers.py): the same markup, without a template per option.
+FORM_RENDERER = "helpers.renderers.PortalFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -303,7 +308,7 @@ X_FRAME_OPTIONS = "DENY"
 # Reverse proxies in front of the site. X-Forwarded-For and X-Forwarded-Proto come from the client unless a
 # proxy we run overwrites them, so they are believed only when PROXY_HOPS says how many proxies there are
 # (docker-compose.yml: one, Caddy). The client's address is then that many entries from the end of
-# X-Forwarded-For (portal.throttle.client_address): the public forms' limits and the login lockout use it.
+# X-Forwarded-For (helpers.throttle.client_address): the public forms' limits and the login lockout use it.
 PROXY_HOPS = env.int("PROXY_HOPS", default=0)
 if PROXY_HOPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -316,7 +321,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
 # Staff sessions: a browser left open at a window ends after 30 minutes without a request, and any session
-# after 8 hours (portal.security.StaffSessionMiddleware); the cookie itself lasts no longer.
+# after 8 hours (accounts.security.StaffSessionMiddleware); the cookie itself lasts no longer.
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=8 * 60 * 60)
 SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS
@@ -335,14 +340,14 @@ ENROLMENT_LINK_MAX_AGE = env.int("ENROLMENT_LINK_DAYS", default=120) * 24 * 60 *
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_LOCKOUT_CALLABLE = "portal.security.locked_out"
-AXES_CLIENT_IP_CALLABLE = "portal.security.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False  # portal.security logs logins, failures and lockouts itself, without usernames typed
+AXES_VERBOSE = False  # accounts.security logs logins, failures and lockouts itself, without usernames typed
 AXES_SENSITIVE_PARAMETERS = ["password", "token", "otp_token"]
 
 # Two factors (django-otp: TOTP apps, and recovery codes as static tokens), required of every account
-# with a role (portal.two_factor). OTP_TOTP_ISSUER names the portal in the authenticator app.
+# with a role (accounts.two_factor). OTP_TOTP_ISSUER names the portal in the authenticator app.
 OTP_TOTP_ISSUER = "Ventanillas"
 # Only with DEBUG on: the second-factor page of a demo account shows its current code (make run).
 DEMO_SECOND_FACTOR_HINT = DEBUG
@@ -367,7 +372,7 @@ PERMISSIONS_POLICY = (
     "payment=(), usb=(), interest-cohort=()"
 )
 
-# Keys for personal data encrypted at rest (portal.crypto): the first key encrypts, all decrypt. Rotate by
+# Keys for personal data encrypted at rest (privacy.crypto): the first key encrypts, all decrypt. Rotate by
 # putting a new key first, running `manage.py rotate_field_keys`, then removing the old one. Independent
 # of SECRET_KEY. A key is a Fernet key (44 characters) or a long random passphrase.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
@@ -382,7 +387,7 @@ if not SEARCH_HASH_KEYS:
     if not DEBUG:
         raise ImproperlyConfigured("SEARCH_HASH_KEYS must be set when DEBUG is off.")
     SEARCH_HASH_KEYS = ["insecure-development-search-key"]
-# Read once by the data migrations that move rows from the former SECRET_KEY-derived keys (portal.crypto)
+# Read once by the data migrations that move rows from the former SECRET_KEY-derived keys (privacy.crypto)
 # and recompute the keyed hashes made with the former single SEARCH_HASH_KEY.
 SALT_KEY = FIELD_ENCRYPTION_KEYS
 LEGACY_SEARCH_HASH_KEY = env("SEARCH_HASH_KEY", default=SECRET_KEY)
@@ -395,12 +400,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # django-axes logs usernames and addresses; portal.security logs the same events without them.
+        # django-axes logs usernames and addresses; accounts.security logs the same events without them.
         "axes": {"level": "ERROR"},
     },
 }
 
-# `make bench` only: route the framework floor pages (portal/floor.py) that its figures are compared with.
+# `make bench` only: route the framework floor pages (bench/floor.py) that its figures are compared with.
 BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
 # Name shown in the header, and demo accounts only where the demo is loaded.

@@ -1,4 +1,4 @@
-"""What ends the public pages' cached copies (portal.pagecache): each saved or deleted row names the pages
+"""What ends the public pages' cached copies (pagecache): each saved or deleted row names the pages
 that show it. Services that change rows without saving them (a seat taken) call ``pagecache.changed``."""
 
 from __future__ import annotations
@@ -7,10 +7,9 @@ from django.db.models.signals import post_delete, post_save
 
 from cases.models import PathwayDocument, PathwayStep, RegularizationPathway, RegularizationProcess
 from hub.models import Alert, Article, FaqEntry, Guide
+from pagecache import changed
 from training.models import Course, Session
 from ventanillas.models import Closure, Country, InformationWindow, OpeningHours
-
-from .pagecache import changed
 
 
 def _code(country_id: int | None) -> str:

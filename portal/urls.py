@@ -5,9 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 
+from accounts import two_factor
 from hub.sitemaps import SITEMAPS
 
-from . import two_factor, views
+from . import views
 from .converters import CountryCodeConverter
 
 register_converter(CountryCodeConverter, "country")
@@ -21,8 +22,8 @@ urlpatterns = [
     path("", include("statuscheck.urls_hooks")),
 ]
 
-if settings.BENCH_FLOOR:  # the benchmark's floor (portal/floor.py), never in production
-    from . import floor
+if settings.BENCH_FLOOR:  # the benchmark's floor (bench/floor.py), never in production
+    from bench import floor
 
     urlpatterns += [path("floor/template/", floor.template), path("floor/row/", floor.one_row)]
 

@@ -16,11 +16,10 @@ from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
+from helpers import throttle
+from pagecache import public_page
 from ventanillas import access
 from ventanillas.selectors import public_countries
-
-from . import throttle
-from .pagecache import public_page
 
 logger = logging.getLogger(__name__)
 

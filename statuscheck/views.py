@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.models import RegularizationProcess
 from cases.rules import contact_channels
+from helpers.throttle import client_digest
 from notifications.models import Channel
 from notifications.services import enqueue
-from portal.throttle import client_digest
 
 from . import inbound, services
 from .forms import CheckForm, IssueForm

@@ -26,7 +26,7 @@ _password_only_login = Client.force_login
 def verified_login(client: Client, user, backend: str | None = None) -> None:
     """Sign ``user`` in as after both steps of the login: the password and a second factor.
 
-    The portal sends a session without a proven second factor to the code page (portal.two_factor), so
+    The portal sends a session without a proven second factor to the code page (accounts.two_factor), so
     the tests' ``client.force_login`` does both steps (see ``_logins_pass_the_second_factor``); the
     security tests use ``password_only_login`` to check that the second step is required.
     """
@@ -103,7 +103,9 @@ def pytest_sessionfinish(session, exitstatus):
         frames = sys._current_frames()
         for thread in left:
             sys.stderr.write(f"\nthread left running after the tests: {thread.name}\n")
-            sys.stderr.write("".join(traceback.format_stack(frames.get(thread.ident))) if thread.ident in frames else "")
+            sys.stderr.write(
+                "".join(traceback.format_stack(frames.get(thread.ident))) if thread.ident in frames else ""
+            )
         session.config._threads_left = True
 
 

@@ -9,7 +9,7 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         # Django's hook for wiring an app once every model is loaded.
         from notifications import consent
-        from portal import retention, rotation
+        from privacy import retention, rotation
 
         from . import messages, services
         from .models import participant_hashes

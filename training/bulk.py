@@ -17,8 +17,8 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.spreadsheets import is_formula
-from portal.validation import EMAIL_MAX_LENGTH, control_characters
+from helpers.spreadsheets import is_formula
+from helpers.validation import EMAIL_MAX_LENGTH, control_characters
 from ventanillas.models import Country, Sex
 
 from .models import Enrolment, Participant, Sector, Session, Status, email_hashes

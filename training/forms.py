@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import label_blank_choices, with_blank
-from portal.idempotency import OneTimeForm
-from portal.validation import EMAIL_MAX_LENGTH
+from helpers.forms import label_blank_choices, with_blank
+from helpers.idempotency import OneTimeForm
+from helpers.validation import EMAIL_MAX_LENGTH
 from ventanillas import access
 from ventanillas.models import Country, Membership, Role, Sex
 
@@ -33,7 +33,9 @@ def _search_helper(form: forms.Form, label) -> FormHelper:
     `name=""` (a named one would add itself to every shared or bookmarked link)."""
     helper = FormHelper()
     helper.form_method = "get"
-    helper.layout = Layout(*form.fields, Div(StrictButton(label, type="submit", css_class="btn-primary"), css_class="mb-3"))
+    helper.layout = Layout(
+        *form.fields, Div(StrictButton(label, type="submit", css_class="btn-primary"), css_class="mb-3")
+    )
     return helper
 
 
@@ -55,7 +57,11 @@ class CatalogueFilterForm(forms.Form):
 
 class EnrolmentForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=160)
-    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH, help_text=_("We will send a link to this address to confirm it."))
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=EMAIL_MAX_LENGTH,
+        help_text=_("We will send a link to this address to confirm it."),
+    )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     institution = forms.CharField(label=_("Institution"), max_length=200, required=False)
     sector = forms.ChoiceField(label=_("Sector"), choices=with_blank(Sector.choices))

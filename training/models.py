@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal import crypto
-from portal.fields import EncryptedCharField, EncryptedEmailField
+from privacy import crypto
+from privacy.fields import EncryptedCharField, EncryptedEmailField
 from ventanillas import access
 from ventanillas.models import Country, PartnerOrganisation, Role, Sex
 

@@ -46,7 +46,9 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
         pdf.drawCentredString(width / 2, height - 14 * cm, line)
         if certificate.partner_name:
             pdf.drawCentredString(
-                width / 2, height - 15 * cm, _("In partnership with %(partner)s") % {"partner": certificate.partner_name}
+                width / 2,
+                height - 15 * cm,
+                _("In partnership with %(partner)s") % {"partner": certificate.partner_name},
             )
         # The signature line, with the trainer's name under it.
         pdf.setLineWidth(1)

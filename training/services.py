@@ -19,10 +19,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+import pagecache
+from helpers.idempotency import once
+from helpers.validation import EARLIEST_DAY, EMAIL_MAX_LENGTH, clean_text, latest_day
 from notifications.services import cancel_for_addressee, messages_for_addressee, purge_for_addressee
-from portal import audit, pagecache
-from portal.idempotency import once
-from portal.validation import EARLIEST_DAY, EMAIL_MAX_LENGTH, clean_text, latest_day
+from privacy import audit
 from ventanillas import access
 
 from . import messages, selectors
@@ -736,7 +737,7 @@ def inactive_participants(now: dt.datetime) -> list[int]:
 
 
 def anonymise_inactive_participants(now: dt.datetime | None = None) -> int:
-    """The training step of the daily retention run (registered with ``portal.retention``): participants
+    """The training step of the daily retention run (registered with ``privacy.retention``): participants
     with no enrolment activity for their country's retention period are anonymised like an erasure (their
     enrolments, attendance and certificates stay as counts). Returns how many; safe to run again."""
     now = now or timezone.now()
@@ -762,7 +763,7 @@ def export_participant_data(*, participant: Participant, by) -> dict:
     """Everything held on one participant (subject access, administrator), as plain data: identity,
     whether they still want our messages, enrolments with attendance and certificates, and the messages
     written to them, by their reference and, naming no person, to their address (as the erasure finds
-    them). The export itself is audited (``portal.audit``: the one audit log)."""
+    them). The export itself is audited (``privacy.audit``: the one audit log)."""
     participant = Participant.objects.select_related("country").get(pk=participant.pk)
     data = selectors.participant_data(participant)
     addresses = [participant.email] if participant.email else []

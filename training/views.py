@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import audit, pagecache, throttle
-from portal.security import personal_data
-from portal.spreadsheets import download
+import pagecache
+from accounts.security import personal_data
+from helpers import throttle
+from helpers.spreadsheets import download
+from privacy import audit
 from ventanillas import access
 from ventanillas.models import Country, Role, Sex
 
@@ -153,7 +155,13 @@ def enrolment_certificate(request: HttpRequest, token: str) -> HttpResponse:
     except LinkExpired:
         return _link_expired(request)
     certificate = get_object_or_404(Certificate, enrolment=enrolment, revoked_at__isnull=True)
-    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.certificate", object_id=certificate.pk, details={"kind": "certificate_pdf", "by": "participant"})
+    audit.record(
+        user=request.user,
+        action=audit.DOWNLOAD,
+        object_type="training.certificate",
+        object_id=certificate.pk,
+        details={"kind": "certificate_pdf", "by": "participant"},
+    )
     return _pdf_response(request, certificate)
 
 
@@ -445,7 +453,13 @@ def _participant_data(values: dict[str, str]) -> services.ParticipantData:
 @require_GET
 def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.session", object_id=session.pk, details={"kind": "roster_csv"})
+    audit.record(
+        user=request.user,
+        action=audit.DOWNLOAD,
+        object_type="training.session",
+        object_id=session.pk,
+        details={"kind": "roster_csv"},
+    )
     rows = [["name", "email", "institution", "sector", "sex", "country", "status", "days_present"]]
     for e in selectors.roster(session):
         p = e.participant
@@ -457,7 +471,13 @@ def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def staff_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
-    audit.record(user=request.user, action=audit.DOWNLOAD, object_type="training.certificate", object_id=certificate.pk, details={"kind": "certificate_pdf"})
+    audit.record(
+        user=request.user,
+        action=audit.DOWNLOAD,
+        object_type="training.certificate",
+        object_id=certificate.pk,
+        details={"kind": "certificate_pdf"},
+    )
     return _pdf_response(request, certificate)
 
 

@@ -443,9 +443,7 @@ def load(stdout=None) -> list[tuple[str, str]]:
             window=windows[slug] if slug else None,
             language=language,
         )
-        # The second step of the login: one published key for every demo account (portal.two_factor).
-        TOTPDevice.objects.update_or_create(
-            user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
-        )
+        # The second step of the login: one published key for every demo account (accounts.two_factor).
+        TOTPDevice.objects.update_or_create(user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True})
         logins.append((username, description))
     return logins

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import pagecache
-from portal.pagecache import country_tags, public_page
+import pagecache
+from pagecache import country_tags, public_page
 
 from . import access
 from .forms import WindowContactForm

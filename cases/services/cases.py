@@ -97,7 +97,9 @@ def _carry_from_consultation(person: Person, consultation: Consultation, by: Any
         Person.objects.filter(pk=person.pk).update(**values)
         for field, value in values.items():
             setattr(person, field, value)
-        record_audit(user=by, action=AuditEntry.Action.CHANGE, obj=person, details={"from_consultation": sorted(values)})
+        record_audit(
+            user=by, action=AuditEntry.Action.CHANGE, obj=person, details={"from_consultation": sorted(values)}
+        )
 
 
 @transaction.atomic

@@ -31,11 +31,11 @@ class CaseError(Exception):
 
 
 def _check_moment(at, now=None) -> None:
-    """A planned date and time: not past, within the next two years (``portal.validation``)."""
+    """A planned date and time: not past, within the next two years (``helpers.validation``)."""
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
-    from portal.validation import check_moment
+    from helpers.validation import check_moment
 
     try:
         check_moment(at, now=now or timezone.now())
@@ -48,7 +48,7 @@ def _check_day(day, field: str) -> None:
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
-    from portal.validation import check_day
+    from helpers.validation import check_day
 
     try:
         check_day(day, today=timezone.localdate())

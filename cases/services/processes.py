@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from helpers.idempotency import once
 from notifications.services import cancel_for
-from portal.idempotency import once
 from ventanillas.models import InformationWindow
 
 from ..models import (

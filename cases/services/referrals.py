@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from helpers.idempotency import made as once_made
+from helpers.idempotency import once
 from notifications.services import cancel_for, enqueue
-from portal.idempotency import made as once_made
-from portal.idempotency import once
 from ventanillas.models import PartnerOrganisation, Service
 
 from ..models import (
@@ -151,7 +151,9 @@ def notify_partner(referral: Referral, *, kind: str) -> bool:
         channel="email",
         recipient=partner.email,
         language=partner.language,
-        template="cases/messages/referral_partner" if kind == REFERRAL_TO_PARTNER else "cases/messages/referral_partner_reminder",
+        template="cases/messages/referral_partner"
+        if kind == REFERRAL_TO_PARTNER
+        else "cases/messages/referral_partner_reminder",
         context={
             "referral": referral.pk,
             "partner": partner.name,
@@ -174,7 +176,9 @@ def remind_unanswered_referrals(now: datetime | None = None) -> int:
     now = now or timezone.now()
     count = 0
     unanswered = Referral.objects.filter(
-        status=ReferralStatus.SENT, answered_at__isnull=True, sent_at__lte=now - timedelta(days=settings.CASES_REFERRAL_REMINDER_DAYS)
+        status=ReferralStatus.SENT,
+        answered_at__isnull=True,
+        sent_at__lte=now - timedelta(days=settings.CASES_REFERRAL_REMINDER_DAYS),
     ).select_related("partner__country", "case__window__country", "created_by")
     for referral in unanswered:
         count += notify_partner(referral, kind=REFERRAL_UNANSWERED)
@@ -234,7 +238,10 @@ def answer_referral(*, referral: Referral, status: str, note: str) -> Referral:
     referral.save()
     _timeline(case, TimelineEntry.Kind.REFERRAL_ANSWER, None, referral=referral.pk, source=source, target=status)
     record_audit(
-        user=None, action=AuditEntry.Action.CHANGE, obj=referral, details={"source": source, "target": status, "partner": True}
+        user=None,
+        action=AuditEntry.Action.CHANGE,
+        obj=referral,
+        details={"source": source, "target": status, "partner": True},
     )
     cancel_for(referral, REFERRAL_UNANSWERED)
     return referral

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import cancel_for, messages_for_addressee, purge_for_addressee, purge_old_messages
-from portal import retention
+from privacy import retention
 
 from ..models import (
     Appointment,
@@ -185,7 +185,7 @@ def run_retention(*, now: datetime | None = None) -> dict[str, int]:
         "people_without_cases": anonymise_people_without_cases(now=now),
         "messages": purge_old_messages(now=now),
         "audit_search_hashes": forget_old_search_hashes(now=now),
-        # the other apps' records (training participants): portal.retention
+        # the other apps' records (training participants): privacy.retention
         **retention.run_registered(now),
     }
     logger.info("retention run %s", " ".join(f"{k}={v}" for k, v in report.items()))

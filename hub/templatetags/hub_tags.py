@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from portal import pagecache
+import pagecache
 from ventanillas.hours import next_midnight
 from ventanillas.models import Country
 

@@ -6,6 +6,8 @@ from django.urls import translate_url
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 
+from helpers import dates
+
 register = template.Library()
 
 
@@ -59,18 +61,7 @@ def weekday_and_day(value) -> str:
     return f"{date_format(value, 'l')} {date_format(value, 'MONTH_DAY_FORMAT')}"
 
 
-# English's DATE_FORMAT abbreviates the month ("Nov. 28, 2026"): a date a migrant must act on is written in full.
-FULL_DATE_FORMATS = {"en": "j F Y"}
-
-
-@register.filter
-def full_date(value) -> str:
-    """A date in the reader's language's full form: "28 de febrero de 2027", "28 février 2027", "28 February 2027"."""
-    from django.utils.formats import date_format
-
-    if not value:
-        return ""
-    return date_format(value, FULL_DATE_FORMATS.get(get_language(), "DATE_FORMAT"))
+register.filter("full_date", dates.full_date)
 
 
 @register.filter

@@ -65,7 +65,7 @@ def test_the_chosen_country_is_shown_by_name_on_the_person_page(staff_cr_client,
     person_cr.refresh_from_db()
     assert person_cr.document_country.code == "VE"
     html = staff_cr_client.get(detail).content.decode()
-    assert "Issuing country</dt><dd class=\"col-sm-9\">Venezuela</dd>" in html
+    assert 'Issuing country</dt><dd class="col-sm-9">Venezuela</dd>' in html
 
 
 def test_an_unknown_code_is_refused(staff_cr_client, person_cr):

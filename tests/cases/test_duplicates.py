@@ -22,7 +22,9 @@ def twin(window_cr, staff_cr):
     return make_person(window_cr, staff_cr, given_names="Maria Jose", family_names="Perez Gomez", phone="")
 
 
-def test_the_person_page_lists_likely_duplicates_with_a_comparison(staff_cr_client, person_cr, twin, window_cr, staff_cr):
+def test_the_person_page_lists_likely_duplicates_with_a_comparison(
+    staff_cr_client, person_cr, twin, window_cr, staff_cr
+):
     stranger = make_person(window_cr, staff_cr, given_names="Juan", family_names="Rodríguez")
     html = staff_cr_client.get(person_cr.get_absolute_url()).content.decode()
     section = html[html.index('id="duplicates"') : html.index('id="consents"')]

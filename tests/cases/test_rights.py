@@ -56,9 +56,10 @@ def test_erasure_removes_every_copy_the_outbox_included(messaged, staff_cr):
     for message in Message.objects.all():  # the migrant's SMS and the staffer's reminder naming the place
         assert message.recipient == "" and message.context == "{}" and message.purged_at is not None
         assert "8888" not in message.key
-    assert services.export_person_data(person=Person.objects.get(pk=person.pk), by=staff_cr)["messages"][0][
-        "recipient"
-    ] == ""
+    assert (
+        services.export_person_data(person=Person.objects.get(pk=person.pk), by=staff_cr)["messages"][0]["recipient"]
+        == ""
+    )
 
 
 def test_the_daily_run_anonymises_every_kind_of_record_past_its_period_and_says_what_it_did(

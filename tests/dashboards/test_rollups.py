@@ -14,7 +14,7 @@ from django.utils import timezone
 from cases import services
 from dashboards import rollups
 from dashboards.models import DailyFact, PeriodUnique, ProcessingFact, RollupState, UniqueFact
-from portal import locks
+from helpers import locks
 from tests.cases.factories import PathwayFactory, make_case, make_person
 
 

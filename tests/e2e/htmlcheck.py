@@ -57,8 +57,12 @@ def problems(html: str) -> list[str]:
     elements = list(root.iter())
     ids = Counter(e.get("id") for e in elements if e.get("id"))
     found += [f"id “{i}” is used {n} times" for i, n in ids.items() if n > 1]
-    labelable = {e.get("id") for e in elements if _tag(e) in {"input", "select", "textarea", "button", "meter",
-                                                            "output", "progress"} and e.get("type") != "hidden"}
+    labelable = {
+        e.get("id")
+        for e in elements
+        if _tag(e) in {"input", "select", "textarea", "button", "meter", "output", "progress"}
+        and e.get("type") != "hidden"
+    }
     parents = {child: parent for parent in elements for child in parent}
 
     html_el = next((e for e in elements if _tag(e) == "html"), None)
@@ -76,19 +80,19 @@ def problems(html: str) -> list[str]:
             found.append(f"obsolete element <{tag}>")
         for attr, value in e.attrib.items():
             if attr in NOT_EMPTY and not value.strip() and not (tag == "form" and attr == "action"):
-                found.append(f"<{tag} {attr}=\"\">: the value must not be empty")
+                found.append(f'<{tag} {attr}="">: the value must not be empty')
             if attr in OBSOLETE_ATTRS and tag not in {"img", "canvas", "video", "iframe", "input", "source"}:
                 found.append(f"obsolete attribute {attr} on <{tag}>")
             if attr in {"lang", "hreflang"} and value and not LANGUAGE_TAG.match(value):
-                found.append(f"<{tag} {attr}=\"{value}\">: not a language tag")
+                found.append(f'<{tag} {attr}="{value}">: not a language tag')
             if attr in {"aria-labelledby", "aria-describedby", "aria-controls"}:
                 missing = [ref for ref in value.split() if ref not in ids]
                 if missing:
                     found.append(f"<{tag} {attr}> names missing id {missing}")
         if tag == "label" and e.get("for") and e.get("for") not in labelable:
-            found.append(f"<label for=\"{e.get('for')}\"> names no form control")
+            found.append(f'<label for="{e.get("for")}"> names no form control')
         if tag == "input" and e.get("type") and e.get("type").lower() not in INPUT_TYPES:
-            found.append(f"<input type=\"{e.get('type')}\"> is not an input type")
+            found.append(f'<input type="{e.get("type")}"> is not an input type')
         if tag in CHILDREN:
             for child in e:
                 child_tag = _tag(child)

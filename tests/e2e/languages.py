@@ -16,7 +16,10 @@ from .htmlcheck import NS
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ["es", "en", "fr", "nl", "ht"]
-DJANGO_LOCALE = [Path(django.__file__).parent / "conf" / "locale", Path(django.__file__).parent / "contrib" / "auth" / "locale"]
+DJANGO_LOCALE = [
+    Path(django.__file__).parent / "conf" / "locale",
+    Path(django.__file__).parent / "contrib" / "auth" / "locale",
+]
 SKIP = {"script", "style", "template", "head"}
 READ_ATTRS = ("aria-label", "title", "alt", "placeholder")
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[^}]*\}")

@@ -15,8 +15,7 @@ AXE = Axe()
 FAILING = {"serious", "critical"}
 # How far the page is wider than the screen (the measure of the audit tool: a phone would scroll sideways).
 OVERFLOW = (
-    "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-    " - document.documentElement.clientWidth"
+    "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth"
 )
 
 

@@ -10,8 +10,7 @@ import uuid
 from .conftest import DESKTOP, PHONE, login, shot
 
 OVERFLOW = (
-    "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-    " - document.documentElement.clientWidth"
+    "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth"
 )
 
 

@@ -86,9 +86,7 @@ def test_search_reads_as_many_queries_for_many_hits_as_for_few(client, cr, lang)
 
 
 @pytest.mark.parametrize("lang", ["es", "fr", "ht", "nl"])
-def test_an_uncached_guide_reads_at_most_five_queries_in_any_language(
-    client, cr, lang, django_assert_max_num_queries
-):
+def test_an_uncached_guide_reads_at_most_five_queries_in_any_language(client, cr, lang, django_assert_max_num_queries):
     """The guide, its country and pathway in one query, the pathway's facts, steps and documents in one
     each, the banner's alerts in one; a Dutch reader falls back to Spanish (Costa Rica), a Kreyòl one to
     French. The processing time is the day's published figure, computed once a day, not per reader."""

@@ -225,7 +225,7 @@ def test_the_limit_counts_the_uses_of_every_worker_together(cr):
     """45 requests from one connection, spread over 9 workers at once: exactly the limit passes."""
     from django.test import RequestFactory
 
-    from portal import throttle
+    from helpers import throttle
     from tests.concurrency import run_together
 
     passed: list[bool] = []

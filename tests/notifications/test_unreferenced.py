@@ -41,7 +41,8 @@ def test_erasure_reaches_the_messages_to_the_persons_address_that_name_no_one(wi
     shared_phone_of_another = queue(person.phone, "c", addressee=other)
     stranger = queue("+50687770000", "d")
     assert [m["kind"] for m in messages_for_addressee(person, addresses=[person.phone, person.email])] == [
-        "statuscheck.answer", "statuscheck.answer"
+        "statuscheck.answer",
+        "statuscheck.answer",
     ]
 
     assert purge_for_addressee(person, addresses=[person.phone, person.whatsapp, person.email]) == 2

@@ -38,7 +38,6 @@ pytestmark = [
 ]
 
 
-
 @pytest.fixture
 def gateway():
     server = Gateway().start()

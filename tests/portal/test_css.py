@@ -13,7 +13,14 @@ def test_committed_stylesheet_is_current():
 
 def test_stylesheet_keeps_what_pages_use_and_drops_what_they_do_not():
     text = css.OUTPUT.read_text(encoding="utf-8")
-    for used in (".visually-hidden", ".table-responsive", ".btn-primary", ".form-control", ".alert-danger", ".skip-link"):
+    for used in (
+        ".visually-hidden",
+        ".table-responsive",
+        ".btn-primary",
+        ".form-control",
+        ".alert-danger",
+        ".skip-link",
+    ):
         assert used in text
     for unused in (".accordion", ".modal", ".carousel", ".offcanvas", ".toast", ".dropdown-menu", "data-bs-theme=dark"):
         assert unused not in text

@@ -17,7 +17,7 @@ from cases.models import Appointment, Case, FollowUp, HouseholdMember, Person, R
 from cases.selectors import find_people
 from notifications.models import Message
 from notifications.services import enqueue
-from portal import crypto, rotation
+from privacy import crypto, rotation
 from tests.cases.factories import make_case, make_person, pathway_with_documents
 from ventanillas.models import PartnerOrganisation
 

@@ -18,9 +18,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+import pagecache
 from cases.models import RegularizationProcess
 from hub.services import publish_text
-from portal import pagecache
 from tests.cases.factories import PathwayFactory, make_case, make_person
 from tests.factories import UserFactory, WindowFactory
 from tests.hub.factories import alert, guide
@@ -342,7 +342,7 @@ def test_a_tag_change_and_the_end_of_a_copy_s_time_reach_the_middleware(client, 
 
 
 def test_without_the_middleware_the_decorator_serves_copies_itself(client, cr, settings):
-    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != "portal.pagecache.PageCacheMiddleware"]
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != "pagecache.PageCacheMiddleware"]
     guide(cr)
     first = get(client, GUIDE, **GZIP)
     second = get(client, GUIDE, **GZIP)

@@ -8,7 +8,7 @@ import re
 from django.apps import apps
 from django.conf import settings
 
-from portal.fields import encrypted_fields
+from privacy.fields import encrypted_fields
 
 DOC = settings.BASE_DIR / "docs" / "personal-data.md"
 
@@ -26,8 +26,15 @@ def person_related_models() -> list:
                 continue
             targets = {f.related_model for f in model._meta.concrete_fields if f.is_relation}
             if targets & {apps.get_model("cases.Person"), apps.get_model("training.Participant")} or (
-                model._meta.label in {"cases.RegularizationProcess", "cases.Appointment", "cases.FollowUp",
-                                      "cases.Referral", "cases.TimelineEntry", "cases.ChecklistItem"}
+                model._meta.label
+                in {
+                    "cases.RegularizationProcess",
+                    "cases.Appointment",
+                    "cases.FollowUp",
+                    "cases.Referral",
+                    "cases.TimelineEntry",
+                    "cases.ChecklistItem",
+                }
                 or any(t is not None and t._meta.label in {"cases.Case", "training.Enrolment"} for t in targets)
             ):
                 found.add(model)

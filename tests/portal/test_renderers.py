@@ -8,7 +8,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils import translation
 
 from cases.forms import ConsultationForm
-from portal.renderers import PortalFormRenderer
+from helpers.renderers import PortalFormRenderer
 
 
 class Sample(forms.Form):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.test import RequestFactory, override_settings
 
-from portal.throttle import client_address
+from helpers.throttle import client_address
 
 
 @override_settings(PROXY_HOPS=1)

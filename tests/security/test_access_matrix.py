@@ -216,7 +216,11 @@ def world(db):
     # The victim's training: a participant in the trainer's session, with a certificate.
     session = SessionFactory(country=cr, trainers=[users["trainer"]])
     data = ParticipantData(
-        email="wx@example.org", name="Ana Wxcanario", sector="government", sex="female", country_id=cr.pk,
+        email="wx@example.org",
+        name="Ana Wxcanario",
+        sector="government",
+        sex="female",
+        country_id=cr.pk,
         language="es",
     )
     enrolment, _seated = training_services.enrol_verified(session=session, data=data)
@@ -232,8 +236,11 @@ def world(db):
     assert Guide.objects.get(pk=published.pk).body_es != "Texto Vbcanario"
 
     report = Report.objects.create(
-        kind="monthly", country=cr, period_start=timezone.localdate().replace(day=1),
-        period_end=timezone.localdate().replace(day=1) + dt.timedelta(days=31), language="es",
+        kind="monthly",
+        country=cr,
+        period_start=timezone.localdate().replace(day=1),
+        period_end=timezone.localdate().replace(day=1) + dt.timedelta(days=31),
+        language="es",
     )
 
     fill = {
@@ -383,7 +390,7 @@ def _problems(pattern: Pattern, persona: str, method: str, response) -> list[str
 @pytest.fixture
 def quiet_refusals():
     """Each refusal is logged with its traceback: thousands of them would cost more than the requests."""
-    loggers = [logging.getLogger(name) for name in ("django.request", "django.security", "portal.security")]
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security", "accounts.security")]
     for logger in loggers:
         logger.disabled = True
     yield
@@ -421,7 +428,14 @@ def test_no_persona_reaches_what_is_not_theirs(persona, world, settings, quiet_r
 def test_the_matrix_covers_every_pattern_of_the_url_configuration():
     """Against a matrix that silently shrinks: the admin's and the apps' patterns are all there."""
     names = {pattern.name for pattern in url_patterns()}
-    for expected in ("cases:case-detail", "training:staff-roster-csv", "hub:editor-action", "admin:index",
-                     "dashboards:country-export", "notifications:report-xlsx", "two-factor"):
+    for expected in (
+        "cases:case-detail",
+        "training:staff-roster-csv",
+        "hub:editor-action",
+        "admin:index",
+        "dashboards:country-export",
+        "notifications:report-xlsx",
+        "two-factor",
+    ):
         assert expected in names
     assert len(names) > 250

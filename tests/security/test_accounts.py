@@ -216,7 +216,7 @@ def test_a_right_password_before_the_limit_clears_the_count(staff_cr):
 
 
 def test_logins_failures_and_lockouts_are_logged_without_secrets(staff_cr, caplog):
-    caplog.set_level(logging.INFO, logger="portal.security")
+    caplog.set_level(logging.INFO, logger="accounts.security")
     client = Client()
     _login(client, "staff_cr")
     client.logout()

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from helpers.spreadsheets import to_csv, to_xlsx
 from notifications.reports import Block, Contents
 from notifications.reports import to_xlsx as report_xlsx
-from portal.spreadsheets import to_csv, to_xlsx
 from tests.cases.factories import make_case
 from tests.factories import Role, UserFactory, WindowFactory, member
 
@@ -68,8 +68,13 @@ def test_the_trainers_roster_csv_neutralises_names_typed_in_the_public_form(trai
     session = SessionFactory(trainers=[trainer], country=cr)
     for number, attack in enumerate(ATTACKS[:2]):
         data = ParticipantData(
-            email=f"p{number}@example.org", name=attack, sector="government", sex="female",
-            country_id=cr.pk, language="es", institution="=1+1",
+            email=f"p{number}@example.org",
+            name=attack,
+            sector="government",
+            sex="female",
+            country_id=cr.pk,
+            language="es",
+            institution="=1+1",
         )
         services.enrol_verified(session=session, data=data)
     client.force_login(trainer)
@@ -82,7 +87,7 @@ def test_the_trainers_roster_csv_neutralises_names_typed_in_the_public_form(trai
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_case_export_neutralises_the_names_it_carries(fmt, cr, staff_cr, officer_cr, client):
-    window = WindowFactory(country=cr, name="=HYPERLINK(\"http://x\",\"click\")", slug="evil")
+    window = WindowFactory(country=cr, name='=HYPERLINK("http://x","click")', slug="evil")
     member(staff_cr, Role.WINDOW_STAFF, window=window)
     make_case(window, staff_cr)
     client.force_login(officer_cr)
@@ -94,12 +99,16 @@ def test_the_case_export_neutralises_the_names_it_carries(fmt, cr, staff_cr, off
         cells = [row[2] for row in _xlsx_cells(response.content)[1:]]
         assert all(cell.data_type == "s" for cell in cells)
         names = [cell.value for cell in cells]
-    assert len(names) == 1 and names[0].startswith("'=HYPERLINK(\"http://x\",\"click\")")
+    assert len(names) == 1 and names[0].startswith('\'=HYPERLINK("http://x","click")')
 
 
 def test_the_monthly_report_xlsx_writes_labels_as_text():
     contents = Contents(
-        title="Report", subtitle="", generated="", notes=[], failed=[],
+        title="Report",
+        subtitle="",
+        generated="",
+        notes=[],
+        failed=[],
         blocks=[Block(title="Partners", columns=[], rows=[("=1+1", 7), ("+cmd", "<5")])],
     )
     rows = _xlsx_cells(report_xlsx(contents))
@@ -108,9 +117,9 @@ def test_the_monthly_report_xlsx_writes_labels_as_text():
 
 
 def test_no_export_writes_a_spreadsheet_around_the_shared_helper():
-    """Every CSV or XLSX of the portal is written by portal.spreadsheets (the monthly reports by their own
+    """Every CSV or XLSX of the portal is written by helpers.spreadsheets (the monthly reports by their own
     layout, which neutralises through it): a new export that writes cells by hand fails here."""
-    allowed = {Path("portal/spreadsheets.py"), Path("notifications/reports.py"), Path("training/bulk.py")}
+    allowed = {Path("helpers/spreadsheets.py"), Path("notifications/reports.py"), Path("training/bulk.py")}
     offenders = []
     base = Path(settings.BASE_DIR)
     for app in ["portal", *settings.PORTAL_APPS]:

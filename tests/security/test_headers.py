@@ -40,9 +40,16 @@ def test_the_hub_editor_has_no_inline_style(db):
 
     from django.conf import settings
 
-    templates = [*Path(settings.BASE_DIR).glob("*/templates/**/*.html"), *Path(settings.BASE_DIR).glob("templates/**/*.html")]
+    templates = [
+        *Path(settings.BASE_DIR).glob("*/templates/**/*.html"),
+        *Path(settings.BASE_DIR).glob("templates/**/*.html"),
+    ]
     assert templates
-    offenders = [str(path) for path in templates if re.search(r"\sstyle=|<style|<script(?![^>]*\bsrc=)(?![^>]*nonce)", path.read_text())]
+    offenders = [
+        str(path)
+        for path in templates
+        if re.search(r"\sstyle=|<style|<script(?![^>]*\bsrc=)(?![^>]*nonce)", path.read_text())
+    ]
     assert offenders == []
 
 

@@ -65,7 +65,9 @@ def test_the_image_collects_static_files_with_debug_off_and_starts_through_the_s
 
 
 def _setting(name: str, **env: str) -> str:
-    result = manage("shell", "-c", f"from django.conf import settings; print(settings.{name})", env=production_env(**env))
+    result = manage(
+        "shell", "-c", f"from django.conf import settings; print(settings.{name})", env=production_env(**env)
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 

@@ -26,9 +26,6 @@ SEATS = 10
 ROUNDS = 3
 
 
-
-
-
 def _assert_ten_and_ten(session: Session) -> None:
     session.refresh_from_db()
     statuses = list(session.enrolments.values_list("status", flat=True))

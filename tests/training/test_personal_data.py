@@ -102,7 +102,11 @@ def test_after_a_key_rotation_the_participant_is_still_found_by_their_address(cr
     settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS[:1]
     settings.SEARCH_HASH_KEYS = settings.SEARCH_HASH_KEYS[:1]
     found = Participant.objects.with_email("ANA.PEREZ@mtss.example").get()
-    assert (found.name, found.phone, found.institution) == ("Ana Pérez Solís", "+506 8888 1234", "Ministerio de Trabajo")
+    assert (found.name, found.phone, found.institution) == (
+        "Ana Pérez Solís",
+        "+506 8888 1234",
+        "Ministerio de Trabajo",
+    )
     # enrolling again by the same address finds the person, not a second one
     services.enrol_verified(session=SessionFactory(country=cr), data=ana(cr))
     assert Participant.objects.count() == 1
@@ -140,7 +144,9 @@ def test_erasure_removes_the_participant_everywhere_and_keeps_the_counts(cr, ses
     for message in Message.objects.exclude(pk=stranger.pk):
         assert (message.recipient, message.context, message.recipient_hash) == ("", "{}", "")
         assert message.purged_at is not None
-    assert {about.pk, to_address.pk} <= set(Message.objects.filter(purged_at__isnull=False).values_list("pk", flat=True))
+    assert {about.pk, to_address.pk} <= set(
+        Message.objects.filter(purged_at__isnull=False).values_list("pk", flat=True)
+    )
     stranger.refresh_from_db()
     assert stranger.recipient == "otra@example.org" and stranger.purged_at is None
     with pytest.raises(services.TrainingError):

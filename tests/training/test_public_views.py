@@ -108,7 +108,10 @@ def test_the_form_does_not_reveal_who_is_already_enrolled(client, session, cr):
     assert first["Location"] == again["Location"] == stranger["Location"] == reverse("training:enrolment-sent")
     assert "Check your e-mail" in client.get(again["Location"]).content.decode()
     # No second enrolment; the person already enrolled is written a note with their own link instead.
-    assert Enrolment.objects.filter(participant__in=Participant.objects.with_email("ana.perez@migracion.example")).count() == 1
+    assert (
+        Enrolment.objects.filter(participant__in=Participant.objects.with_email("ana.perez@migracion.example")).count()
+        == 1
+    )
     assert outbox() == [
         ("confirm_email", "ana.perez@migracion.example"),
         ("already_enrolled", "ana.perez@migracion.example"),

@@ -2,8 +2,8 @@
 
 from django.db import migrations, models
 
-import portal.fields
-from portal.rotation import convert_rows
+import privacy.fields
+from privacy.rotation import convert_rows
 from training.models import email_hash
 
 
@@ -80,27 +80,27 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='certificate',
             name='participant_name',
-            field=portal.fields.EncryptedCharField(max_length=160, verbose_name='participant'),
+            field=privacy.fields.EncryptedCharField(max_length=160, verbose_name='participant'),
         ),
         migrations.AlterField(
             model_name='participant',
             name='email',
-            field=portal.fields.EncryptedEmailField(blank=True, max_length=254, verbose_name='e-mail'),
+            field=privacy.fields.EncryptedEmailField(blank=True, max_length=254, verbose_name='e-mail'),
         ),
         migrations.AlterField(
             model_name='participant',
             name='institution',
-            field=portal.fields.EncryptedCharField(blank=True, max_length=200, verbose_name='institution'),
+            field=privacy.fields.EncryptedCharField(blank=True, max_length=200, verbose_name='institution'),
         ),
         migrations.AlterField(
             model_name='participant',
             name='name',
-            field=portal.fields.EncryptedCharField(max_length=160, verbose_name='full name'),
+            field=privacy.fields.EncryptedCharField(max_length=160, verbose_name='full name'),
         ),
         migrations.AlterField(
             model_name='participant',
             name='phone',
-            field=portal.fields.EncryptedCharField(blank=True, max_length=30, verbose_name='phone'),
+            field=privacy.fields.EncryptedCharField(blank=True, max_length=30, verbose_name='phone'),
         ),
         migrations.RunPython(forwards, backwards, elidable=False),
     ]

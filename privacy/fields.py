@@ -1,4 +1,4 @@
-"""Model fields whose values are encrypted at rest with the portal's own field keys (``portal.crypto``).
+"""Model fields whose values are encrypted at rest with the portal's own field keys (``privacy.crypto``).
 
 The column holds a Fernet token (text); the model holds the plain value. Values are encrypted on the way
 to the database and decrypted on the way back, nowhere else: forms and ``full_clean`` see plain text, and a

@@ -29,9 +29,9 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from .throttle import client_address, client_digest, keyed
+from helpers.throttle import client_address, client_digest, keyed
 
-logger = logging.getLogger("portal.security")
+logger = logging.getLogger("accounts.security")
 
 SESSION_STARTED = "_portal_session_started"
 SESSION_SEEN = "_portal_session_seen"

@@ -4,7 +4,7 @@ from django.db import models
 
 
 class ThrottleCount(models.Model):
-    """Uses of a public form by one client in one time window (``portal.throttle``). Kept in the database
+    """Uses of a public form by one client in one time window (``helpers.throttle``). Kept in the database
     so that every worker counts the same uses, and a cache outage never stops a form."""
 
     key = models.CharField(max_length=120, unique=True)
@@ -16,7 +16,7 @@ class ThrottleCount(models.Model):
 
 
 class FormSubmission(models.Model):
-    """A create form already handled (``portal.idempotency``): the form's hidden token and what it made."""
+    """A create form already handled (``helpers.idempotency``): the form's hidden token and what it made."""
 
     token = models.UUIDField(unique=True)
     model = models.CharField(max_length=100)

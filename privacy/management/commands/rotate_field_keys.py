@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal import rotation
+from privacy import rotation
 
 
 class Command(BaseCommand):
@@ -40,5 +40,7 @@ class Command(BaseCommand):
     def _bar(self, label: str, done: int, total: int, width: int = 30) -> None:
         filled = width * done // total if total else width
         percent = 100 * done // total if total else 100
-        self.stdout.write(f"\r{label:<32} [{'#' * filled}{'.' * (width - filled)}] {percent:3d}% {done}/{total}", ending="")
+        self.stdout.write(
+            f"\r{label:<32} [{'#' * filled}{'.' * (width - filled)}] {percent:3d}% {done}/{total}", ending=""
+        )
         self.stdout.flush()

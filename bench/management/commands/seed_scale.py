@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from portal import crypto
+from privacy import crypto
 
 START = "2023-12-01"
 DAYS = 3 * 365

@@ -150,7 +150,9 @@ def verify(request: HttpRequest) -> HttpResponse:
                 left = StaticToken.objects.filter(device=device).count()
                 messages.warning(
                     request,
-                    _("You used a recovery code; %(count)s are left. Make new ones from the staff area if few are left.")
+                    _(
+                        "You used a recovery code; %(count)s are left. Make new ones from the staff area if few are left."
+                    )
                     % {"count": left},
                 )
             return redirect(_next_url(request))
