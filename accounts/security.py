@@ -1,15 +1,5 @@
-"""What keeps staff accounts and their pages safe beyond a password: headers, session limits, lockout, logs.
-
-- ``SecurityHeadersMiddleware``: ``Permissions-Policy`` on every answer, and ``Cache-Control: no-store`` on
-  every answer to a signed-in user and on every download, so that no shared computer or proxy keeps a copy
-  of a page or file with personal data. (The Content-Security-Policy comes from django-csp.)
-- ``StaffSessionMiddleware``: a session ends after ``STAFF_SESSION_IDLE_SECONDS`` without a request and
-  ``STAFF_SESSION_MAX_SECONDS`` after the login, whatever happens in between.
-- ``locked_out``: the page django-axes shows once a username is locked, the same for a real account and a
-  made-up one.
-- the signal receivers at the bottom log logins, failures and lockouts: user ids and a keyed hash of the
-  username typed and of the client's address, never a password, a username typed or an address.
-"""
+"""Staff accounts beyond the password: security headers and ``no-store`` on personal pages, staff session
+limits, the lockout page, and login logs that keep no username typed and no address. See docs/security.md."""
 
 from __future__ import annotations
 

@@ -1,15 +1,6 @@
-"""Reminders about cases, queued in the notifications outbox (each a row first, sent once by the dispatcher).
-
-A scan every quarter of an hour (``cases.reminders.run``, on the beat) makes the outbox agree with the
-cases: it queues what is missing, moves the reminders of appointments that moved and cancels those whose
-appointment is gone. Every message has a key, so a scan that runs twice queues nothing twice.
-Services that book, move or cancel an appointment may call ``sync_appointment`` or
-``cancel_appointment_reminders`` right away; the scan catches up with anything they do not.
-
-Migrants are written to only on a channel they consented to (WhatsApp, then SMS, then e-mail), in their
-preferred language and outside the quiet hours of their country; staff by e-mail in their country's language.
-The texts live with the outbox's templates (``notifications/reminders/...``).
-"""
+"""Reminders about cases, queued in the outbox: a scan every quarter of an hour makes the outbox agree with the
+appointments (queue what is missing, move what moved, cancel what is gone), on the channels the person
+consented to and outside quiet hours."""
 
 from __future__ import annotations
 

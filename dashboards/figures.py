@@ -1,16 +1,5 @@
-"""Reading the roll-ups: a period's figures for one country, several, or the whole region.
-
-Every function returns raw numbers; ``dashboards.published`` rounds them for the tables that
-pages, exports, the API and the reports show. Nothing here reads the apps' own tables.
-
-What ``grouped`` and ``series`` read is kept in the shared cache, one entry per indicator, under a key of
-everything the figure depends on (the indicator, the countries, the days, the grouping, the window) and of
-when the roll-ups last changed (``rollups.written_at``): every roll-up writer stamps that in its own
-transaction, so a write makes new keys and a figure read from the cache is never stale. Officers open the
-same dashboards many times between two refreshes; summing a year of daily rows, or counting the distinct
-people of a custom period, is then done once. A cache that cannot be reached is skipped: the figures are
-read from the roll-ups and one warning is logged per page.
-"""
+"""Reading the roll-ups: a period's raw figures for one country, several, or the whole region, kept in the shared
+cache until the roll-ups change. ``dashboards.published`` rounds them. See docs/speed.md."""
 
 from __future__ import annotations
 

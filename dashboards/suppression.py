@@ -1,29 +1,6 @@
-"""Disclosure control: every figure that leaves the database passes through here.
-
-The method is *consistent random rounding to base 5* (the "cell key" rounding statistical offices use):
-
-- Every published count is a multiple of 5. A count from 1 to 4 is always 0: were it sometimes 5, that 5
-  would prove "at least one", and the many figures of the same people (weeks, months, breakdowns, the
-  region) added up to such lower bounds give the count back. A count that is a multiple of 5 is shown as
-  it is; any other from 6 on is rounded to the multiple of 5 just below or just above it, up with a chance
-  of (remainder / 5): 13 becomes 15 two times in five and 10 three times in five, so on average those
-  figures are pushed neither up nor down (small counts are pushed down).
-- The chance is drawn from a keyed hash of what the cell counts (indicator, countries or window, breakdown and
-  its value) and of the count itself, not of its period. The same cell therefore always rounds the same way,
-  whether it is read on a page, in an export, through the API or in a report, and however its period was
-  asked for; and periods that differ only by days on which nothing happened publish the same figure, so
-  asking for many of them cannot average the rounding away.
-  Asking again gives nothing new; the key is secret, so the direction cannot be predicted.
-- Totals are rounded on their own, never summed from rounded parts: rows may not add up to the total.
-- Derived indicators ("beneficiaries reached") are added up from their parts *after* rounding, so they
-  reveal nothing the parts do not.
-
-A published 0 stands for a true count from 0 to 4, a 5 for 5 to 9, any other p for p - 4 to p + 4. No count
-is hidden, so no "<5" is ever shown beside figures that undo it. What is hidden is a processing time (median, 90th
-percentile) backed by fewer than ten decisions: it is published as ``None`` and shown as a dash with a
-legend. ``docs/disclosure-control.md`` explains the method to programme officers;
-``tests/dashboards/test_attacker.py`` tries to undo it with linear programming.
-"""
+"""Disclosure control: every count that leaves the database is rounded here (consistent random rounding to
+base 5, a count of 1 to 4 always 0), and processing times under ten decisions are hidden. The method, its
+reasoning and its protection level: docs/disclosure-control.md."""
 
 from __future__ import annotations
 

@@ -1,14 +1,6 @@
-"""A small per-client limit for the public forms (feedback, enrolment), counted in the database.
-
-The public forms need no account, so nothing else stops a script from posting thousands of answers or
-enrolment requests (each of which e-mails a confirmation link). A fixed window per client and form is
-enough to make flooding pointless while a person, or the people sharing a window's connection, never
-meets it. The client is known only by a keyed hash of its address: no address is stored or logged.
-
-The count lives in the database the form writes to anyway (``portal.ThrottleCount``): every worker and
-every machine counts the same uses (a memory cache counts per process, so 40 of 45 requests passed a
-limit of 20), and the forms keep working while the cache (Redis) is down.
-"""
+"""A small per-client limit for the public forms, counted in the database (``helpers.ThrottleCount``) so that every
+worker counts the same uses and the forms keep working while the cache is down; the client is known only by a
+keyed hash of its address."""
 
 from __future__ import annotations
 

@@ -1,20 +1,6 @@
-"""Search in the reader's language across the guides and articles of a country, with the words people use.
-
-Each query word also looks for the words that mean the same to a reader (``hub.synonyms``: "papeles" finds
-"residencia", "rezidans" finds "permiso"), and for words that start with it ("regulari" finds
-"regularización"). A guide is found by its text and by its pathway's name, steps, documents and fees
-("pasaporte" finds the guide whose document list asks for one; "costo" finds guides with a fee box).
-
-PostgreSQL: each item keeps one stored search vector per language (``search_<lang>``, GIN-indexed, see
-migration 0002), built with that language's text-search configuration over unaccented text, the pathway's
-words included (weight D). The query is a prefix match of every alternative of each word; a word with a
-typo ("regularisacion", "pasaport") also matches the index's own words that pg_trgm finds similar. SQLite
-(laptops) has no full-text search: it compares accent-free words in Python, with the same synonyms and
-prefixes and one letter of tolerance in long words, which is enough for the few dozen items of one country.
-
-When nothing is found in the languages the reader would be shown, the texts of the country's other public
-languages are searched, and those results say which language they are in.
-"""
+"""Search in the reader's language across a country's guides and articles: synonyms, prefixes and typos, stored
+vectors per language on PostgreSQL, accent-free words in Python on SQLite, and the country's other public
+languages when nothing is found. See docs/content.md."""
 
 from __future__ import annotations
 

@@ -1,18 +1,6 @@
-"""Claiming due messages and sending them, with the guarantee each channel can give.
-
-- SMS and WhatsApp: at least once from the portal, exactly once AT the gateway. Every message carries its
-  own idempotency key (``Message.uuid``). A worker that dies after the gateway accepted a message but before
-  the row says "sent" leaves the row "sending"; once its lease ends another worker claims it again and
-  resends with the same key, and the gateway answers with the message it already has.
-- E-mail: at most once. SMTP has no idempotency key, so the row is stamped ``handed_at`` (a conditional
-  UPDATE on this worker's claim) just before the SMTP call. A row whose lease ran out before the SMTP call
-  was made is claimed again as usual; one whose lease ran out after it is never resent by a worker: it
-  becomes "stuck", listed for an administrator, who checks and resends it or marks it sent
-  (``resend_stuck`` / ``mark_stuck_sent``, admin actions).
-
-Consent is asked at the moment of sending (``notifications.consent``): a message to a person who has since
-withdrawn consent for its channel is cancelled instead of sent.
-"""
+"""Claiming due messages and sending them: SMS and WhatsApp exactly once at the gateway (idempotency key), e-mail
+at most once (stamped before the SMTP call, "stuck" rather than resent), consent asked at the moment of
+sending. See docs/notifications.md."""
 
 from __future__ import annotations
 

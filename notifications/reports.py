@@ -1,21 +1,6 @@
-"""Monthly country reports and quarterly regional reports, as XLSX and PDF.
-
-The outbox imports no other app, so the figures come in through a registry: an app (or the dashboards)
-registers a section from its ``AppConfig.ready``::
-
-    from notifications.reports import register_section
-
-    def consultations(country, start, end):  # country is None for the regional report; end is exclusive
-        return [(_("Consultations"), 42), (_("Median days to a decision"), 37.5)]
-
-    register_section("cases-consultations", consultations, title=_("Consultations"))
-
-A section returns (label, value) pairs, or, when it declares ``columns``, rows of (label, value, ...)
-with one value per column. A value of ``None`` is a figure withheld to protect people: the report prints a
-dash and the legend. A section may bring its own ``notes`` (how its figures are protected); a section that
-reports integers without one gets the generic rule, counts from 1 to 4 shown as "<5". A report with a
-section that failed is marked incomplete and says which.
-"""
+"""Monthly country reports and quarterly regional reports, as XLSX and PDF, built from the sections other apps
+register (``register_section``: (label, value) pairs, ``None`` for a withheld figure, with the section's own
+notes on how its figures are protected). See docs/notifications.md."""
 
 from __future__ import annotations
 

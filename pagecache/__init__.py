@@ -1,49 +1,6 @@
-"""Public pages from a cache that is never stale.
-
-A public page (a country's home, a guide, an article, the FAQ, the window directory, the training
-catalogue, a search) is rendered once per address (language, country, query) and then served from the
-shared cache (``CACHES["default"]``: Redis in production, local memory on a laptop) until something it
-shows changes. Two things end a copy:
-
-- **tags**: each page names, from its address alone, what it shows (``content:CR``, ``windows:CR``,
-  ``alerts:CR``...). Each tag has a version in the cache; ``changed()`` gives it a new one when a row it
-  covers is saved or deleted (``portal.signals``) or when a service changes rows without saving them (a
-  seat taken). A copy remembers the versions it was made under, read *before* rendering, so a change that
-  lands while a page renders can never be stored as current.
-- **time**: what changes with the clock (an alert starting or ending, a window opening or closing,
-  "today" at the country's midnight) is given to ``valid_until()`` while the page renders; the copy ends
-  at the earliest of those moments.
-
-Only readers without a session or a pending message are served a copy: signed-in staff and a reader who
-has just sent a form get a fresh page, marked private. Copies carry an ``ETag`` and ``Last-Modified``, so
-a phone that already has the page gets a 304 without its body. Staff pages never use this module.
-
-Where a copy is served: ``PageCacheMiddleware``, the first middleware in ``MIDDLEWARE``. A hit used to
-cross every middleware (sessions, locale, CSRF, authentication, second factor, audit, axes...), the URL
-resolver, and GZipMiddleware, which compressed the same 15-20 KB on every hit: that cost twice the whole
-of a trivial page. Now a GET or HEAD without the session or messages cookie, under a language prefix
-(every public page is), is looked up by its address (method, scheme, host, path and query) and, if
-current, answered there, with the headers the whole stack gave the page when its copy was made: the
-Content-Security-Policy, HSTS (an https address only), ``nosniff``, the referrer, frame and permissions
-policies included. Those headers and the stylesheet's hashed address belong to the deployment, not the
-page, so they are part of every copy's key (``_build``): a deployment that changes them starts afresh. An
-http address never has a copy where https is required: its answer is a redirect, which is not kept.
-- **one round trip**: a page's tags follow from its address, so each process remembers the tag keys of
-  the pages it has seen and reads the copy and their versions with one ``get_many`` (two the first time).
-- **headers**: on a miss, ``public_page`` renders the page and hands its copy back on the response; the
-  middleware keeps with it every header the middleware below added (Content-Language, X-Frame-Options,
-  Vary...), stores it, and answers the miss from the copy exactly as it answers a hit.
-- **gzip once**: the copy holds its body gzipped as well; a client that takes gzip (GZipMiddleware's own
-  test of ``Accept-Encoding``) gets it with ``Content-Encoding: gzip``, the weak form of the ``ETag`` and
-  ``Vary: Accept-Encoding``; others get the plain body. Both forms of the ``ETag`` give a 304. A copy
-  holds no secret (no CSRF token, no session), so one fixed compressed body gives BREACH nothing to guess.
-- a copy's Content-Security-Policy is the one of the answer that made it, without its nonce: nothing on a
-  public page needs one (its stylesheet loads from ``'self'``), and a nonce repeated to every reader would
-  let anything carrying it run. So a copy allows no inline script or style at all.
-
-Without the middleware (a project that leaves it out), ``public_page`` serves and stores copies itself,
-through the whole stack.
-"""
+"""Public pages from a cache that is never stale: ``PageCacheMiddleware`` answers a copy first, ``public_page``
+makes one, ``changed()`` ends the copies of a tag and ``valid_until()`` ends one by the clock. How and why:
+docs/speed.md."""
 
 from __future__ import annotations
 

@@ -1,17 +1,6 @@
-"""Keys for personal data at rest: encrypted fields and keyed hashes, each with keys of its own.
-
-``FIELD_ENCRYPTION_KEYS`` (encryption) and ``SEARCH_HASH_KEYS`` (keyed hashes for exact-match search) are
-lists: the first key encrypts or hashes, every key decrypts or is tried when searching, so a new key is put
-first, ``manage.py rotate_field_keys`` re-encrypts and re-hashes every row, and the old key is then removed.
-Neither depends on ``SECRET_KEY``: rotating the session secret never touches personal data.
-
-A key is either a Fernet key (``Fernet.generate_key()``, 44 characters) used as it is, or a passphrase
-stretched with PBKDF2 and a fixed salt of this module's own.
-
-Rows written before the portal had keys of its own were encrypted with the key that
-django-fernet-encrypted-fields derives from ``SECRET_KEY`` and ``SALT_KEY``; ``legacy_decrypt`` reads them
-once, in the data migration that re-encrypts them, and nowhere else.
-"""
+"""Keys for personal data at rest: ``FIELD_ENCRYPTION_KEYS`` encrypt fields and ``SEARCH_HASH_KEYS`` make keyed
+hashes for exact search; the first key of each list writes, all read, so ``rotate_field_keys`` can rotate
+them. Neither depends on ``SECRET_KEY``. See docs/personal-data.md."""
 
 from __future__ import annotations
 

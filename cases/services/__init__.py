@@ -1,21 +1,7 @@
-"""Every change of state in the cases app happens here, one module per subject.
-
-Each service runs in one transaction, locks the row it changes, checks the allowed source states and
-raises ``CaseError`` (a translated message meant for the form) when a rule forbids the change, writes the
-case timeline and the audit log, and queues follow-up work with ``transaction.on_commit``. Callers (views,
-commands) check access first: services assume the user may write the record's window.
-
-- ``common``: ``CaseError``, the audit log, the timeline, locks, the form token;
-- ``cases``: consultations and cases;
-- ``people``: people, household, consent, merging duplicates;
-- ``processes``: the regularization workflow, checklist, permit, appointments;
-- ``referrals``: follow-ups and referrals;
-- ``rights``: erasure, retention, subject-access export.
-
-The rules these share with selectors and reminders (normalising and hashing identifiers, which fields describe
-a person, what consent allows) live one level down, in ``cases.rules``, so that imports point one way:
-views → services → selectors / reminders → rules → models.
-"""
+"""Every change of state in the cases app, one module per subject (``common``, ``cases``, ``people``,
+``processes``, ``referrals``, ``rights``), re-exported here: ``from cases import services``. Each runs in one
+transaction, locks what it changes, raises ``CaseError`` when a rule forbids it, and writes the timeline and
+the audit log; callers check access first. See docs/domain.md."""
 
 from ..rules import (
     CONTACT_CHANNELS,
