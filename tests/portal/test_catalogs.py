@@ -55,12 +55,12 @@ def extracted(tmp_path_factory) -> dict[str, set[tuple[str | None, str]]]:
     shutil.copytree(
         BASE,
         copy,
-        ignore=shutil.ignore_patterns(".venv", ".git", "media", "staticfiles", "*.mo", "*.po", "__pycache__", "bench"),
+        ignore=shutil.ignore_patterns(".venv", ".git", "media", "staticfiles", "*.mo", "*.po", "__pycache__", "results"),
     )
     for app in APPS:
         (copy / app / "locale").mkdir(exist_ok=True)
     run = {"check": True, "capture_output": True, "env": {"DEBUG": "1", "PATH": "/usr/bin:/bin"}}
-    ignores = [f"--ignore={app}/*" for app in APPS] + ["--ignore=tests/*", "--ignore=.venv/*"]
+    ignores = [f"--ignore={app}/*" for app in APPS] + ["--ignore=tests/*", "--ignore=bench/*", "--ignore=.venv/*"]
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "es", "--no-location", *ignores], cwd=copy, **run
     )
