@@ -1,8 +1,7 @@
-"""Demo data: one sample regularization pathway per country, and a few hundred consultations and cases.
+"""Demo data: the regularization pathways (cases.pathway_data), and a few hundred consultations and cases.
 
-Pathways (demo_pathways.py) are written from public facts gathered for the programme, each fact with its
-source, check date and status, and are all marked as sample content to verify before use: fees and rules change.
-People are invented. Idempotent: every row has a natural key (slug, or a form token derived from a seed).
+People are invented (names and nationalities from data/demo/cases.json). Idempotent: every row has a natural
+key (slug, or a form token derived from a seed).
 """
 
 from __future__ import annotations
@@ -10,134 +9,29 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 
 import phonenumbers
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from ventanillas.models import Country, InformationWindow, Membership, Role
+from ventanillas.models import InformationWindow, Membership, Role
+from ventanillas.reference import read_data
 
 from . import services
-from .demo_pathways import CHECKED, PATHWAYS
-from .models import (
-    Case,
-    ChecklistStatus,
-    PathwayDocument,
-    PathwayFact,
-    PathwayStep,
-    RegularizationPathway,
-    Stage,
-)
+from .models import Case, ChecklistStatus, RegularizationPathway, Stage
+from .pathway_data import load_pathways
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 SEED = uuid.UUID("6f1c1d2e-2b1a-4c61-9a0b-7d5e0c3a9b10")
 
-GIVEN = [
-    "María",
-    "José",
-    "Jean",
-    "Rosa",
-    "Luis",
-    "Ana",
-    "Daniela",
-    "Carlos",
-    "Wilner",
-    "Yolanda",
-    "Pedro",
-    "Marie",
-    "Jorge",
-    "Fabiola",
-    "Ramón",
-]
-FAMILY = [
-    "Pérez",
-    "Joseph",
-    "González",
-    "Pierre",
-    "Hernández",
-    "Martínez",
-    "Louis",
-    "Rodríguez",
-    "Jean-Baptiste",
-    "López",
-    "Castillo",
-    "Charles",
-]
-NATIONALITIES = ["HT", "VE", "NI", "CU", "CO", "HN", "GT", "SV", "XX"]
+PEOPLE = read_data("demo/cases.json")
+GIVEN = PEOPLE["given_names"]
+FAMILY = PEOPLE["family_names"]
+NATIONALITIES = PEOPLE["nationalities"]
 
 
 def _token(*parts: object) -> uuid.UUID:
     return uuid.uuid5(SEED, ":".join(str(p) for p in parts))
-
-
-def _columns(field: str, texts: dict[str, str]) -> dict[str, str]:
-    """{"es": "..."} -> {"name_es": "..."}, blank in the languages the text does not have."""
-    return {f"{field}_{code}": texts.get(code, "") for code in LANGUAGES}
-
-
-def _load_pathways() -> int:
-    countries = {c.code: c for c in Country.objects.all()}
-    count = 0
-    for data in PATHWAYS:
-        if data["country"] not in countries:
-            continue
-        pathway, _ = RegularizationPathway.objects.update_or_create(
-            country=countries[data["country"]],
-            slug=data["slug"],
-            defaults={
-                **_columns("name", data["name"]),
-                **_columns("eligibility", data["eligibility"]),
-                "is_sample": True,
-                "verified_on": None,
-                "active": True,
-            },
-        )
-        for order, item in enumerate(data["facts"], start=1):
-            source_name, source_url = item["source"]
-            PathwayFact.objects.update_or_create(
-                pathway=pathway,
-                order=order,
-                defaults={
-                    "kind": item["kind"],
-                    "status": item["status"],
-                    "name": item["name"],
-                    "name_language": item["name_language"],
-                    "amount": Decimal(item["amount"]) if item["amount"] is not None else None,
-                    "currency": item["currency"],
-                    "days": item["days"],
-                    "source_name": source_name,
-                    "source_url": source_url,
-                    "checked_on": CHECKED,
-                    **_columns("text", item["text"]),
-                    **_columns("applies_to", item["applies_to"]),
-                    **_columns("note", item["note"]),
-                },
-            )
-        pathway.facts.filter(order__gt=len(data["facts"])).delete()
-        for order, texts in enumerate(data["steps"], start=1):
-            PathwayStep.objects.update_or_create(pathway=pathway, order=order, defaults=_columns("title", texts))
-        pathway.steps.filter(order__gt=len(data["steps"])).delete()
-        for order, item in enumerate(data["documents"], start=1):
-            source_name, source_url = item["source"]
-            PathwayDocument.objects.update_or_create(
-                pathway=pathway,
-                order=order,
-                defaults={
-                    "required": item["required"],
-                    "status": item["status"],
-                    "source_name": source_name,
-                    "source_url": source_url,
-                    "checked_on": CHECKED,
-                    **_columns("name", item["name"]),
-                    **_columns("applies_to", item["applies_to"]),
-                },
-            )
-        pathway.documents.filter(order__gt=len(data["documents"])).delete()
-        count += 1
-    return count
 
 
 def _window_staff(window: InformationWindow):
@@ -227,14 +121,14 @@ def _demo_case(rng: random.Random, window: InformationWindow, by, n: int, pathwa
             case=case,
             due_on=today + timedelta(days=rng.randint(-5, 10)),
             assigned_to=by,
-            note="Llamar para dar seguimiento",
+            note=PEOPLE["follow_up_note"],
             by=by,
         )
 
 
 @transaction.atomic
 def load(stdout=None) -> list[tuple[str, str]]:
-    pathways = _load_pathways()
+    pathways = load_pathways()
     rng = random.Random(20261129)
     today = timezone.localdate()
     consultations = cases = 0

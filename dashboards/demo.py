@@ -1,36 +1,33 @@
-"""Demo data of the dashboards: the programme's regional targets and sample country targets, the roll-ups
-built from the demo records of cases and training (their loaders run before this one), then the stored
-reports built from those roll-ups."""
+"""Demo data of the dashboards: the programme's regional targets and sample country targets (from
+data/demo/dashboards.json), the roll-ups built from the demo records of cases and training (their loaders run
+before this one), then the stored reports built from those roll-ups."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from ventanillas.models import Country
+from ventanillas.reference import read_data
 
 from . import rollups
 from .models import Target
 
-# The programme's headline results, for the whole region and the whole programme.
-REGIONAL_TARGETS = {"regularized": 15000, "trained": 52000, "beneficiaries": 1000000}
-# Sample yearly targets for two countries: sample content to verify before use.
-COUNTRY_TARGETS = {"CR": {"regularized": 400, "trained": 1500, "beneficiaries": 30000},
-                   "PA": {"regularized": 350, "trained": 1200, "beneficiaries": 25000}}  # fmt: skip
-
 
 def load(stdout=None) -> list[tuple[str, str]]:
-    for code, value in REGIONAL_TARGETS.items():
+    data = read_data("demo/dashboards.json")
+    regional, national = data["regional_targets"], data["country_targets"]
+    for code, value in regional["values"].items():
         Target.objects.update_or_create(
-            country=None, year=None, indicator=code, defaults={"value": value, "notes": "Programme target"}
+            country=None, year=None, indicator=code, defaults={"value": value, "notes": regional["notes"]}
         )
     year = date.today().year
-    for country_code, values in COUNTRY_TARGETS.items():
+    for country_code, values in national["values"].items():
         country = Country.objects.filter(code=country_code).first()
         if country is None:
             continue
         for code, value in values.items():
             Target.objects.update_or_create(
-                country=country, year=year, indicator=code, defaults={"value": value, "notes": "Sample target"}
+                country=country, year=year, indicator=code, defaults={"value": value, "notes": national["notes"]}
             )
     written = rollups.rebuild()
     built = build_stored_reports()
