@@ -36,7 +36,10 @@ def source_files() -> list[Path]:
     """The templates and Python modules whose words may name a class."""
     import crispy_bootstrap5
 
-    roots = [settings.BASE_DIR / app for app in ["portal", "helpers", "accounts", "pagecache", "templates", *settings.PORTAL_APPS]]
+    roots = [
+        settings.BASE_DIR / app
+        for app in ["portal", "helpers", "accounts", "pagecache", "templates", *settings.PORTAL_APPS]
+    ]
     files = []
     for root in roots:
         files += [

@@ -55,7 +55,9 @@ def extracted(tmp_path_factory) -> dict[str, set[tuple[str | None, str]]]:
     shutil.copytree(
         BASE,
         copy,
-        ignore=shutil.ignore_patterns(".venv", ".git", "media", "staticfiles", "*.mo", "*.po", "__pycache__", "results"),
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "media", "staticfiles", "*.mo", "*.po", "__pycache__", "results"
+        ),
     )
     for app in APPS:
         (copy / app / "locale").mkdir(exist_ok=True)
