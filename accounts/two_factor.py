@@ -137,7 +137,7 @@ def _verify(user, token: str):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     if not app_device(request.user):
         return redirect(f"{reverse('two-factor-setup')}?{request.GET.urlencode()}")
@@ -178,7 +178,7 @@ def _new_recovery_codes(user) -> list[str]:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
     """Pair an authenticator app: show the key (and its QR code), check one code, hand out recovery codes."""
     user = request.user
@@ -210,7 +210,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes are shown once, right after they are made; asking again makes a new set."""
     if not request.user.is_verified():

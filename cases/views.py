@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from helpers.pagination import DeferredJoinPaginator
 from helpers.validation import record_id
@@ -41,7 +41,7 @@ from .rules import TOPIC_NEEDS, contact_channels, has_consent
 from .services import CaseError
 from .services.referrals import answer_referral, referral_from_token
 
-GET_POST = require_http_methods(["GET", "POST"])
+GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def _get(request: HttpRequest, model, pk: int, *, write: bool = False):
@@ -76,7 +76,7 @@ def _action(request, template_title: str, form, back: str, status: int = 200) ->
 
 
 @login_required
-@require_GET
+@require_safe
 def tasks(request: HttpRequest) -> HttpResponse:
     if not access.visible_windows(request.user).exists():
         raise PermissionDenied
@@ -95,7 +95,7 @@ CASE_LIST_COLUMNS = (
 
 
 @login_required
-@require_GET
+@require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
     if not access.visible_windows(request.user).exists():
         raise PermissionDenied
@@ -136,7 +136,7 @@ def _audited_filters(request: HttpRequest, filterset: CaseFilter) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def consultation_list(request: HttpRequest) -> HttpResponse:
     if not access.visible_windows(request.user).exists():
         raise PermissionDenied
@@ -259,7 +259,7 @@ def _initial_from_search(request: HttpRequest, search) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get(request, Person, pk)
     services.record_audit(user=request.user, action=AuditEntry.Action.VIEW, obj=person)
@@ -403,7 +403,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def person_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     """Two records side by side, to decide whether ``other`` is a duplicate to merge into ``pk``."""
     keep, duplicate = _get(request, Person, pk, write=True), _get(request, Person, other, write=True)
@@ -424,7 +424,7 @@ def _shown(person: Person, field: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get(request, Person, pk, write=True)
     data = services.export_person_data(person=person, by=request.user)
@@ -463,7 +463,7 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def audit_log(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not access.is_administrator(request.user):
         raise PermissionDenied
@@ -478,7 +478,7 @@ def audit_log(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def consultation_convert(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _get(request, Consultation, pk, write=True)
     return redirect(f"{reverse('cases:person-search')}?consultation={consultation.pk}")
@@ -517,7 +517,7 @@ def case_create(request: HttpRequest, person: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get(request, Case, pk)
     # The case page shows the person's name and the notes about them: opening it is audited like theirs.

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from helpers.validation import EARLIEST_DAY, latest_day
 from ventanillas import access
@@ -145,14 +145,14 @@ def _payload(request: HttpRequest, code: str, country: Country | None, country_l
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@require_safe
 @token_required
 def indicator_list(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"indicators": [_indicator_info(i) for i in indicators.INDICATORS.values()]},
                         json_dumps_params={"ensure_ascii": False})  # fmt: skip
 
 
-@require_GET
+@require_safe
 @token_required
 def country_list(request: HttpRequest) -> JsonResponse:
     countries = access.aggregate_countries(request.api_user).order_by("code")
@@ -162,7 +162,7 @@ def country_list(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 @token_required
 def country_indicator(request: HttpRequest, country: str, indicator: str) -> JsonResponse:
     found = access.aggregate_countries(request.api_user).filter(code=country.upper()).first()
@@ -172,7 +172,7 @@ def country_indicator(request: HttpRequest, country: str, indicator: str) -> Jso
         return _payload(request, indicator, found, [found])
 
 
-@require_GET
+@require_safe
 @token_required
 def region_indicator(request: HttpRequest, indicator: str) -> JsonResponse:
     from .views import may_see_region
@@ -306,7 +306,7 @@ def _openapi(base: str) -> dict:
     }  # fmt: skip
 
 
-@require_GET
+@require_safe
 def schema(request: HttpRequest) -> JsonResponse:
     """The OpenAPI 3 description of this API (public: it holds no figure)."""
     base = request.build_absolute_uri(reverse("dashboards:api-indicators")).rsplit("/indicators/", 1)[0]

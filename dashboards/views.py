@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ventanillas import access
 from ventanillas.models import Country, Role
@@ -66,7 +66,7 @@ def _context(request, *, country: Country | None, country_list: list[Country], d
 
 
 @login_required
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Where the dashboards start: straight to the only country a user may see, else a choice."""
     countries = tables.country_order(access.aggregate_countries(request.user))
@@ -79,7 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def country_dashboard(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = _country(request, country)
     with figures.memo():
@@ -88,7 +88,7 @@ def country_dashboard(request: HttpRequest, country: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def regional_dashboard(request: HttpRequest) -> HttpResponse:
     if not may_see_region(request.user):
         raise PermissionDenied
@@ -116,14 +116,14 @@ def _export(request: HttpRequest, *, country: Country | None, country_list: list
 
 
 @login_required
-@require_GET
+@require_safe
 def country_export(request: HttpRequest, country: str, table: str, fmt: str) -> HttpResponse:
     country_obj = _country(request, country)
     return _export(request, country=country_obj, country_list=[country_obj], table=table, fmt=fmt)
 
 
 @login_required
-@require_GET
+@require_safe
 def regional_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if not may_see_region(request.user):
         raise PermissionDenied

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 import pagecache
 from accounts.origin import same_origin_post
@@ -37,7 +37,7 @@ def _kind_model(kind: str) -> type[Content]:
     return KINDS[kind]
 
 
-@require_GET
+@require_safe
 @public_page(lambda country: country_tags(country, "content", "windows"))
 def country_home(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)
@@ -79,7 +79,7 @@ def _item_tags(country: str, slug: str, kind: str) -> list[str]:
     return [*country_tags(country, "pathways"), f"item:{kind}:{country.upper()}:{slug}"]
 
 
-@require_GET
+@require_safe
 @public_page(_item_tags)
 def content_detail(request: HttpRequest, country: str, slug: str, kind: str) -> HttpResponse:
     item = selectors.published_item_or_404(_kind_model(kind), country, slug)
@@ -87,7 +87,7 @@ def content_detail(request: HttpRequest, country: str, slug: str, kind: str) -> 
     return _content_page(request, item, kind, localized)
 
 
-@require_GET
+@require_safe
 def guide_download(request: HttpRequest, country: str, slug: str) -> HttpResponse:
     """The guide on one page, as a PDF a window can print and hand out, with a QR code to the page online."""
     item = selectors.published_item_or_404(Guide, country, slug)
@@ -102,7 +102,7 @@ def guide_download(request: HttpRequest, country: str, slug: str) -> HttpRespons
     return response
 
 
-@require_GET
+@require_safe
 @public_page(lambda country: country_tags(country, "faq"))
 def faq(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)
@@ -114,7 +114,7 @@ def faq(request: HttpRequest, country: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @public_page(lambda country: country_tags(country, "content", "windows"))
 def search_view(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)
@@ -180,7 +180,7 @@ def _editor_country(request: HttpRequest, country: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def editor_status(request: HttpRequest, country: str) -> HttpResponse:
     country_obj, languages = _editor_country(request, country)
     rows = selectors.translation_status(country_obj)
@@ -199,7 +199,7 @@ def editor_status(request: HttpRequest, country: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def editor_new(request: HttpRequest, country: str) -> HttpResponse:
     country_obj, languages = _editor_country(request, country)
     choices = [(code, language_name(code)) for code in LANGUAGE_CODES if code in languages]
@@ -220,7 +220,7 @@ def editor_new(request: HttpRequest, country: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def editor_edit(request: HttpRequest, country: str, kind: str, slug: str, language: str) -> HttpResponse:
     country_obj = selectors.country_or_404(country)
     if language not in LANGUAGE_CODES:
@@ -272,7 +272,7 @@ def _revision_or_404(request: HttpRequest, country: str, pk: int) -> Revision:
 
 
 @login_required
-@require_GET
+@require_safe
 def editor_revision(request: HttpRequest, country: str, pk: int) -> HttpResponse:
     revision = _revision_or_404(request, country, pk)
     return render(
@@ -311,7 +311,7 @@ def editor_action(request: HttpRequest, country: str, pk: int, action: str) -> H
 
 
 @login_required
-@require_GET
+@require_safe
 def editor_preview(request: HttpRequest, country: str, pk: int) -> HttpResponse:
     """The page as readers will see it once this version is published; nothing is saved."""
     revision = _revision_or_404(request, country, pk)
@@ -325,7 +325,7 @@ def editor_preview(request: HttpRequest, country: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def editor_history(request: HttpRequest, country: str, kind: str, slug: str) -> HttpResponse:
     country_obj, languages = _editor_country(request, country)
     item = get_object_or_404(_kind_model(kind), country=country_obj, slug=slug)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ventanillas import access
 
@@ -38,7 +38,7 @@ def _start_build(report: Report) -> None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     form = ReportRequestForm(request.POST or None, user=request.user)
@@ -60,7 +60,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     report = get_object_or_404(Report.objects.visible_to(request.user).select_related("country"), pk=pk)
@@ -93,7 +93,7 @@ def report_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     _require_reader(request)
     report = get_object_or_404(

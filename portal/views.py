@@ -8,13 +8,13 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from helpers import throttle
 from pagecache import public_page
@@ -24,14 +24,14 @@ from ventanillas.selectors import public_countries
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 @public_page(lambda: ["countries"])
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"countries": public_countries()})
 
 
 @login_required
-@require_GET
+@require_safe
 def staff_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     return render(
@@ -48,7 +48,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness for the load balancer: the database answers. Anything down answers 503 (never a 500) and
     names what is down, so the balancer and the person on call both read the same thing.
@@ -110,10 +110,16 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 def _country_home_of(path: str) -> str:
-    """/ht/cr/guides/x/ -> /ht/cr/ when "cr" is a country code shape, for a 404's way back to the country."""
+    """/ht/cr/guides/x/ -> /ht/cr/ when "cr" is one of the portal's countries (a way back from a 404); "" for an
+    address that is not under a country, or under a code no country has (its home would be this 404 again)."""
     parts = [part for part in path.split("/") if part]
     if len(parts) >= 2 and len(parts[0]) == 2 and len(parts[1]) == 2 and parts[1].isalpha():
-        return f"/{parts[0]}/{parts[1]}/"
+        try:
+            known = {country.code.lower() for country in public_countries()}
+        except DatabaseError:
+            return ""
+        if parts[1].lower() in known and path.rstrip("/") != f"/{parts[0]}/{parts[1]}":
+            return f"/{parts[0]}/{parts[1]}/"
     return ""
 
 
@@ -136,13 +142,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
 ICON_DIR = Path(settings.BASE_DIR) / "static" / "portal"
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=7 * 24 * 3600, public=True)
 def favicon(request: HttpRequest) -> FileResponse:
     return FileResponse(open(ICON_DIR / "favicon.ico", "rb"), content_type="image/x-icon")
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=24 * 3600, public=True)
 def manifest(request: HttpRequest) -> JsonResponse:
     """Lets a phone keep the portal on its home screen, with its name and icon."""

@@ -35,7 +35,7 @@ OFF_MAX_AGE = 15 * 60
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
     form = CheckForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +96,7 @@ def _channels(process: RegularizationProcess) -> list[tuple[str, str]]:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_access(request: HttpRequest, pk: int) -> HttpResponse:
     process = _process(request, pk, write=request.method == "POST")
     access = StatusAccess.objects.filter(process=process).first()

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 import pagecache
 from accounts.security import personal_data
@@ -50,7 +50,7 @@ ENROLMENTS_PER_HOUR = 20
 # --- public pages -------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @pagecache.public_page(lambda: ["training", "countries"])
 def catalogue(request: HttpRequest) -> HttpResponse:
     # Sessions leave the catalogue by the date (UTC): a cached copy ends at midnight.
@@ -67,7 +67,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(Session.objects.public().select_related("course", "country"), pk=pk)
     form = EnrolmentForm(request.POST or None, initial={"country": session.country})
@@ -89,7 +89,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "training/session_detail.html", context, status=429 if throttled else 200)
 
 
-@require_GET
+@require_safe
 def enrolment_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "training/enrolment_sent.html")
 
@@ -114,7 +114,7 @@ ACTIONS = {
 
 
 @personal_data
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrolment(request: HttpRequest, token: str) -> HttpResponse:
     """The participant's own page, reached from the links in our messages: confirm, accept, cancel."""
     try:
@@ -148,7 +148,7 @@ def _status(enrolment: Enrolment) -> str:
 
 
 @personal_data
-@require_GET
+@require_safe
 def enrolment_certificate(request: HttpRequest, token: str) -> HttpResponse:
     try:
         enrolment = _enrolment_for_token(token)
@@ -172,7 +172,7 @@ def _pdf_response(request: HttpRequest, certificate: Certificate) -> HttpRespons
     return response
 
 
-@require_GET
+@require_safe
 def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET or None)
     certificate = None
@@ -187,7 +187,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "training/verify.html", {"form": form, "certificate": certificate})
 
 
-@require_GET
+@require_safe
 @personal_data
 def certificate_check(request: HttpRequest, certificate_token: str) -> HttpResponse:
     """The page a certificate's QR code opens: the course, the day it was completed and whether the certificate
@@ -220,7 +220,7 @@ def _session(request: HttpRequest, pk: int) -> Session:
 
 
 @trainer_required
-@require_GET
+@require_safe
 def staff_sessions(request: HttpRequest) -> HttpResponse:
     sessions = Session.objects.visible_to(request.user).select_related("course", "country").order_by("-starts_on")
     return render(request, "training/staff/sessions.html", {"sessions": sessions})
@@ -230,14 +230,14 @@ def staff_sessions(request: HttpRequest) -> HttpResponse:
 
 
 @trainer_required
-@require_GET
+@require_safe
 def staff_courses(request: HttpRequest) -> HttpResponse:
     courses = Course.objects.editable_by(request.user).select_related("country")
     return render(request, "training/staff/courses.html", {"courses": courses})
 
 
 @trainer_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create a course (no ``pk``) or edit one of the trainer's countries."""
     course = get_object_or_404(Course.objects.editable_by(request.user), pk=pk) if pk else None
@@ -252,7 +252,7 @@ def staff_course_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 
 @trainer_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_session_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create a session (no ``pk``) in one of the trainer's countries, or edit one they teach."""
     session = _session(request, pk) if pk else None
@@ -278,7 +278,7 @@ def staff_session_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
 
 
 @trainer_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     form = ReasonForm(request.POST or None, submit_label=_("Cancel the session"))
@@ -302,7 +302,7 @@ def staff_session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
-@require_GET
+@require_safe
 def staff_session(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     roster = selectors.roster(session)
@@ -334,7 +334,7 @@ def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
     session = _session(request, pk)
     try:
@@ -366,7 +366,7 @@ def staff_attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
 
 
 @trainer_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     """A confirmation page listing who will get a certificate; closing happens only on its POST."""
     session = _session(request, pk)
@@ -389,7 +389,7 @@ def staff_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a CSV and see each line checked; nothing is saved until the trainer confirms."""
     session = _session(request, pk)
@@ -450,7 +450,7 @@ def _participant_data(values: dict[str, str]) -> services.ParticipantData:
 
 
 @trainer_required
-@require_GET
+@require_safe
 def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     audit.record(
@@ -468,7 +468,7 @@ def staff_roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
-@require_GET
+@require_safe
 def staff_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
     audit.record(
@@ -482,7 +482,7 @@ def staff_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
     form = ReasonForm(request.POST or None, submit_label=_("Revoke the certificate"))
@@ -498,7 +498,7 @@ def staff_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
-@require_GET
+@require_safe
 def staff_people_trained(request: HttpRequest) -> HttpResponse:
     """The "people trained" figures of the sessions the user teaches (all for an administrator)."""
     form = ExportForm(request.GET or None)

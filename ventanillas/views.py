@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 import pagecache
 from pagecache import country_tags, public_page
@@ -18,7 +18,7 @@ from .models import Country
 from .selectors import nearest_first, places, window_directory
 
 
-@require_GET
+@require_safe
 @public_page(lambda country: country_tags(country, "windows"))
 def window_list(request: HttpRequest, country: str) -> HttpResponse:
     country_obj = get_object_or_404(Country, code=country.upper())
@@ -45,7 +45,7 @@ def window_list(request: HttpRequest, country: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def window_edit(request: HttpRequest, pk: int) -> HttpResponse:
     window = get_object_or_404(access.visible_windows(request.user), pk=pk)
     access.require_write(request.user, window)

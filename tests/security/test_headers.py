@@ -20,7 +20,7 @@ def test_every_page_has_a_strict_policy_and_staff_pages_a_fresh_nonce(client, st
         policy = response["Content-Security-Policy"]
         assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
         assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
-        assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+        assert "camera=()" in response["Permissions-Policy"] and "geolocation=(self)" in response["Permissions-Policy"]
     first, second = staff_cr_client.get("/es/staff/"), staff_cr_client.get("/es/staff/")
     for response in (first, second):
         assert "unsafe-inline" not in response["Content-Security-Policy"]
