@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +32,9 @@ def window_list(request: HttpRequest, country: str) -> HttpResponse:
         near = ""  # an unknown or stale city keeps the usual order rather than failing
     # "Open now" on a cached copy: the copy ends the minute a window opens or closes.
     pagecache.valid_until(request, next_change(card.status for card in cards))
+    # The local time it prints: the copy ends when the minute does (a render a minute at most; hits meanwhile
+    # are served as before).
+    pagecache.valid_until(request, local_now.replace(second=0, microsecond=0) + timedelta(minutes=1))
     return render(
         request,
         "ventanillas/window_list.html",
