@@ -1,5 +1,5 @@
 """A guide on one printed page, to hand to a person at a window: the facts with how sure they are, the
-steps, the documents to bring, and a QR code (drawn here, by reportlab) that opens the page online."""
+steps, the documents to bring, the windows where to ask, and a QR code that opens the page online."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus.flowables import Flowable
 
@@ -24,12 +26,38 @@ if TYPE_CHECKING:
 
 MARGIN = 14 * mm
 QR_SIZE = 34 * mm
+# Bitstream Vera, shipped inside reportlab: embedded (subset) in every guide, it draws every letter of the five
+# languages (ñ, ç, œ, ò, ë...), where the standard PDF fonts depend on the reader's viewer.
+FONT, BOLD = "Vera", "VeraBd"
+WINDOWS_SHOWN = 4
+
+
+def _fonts() -> None:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, "Vera.ttf"))
+        pdfmetrics.registerFont(TTFont(BOLD, "VeraBd.ttf"))
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
 def _text(value: str) -> str:
-    """Escaped for reportlab's mini-markup, limited to what its standard fonts can draw (WinAnsi)."""
-    value = value.encode("cp1252", "replace").decode("cp1252")
+    """Escaped for reportlab's mini-markup."""
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _window_lines(card) -> str:
+    """A window in a few lines: name, address, phone, and its week's hours."""
+    window = card.window
+    lines = [f"<b>{_text(window.name)}</b>", _text(f"{window.address}, {window.city}")]
+    if window.phone:
+        lines.append(_text(gettext("Phone: %(phone)s") % {"phone": window.phone}))
+    days = [
+        f"{_text(day.label)} {', '.join(f'{a:%H:%M}-{b:%H:%M}' for a, b in day.intervals)}"
+        for day in card.week
+        if day.intervals
+    ]
+    if days:
+        lines.append("; ".join(days))
+    return "<br/>".join(lines)
 
 
 def _status(sourced: Sourced) -> str:
@@ -106,13 +134,18 @@ def _qr(url: str) -> Flowable:
     return drawing
 
 
-def guide_pdf(text: Localized, facts: PathwayFacts | None, url: str) -> bytes:
-    """One A4 page: whatever does not fit is shrunk to fit rather than spilling onto a second sheet."""
+def guide_pdf(text: Localized, facts: PathwayFacts | None, url: str, windows=(), language: str = "") -> bytes:
+    """One A4 page: whatever does not fit is shrunk to fit rather than spilling onto a second sheet. ``windows``
+    are the country's window cards (``ventanillas.selectors.window_directory``): where to ask, with hours."""
+    _fonts()
     styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=9.5, leading=12)
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontName=FONT, fontSize=9.5, leading=12)
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=10)
-    heading = ParagraphStyle("heading", parent=styles["Heading3"], fontSize=11, spaceBefore=6, spaceAfter=2)
-    story: list[Flowable] = [Paragraph(_text(text.title), styles["Title"])]
+    heading = ParagraphStyle(
+        "heading", parent=styles["Heading3"], fontName=BOLD, fontSize=11, spaceBefore=6, spaceAfter=2
+    )
+    title = ParagraphStyle("title", parent=styles["Title"], fontName=BOLD)
+    story: list[Flowable] = [Paragraph(_text(text.title), title)]
     if text.summary:
         story.append(Paragraph(_text(text.summary), body))
     if text.item.is_sample or (facts and facts.is_sample):
@@ -149,6 +182,9 @@ def guide_pdf(text: Localized, facts: PathwayFacts | None, url: str) -> bytes:
     else:
         for block in [b.strip() for b in text.body.split("\n\n") if b.strip()][:8]:
             story.append(Paragraph(_text(block).replace("\n", "<br/>"), body))
+    if windows:
+        story.append(Paragraph(_text(gettext("Where to ask: the information windows")), heading))
+        story += [Paragraph(_window_lines(card), small) for card in list(windows)[:WINDOWS_SHOWN]]
     story.append(Spacer(1, 4 * mm))
     footer = Table(
         [
@@ -172,6 +208,8 @@ def guide_pdf(text: Localized, facts: PathwayFacts | None, url: str) -> bytes:
         topMargin=MARGIN,
         bottomMargin=MARGIN,
         title=text.title,
+        lang=language or None,
+        initialFontName=FONT,
     )
     content = KeepInFrame(width - 2 * MARGIN, frame_height - QR_SIZE - 12 * mm, story, mode="shrink")
     document.build([content, footer])

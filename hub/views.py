@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -94,11 +95,14 @@ def guide_download(request: HttpRequest, country: str, slug: str) -> HttpRespons
     country_obj = item.country
     localized = localize(item, get_language(), country_obj)
     facts = guide_facts(item, localized.requested)
+    cards = window_directory(country_obj, timezone.localtime(timezone.now(), country_obj.zoneinfo))
     response = HttpResponse(
-        guide_pdf(localized, facts, request.build_absolute_uri(item.get_absolute_url())),
+        guide_pdf(localized, facts, request.build_absolute_uri(item.get_absolute_url()), cards, localized.language),
         content_type="application/pdf",
     )
-    response["Content-Disposition"] = f'inline; filename="{country_obj.slug}-{item.slug}.pdf"'
+    # Saved under the title the reader reads, so that the five languages' copies do not overwrite each other.
+    name = f"{country_obj.slug}-{slugify(localized.title) or item.slug}-{get_language()}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 
 

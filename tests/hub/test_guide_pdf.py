@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import base64
+import io
 import re
-import zlib
+from datetime import time
 from decimal import Decimal
 
 from django.utils import translation
+from pypdf import PdfReader
 
 from cases.models import FactKind, FactStatus, PathwayFact
 from tests.cases.factories import pathway_with_documents
@@ -15,22 +16,13 @@ from tests.hub.factories import guide
 
 
 def _pdf(client, url) -> tuple[int, str]:
-    """(pages, the text drawn on them), read from the PDF's own content streams."""
+    """(pages, the text drawn on them), read back from the PDF."""
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    raw = response.content
-    pages = len(re.findall(rb"/Type /Page\b", raw))
-    drawn = []
-    for stream in re.findall(rb"stream\r?\n(.*?)endstream", raw, flags=re.S):
-        try:  # reportlab writes /ASCII85Decode /FlateDecode streams
-            content = zlib.decompress(base64.a85decode(stream.strip().removesuffix(b"~>")))
-        except (ValueError, zlib.error):
-            continue
-        for part in re.findall(rb"\((.*?)(?<!\\)\) Tj", content):
-            part = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), part).replace(b"\\", b"")
-            drawn.append(part.decode("cp1252"))
-    return pages, " ".join(" ".join(drawn).split())
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), " ".join(text.split())
 
 
 def test_a_guide_downloads_as_one_page_with_its_facts_and_their_status(client, cr):
@@ -62,3 +54,39 @@ def test_a_kreyol_pdf_is_in_kreyol(client, cr):
     guide(cr, texts={"es": ("Residencia", "", "Texto."), "ht": ("Rezidans", "Kijan pou mande l.", "Tèks.")})
     _pages, text = _pdf(client, "/ht/cr/guides/residencia/pdf/")
     assert "Rezidans" in text and "Kijan pou mande l." in text
+
+
+def test_the_printed_guide_says_where_to_ask_with_address_phone_and_hours(client, cr, window_cr):
+    window_cr.phone = "+506 2222 3333"
+    window_cr.save()
+    window_cr.hours.all().delete()
+    window_cr.hours.create(weekday=0, opens=time(8), closes=time(12))
+    guide(cr)
+    _pages, text = _pdf(client, "/es/cr/guides/residencia/pdf/")
+    assert window_cr.name in text and window_cr.address in text
+    assert "+506 2222 3333" in text and "08:00-12:00" in text
+
+
+def test_each_language_downloads_under_its_own_name_in_an_embedded_font_that_draws_every_letter(client, cr):
+    texts = {"es": ("Residencia", "", "Texto."), "ht": ("Rezidans tanporè", "", "Tèks."),
+             "fr": ("Résidence : cœur de l’été", "", "Texte.")}  # fmt: skip
+    guide(cr, texts=texts)
+    names = set()
+    for lang in ("es", "ht", "fr"):
+        response = client.get(f"/{lang}/cr/guides/residencia/pdf/")
+        names.add(response["Content-Disposition"])
+        reader = PdfReader(io.BytesIO(response.content))
+        fonts = []
+
+        def seen(text, _cm, _tm, font, _size, fonts=fonts):
+            if text.strip() and font is not None:
+                fonts.append(font)
+
+        reader.pages[0].extract_text(visitor_text=seen)
+        assert fonts
+        for font in fonts:  # every font text is drawn in is embedded, not left to the viewer
+            assert "/FontFile2" in font["/FontDescriptor"].get_object()
+        assert reader.trailer["/Root"]["/Lang"] == lang
+    assert len(names) == 3 and any("rezidans-tanpore" in name for name in names)
+    _pages, text = _pdf(client, "/fr/cr/guides/residencia/pdf/")
+    assert "cœur de l’été" in text
