@@ -91,3 +91,23 @@ def test_restore_refuses_a_database_that_is_not_empty(backup_key, tmp_path):
     db_file.write_bytes(encrypted(b"dump"))
     with pytest.raises(CommandError, match="not empty"):
         call_command("restore", str(db_file), "--no-media")
+
+
+def test_the_beat_backs_up_every_night_once_a_backup_key_is_set():
+    from tests.portal.test_deploy import production_env
+
+    script = (
+        "from django.conf import settings; print(settings.CELERY_BEAT_SCHEDULE.get('portal-backup', {}).get('task'))"
+    )
+    with_key = production_env(BACKUP_KEY=Fernet.generate_key().decode())
+    without_key = production_env(BACKUP_KEY="")
+    assert manage_shell(script, with_key) == "portal.backup"
+    assert manage_shell(script, without_key) == "None"
+
+
+def manage_shell(script: str, env: dict[str, str]) -> str:
+    from tests.portal.test_deploy import manage
+
+    result = manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
