@@ -33,8 +33,12 @@ def pathway_files() -> list[str]:
 
 
 @transaction.atomic
-def load_pathways() -> int:
-    """Create or update the pathways of the countries in the database; return how many."""
+def load_pathways(*, keep_existing: bool = False) -> int:
+    """Create or update the pathways of the countries in the database; return how many were written.
+
+    With keep_existing (a production set-up run again) a pathway already in the database is left as it is,
+    so that a reviewer's corrections and verification are never overwritten by the file.
+    """
     countries = {c.code: c for c in Country.objects.all()}
     count = 0
     for name in pathway_files():
@@ -42,7 +46,10 @@ def load_pathways() -> int:
         if content["country"] not in countries:
             continue
         for data in content["pathways"]:
-            _load_pathway(countries[content["country"]], data)
+            country = countries[content["country"]]
+            if keep_existing and RegularizationPathway.objects.filter(country=country, slug=data["slug"]).exists():
+                continue
+            _load_pathway(country, data)
             count += 1
     return count
 

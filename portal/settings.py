@@ -278,6 +278,14 @@ CELERY_BEAT_SCHEDULE["dashboards-rebuild-rollups"] = {
     "schedule": crontab(minute=30, hour=6),
 }
 CELERY_IMPORTS = ["cases.reminders"]  # tasks outside the apps' tasks.py modules
+# Backups (manage.py backup / restore, portal.backup): the database (pg_dump) and the uploaded files, each
+# encrypted with BACKUP_KEY, a Fernet key kept apart from the field keys; the newest BACKUP_KEEP are kept in
+# BACKUP_DIR. Nightly at 05:00 UTC (night across the region) when BACKUP_KEY is set.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
+BACKUP_KEY = env("BACKUP_KEY", default="")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+if BACKUP_KEY:
+    CELERY_BEAT_SCHEDULE["portal-backup"] = {"task": "portal.backup", "schedule": crontab(minute=0, hour=5)}
 NOTIFICATIONS_SMS_BACKEND = env("NOTIFICATIONS_SMS_BACKEND", default="notifications.providers.LogProvider")
 # Options of the gateway adapter (notifications.providers.MessagesApiProvider, the Twilio-style API).
 NOTIFICATIONS_GATEWAY = {

@@ -1,4 +1,4 @@
-"""Tasks of the site shell."""
+"""Tasks of the shell: the worker probe's no-op and the nightly backup."""
 
 from __future__ import annotations
 
@@ -16,3 +16,12 @@ def ping(nonce: str) -> dict[str, str]:
     does no harm.
     """
     return {"nonce": nonce, "worker": socket.gethostname(), "at": timezone.now().isoformat()}
+
+
+@shared_task(name="portal.backup", soft_time_limit=3 * 60 * 60, time_limit=3 * 60 * 60 + 60)
+def backup() -> str:
+    """The nightly encrypted backup (portal.backup); returns the database file's name."""
+    from .backup import backup as write_backup
+
+    db_file, _media_file = write_backup()
+    return db_file.name
