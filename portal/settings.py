@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "accounts.two_factor.SecondFactorMiddleware",
     "portal.middleware.StaffTimeZoneMiddleware",
     "portal.middleware.RefusedAccessAuditMiddleware",
+    # Marks the reads a read replica may serve; without DATABASE_REPLICA_URL no router reads the mark.
+    "portal.db_router.ReadReplicaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -123,6 +125,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # after every request, as a laptop's runserver does by default.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica for public pages and dashboards (portal/db_router.py), off unless DATABASE_REPLICA_URL is set.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
