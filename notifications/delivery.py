@@ -13,8 +13,8 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import consent
-from .channels import PermanentError, send
+from . import consent, stoplist
+from .channels import PermanentError, Unsubscribed, send
 from .models import Channel, Message
 from .timing import due_for_channel, setting
 
@@ -101,6 +101,10 @@ def deliver(message: Message) -> str:
         )
         logger.info("notification cancelled at sending (no consent) id=%s kind=%s", message.pk, message.kind)
         return Status.CANCELLED
+    if stoplist.blocks(message):
+        mine.update(status=Status.CANCELLED, last_error="the number asked to stop", lease_until=None, updated_at=now())
+        logger.info("notification cancelled at sending (stop list) id=%s kind=%s", message.pk, message.kind)
+        return Status.CANCELLED
     # The hand-over is stamped before the call; an e-mail is handed over once only (see the module's notes).
     hand = mine.filter(handed_at__isnull=True) if message.channel == Channel.EMAIL else mine
     if not hand.update(handed_at=now()):
@@ -108,6 +112,8 @@ def deliver(message: Message) -> str:
     try:
         provider_id = send(message)
     except PermanentError as exc:
+        if isinstance(exc, Unsubscribed):
+            stoplist.stop(message.channel, message.recipient, reason="the gateway says the number asked to stop")
         mine.update(status=Status.FAILED, last_error=str(exc)[:2000], lease_until=None, updated_at=now())
         logger.warning("notification failed for good id=%s kind=%s error=%s", message.pk, message.kind, exc)
         return Status.FAILED

@@ -203,3 +203,22 @@ class Report(models.Model):
     @property
     def last_day(self) -> date:
         return self.period_end - timedelta(days=1)
+
+
+class StopEntry(models.Model):
+    """A number that asked not to be written to on a channel (it texted STOP, or the gateway refused it as
+    unsubscribed): the dispatcher sends it nothing more on that channel but the one confirmation. The
+    number is encrypted; its keyed hash finds it."""
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    address = EncryptedTextField(_("number"), blank=True)
+    address_hash = models.CharField(_("number (keyed hash)"), max_length=64, db_index=True, editable=False)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("number that asked to stop")
+        verbose_name_plural = _("numbers that asked to stop")
+        constraints = [models.UniqueConstraint(fields=["channel", "address_hash"], name="notif_stop_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} #{self.pk}"

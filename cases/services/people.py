@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpers.idempotency import once
+from notifications import stoplist
 from notifications.services import cancel_for_addressee
 from ventanillas.models import InformationWindow
 
@@ -26,7 +27,16 @@ from ..models import (
     PersonVulnerability,
     TimelineEntry,
 )
-from ..rules import CHANNEL_CONSENT, PERSON_FIELDS, age_group_for, has_consent, name_key, parse_phone, person_hashes
+from ..rules import (
+    CHANNEL_CONSENT,
+    CONTACT_CHANNELS,
+    PERSON_FIELDS,
+    age_group_for,
+    has_consent,
+    name_key,
+    parse_phone,
+    person_hashes,
+)
 from .common import CaseError, _idempotent_create, _lock, _timeline, forget_name_words, record_audit
 
 
@@ -206,6 +216,10 @@ def record_consent(*, person: Person, kinds: Iterable[str], notice_language: str
         for kind in kinds
         if not has_consent(person, kind)
     ]
+    # Consent given again at the window lifts a STOP the person's number sent on that channel.
+    for channel, field, kind in CONTACT_CHANNELS:
+        if channel in stoplist.STOPPABLE and kind in [c.kind for c in rows] and getattr(person, field):
+            stoplist.lift(channel, getattr(person, field))
     record_audit(
         user=by, action=AuditEntry.Action.CHANGE, obj=person, details={"consent_given": [c.kind for c in rows]}
     )

@@ -62,7 +62,7 @@ def _blank_person(person: Person) -> None:
     person.date_of_birth = None
     person.birth_date_estimated = False
     words = person.name_key.split()
-    person.name_key = person.document_number_hash = person.phone_hash = ""
+    person.name_key = person.document_number_hash = person.phone_hash = person.whatsapp_hash = ""
     person.anonymised_at = timezone.now()
     person.save()
     forget_name_words(words)
