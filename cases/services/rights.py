@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.services import cancel_for, messages_for_addressee, purge_for_addressee, purge_old_messages
@@ -19,6 +19,7 @@ from ..models import (
     AuditEntry,
     Case,
     CaseStatus,
+    FollowUp,
     Person,
     RegularizationProcess,
     TimelineEntry,
@@ -86,6 +87,43 @@ def request_erasure(*, person: Person, by: Any) -> Person:
     person.save(update_fields=["erasure_requested_at", "erasure_requested_by", "updated_at"])
     record_audit(user=by, action=AuditEntry.Action.CHANGE, obj=person, details={"erasure_requested": True})
     return person
+
+
+def erasure_answer_days() -> int:
+    return int(getattr(settings, "CASES_ERASURE_ANSWER_DAYS", 30))
+
+
+@transaction.atomic
+def request_erasure_by_person(*, person: Person, case: Case, assigned_to: Any) -> FollowUp | None:
+    """The person asks, on the status page, to be erased: the request is recorded on them and reaches the
+    window as a follow-up of ``case`` assigned to ``assigned_to``, due when the answer is due
+    (``CASES_ERASURE_ANSWER_DAYS``). Asking again changes nothing (returns None)."""
+    person = _lock(person)
+    if person.anonymised_at:
+        raise CaseError(_("This person's data was already erased."))
+    if person.erasure_requested_at:
+        return None
+    person.erasure_requested_at, person.erasure_requested_by = timezone.now(), None
+    person.save(update_fields=["erasure_requested_at", "erasure_requested_by", "updated_at"])
+    due_on = timezone.localdate() + timedelta(days=erasure_answer_days())
+    with translation.override(case.window.country.default_language or settings.LANGUAGE_CODE):
+        note = _("The person asked on the status page for their data to be erased: check and answer them by this date.")
+    follow_up = FollowUp.objects.create(
+        case=case, due_on=due_on, assigned_to=assigned_to, note=note, created_by=assigned_to
+    )
+    TimelineEntry.objects.create(
+        case=case,
+        kind=TimelineEntry.Kind.FOLLOW_UP,
+        by=None,
+        details={"follow_up": follow_up.pk, "due_on": due_on.isoformat()},
+    )
+    record_audit(
+        user=None,
+        action=AuditEntry.Action.CHANGE,
+        obj=person,
+        details={"erasure_requested": True, "by_person": True, "follow_up": follow_up.pk, "due_on": due_on.isoformat()},
+    )
+    return follow_up
 
 
 @transaction.atomic
