@@ -59,6 +59,7 @@ __all__ = [
     "purge_for_addressee",
     "purge_old_messages",
     "quiet_hours",
+    "readdress",
     "resend_stuck",
     "retry_delay",
     "send_now",
@@ -203,6 +204,12 @@ def cancel_for_addressee(record: models.Model, *, channels=None, reason: str = "
     if count:
         logger.info("notifications cancelled addressee=%s count=%s", addressee_of(record), count)
     return count
+
+
+def readdress(old: models.Model, new: models.Model) -> int:
+    """The messages written to ``old`` now name ``new`` (a duplicate merged into the record kept): that
+    record's erasure and export find them. Returns how many."""
+    return Message.objects.filter(addressee=addressee_of(old)).update(addressee=addressee_of(new))
 
 
 # -- the person's rights: erasure, retention, access ---------------------------------------------------------

@@ -38,6 +38,7 @@ from ..rules import (
     person_hashes,
 )
 from .common import CaseError, _idempotent_create, _lock, _timeline, forget_name_words, record_audit
+from .rights import blank_merged
 
 
 def _apply_person_data(person: Person, data: dict) -> list[str]:
@@ -280,6 +281,8 @@ def merge_people(*, keep: Person, duplicate: Person, by: Any) -> Person:
     _set_vulnerabilities(keep, codes)
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into", "updated_at"])
+    # The duplicate keeps no copy: blanked as an erasure, only the pointer to ``keep`` stays.
+    blank_merged(duplicate=duplicate, keep=keep)
     for case in cases:
         _timeline(case, TimelineEntry.Kind.MERGED, by, duplicate=duplicate.pk, kept=keep.pk)
     for case in keep.cases.exclude(pk__in=[c.pk for c in cases]):
@@ -290,5 +293,7 @@ def merge_people(*, keep: Person, duplicate: Person, by: Any) -> Person:
         obj=keep,
         details={"duplicate": duplicate.pk, "cases_moved": [c.pk for c in cases], "fields_filled": filled},
     )
-    record_audit(user=by, action=AuditEntry.Action.MERGE, obj=duplicate, details={"merged_into": keep.pk})
+    record_audit(
+        user=by, action=AuditEntry.Action.MERGE, obj=duplicate, details={"merged_into": keep.pk, "blanked": True}
+    )
     return keep
