@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from . import consent, stoplist
 from .channels import PermanentError, Unsubscribed, send
+from .masking import forget_secrets
 from .models import Channel, Message
 from .timing import due_for_channel, setting
 
@@ -157,12 +158,14 @@ def dispatch_due(*, budget_seconds: float = 45.0, batch: int = 10) -> dict[str, 
     stuck = mark_stuck()
     if stuck:
         counts[Status.STUCK] = stuck
+    forget_secrets()
     while timezone.now() < deadline:
         claimed = claim_due(limit=batch)
         if not claimed:
             break
         for message in claimed:
             status = deliver(message)
+            forget_secrets(message.pk)
             counts[status] = counts.get(status, 0) + 1
     return counts
 
@@ -170,7 +173,11 @@ def dispatch_due(*, budget_seconds: float = 45.0, batch: int = 10) -> dict[str, 
 def send_now(message_id: int) -> str | None:
     """Send one message if it is due and nobody else holds it; returns its new status, or None."""
     claimed = claim_due(limit=1, message_id=message_id)
-    return deliver(claimed[0]) if claimed else None
+    if not claimed:
+        return None
+    status = deliver(claimed[0])
+    forget_secrets(message_id)
+    return status
 
 
 def resend_stuck(ids) -> int:

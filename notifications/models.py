@@ -66,6 +66,8 @@ class Message(models.Model):
         _("template"), max_length=200, help_text=_("Prefix of the <prefix>_subject.txt and <prefix>_body.txt files.")
     )
     context = EncryptedTextField(_("context"), blank=True, default="{}")
+    # The context holds a secret (a PIN) not yet masked: it is masked once the message is sent or cancelled.
+    secrets_held = models.BooleanField(_("holds a secret"), default=False, db_index=True, editable=False)
     time_zone = models.CharField(_("time zone"), max_length=40, blank=True)
     due_at = models.DateTimeField(_("due at"), db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .keys import recipient_hash, recipient_hashes
+from .masking import forget_secrets
 from .models import Channel, Message, StopEntry
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def stop(channel: str, address: str, *, reason: str = "the number asked to stop"
         .exclude(kind=CONFIRMATION_KIND)
         .update(status=Message.Status.CANCELLED, last_error=reason, updated_at=timezone.now())
     )
+    forget_secrets()
     logger.info("number stopped channel=%s messages_cancelled=%s", channel, count)
     return count
 

@@ -203,6 +203,7 @@ def _send_slip(access: StatusAccess, pin: str, channel: str, language: str) -> s
         obj=access,
         key=f"statuscheck:slip:{access.pk}:{access.pin_version}:{channel}",
         addressee=person,
+        secret=("pin",),
         time_zone=access.process.case.window.country.time_zone,
     )
     return dict(Channel.choices)[channel]
