@@ -149,3 +149,32 @@ def test_consent_given_again_at_the_window_lifts_the_stop(client, gateway, perso
     services.record_consent(person=person, kinds=["contact_phone"], notice_language="fr", by=staff_cr)
     assert not StopEntry.objects.filter(channel="sms").exists()
     assert has_consent(person, ConsentKind.CONTACT_PHONE)
+
+
+def test_the_gateways_stop_list_is_followed_too(gateway):
+    from tests.notifications.gateway import UNSUBSCRIBED
+
+    first = enqueue(
+        kind="statuscheck.answer",
+        channel="sms",
+        recipient=UNSUBSCRIBED,
+        language="es",
+        template="statuscheck/messages/answer",
+        context={"text": "x"},
+    )
+    assert dispatch_due() == {"failed": 1}
+    assert StopEntry.objects.filter(channel="sms").count() == 1
+    requests = gateway.requests
+    enqueue(
+        kind="statuscheck.answer",
+        channel="sms",
+        recipient=UNSUBSCRIBED,
+        language="es",
+        template="statuscheck/messages/answer",
+        context={"text": "y"},
+        key="second-answer",
+    )
+    assert dispatch_due() == {"cancelled": 1}
+    assert gateway.requests == requests  # not even tried
+    first.refresh_from_db()
+    assert "unsubscribed" in first.last_error
