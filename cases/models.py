@@ -399,6 +399,7 @@ class Person(models.Model):
     phone = EncryptedCharField(_("phone"), max_length=30, blank=True, null=True)
     phone_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     whatsapp = EncryptedCharField(_("WhatsApp"), max_length=30, blank=True, null=True)
+    whatsapp_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     email = EncryptedEmailField(_("e-mail"), blank=True, null=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="es"

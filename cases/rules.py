@@ -87,7 +87,18 @@ def person_hashes(person: Person) -> dict[str, str]:
     return {
         "document_number_hash": identifier_hash("document", person.document_number or ""),
         "phone_hash": identifier_hash("phone", person.phone or "", region),
+        "whatsapp_hash": identifier_hash("phone", person.whatsapp or "", region),
     }
+
+
+def people_with_number(number: str, channel: str):
+    """The people (not erased, not merged) whose number on record for ``channel`` ("sms" or "whatsapp") is
+    ``number``, found by its keyed hash under every key."""
+    hashes = identifier_hashes("phone", number)
+    if not hashes:
+        return Person.objects.none()
+    field = "whatsapp_hash" if channel == "whatsapp" else "phone_hash"
+    return Person.objects.filter(**{f"{field}__in": hashes}, anonymised_at__isnull=True, merged_into__isnull=True)
 
 
 def age_group_for(dob: date | None, today: date | None = None) -> str:

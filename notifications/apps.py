@@ -10,5 +10,7 @@ class NotificationsConfig(AppConfig):
         from privacy import rotation
 
         from .keys import rehash_message
+        from .stoplist import rehash_entry
 
         rotation.register_rehash(self.get_model("Message"), rehash_message)
+        rotation.register_rehash(self.get_model("StopEntry"), rehash_entry)

@@ -17,9 +17,9 @@ from django.utils import timezone, translation
 
 from .context import load_context
 from .models import Channel, Message
-from .providers import PermanentError, TransientError, get_provider
+from .providers import PermanentError, TransientError, Unsubscribed, get_provider
 
-__all__ = ["PermanentError", "TransientError", "render", "send"]
+__all__ = ["PermanentError", "TransientError", "Unsubscribed", "render", "send"]
 
 
 @cache

@@ -40,3 +40,18 @@ def dump_context(context: dict) -> str:
 
 def load_context(text: str) -> dict:
     return json.loads(text or "{}", object_hook=_revive)
+
+
+TO_MASK = "_mask"  # the context's list of keys whose values must not stay at rest (a PIN)
+MASK = "••••••"
+
+
+def mask(context: dict) -> dict:
+    """The context with the values of its secret keys masked (the message can still be shown)."""
+    secret = context.get(TO_MASK) or []
+    return {k: (MASK if k in secret and v else v) for k, v in context.items()}
+
+
+def masked_text(text: str) -> str:
+    """A stored context (JSON) with its secrets masked."""
+    return dump_context(mask(load_context(text)))

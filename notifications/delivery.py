@@ -13,8 +13,9 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import consent
-from .channels import PermanentError, send
+from . import consent, stoplist
+from .channels import PermanentError, Unsubscribed, send
+from .masking import forget_secrets
 from .models import Channel, Message
 from .timing import due_for_channel, setting
 
@@ -101,6 +102,10 @@ def deliver(message: Message) -> str:
         )
         logger.info("notification cancelled at sending (no consent) id=%s kind=%s", message.pk, message.kind)
         return Status.CANCELLED
+    if stoplist.blocks(message):
+        mine.update(status=Status.CANCELLED, last_error="the number asked to stop", lease_until=None, updated_at=now())
+        logger.info("notification cancelled at sending (stop list) id=%s kind=%s", message.pk, message.kind)
+        return Status.CANCELLED
     # The hand-over is stamped before the call; an e-mail is handed over once only (see the module's notes).
     hand = mine.filter(handed_at__isnull=True) if message.channel == Channel.EMAIL else mine
     if not hand.update(handed_at=now()):
@@ -108,6 +113,8 @@ def deliver(message: Message) -> str:
     try:
         provider_id = send(message)
     except PermanentError as exc:
+        if isinstance(exc, Unsubscribed):
+            stoplist.stop(message.channel, message.recipient, reason="the gateway says the number asked to stop")
         mine.update(status=Status.FAILED, last_error=str(exc)[:2000], lease_until=None, updated_at=now())
         logger.warning("notification failed for good id=%s kind=%s error=%s", message.pk, message.kind, exc)
         return Status.FAILED
@@ -151,12 +158,14 @@ def dispatch_due(*, budget_seconds: float = 45.0, batch: int = 10) -> dict[str, 
     stuck = mark_stuck()
     if stuck:
         counts[Status.STUCK] = stuck
+    forget_secrets()
     while timezone.now() < deadline:
         claimed = claim_due(limit=batch)
         if not claimed:
             break
         for message in claimed:
             status = deliver(message)
+            forget_secrets(message.pk)
             counts[status] = counts.get(status, 0) + 1
     return counts
 
@@ -164,7 +173,11 @@ def dispatch_due(*, budget_seconds: float = 45.0, batch: int = 10) -> dict[str, 
 def send_now(message_id: int) -> str | None:
     """Send one message if it is due and nobody else holds it; returns its new status, or None."""
     claimed = claim_due(limit=1, message_id=message_id)
-    return deliver(claimed[0]) if claimed else None
+    if not claimed:
+        return None
+    status = deliver(claimed[0])
+    forget_secrets(message_id)
+    return status
 
 
 def resend_stuck(ids) -> int:

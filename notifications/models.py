@@ -66,6 +66,8 @@ class Message(models.Model):
         _("template"), max_length=200, help_text=_("Prefix of the <prefix>_subject.txt and <prefix>_body.txt files.")
     )
     context = EncryptedTextField(_("context"), blank=True, default="{}")
+    # The context holds a secret (a PIN) not yet masked: it is masked once the message is sent or cancelled.
+    secrets_held = models.BooleanField(_("holds a secret"), default=False, db_index=True, editable=False)
     time_zone = models.CharField(_("time zone"), max_length=40, blank=True)
     due_at = models.DateTimeField(_("due at"), db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
@@ -203,3 +205,22 @@ class Report(models.Model):
     @property
     def last_day(self) -> date:
         return self.period_end - timedelta(days=1)
+
+
+class StopEntry(models.Model):
+    """A number that asked not to be written to on a channel (it texted STOP, or the gateway refused it as
+    unsubscribed): the dispatcher sends it nothing more on that channel but the one confirmation. The
+    number is encrypted; its keyed hash finds it."""
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    address = EncryptedTextField(_("number"), blank=True)
+    address_hash = models.CharField(_("number (keyed hash)"), max_length=64, db_index=True, editable=False)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("number that asked to stop")
+        verbose_name_plural = _("numbers that asked to stop")
+        constraints = [models.UniqueConstraint(fields=["channel", "address_hash"], name="notif_stop_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} #{self.pk}"

@@ -34,6 +34,10 @@ class PermanentError(Exception):
     """Sending again will not help (a bad address, a refused recipient): the message fails for good."""
 
 
+class Unsubscribed(PermanentError):
+    """The gateway refuses the number because it asked to stop (it keeps its own stop list)."""
+
+
 class TransientError(Exception):
     """Sending later may work (network, rate limit, gateway trouble): the message is retried."""
 
@@ -81,6 +85,9 @@ class MessagesApiProvider(Provider):
         63003,  # WhatsApp: no such address on the channel
         63024,  # WhatsApp: invalid recipient
     }
+
+    # The number replied STOP to the gateway: it keeps its own stop list, which ours copies.
+    UNSUBSCRIBED = {21610}
 
     def __init__(self, **options) -> None:
         super().__init__(**options)
@@ -140,6 +147,8 @@ class MessagesApiProvider(Provider):
         # Gateways quote the number back ("The 'To' number +506... is not valid"): the error goes to the
         # log and to the row's last error, which hold ids and codes only.
         text = f"HTTP {status}, code {code}: {redact(str(error.get('message', '')))}".strip()
+        if code in self.UNSUBSCRIBED:
+            return Unsubscribed(f"unsubscribed ({text})")
         if code in self.BAD_ADDRESS:
             return PermanentError(f"bad address ({text})")
         if status == 429 or status >= 500 or status in (401, 403, 408, 409):

@@ -23,7 +23,7 @@ from helpers import locks
 from . import reports
 from .channels import PermanentError, render
 from .consent import addressee as addressee_of
-from .context import dump_context, load_context
+from .context import TO_MASK, dump_context, load_context, masked_text
 from .delivery import (
     claim_due,
     deliver,
@@ -38,6 +38,7 @@ from .delivery import (
     send_now,
 )
 from .keys import recipient_digest, recipient_hash, recipient_hashes
+from .masking import forget_secrets
 from .models import Channel, Message, Report
 from .timing import due_for_channel, out_of_quiet_hours, quiet_hours, setting
 
@@ -59,6 +60,7 @@ __all__ = [
     "purge_for_addressee",
     "purge_old_messages",
     "quiet_hours",
+    "readdress",
     "resend_stuck",
     "retry_delay",
     "send_now",
@@ -106,6 +108,7 @@ def enqueue(
     time_zone: str = "",
     consent_ok: bool = True,
     addressee: models.Model | None = None,
+    secret: tuple[str, ...] = (),
 ) -> Message:
     """Queue one message; idempotent on its key (a second call returns the existing row).
 
@@ -120,6 +123,8 @@ def enqueue(
     Side effects: one row, and when the message is due now, a nudge to a worker after commit (if the
     broker is down the nudge is dropped and the beat sends the row within a minute).
     A cancelled row queued again with the same key is scheduled again; a sent one is left alone.
+    ``secret`` names the context's keys that must not stay at rest (a PIN): masked once the message is
+    sent or cancelled, and always in the subject-access export.
     """
     if channel not in Channel.values:
         raise ValueError(f"Unknown channel {channel!r}.")
@@ -138,7 +143,8 @@ def enqueue(
         "recipient_hash": recipient_hash(recipient),
         "language": language,
         "template": template,
-        "context": dump_context(context),
+        "context": dump_context({**(context or {}), TO_MASK: sorted(secret)} if secret else context),
+        "secrets_held": bool(secret),
         "time_zone": time_zone,
         "due_at": due_for_channel(channel, requested, time_zone),
         "status": Status.SCHEDULED if consent_ok else Status.CANCELLED,
@@ -165,6 +171,8 @@ def enqueue(
             message = existing
         else:
             return existing
+    if message.status == Status.CANCELLED:
+        forget_secrets(message.pk)
     logger.info("notification queued id=%s kind=%s channel=%s status=%s", message.pk, kind, channel, message.status)
     if message.status == Status.SCHEDULED and message.due_at <= now:
         transaction.on_commit(lambda: nudge(message.pk))
@@ -188,6 +196,7 @@ def cancel_for(obj: models.Model, kind: str | None = None) -> int:
     if kind:
         rows = rows.filter(kind=kind)
     count = rows.update(status=Status.CANCELLED, last_error="cancelled with its object", updated_at=timezone.now())
+    forget_secrets()
     if count:
         logger.info("notifications cancelled object=%s:%s kind=%s count=%s", obj._meta.label_lower, obj.pk, kind, count)
     return count
@@ -200,9 +209,16 @@ def cancel_for_addressee(record: models.Model, *, channels=None, reason: str = "
     if channels is not None:
         rows = rows.filter(channel__in=list(channels))
     count = rows.update(status=Status.CANCELLED, last_error=reason, updated_at=timezone.now())
+    forget_secrets()
     if count:
         logger.info("notifications cancelled addressee=%s count=%s", addressee_of(record), count)
     return count
+
+
+def readdress(old: models.Model, new: models.Model) -> int:
+    """The messages written to ``old`` now name ``new`` (a duplicate merged into the record kept): that
+    record's erasure and export find them. Returns how many."""
+    return Message.objects.filter(addressee=addressee_of(old)).update(addressee=addressee_of(new))
 
 
 # -- the person's rights: erasure, retention, access ---------------------------------------------------------
@@ -268,6 +284,8 @@ def messages_for_addressee(record: models.Model, *, addresses=()) -> list[dict]:
         found = found | _unreferenced_to(addresses)
     for message in found.order_by("created_at", "pk"):
         subject = body = ""
+        # A secret (a PIN) is never exported, even while its message waits to be sent.
+        message.context = masked_text(message.context)
         if not message.purged_at:
             try:
                 subject, body = render(message)

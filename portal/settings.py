@@ -440,4 +440,6 @@ HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
 # Referrals: how long a partner's answer link holds, and after how many days an unanswered one is reminded.
 CASES_REFERRAL_LINK_DAYS = env.int("CASES_REFERRAL_LINK_DAYS", default=30)
 CASES_REFERRAL_REMINDER_DAYS = env.int("CASES_REFERRAL_REMINDER_DAYS", default=7)
+# Days the programme has to answer a person's request to be erased (the window's task falls due then).
+CASES_ERASURE_ANSWER_DAYS = env.int("CASES_ERASURE_ANSWER_DAYS", default=30)
 SILENCED_SYSTEM_CHECKS = ["models.W047"]  # nulls-distinct unique constraints are enforced on PostgreSQL only

@@ -31,6 +31,7 @@ from django.utils.translation import pgettext
 
 from cases import services as case_services
 from cases.models import AuditEntry, ChecklistStatus, RegularizationProcess, Stage
+from cases.rules import CHANNEL_CONSENT
 from hub.models import Guide
 from hub.pathways import Text, pick
 
@@ -286,6 +287,32 @@ def turn_off(*, access: StatusAccess, channel: str) -> None:
         access=access,
         country_id=access.process.case.window.country_id,
     )
+
+
+# --- the person's rights, after a correct reference and PIN -----------------------------------------------------
+
+
+def consented_channels(access: StatusAccess) -> list[str]:
+    """The channels ("whatsapp", "sms", "email") whose consent the person has given and not withdrawn."""
+    person = access.process.case.person
+    return [channel for channel, kind in CHANNEL_CONSENT.items() if case_services.has_consent(person, kind)]
+
+
+def withdraw_channel(*, access: StatusAccess, channel: str) -> bool:
+    """The person withdraws their consent to ``channel``; False when there was none to withdraw."""
+    if channel not in consented_channels(access):
+        return False
+    case_services.withdraw_consent(person=access.process.case.person, kind=CHANNEL_CONSENT[channel], by=None)
+    return True
+
+
+def ask_erasure(*, access: StatusAccess) -> bool:
+    """The person asks to be erased: the request reaches the window as a follow-up of the case, due when
+    the answer is due, for the clerk of the case (else the one who issued the PIN, else who opened the
+    case). False when it had been asked already."""
+    case = access.process.case
+    clerk = case.assigned_to or access.issued_by or case.opened_by
+    return case_services.request_erasure_by_person(person=case.person, case=case, assigned_to=clerk) is not None
 
 
 # --- what the person sees ------------------------------------------------------------------------------------

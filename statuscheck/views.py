@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases import services as case_services
 from cases.models import RegularizationProcess
 from cases.rules import contact_channels
 from helpers.throttle import client_digest
@@ -48,7 +49,12 @@ def check(request: HttpRequest) -> HttpResponse:
         if result.shown:
             language = get_language()
             token = signing.dumps({"a": result.access.pk, "v": result.access.pin_version}, salt=OFF_SALT)
-            context = {"info": services.summary(result.access, language), "off_token": token}
+            context = {
+                "info": services.summary(result.access, language),
+                "off_token": token,
+                "channels": _labelled(services.consented_channels(result.access)),
+                "erasure_asked": bool(result.access.process.case.person.erasure_requested_at),
+            }
             return render(request, "statuscheck/status.html", context)
         if result.outcome == services.Outcome.THROTTLED:
             error = _("Too many tries from this connection. Try again in an hour.")
@@ -60,16 +66,55 @@ def check(request: HttpRequest) -> HttpResponse:
     return render(request, "statuscheck/check.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
-@never_cache
-@require_POST
-def turn_off(request: HttpRequest) -> HttpResponse:
+def _labelled(channels: list[str]) -> list[tuple[str, str]]:
+    labels = dict(Channel.choices)
+    return [(channel, labels[channel]) for channel in channels]
+
+
+def _signed_access(request: HttpRequest) -> StatusAccess | None:
+    """The access named by the page's signed token (given after a correct reference and PIN, for 15 minutes)."""
     try:
         data = signing.loads(request.POST.get("token", ""), salt=OFF_SALT, max_age=OFF_MAX_AGE)
     except signing.BadSignature:
-        return render(request, "statuscheck/check.html", {"form": CheckForm(), "expired": True}, status=400)
-    access = StatusAccess.objects.filter(pk=data.get("a"), pin_version=data.get("v")).first()
+        return None
+    return StatusAccess.objects.filter(pk=data.get("a"), pin_version=data.get("v")).first()
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    return render(request, "statuscheck/check.html", {"form": CheckForm(), "expired": True}, status=400)
+
+
+@never_cache
+@require_POST
+def my_data(request: HttpRequest) -> HttpResponse:
+    """The person withdraws a channel's consent or asks to be erased, from their status page."""
+    access = _signed_access(request)
+    if access is None or not access.enabled or services._person_gone(access):
+        return _expired(request)
+    action = request.POST.get("action", "")
+    if action == "erase":
+        services.ask_erasure(access=access)
+        text = _(
+            "Your request to erase your data has reached your information window. It must answer you within "
+            "%(days)s days."
+        ) % {"days": case_services.erasure_answer_days()}
+    elif action.startswith("withdraw:") and action.partition(":")[2] in Channel.values:
+        channel = action.partition(":")[2]
+        services.withdraw_channel(access=access, channel=channel)
+        text = _("You will receive no more messages from us by %(channel)s.") % {
+            "channel": dict(Channel.choices)[channel]
+        }
+    else:
+        return _expired(request)
+    return render(request, "statuscheck/my_data_done.html", {"text": text})
+
+
+@never_cache
+@require_POST
+def turn_off(request: HttpRequest) -> HttpResponse:
+    access = _signed_access(request)
     if access is None:
-        return render(request, "statuscheck/check.html", {"form": CheckForm(), "expired": True}, status=400)
+        return _expired(request)
     services.turn_off(access=access, channel=LookupChannel.WEB)
     return render(request, "statuscheck/turned_off.html")
 
@@ -158,6 +203,7 @@ def _send_slip(access: StatusAccess, pin: str, channel: str, language: str) -> s
         obj=access,
         key=f"statuscheck:slip:{access.pk}:{access.pin_version}:{channel}",
         addressee=person,
+        secret=("pin",),
         time_zone=access.process.case.window.country.time_zone,
     )
     return dict(Channel.choices)[channel]

@@ -49,8 +49,10 @@ from .rights import (
     anonymise_expired_cases,
     anonymise_people_without_cases,
     erase_person,
+    erasure_answer_days,
     export_person_data,
     request_erasure,
+    request_erasure_by_person,
     run_retention,
 )
 
@@ -76,6 +78,7 @@ __all__ = [
     "contact_channels",
     "create_person",
     "erase_person",
+    "erasure_answer_days",
     "export_person_data",
     "has_consent",
     "identifier_hash",
@@ -96,6 +99,7 @@ __all__ = [
     "remove_household_member",
     "reopen_case",
     "request_erasure",
+    "request_erasure_by_person",
     "run_retention",
     "save_checklist",
     "set_checklist_status",

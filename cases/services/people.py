@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpers.idempotency import once
+from notifications import stoplist
 from notifications.services import cancel_for_addressee
 from ventanillas.models import InformationWindow
 
@@ -26,8 +27,18 @@ from ..models import (
     PersonVulnerability,
     TimelineEntry,
 )
-from ..rules import CHANNEL_CONSENT, PERSON_FIELDS, age_group_for, has_consent, name_key, parse_phone, person_hashes
+from ..rules import (
+    CHANNEL_CONSENT,
+    CONTACT_CHANNELS,
+    PERSON_FIELDS,
+    age_group_for,
+    has_consent,
+    name_key,
+    parse_phone,
+    person_hashes,
+)
 from .common import CaseError, _idempotent_create, _lock, _timeline, forget_name_words, record_audit
+from .rights import blank_merged
 
 
 def _apply_person_data(person: Person, data: dict) -> list[str]:
@@ -206,6 +217,10 @@ def record_consent(*, person: Person, kinds: Iterable[str], notice_language: str
         for kind in kinds
         if not has_consent(person, kind)
     ]
+    # Consent given again at the window lifts a STOP the person's number sent on that channel.
+    for channel, field, kind in CONTACT_CHANNELS:
+        if channel in stoplist.STOPPABLE and kind in [c.kind for c in rows] and getattr(person, field):
+            stoplist.lift(channel, getattr(person, field))
     record_audit(
         user=by, action=AuditEntry.Action.CHANGE, obj=person, details={"consent_given": [c.kind for c in rows]}
     )
@@ -266,6 +281,8 @@ def merge_people(*, keep: Person, duplicate: Person, by: Any) -> Person:
     _set_vulnerabilities(keep, codes)
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into", "updated_at"])
+    # The duplicate keeps no copy: blanked as an erasure, only the pointer to ``keep`` stays.
+    blank_merged(duplicate=duplicate, keep=keep)
     for case in cases:
         _timeline(case, TimelineEntry.Kind.MERGED, by, duplicate=duplicate.pk, kept=keep.pk)
     for case in keep.cases.exclude(pk__in=[c.pk for c in cases]):
@@ -276,5 +293,7 @@ def merge_people(*, keep: Person, duplicate: Person, by: Any) -> Person:
         obj=keep,
         details={"duplicate": duplicate.pk, "cases_moved": [c.pk for c in cases], "fields_filled": filled},
     )
-    record_audit(user=by, action=AuditEntry.Action.MERGE, obj=duplicate, details={"merged_into": keep.pk})
+    record_audit(
+        user=by, action=AuditEntry.Action.MERGE, obj=duplicate, details={"merged_into": keep.pk, "blanked": True}
+    )
     return keep

@@ -7,11 +7,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from notifications.services import cancel_for, messages_for_addressee, purge_for_addressee, purge_old_messages
+from notifications.keys import normalise_recipient
+from notifications.services import (
+    cancel_for,
+    messages_for_addressee,
+    purge_for_addressee,
+    purge_old_messages,
+    readdress,
+)
 from privacy import retention
 
 from ..models import (
@@ -19,6 +26,7 @@ from ..models import (
     AuditEntry,
     Case,
     CaseStatus,
+    FollowUp,
     Person,
     RegularizationProcess,
     TimelineEntry,
@@ -53,8 +61,8 @@ def _addresses(person: Person) -> list[str]:
     return [person.phone or "", person.whatsapp or "", person.email or ""]
 
 
-def _blank_person(person: Person) -> None:
-    addresses = _addresses(person)
+def _blank_person(person: Person, *, addresses: list[str] | None = None) -> None:
+    addresses = _addresses(person) if addresses is None else addresses
     person.age_group = age_group_for(person.date_of_birth)
     for field in ("family_names", "document_number", "phone", "whatsapp", "email", "notes", "document_type"):
         setattr(person, field, "")
@@ -62,7 +70,7 @@ def _blank_person(person: Person) -> None:
     person.date_of_birth = None
     person.birth_date_estimated = False
     words = person.name_key.split()
-    person.name_key = person.document_number_hash = person.phone_hash = ""
+    person.name_key = person.document_number_hash = person.phone_hash = person.whatsapp_hash = ""
     person.anonymised_at = timezone.now()
     person.save()
     forget_name_words(words)
@@ -72,6 +80,47 @@ def _blank_person(person: Person) -> None:
     purge_for_addressee(person, addresses=addresses)
     # Identifier searches keep the hash they searched for; it would still single the person out.
     AuditEntry.objects.filter(person_id=person.pk, details__has_key="hash").update(details={"hash": ""})
+
+
+def merged_records(person: Person) -> list[Person]:
+    """Every record merged into the person, directly or through another merged record."""
+    found: list[Person] = []
+    frontier = [person.pk]
+    while frontier:
+        rows = list(Person.objects.filter(merged_into__in=frontier).exclude(pk__in=[p.pk for p in found]))
+        found.extend(rows)
+        frontier = [p.pk for p in rows]
+    return found
+
+
+def forget_searches_that_found(person_ids: list[int]) -> int:
+    """Identifier searches whose results named one of ``person_ids`` keep no hash of what was searched
+    (the hash beside the id would still tie the person to their number). Returns how many rows changed."""
+    rows = AuditEntry.objects.filter(action=AuditEntry.Action.SEARCH, details__has_key="hash").exclude(details__hash="")
+    wanted = set(person_ids)
+    count = 0
+    if connection.features.supports_json_field_contains:
+        matches = AuditEntry.objects.none()
+        for pk in wanted:
+            matches |= rows.filter(details__found__contains=[pk])
+        candidates = matches.distinct()
+    else:
+        candidates = rows
+    for entry in candidates.iterator():
+        if wanted & set(entry.details.get("found") or []):
+            entry.details = {**entry.details, "hash": ""}
+            entry.save(update_fields=["details"])
+            count += 1
+    return count
+
+
+def blank_merged(*, duplicate: Person, keep: Person) -> None:
+    """A duplicate merged into ``keep`` is blanked as an erasure, keeping only the pointer: what it held
+    was moved to ``keep`` (its messages now name ``keep``); messages naming no person sent to an address of
+    the duplicate that ``keep`` does not hold are purged, as nobody could find them any more."""
+    readdress(duplicate, keep)
+    kept = {normalise_recipient(a) for a in _addresses(keep)}
+    _blank_person(duplicate, addresses=[a for a in _addresses(duplicate) if normalise_recipient(a) not in kept])
 
 
 @transaction.atomic
@@ -86,6 +135,43 @@ def request_erasure(*, person: Person, by: Any) -> Person:
     person.save(update_fields=["erasure_requested_at", "erasure_requested_by", "updated_at"])
     record_audit(user=by, action=AuditEntry.Action.CHANGE, obj=person, details={"erasure_requested": True})
     return person
+
+
+def erasure_answer_days() -> int:
+    return int(getattr(settings, "CASES_ERASURE_ANSWER_DAYS", 30))
+
+
+@transaction.atomic
+def request_erasure_by_person(*, person: Person, case: Case, assigned_to: Any) -> FollowUp | None:
+    """The person asks, on the status page, to be erased: the request is recorded on them and reaches the
+    window as a follow-up of ``case`` assigned to ``assigned_to``, due when the answer is due
+    (``CASES_ERASURE_ANSWER_DAYS``). Asking again changes nothing (returns None)."""
+    person = _lock(person)
+    if person.anonymised_at:
+        raise CaseError(_("This person's data was already erased."))
+    if person.erasure_requested_at:
+        return None
+    person.erasure_requested_at, person.erasure_requested_by = timezone.now(), None
+    person.save(update_fields=["erasure_requested_at", "erasure_requested_by", "updated_at"])
+    due_on = timezone.localdate() + timedelta(days=erasure_answer_days())
+    with translation.override(case.window.country.default_language or settings.LANGUAGE_CODE):
+        note = _("The person asked on the status page for their data to be erased: check and answer them by this date.")
+    follow_up = FollowUp.objects.create(
+        case=case, due_on=due_on, assigned_to=assigned_to, note=note, created_by=assigned_to
+    )
+    TimelineEntry.objects.create(
+        case=case,
+        kind=TimelineEntry.Kind.FOLLOW_UP,
+        by=None,
+        details={"follow_up": follow_up.pk, "due_on": due_on.isoformat()},
+    )
+    record_audit(
+        user=None,
+        action=AuditEntry.Action.CHANGE,
+        obj=person,
+        details={"erasure_requested": True, "by_person": True, "follow_up": follow_up.pk, "due_on": due_on.isoformat()},
+    )
+    return follow_up
 
 
 @transaction.atomic
@@ -104,11 +190,24 @@ def erase_person(*, person: Person, by: Any) -> Person:
     for case in person.cases.all():
         _blank_case(case)
     _blank_person(person)
+    # Every record merged into the person goes too (a merge made before duplicates were blanked kept them).
+    merged = merged_records(person)
+    for record in merged:
+        record = _lock(record)
+        if not record.anonymised_at:
+            _blank_person(record)
+            record_audit(user=by, action=AuditEntry.Action.ERASE, obj=record, details={"merged_into": person.pk})
+    searches = forget_searches_that_found([person.pk, *[r.pk for r in merged]])
     record_audit(
         user=by,
         action=AuditEntry.Action.ERASE,
         obj=person,
-        details={"requested": bool(person.erasure_requested_at), "requested_by": person.erasure_requested_by_id},
+        details={
+            "requested": bool(person.erasure_requested_at),
+            "requested_by": person.erasure_requested_by_id,
+            "merged_records": len(merged),
+            "searches_forgotten": searches,
+        },
     )
     return person
 

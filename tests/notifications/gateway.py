@@ -20,6 +20,7 @@ TOKEN = "gateway-test-token"
 
 INVALID_NUMBER = "+15005550001"  # answered with code 21211 (invalid To), as the real sandbox does
 NOT_MOBILE = "+15005550009"  # 21614
+UNSUBSCRIBED = "+50688889999"  # replied STOP to the gateway
 RATE_LIMITED = "+15005550429"  # 429, code 20429
 BROKEN = "+15005550500"  # 500, no JSON
 
@@ -96,6 +97,8 @@ class Gateway:
                 to = form.get("To", "").removeprefix("whatsapp:")
                 if to == INVALID_NUMBER:
                     return self.error(400, 21211, f"The 'To' number {to} is not a valid phone number.")
+                if to == UNSUBSCRIBED:
+                    return self.error(400, 21610, "Attempt to send to unsubscribed recipient")
                 if to == NOT_MOBILE:
                     return self.error(400, 21614, f"'To' number {to} is not a valid mobile number")
                 if to == RATE_LIMITED:

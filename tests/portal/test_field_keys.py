@@ -124,7 +124,11 @@ def test_field_keys_do_not_depend_on_the_secret_key(filled, settings):
 
 
 def test_rotating_the_keys_reencrypts_and_rehashes_everything_and_reads_it_back(filled, settings):
+    from cases.rules import people_with_number
+    from notifications import stoplist
+
     old_phone_hash = filled.phone_hash
+    stoplist.stop("whatsapp", "+50687770000")
     settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]
     settings.SEARCH_HASH_KEYS = ["new-search-key", "tests-only-search-key"]
     # Mid-rotation (new keys first, rows not yet rewritten): everything reads, and search still finds.
@@ -143,6 +147,9 @@ def test_rotating_the_keys_reencrypts_and_rehashes_everything_and_reads_it_back(
     assert person.phone_hash != old_phone_hash
     assert [m.person for m in find_people(filled.created_by, phone="8888 1234")] == [person]
     assert [m.person for m in find_people(filled.created_by, document_number="cr 77001")] == [person]
+    # A STOP by WhatsApp still finds the person, and the stop list still holds the number.
+    assert list(people_with_number("+50687770000", "whatsapp")) == [person]
+    assert stoplist.is_stopped("whatsapp", "+50687770000")
     token = raw("cases_followup", "note", FollowUp.objects.get().pk)
     assert Fernet(NEW.encode()).decrypt(token.encode()).decode() == "Llamar a Rosa"
 
