@@ -378,6 +378,7 @@ class Summary:
     appointment: Appointment | None = None
     window_name: str = ""
     window_address: str = ""
+    window_language: str = ""
     window_city: str = ""
     window_phone: str = ""
     window_whatsapp: str = ""
@@ -441,6 +442,7 @@ def summary(access: StatusAccess, language: str) -> Summary:
             appointment=appointment,
             window_name=window.name,
             window_address=window.address,
+            window_language=window.written_in,
             window_city=window.city,
             window_phone=window.phone,
             window_whatsapp=window.whatsapp,

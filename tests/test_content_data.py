@@ -150,6 +150,7 @@ SHAPES = {
                 "latitude": _decimal,
                 "longitude": _decimal,
                 "host_institution": TEXT,
+                "host_language": one_of("", "es", "en", "fr", "nl", "ht"),
                 "services": SERVICES,
                 "opening_hours": TEXT,
             }

@@ -46,6 +46,7 @@ def load(stdout=None) -> list[tuple[str, str]]:
                 "latitude": item["latitude"],
                 "longitude": item["longitude"],
                 "host_institution": item["host_institution"],
+                "host_language": item["host_language"],
                 "services": item["services"],
                 "region": item["region"],
                 # Sample numbers (a 0000 block), not any window's real line: replace them with the real ones.

@@ -142,6 +142,20 @@ class InformationWindow(models.Model):
         _("host institution"), max_length=160, blank=True, help_text=_("Who runs the window on site.")
     )
     active = models.BooleanField(_("active"), default=True)
+    text_language = models.CharField(
+        _("language of its name and address"),
+        max_length=5,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language the name and address are written in, if not the country's."),
+    )
+    host_language = models.CharField(
+        _("language of the host institution's name"),
+        max_length=5,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_('If not the language of the window\'s name (a Haitian town hall is a "mairie").'),
+    )
 
     class Meta:
         verbose_name = _("information window")
@@ -154,6 +168,15 @@ class InformationWindow(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("ventanillas:window-list", kwargs={"country": self.country.slug}) + f"#{self.slug}"
+
+    @property
+    def written_in(self) -> str:
+        """The language of the window's name and address, for the ``lang`` they are shown with."""
+        return self.text_language or self.country.default_language
+
+    @property
+    def host_written_in(self) -> str:
+        return self.host_language or self.written_in
 
     def service_labels(self) -> list[str]:
         labels = dict(Service.choices)
