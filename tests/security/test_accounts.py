@@ -271,3 +271,46 @@ def test_a_session_ends_eight_hours_after_the_login_however_active(staff_cr):
             assert client.get("/es/staff/").status_code == 200
         clock.shift(dt.timedelta(minutes=20))
         assert client.get("/es/staff/").status_code == 302
+
+
+# --- the session key changes with each step ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["app", "recovery"])
+def test_the_key_seen_after_the_password_opens_nothing_once_the_code_is_typed(staff_cr, settings, code):
+    device = _paired(staff_cr)
+    client = Client()
+    _login(client, "staff_cr")
+    captured = client.cookies[settings.SESSION_COOKIE_NAME].value
+    token = _code(device) if code == "app" else "abcd2345"
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(seconds=5), tick=False):
+        response = client.post("/es/accounts/two-factor/", {"otp_token": token, "next": "/es/staff/cases/"})
+    assert response["Location"] == "/es/staff/cases/"
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != captured
+    assert client.get("/es/staff/cases/").status_code == 200
+    attacker = Client()
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = captured
+    assert attacker.get("/es/staff/cases/").status_code == 302
+
+
+def test_pairing_the_app_gives_a_new_session_key(staff_cr, settings):
+    client = Client()
+    _login(client, "staff_cr")
+    client.get("/es/accounts/two-factor/setup/?next=/es/staff/")
+    captured = client.cookies[settings.SESSION_COOKIE_NAME].value
+    device = TOTPDevice.objects.get(user=staff_cr, confirmed=False)
+    client.post("/es/accounts/two-factor/setup/", {"otp_token": _code(device), "next": "/es/staff/"})
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != captured
+    attacker = Client()
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = captured
+    assert attacker.get("/es/staff/").status_code == 302
+
+
+def test_a_password_change_gives_a_new_session_key(staff_cr_client, settings):
+    captured = staff_cr_client.cookies[settings.SESSION_COOKIE_NAME].value
+    data = {"old_password": PASSWORD, "new_password1": "another-long-pass-7", "new_password2": "another-long-pass-7"}
+    assert staff_cr_client.post("/es/accounts/password_change/", data).status_code == 302
+    assert staff_cr_client.cookies[settings.SESSION_COOKIE_NAME].value != captured
+    attacker = Client()
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = captured
+    assert attacker.get("/es/staff/").status_code == 302
