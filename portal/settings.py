@@ -338,13 +338,14 @@ ENROLMENT_LINK_MAX_AGE = env.int("ENROLMENT_LINK_DAYS", default=120) * 24 * 60 *
 # Lockout (django-axes): ten wrong passwords for one username lock it for 30 minutes, whether or not the
 # account exists, so the answer never tells which usernames are real; ten from one client address lock
 # that address too (one password tried on many usernames). Ten, not three: the staff of a window share
-# one address, and a right password clears the count (AXES_RESET_ON_SUCCESS).
+# one address. A right password clears only the failures typed for that account from that address
+# (accounts.security), never those of other usernames or addresses, so successes cannot walk around a lock.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.axes_client_ip"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False  # accounts.security logs logins, failures and lockouts itself, without usernames typed
 AXES_SENSITIVE_PARAMETERS = ["password", "token", "otp_token"]
 

@@ -215,6 +215,27 @@ def test_a_right_password_before_the_limit_clears_the_count(staff_cr):
     assert _login(client, "staff_cr").status_code == 302
 
 
+def test_successes_on_an_owned_account_do_not_walk_around_the_address_lock(staff_cr, staff_pa):
+    attacker = Client(REMOTE_ADDR="10.0.0.9")
+    for round_ in range(3):
+        for number in range(9):
+            _login(attacker, f"guess-{round_}-{number}", "Winter2026!")
+        _login(attacker, "staff_pa")  # the attacker's own account: a password-only success
+        attacker.logout()
+    assert _login(attacker, "staff_pa").status_code == 429
+    assert _login(attacker, "staff_cr").status_code == 429
+    assert _login(Client(REMOTE_ADDR="10.0.0.10"), "staff_cr").status_code == 302
+
+
+def test_a_success_from_one_address_does_not_clear_failures_on_the_username_from_another(staff_cr):
+    guesser = Client(REMOTE_ADDR="10.0.0.9")
+    for _i in range(9):
+        _login(guesser, "staff_cr", "wrong-password")
+    assert _login(Client(REMOTE_ADDR="10.0.0.10"), "staff_cr").status_code == 302
+    _login(guesser, "staff_cr", "wrong-password")
+    assert _login(Client(REMOTE_ADDR="10.0.0.11"), "staff_cr").status_code == 429
+
+
 def test_logins_failures_and_lockouts_are_logged_without_secrets(staff_cr, caplog):
     caplog.set_level(logging.INFO, logger="accounts.security")
     client = Client()
