@@ -422,6 +422,8 @@ if not PORTAL_URL:
 API_REQUESTS_PER_HOUR = env.int("API_REQUESTS_PER_HOUR", default=2000)
 API_PERIODS_PER_DAY = env.int("API_PERIODS_PER_DAY", default=100)
 
+# A figures API token works for this many days unless created with another `create_api_token --days`.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 # The worker probe (/health/?worker=1) answers only with "Authorization: Bearer <HEALTH_TOKEN>"; unset, never.
 HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
 # Referrals: how long a partner's answer link holds, and after how many days an unanswered one is reminded.
