@@ -153,6 +153,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return HttpResponse(html, status=400)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused because its CSRF token is missing or wrong: the portal's own page, in the reader's
+    language (Django's own is in English, and its inline styles are refused by the policy)."""
+    html = render_to_string("403_csrf.html", {"portal_name": settings.PORTAL_NAME})
+    return HttpResponse(html, status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     html = render_to_string("500.html", {"portal_name": settings.PORTAL_NAME})
     return HttpResponse(html, status=500)
