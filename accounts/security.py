@@ -107,6 +107,19 @@ def _log_login(sender, request: HttpRequest | None, user, **kwargs) -> None:
     logger.info("login user=%s client=%s", user.pk, client)
 
 
+@receiver(user_logged_in)
+def _forget_own_failures(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    """A right password clears the wrong ones typed for this account from this address, and nothing else:
+    failures on other usernames, or on this one from elsewhere, still count towards their lockouts, so no
+    success (of an account an attacker owns, say) walks around the lock of an address or of a username."""
+    from axes.models import AccessAttempt
+
+    address = getattr(request, "axes_ip_address", None) if request is not None else None
+    if address is None and request is not None:
+        address = axes_client_ip(request)
+    AccessAttempt.objects.filter(username__iexact=user.get_username(), ip_address=address).delete()
+
+
 @receiver(user_logged_out)
 def _log_logout(sender, request: HttpRequest | None, user, **kwargs) -> None:
     logger.info("logout user=%s", getattr(user, "pk", None))

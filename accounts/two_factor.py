@@ -124,6 +124,13 @@ def _demo_code(user) -> str | None:
     return f"{totp.token():0{device.digits}d}"
 
 
+def _passed(request: HttpRequest, device) -> None:
+    """The second step is done: the session is verified under a new key, so that a key seen after the
+    password step alone (captured, or fixed by an attacker) opens nothing."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 def _verify(user, token: str):
     """The device that accepts ``token``: the app for six digits, the recovery codes for anything else."""
     if token.isdigit() and len(token) == 6:
@@ -145,7 +152,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = _verify(request.user, form.cleaned_data["otp_token"])
         if device is not None:
-            otp_login(request, device)
+            _passed(request, device)
             if isinstance(device, StaticDevice):
                 left = StaticToken.objects.filter(device=device).count()
                 messages.warning(
@@ -192,7 +199,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["otp_token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+            _passed(request, device)
             request.session[NEW_CODES_SESSION_KEY] = _new_recovery_codes(user)
             return redirect(f"{reverse('two-factor-codes')}?{urlencode({'next': _next_url(request)})}")
         form.add_error("otp_token", _("This code is not right. Check the time on your phone and try the next one."))

@@ -28,10 +28,10 @@ class ApiTokenDayInline(admin.TabularInline):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at", "requests_today",
-                    "periods_today", "requests_last_30_days", "refused_last_30_days"]  # fmt: skip
+    list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at",
+                    "requests_today", "periods_today", "requests_last_30_days", "refused_last_30_days"]  # fmt: skip
     readonly_fields = ["prefix", "created_at", "last_used_at"]
-    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
     inlines = [ApiTokenDayInline]
 
     def has_add_permission(self, request) -> bool:

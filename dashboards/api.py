@@ -46,9 +46,12 @@ def token_required(view):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         scheme, _space, raw = request.headers.get("Authorization", "").partition(" ")
-        token = ApiToken.objects.authenticate(raw.strip()) if scheme.lower() == "bearer" else None
+        token = ApiToken.objects.find(raw.strip()) if scheme.lower() == "bearer" else None
         if token is None:
             return _error(gettext("A valid API token is required."), 401)
+        if token.is_expired:
+            message = gettext("This API token has expired. Ask an administrator for a new one.")
+            return _error(message, 401, reason="expired", expired_at=token.expires_at.isoformat())
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         if not usage.count_request(token):
             response = _error(gettext("This token has made too many requests this hour. Try again later."), 429)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ventanillas.access import memberships
 from ventanillas.models import Country, InformationWindow
 
 from .indicators import INDICATORS
@@ -163,8 +165,9 @@ def hash_token(raw: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def authenticate(self, raw: str) -> ApiToken | None:
-        """The active token with this value, or None. Only the hash is stored, so a leaked table is useless."""
+    def find(self, raw: str) -> ApiToken | None:
+        """The unrevoked token of an active account with this value, expired or not, or None. Only the hash is
+        stored, so a leaked table is useless."""
         if not raw:
             return None
         return (
@@ -172,6 +175,11 @@ class ApiTokenQuerySet(models.QuerySet):
             .select_related("user")
             .first()
         )
+
+    def authenticate(self, raw: str) -> ApiToken | None:
+        """The token with this value if it may be used now (not revoked, not expired), or None."""
+        token = self.find(raw)
+        return None if token is None or token.is_expired else token
 
 
 class ApiToken(models.Model):
@@ -186,6 +194,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -197,11 +206,26 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, *, user, name: str) -> tuple[ApiToken, str]:
-        """Create a token; the raw value is returned once and never stored."""
+    def issue(cls, *, user, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+        """Create a token that works for ``days`` (API_TOKEN_DAYS by default); the raw value is returned once
+        and never stored. An inactive account, or one without a role, gets none (ValueError)."""
+        if not user.is_active:
+            raise ValueError("the account is not active")
+        if not (user.is_superuser or memberships(user)):
+            raise ValueError("the account has no role")
+        days = settings.API_TOKEN_DAYS if days is None else days
+        if days < 1:
+            raise ValueError("a token works for at least one day")
         raw = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:8], key_hash=hash_token(raw))
+        expires_at = timezone.now() + timedelta(days=days)
+        token = cls.objects.create(
+            user=user, name=name, prefix=raw[:8], key_hash=hash_token(raw), expires_at=expires_at
+        )
         return token, raw
 
     def revoke(self) -> None:

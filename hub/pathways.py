@@ -6,6 +6,7 @@ once. A guide without a pathway shows its own text only.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -61,10 +62,14 @@ def published_processing_time(pathway: RegularizationPathway, *, today: date | N
     (the median reads every decision of the last 12 months) until a decision changes it."""
     today = today or timezone.localdate()
     key = _figure_key(pathway, today)
-    figure = cache.get(key)
+    try:
+        figure = cache.get(key)
+    except Exception:  # the cache is down: computed for this page alone
+        return pathway_processing_time(pathway, today=today)
     if figure is None:
         figure = pathway_processing_time(pathway, today=today)
-        cache.set(key, figure, timeout=2 * 24 * 60 * 60)
+        with contextlib.suppress(Exception):  # the cache is down: computed again for the next page
+            cache.set(key, figure, timeout=2 * 24 * 60 * 60)
     return figure
 
 
@@ -78,9 +83,12 @@ def refresh_processing_time(pathway_id: int) -> None:
             return
         today = timezone.localdate()
         key = _figure_key(pathway, today)
-        before = cache.get(key)
         figure = pathway_processing_time(pathway, today=today)
-        cache.set(key, figure, timeout=2 * 24 * 60 * 60)
+        try:
+            before = cache.get(key)
+            cache.set(key, figure, timeout=2 * 24 * 60 * 60)
+        except Exception:  # the cache is down: nothing kept, so nothing stale either; the pages are ended below
+            before = None
         if before != figure:
             changed(f"pathways:{pathway.country.code}")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -24,6 +25,8 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
 
 PAGE = "pagecache:page:"
 TAG = "pagecache:tag:"
@@ -43,6 +46,8 @@ NONCE = re.compile(r" 'nonce-[^']*'")
 # of its tags in one round trip. Emptied when full.
 _TAG_KEYS: dict[str, tuple[str, ...]] = {}
 TAG_KEYS_KEPT = 10_000
+# Tags changed while the cache could not be written; sent with the next change or before the next lookup.
+_UNSENT: set[str] = set()
 # As GZipMiddleware: a shorter body is not worth compressing, and is sent plain to everyone.
 SHORTEST_GZIP = 200
 
@@ -57,10 +62,25 @@ def changed(*tags: str) -> None:
         return
 
     def bump() -> None:
-        cache.set_many({TAG + tag: uuid.uuid4().hex for tag in tags}, timeout=None)
+        _bump(set(tags))
 
     bump()
     transaction.on_commit(bump)
+
+
+def _bump(tags: set[str]) -> bool:
+    """New versions for ``tags``, and for those this process could not bump while the cache was down."""
+    tags = tags | _UNSENT
+    if not tags:
+        return True
+    try:
+        cache.set_many({TAG + tag: uuid.uuid4().hex for tag in tags}, timeout=None)
+    except Exception:  # the cache is down: the change is sent again with the next one, or the next page served
+        logger.warning("page cache unreachable: %s changed tags kept to send later", len(tags))
+        _UNSENT.update(tags)
+        return False
+    _UNSENT.clear()
+    return True
 
 
 def valid_until(request: HttpRequest, moment: datetime | None) -> None:
@@ -192,18 +212,24 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _page_key(address)
         tag_keys = _TAG_KEYS.get(key)
-        if tag_keys is None:
-            found, copy = {}, cache.get(key)
-        else:  # one round trip: the copy and the versions of its tags
-            found = cache.get_many([key, *tag_keys])
-            copy = found.get(key)
-        if copy is not None and copy.get("whole") and copy["address"] == address:
-            wanted = tuple(TAG + tag for tag in copy["versions"])
-            if wanted != tag_keys:
-                found.update(cache.get_many(wanted) if wanted else {})
-                _remember_tags(key, wanted)
-            if _current(copy, found, timezone.now().timestamp()):
-                return _answer(request, copy, "hit")
+        try:
+            if _UNSENT and not _bump(set()):
+                raise ConnectionError("cache unreachable")
+            if tag_keys is None:
+                found, copy = {}, cache.get(key)
+            else:  # one round trip: the copy and the versions of its tags
+                found = cache.get_many([key, *tag_keys])
+                copy = found.get(key)
+            if copy is not None and copy.get("whole") and copy["address"] == address:
+                wanted = tuple(TAG + tag for tag in copy["versions"])
+                if wanted != tag_keys:
+                    found.update(cache.get_many(wanted) if wanted else {})
+                    _remember_tags(key, wanted)
+                if _current(copy, found, timezone.now().timestamp()):
+                    return _answer(request, copy, "hit")
+        except Exception:  # the cache is down (portal/cache.py stops asking it for a while): render the page
+            request._pagecache_down = True
+            return self.get_response(request)
         request._pagecache_whole = True
         response = self.get_response(request)
         pending = getattr(response, "_pagecache_pending", None)
@@ -223,9 +249,18 @@ class PageCacheMiddleware:
         if len(body) >= SHORTEST_GZIP:
             packed = gzip.compress(body, compresslevel=6, mtime=0)
             copy["gzip"] = packed if len(packed) < len(body) else None
-        cache.set(key, copy, timeout=timeout)
+        try:
+            cache.set(key, copy, timeout=timeout)
+        except Exception:  # not kept this time: the next reader renders it again
+            logger.warning("page cache unreachable: a page was not kept")
         _remember_tags(key, tuple(TAG + tag for tag in copy["versions"]))
         return _answer(request, copy, "miss")
+
+
+def _uncached(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    response = view(request, *args, **kwargs)
+    patch_cache_control(response, private=True)
+    return response
 
 
 def public_page(tags: Callable[..., list[str]]):
@@ -239,20 +274,21 @@ def public_page(tags: Callable[..., list[str]]):
     def decorator(view):
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not _cacheable(request):
-                response = view(request, *args, **kwargs)
-                patch_cache_control(response, private=True)
-                return response
+            if not _cacheable(request) or getattr(request, "_pagecache_down", False):
+                return _uncached(view, request, *args, **kwargs)
             page_tags = sorted(set(tags(**kwargs)))
             address = _address(request)
             key = _page_key(address)
-            found = cache.get_many([key, *(TAG + tag for tag in page_tags)])
-            copy = found.get(key)
             now = timezone.now().timestamp()
-            if copy is not None and copy.get("address") == address and _current(copy, found, now):
-                _forget_session_read(request)
-                return _answer(request, {**copy, "gzip": None, "whole": False}, "hit")
-            versions = _versions(page_tags, found)
+            try:
+                found = cache.get_many([key, *(TAG + tag for tag in page_tags)])
+                copy = found.get(key)
+                if copy is not None and copy.get("address") == address and _current(copy, found, now):
+                    _forget_session_read(request)
+                    return _answer(request, {**copy, "gzip": None, "whole": False}, "hit")
+                versions = _versions(page_tags, found)
+            except Exception:  # the cache is down: the page is rendered for this reader alone
+                return _uncached(view, request, *args, **kwargs)
             request._pagecache_until = now + LONGEST
             response = view(request, *args, **kwargs)
             until = request._pagecache_until
@@ -279,7 +315,10 @@ def public_page(tags: Callable[..., list[str]]):
                 # PageCacheMiddleware stores the copy with the headers of the whole answer and answers from it.
                 response._pagecache_pending = (copy, timeout)
                 return response
-            cache.set(key, copy, timeout=timeout)
+            try:
+                cache.set(key, copy, timeout=timeout)
+            except Exception:
+                logger.warning("page cache unreachable: a page was not kept")
             return _answer(request, copy, "miss")
 
         return wrapped

@@ -34,6 +34,7 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"  # the portal's own page, translated and styled
 
 PORTAL_APPS = ["ventanillas", "cases", "training", "hub", "notifications", "statuscheck", "dashboards"]
 
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL and lone surrogates in the path, query or form: the translated 400 page (portal/middleware.py).
+    "portal.middleware.UnreadableInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,9 +137,11 @@ if env("DATABASE_REPLICA_URL", default=""):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# The same Redis backend, reusing its client instead of building one per operation (portal/cache.py).
+# The same Redis backend, reusing its client instead of building one per operation and failing at once for a
+# while after Redis stopped answering (portal/cache.py); a Redis that does not answer is given up after 0.5 s.
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -352,13 +357,14 @@ ENROLMENT_LINK_MAX_AGE = env.int("ENROLMENT_LINK_DAYS", default=120) * 24 * 60 *
 # Lockout (django-axes): ten wrong passwords for one username lock it for 30 minutes, whether or not the
 # account exists, so the answer never tells which usernames are real; ten from one client address lock
 # that address too (one password tried on many usernames). Ten, not three: the staff of a window share
-# one address, and a right password clears the count (AXES_RESET_ON_SUCCESS).
+# one address. A right password clears only the failures typed for that account from that address
+# (accounts.security), never those of other usernames or addresses, so successes cannot walk around a lock.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.axes_client_ip"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False  # accounts.security logs logins, failures and lockouts itself, without usernames typed
 AXES_SENSITIVE_PARAMETERS = ["password", "token", "otp_token"]
 
@@ -435,6 +441,8 @@ if not PORTAL_URL:
 API_REQUESTS_PER_HOUR = env.int("API_REQUESTS_PER_HOUR", default=2000)
 API_PERIODS_PER_DAY = env.int("API_PERIODS_PER_DAY", default=100)
 
+# A figures API token works for this many days unless created with another `create_api_token --days`.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 # The worker probe (/health/?worker=1) answers only with "Authorization: Bearer <HEALTH_TOKEN>"; unset, never.
 HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
 # Referrals: how long a partner's answer link holds, and after how many days an unanswered one is reminded.

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -50,8 +51,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness for the load balancer: the database answers. Anything down answers 503 (never a 500) and
-    names what is down, so the balancer and the person on call both read the same thing.
+    """What answers: the database, the cache and the broker. Anything down answers 503 (never a 500) and names
+    what is down, so the monitoring and the person on call both read the same thing. The site itself keeps
+    answering without the cache or the broker (docs/architecture.md, "When a dependency is down").
 
     ``?worker=1`` also asks a Celery worker, which can hold the request for up to 5 s: it is for the
     operators' monitoring only, with ``Authorization: Bearer <HEALTH_TOKEN>``; anyone else gets a 404
@@ -64,7 +66,8 @@ def health(request: HttpRequest) -> JsonResponse:
         body["database"] = "ok"
     except Exception as exc:  # any driver error: the probe must answer
         body["database"] = f"unavailable: {type(exc).__name__}"
-        return JsonResponse(body, status=503)
+    body["cache"] = _cache_state()
+    body["broker"] = _broker_state()
     if request.GET.get("worker"):
         if not _health_token_ok(request):
             raise Http404
@@ -76,8 +79,32 @@ def health(request: HttpRequest) -> JsonResponse:
             body["worker"] = "ok" if answer["nonce"] == nonce else "wrong answer"
         except Exception as exc:
             body["worker"] = f"unavailable: {type(exc).__name__}"
-            return JsonResponse(body, status=503)
-    return JsonResponse(body)
+    down = any(value not in ("ok", "not used") for value in body.values())
+    return JsonResponse(body, status=503 if down else 200)
+
+
+def _cache_state() -> str:
+    key = f"health:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, 1, timeout=5)
+        ok = cache.get(key) == 1
+        cache.delete(key)
+    except Exception as exc:  # the cache backend's own error (Redis refused, timed out, not asked again yet)
+        return f"unavailable: {type(exc).__name__}"
+    return "ok" if ok else "unavailable: not kept"
+
+
+def _broker_state() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "not used"
+    from .celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=1)
+    except Exception as exc:
+        return f"unavailable: {type(exc).__name__}"
+    return "ok"
 
 
 def _health_token_ok(request: HttpRequest) -> bool:
@@ -130,6 +157,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     html = render_to_string("400.html", {"portal_name": settings.PORTAL_NAME})
     return HttpResponse(html, status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused because its CSRF token is missing or wrong: the portal's own page, in the reader's
+    language (Django's own is in English, and its inline styles are refused by the policy)."""
+    html = render_to_string("403_csrf.html", {"portal_name": settings.PORTAL_NAME})
+    return HttpResponse(html, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

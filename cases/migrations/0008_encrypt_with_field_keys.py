@@ -37,7 +37,8 @@ def forwards(apps, schema_editor):
                 update[field] = e164
                 setattr(person, field, e164)
         for field, value in person_hashes(person).items():
-            if getattr(person, field) != value:
+            # Hashes added by later migrations (whatsapp_hash) are not on the model of this one.
+            if hasattr(person, field) and getattr(person, field) != value:
                 update[field] = value
         if update:
             Person.objects.filter(pk=person.pk).update(**update)

@@ -119,3 +119,41 @@ def test_the_web_manifest_names_the_portal_and_its_icons_exist(client, db):
         assert finders.find(icon["src"].removeprefix("/static/")), icon
     page = client.get("/es/").content.decode()
     assert '<link rel="manifest" href="/manifest.webmanifest">' in page and 'href="/favicon.ico"' in page
+
+
+HEADINGS_CSRF = {
+    "es": "No se pudo enviar su formulario",
+    "en": "Your form could not be sent",
+    "fr": "Votre formulaire n’a pas pu être envoyé",
+    "nl": "Uw formulier kon niet worden verzonden",
+    "ht": "Nou pa t ka voye fòm ou a",
+}
+
+
+@pytest.mark.parametrize("lang", list(HEADINGS_CSRF))
+def test_a_form_sent_without_its_csrf_token_gets_the_portals_own_page(db, lang):
+    response = Client(enforce_csrf_checks=True).post(f"/{lang}/accounts/login/", {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert HEADINGS_CSRF[lang] in html
+    assert "<style" not in html and 'rel="stylesheet"' in html  # styled by the site's sheet, not inline
+    _has_header_and_way_back(html, lang)
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["path", "query", "form", "certificate"],
+)
+def test_a_nul_anywhere_in_a_request_gets_the_translated_400_page(db, how):
+    client = Client()
+    if how == "path":
+        response = client.get("/fr/cr/guides/a%00b/")
+    elif how == "query":
+        response = client.get("/fr/cr/search/", {"q": "resid\x00encia"})
+    elif how == "form":
+        response = client.post("/fr/accounts/login/", {"username": "ana\x00", "password": "x"})
+    else:
+        response = client.get("/fr/training/certificates/abc%00def/")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert HEADINGS_400["fr"] in html

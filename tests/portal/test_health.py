@@ -11,9 +11,10 @@ from django.test import Client
 
 
 @pytest.mark.django_db
-def test_health_answers_200_when_the_database_answers():
+def test_health_answers_200_when_the_database_and_the_cache_answer():
     response = Client().get("/health/")
-    assert response.status_code == 200 and response.json() == {"database": "ok"}
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok", "broker": "not used"}
 
 
 @pytest.mark.django_db
@@ -30,3 +31,17 @@ def test_health_answers_503_naming_the_database_while_it_is_down():
         response = Client().get("/health/")
     assert response.status_code == 503
     assert response.json()["database"].startswith("unavailable: OperationalError")
+
+
+@pytest.mark.django_db
+def test_health_names_the_broker_while_it_is_down(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    from kombu import Connection
+
+    from portal.celery import app
+
+    closed = Connection("redis://127.0.0.1:6399/0")  # nothing listens there
+    with mock.patch.object(app, "connection_for_write", lambda: closed):
+        response = Client().get("/health/")
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("unavailable")

@@ -80,6 +80,7 @@ PUBLIC = {
     "hub:feedback",
     "statuscheck:check",  # a migrant's status check with a reference and PIN
     "statuscheck:turn-off",
+    "statuscheck:my-data",  # the same reference and PIN, to stop a channel or ask for erasure
     "statuscheck-inbound",  # the SMS gateway's webhook, signed by the gateway
     "admin:login",  # the admin's own login page
     "admin:logout",

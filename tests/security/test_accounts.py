@@ -215,6 +215,27 @@ def test_a_right_password_before_the_limit_clears_the_count(staff_cr):
     assert _login(client, "staff_cr").status_code == 302
 
 
+def test_successes_on_an_owned_account_do_not_walk_around_the_address_lock(staff_cr, staff_pa):
+    attacker = Client(REMOTE_ADDR="10.0.0.9")
+    for round_ in range(3):
+        for number in range(9):
+            _login(attacker, f"guess-{round_}-{number}", "Winter2026!")
+        _login(attacker, "staff_pa")  # the attacker's own account: a password-only success
+        attacker.logout()
+    assert _login(attacker, "staff_pa").status_code == 429
+    assert _login(attacker, "staff_cr").status_code == 429
+    assert _login(Client(REMOTE_ADDR="10.0.0.10"), "staff_cr").status_code == 302
+
+
+def test_a_success_from_one_address_does_not_clear_failures_on_the_username_from_another(staff_cr):
+    guesser = Client(REMOTE_ADDR="10.0.0.9")
+    for _i in range(9):
+        _login(guesser, "staff_cr", "wrong-password")
+    assert _login(Client(REMOTE_ADDR="10.0.0.10"), "staff_cr").status_code == 302
+    _login(guesser, "staff_cr", "wrong-password")
+    assert _login(Client(REMOTE_ADDR="10.0.0.11"), "staff_cr").status_code == 429
+
+
 def test_logins_failures_and_lockouts_are_logged_without_secrets(staff_cr, caplog):
     caplog.set_level(logging.INFO, logger="accounts.security")
     client = Client()
@@ -271,3 +292,46 @@ def test_a_session_ends_eight_hours_after_the_login_however_active(staff_cr):
             assert client.get("/es/staff/").status_code == 200
         clock.shift(dt.timedelta(minutes=20))
         assert client.get("/es/staff/").status_code == 302
+
+
+# --- the session key changes with each step ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["app", "recovery"])
+def test_the_key_seen_after_the_password_opens_nothing_once_the_code_is_typed(staff_cr, settings, code):
+    device = _paired(staff_cr)
+    client = Client()
+    _login(client, "staff_cr")
+    captured = client.cookies[settings.SESSION_COOKIE_NAME].value
+    token = _code(device) if code == "app" else "abcd2345"
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(seconds=5), tick=False):
+        response = client.post("/es/accounts/two-factor/", {"otp_token": token, "next": "/es/staff/cases/"})
+    assert response["Location"] == "/es/staff/cases/"
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != captured
+    assert client.get("/es/staff/cases/").status_code == 200
+    attacker = Client()
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = captured
+    assert attacker.get("/es/staff/cases/").status_code == 302
+
+
+def test_pairing_the_app_gives_a_new_session_key(staff_cr, settings):
+    client = Client()
+    _login(client, "staff_cr")
+    client.get("/es/accounts/two-factor/setup/?next=/es/staff/")
+    captured = client.cookies[settings.SESSION_COOKIE_NAME].value
+    device = TOTPDevice.objects.get(user=staff_cr, confirmed=False)
+    client.post("/es/accounts/two-factor/setup/", {"otp_token": _code(device), "next": "/es/staff/"})
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != captured
+    attacker = Client()
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = captured
+    assert attacker.get("/es/staff/").status_code == 302
+
+
+def test_a_password_change_gives_a_new_session_key(staff_cr_client, settings):
+    captured = staff_cr_client.cookies[settings.SESSION_COOKIE_NAME].value
+    data = {"old_password": PASSWORD, "new_password1": "another-long-pass-7", "new_password2": "another-long-pass-7"}
+    assert staff_cr_client.post("/es/accounts/password_change/", data).status_code == 302
+    assert staff_cr_client.cookies[settings.SESSION_COOKIE_NAME].value != captured
+    attacker = Client()
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = captured
+    assert attacker.get("/es/staff/").status_code == 302

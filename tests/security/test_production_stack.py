@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,36 @@ def _setting(name: str, **env: str) -> str:
 def test_forwarded_headers_are_believed_only_when_the_proxies_are_counted():
     assert _setting("SECURE_PROXY_SSL_HEADER") == "None"
     assert _setting("SECURE_PROXY_SSL_HEADER", PROXY_HOPS="1") == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def _gunicorn_arguments(tmp_path: Path, **env: str) -> list[str]:
+    """The arguments deploy/start-web gives gunicorn, with ``python`` and ``gunicorn`` standing in."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "python").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "gunicorn").write_text('#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n')
+    for name in ("python", "gunicorn"):
+        (bin_dir / name).chmod(0o755)
+    environment = {"PATH": f"{bin_dir}:/usr/bin:/bin", **env}
+    result = subprocess.run([str(BASE / "deploy/start-web")], env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def _trusted(arguments: list[str]) -> str:
+    return arguments[arguments.index("--forwarded-allow-ips") + 1]
+
+
+def test_gunicorn_believes_forwarded_headers_only_when_a_proxy_is_counted(tmp_path):
+    assert _trusted(_gunicorn_arguments(tmp_path)) == ""
+    assert _trusted(_gunicorn_arguments(tmp_path, PROXY_HOPS="0")) == ""
+    assert _trusted(_gunicorn_arguments(tmp_path, PROXY_HOPS="1")) == "*"
+    assert _trusted(_gunicorn_arguments(tmp_path, PROXY_HOPS="1", FORWARDED_ALLOW_IPS="172.18.0.2")) == "172.18.0.2"
+
+
+def test_gunicorn_takes_an_empty_list_as_nobody():
+    from gunicorn.config import Config
+
+    config = Config()
+    config.set("forwarded_allow_ips", "")
+    assert config.forwarded_allow_ips == []
