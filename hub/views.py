@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,6 +32,8 @@ KINDS: dict[str, type[Content]] = {"guides": Guide, "articles": Article}
 # Answers one connection may give in an hour: far more than a reader (or a family sharing a phone)
 # gives, far fewer than a script needs to skew a page's counts.
 FEEDBACK_PER_HOUR = 30
+# The same answer from the same connection on the same page within this many seconds is counted once.
+FEEDBACK_REPEAT_SECONDS = 300
 
 
 def _kind_model(kind: str) -> type[Content]:
@@ -161,6 +165,13 @@ def feedback(request: HttpRequest, country: str) -> HttpResponse:
         response.status_code = 429 if throttled else 200
         return response
     item = selectors.published_item_or_404(KINDS[form.cleaned_data["kind"]], country_obj, form.cleaned_data["slug"])
+    # One post, one answer: the same answer from the same connection on the same page within a few minutes (a
+    # double click, a resent form) is thanked again but counted once.
+    answer = hashlib.sha256(f"{form.page}|{get_language()}|{form.cleaned_data['useful']}|"
+                            f"{form.cleaned_data['comment']}".encode()).hexdigest()[:16]  # fmt: skip
+    if not throttle.allow(request, f"hub-feedback-once:{answer}", limit=1, period=FEEDBACK_REPEAT_SECONDS):
+        messages.success(request, gettext("Thank you. Your answer helps us improve this page."))
+        return redirect(item.get_absolute_url() + "#feedback")
     services.record_feedback(
         country=country_obj,
         page=form.page,

@@ -277,6 +277,8 @@ def turn_off(*, access: StatusAccess, channel: str) -> None:
     """The person turns their own check off (after a successful look-up): it stays off until the window
     turns it on again or issues a new PIN."""
     access = StatusAccess.objects.select_for_update().get(pk=access.pk)
+    if not access.enabled and access.turned_off_at:
+        return  # already off: a second press (or a double click) records nothing more
     access.enabled = False
     access.turned_off_at = timezone.now()
     access.save(update_fields=["enabled", "turned_off_at"])

@@ -102,8 +102,8 @@ def notify(enrolment: Enrolment, kind: str, *, certificate: Certificate | None =
     if kind == REMINDER:
         key += f":{enrolment.session.starts_at().isoformat()}"
     elif kind == ALREADY_ENROLLED:
-        # At most one an hour: the public form must not become a way to flood someone's mailbox.
-        key += f":{timezone.now():%Y%m%d%H}"
+        # At most one a day: the public form must not become a way to flood someone's mailbox.
+        key += f":{timezone.now():%Y%m%d}"
     elif kind != CERTIFICATE:
         key += f":{timezone.now().isoformat()}"
     if reason:

@@ -11,7 +11,7 @@ from django.utils import translation
 from cases.models import AuditEntry
 from notifications.models import Message
 from statuscheck import services
-from statuscheck.models import Lookup, StatusAccess
+from statuscheck.models import Lookup, LookupOutcome, StatusAccess
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +193,9 @@ def test_the_person_can_turn_the_check_off(client, issued):
     assert done.status_code == 200 and "Status check turned off" in done.content.decode()
     access.refresh_from_db()
     assert not access.enabled
+    again = client.post(reverse("statuscheck:turn-off"), {"token": token})  # pressed twice
+    assert again.status_code == 200
+    assert Lookup.objects.filter(access=access, outcome=LookupOutcome.TURNED_OFF).count() == 1
     assert NOT_SHOWN in _check(client, access.reference, pin).content.decode()
     forged = client.post(reverse("statuscheck:turn-off"), {"token": token + "x"})
     assert forged.status_code == 400

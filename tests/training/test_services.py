@@ -73,6 +73,9 @@ def test_a_duplicate_enrolment_changes_nothing_and_mails_the_personal_link(sessi
     token = re.search(r"/training/e/([^/\"]+)/", note.context).group(1)
     assert enrolment_id_from_token(token) == enrolment.pk
     assert "Confirmada" in note.context  # the status, in the participant's language
+    for _n in range(3):  # asked again and again: no more mail that day
+        services.request_enrolment(session=session, data=person(1, cr))
+    assert Message.objects.filter(kind="training.already_enrolled").count() == 1
 
 
 def test_the_already_enrolled_note_goes_at_most_once_an_hour(session, cr):
