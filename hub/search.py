@@ -1,5 +1,5 @@
-"""Search in the reader's language across a country's guides and articles: synonyms, prefixes and typos (a
-bounded edit distance to the index's own words), stored vectors per language on PostgreSQL, accent-free words in
+"""Search in the reader's language across a country's guides, articles and frequent questions: synonyms,
+prefixes and typos (a bounded edit distance to the index's own words), stored vectors per language on PostgreSQL, accent-free words in
 Python on SQLite, the country's other public languages when nothing is found, and the nearest words of the
 country's content to offer when even that finds nothing. See docs/content.md."""
 
@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, TextField, Value
+from django.urls import reverse
 
 from .languages import fallback_chain, reader_language_name
-from .models import SEARCH_COLUMNS, Article, Content, Guide
+from .models import SEARCH_COLUMNS, Article, Content, FaqEntry, Guide
 from .pathways import index_text
 from .synonyms import alternatives, fold, known_words
 
@@ -66,7 +67,7 @@ def refresh_pathway_guides(pathway) -> None:
 
 @dataclass
 class Hit:
-    item: Content
+    item: Content | Question
     language: str
     rank: float
     other_language: bool = False  # found in a public language of the country the reader would not be shown
@@ -81,6 +82,8 @@ class Hit:
 
     @property
     def kind(self) -> str:
+        if isinstance(self.item, Question):
+            return "faq"
         return "guide" if isinstance(self.item, Guide) else "article"
 
     @property
@@ -260,6 +263,36 @@ def _python_matches(model: type[Content], country: Country, words: list[str], _s
     return found
 
 
+# Frequent questions (few per country: compared in Python on both databases) ----------------------------------
+
+
+@dataclass
+class Question:
+    """A frequent question read like a guide by the search: its question is the title, its answer the body."""
+
+    entry: FaqEntry
+
+    def raw(self, field: str, language: str) -> str:
+        name = {"title": "question", "body": "answer"}.get(field)
+        return (getattr(self.entry, f"{name}_{language}") or "") if name else ""
+
+    def languages(self) -> list[str]:
+        return self.entry.languages()
+
+    def get_absolute_url(self) -> str:
+        return reverse("hub:faq", kwargs={"country": self.entry.country.slug}) + f"#faq-{self.entry.pk}"
+
+
+def _faq_matches(country: Country, words: list[str]) -> list[Match]:
+    found = []
+    for entry in FaqEntry.objects.filter(country=country).select_related("country"):
+        question = Question(entry)
+        ranks = {code: rank for code in CONFIGS if (rank := _python_rank(question, code, words)) is not None}
+        if ranks:  # after the guides and articles of the same language
+            found.append(Match(question, {code: rank - 1000 for code, rank in ranks.items()}))
+    return found
+
+
 # Both ----------------------------------------------------------------------------------------------------
 
 
@@ -267,7 +300,7 @@ def _python_matches(model: type[Content], country: Country, words: list[str], _s
 class Match:
     """An item and its rank in each language whose text (and pathway) matches every word."""
 
-    item: Content
+    item: Content | Question
     ranks: dict[str, float]
 
 
@@ -291,6 +324,7 @@ def search(country: Country, requested: str, query: str) -> list[Hit]:
     else:
         finder, similar = _python_matches, {}
     found = [match for model in (Guide, Article) for match in finder(model, country, words, similar)]
+    found += _faq_matches(country, words)
     chosen = []
     for match in found:
         available = match.item.languages()
@@ -313,8 +347,8 @@ def search(country: Country, requested: str, query: str) -> list[Hit]:
 
 def _content_words(country: Country) -> dict[str, tuple[str, int]]:
     """{accent-free word: (the word as the content writes it, in how many texts)} over the title, summary and
-    body of the country's guides and articles and their pathways, in every language: three queries, whatever
-    the number of items."""
+    body of the country's guides and articles and their pathways, and its frequent questions, in every
+    language: a fixed number of queries, whatever the number of items."""
     words: dict[str, tuple[str, int]] = {}
     guides = Guide.objects.filter(country=country).select_related("pathway")
     guides = guides.prefetch_related("pathway__facts", "pathway__steps", "pathway__documents")
@@ -328,6 +362,14 @@ def _content_words(country: Country) -> dict[str, tuple[str, int]]:
                     folded = fold(written)
                     seen = words.get(folded)
                     words[folded] = (seen[0] if seen else written, (seen[1] if seen else 0) + 1)
+    for entry in FaqEntry.objects.filter(country=country):
+        question = Question(entry)
+        for code in CONFIGS:
+            text = question.raw("title", code) + " " + question.raw("body", code)
+            for written in {w.casefold() for w in TEXT_WORD.findall(text) if len(w) > 2}:
+                folded = fold(written)
+                seen = words.get(folded)
+                words[folded] = (seen[0] if seen else written, (seen[1] if seen else 0) + 1)
     return words
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from hub.models import FaqEntry
 from hub.search import TEXT_WORD, distance
 from hub.synonyms import fold
 from tests.factories import country
@@ -131,3 +132,28 @@ def test_a_query_with_no_word_near_the_content_offers_nothing(client, db):
     html = client.get(f"/es/{code.lower()}/search/", {"q": "xqzwv"}).content.decode()
     assert "No se encontró nada." in html
     assert "search-suggestion" not in html
+
+
+@pytest.mark.parametrize("language", ["es", "en", "fr", "ht"])
+def test_a_frequent_question_is_found_by_its_own_words_misspelled(client, db, language):
+    entry = json.loads((Path(settings.BASE_DIR) / "data" / "demo" / "faq.json").read_text())["entries"][0]
+    text = entry["texts"][language]
+    code = {"es": "CR", "en": "BZ", "fr": "HT", "ht": "HT"}[language]
+    faq = FaqEntry.objects.create(
+        country=country(code),
+        question=text["question"],
+        answer=text["answer"],
+        **{f"question_{language}": text["question"], f"answer_{language}": text["answer"]},
+    )
+    url = f"/{language}/{code.lower()}/search/"
+    words = sorted({w.casefold() for w in TEXT_WORD.findall(text["question"] + " " + text["answer"]) if len(w) >= 6})
+    assert words
+    missed = [
+        f"{kind}: {typo!r} ({word})"
+        for word in words
+        for kind, typo in misspellings(word).items()
+        if f'/faq/#faq-{faq.pk}" lang="{language}"' not in client.get(url, {"q": typo}).content.decode()
+    ]
+    assert not missed, missed
+    page = client.get(f"/{language}/{code.lower()}/faq/").content.decode()
+    assert f'id="faq-{faq.pk}"' in page
