@@ -86,6 +86,7 @@ class ShownQuestion:
     language: str
     question: str
     answer: str
+    pk: int = 0  # the page's anchor (faq-<pk>), which search results link to
 
 
 def faq_entries(country: Country, requested: str) -> list[ShownQuestion]:
@@ -95,7 +96,9 @@ def faq_entries(country: Country, requested: str) -> list[ShownQuestion]:
         language = best_language(entry.languages(), requested, country)
         if language:
             rows.append(
-                ShownQuestion(language, getattr(entry, f"question_{language}"), getattr(entry, f"answer_{language}"))
+                ShownQuestion(
+                    language, getattr(entry, f"question_{language}"), getattr(entry, f"answer_{language}"), entry.pk
+                )
             )
     return rows
 

@@ -137,3 +137,8 @@ def alternatives(word: str) -> set[str]:
     """The word and every word that means the same to a reader (all accent-free)."""
     word = fold(word)
     return {word} | _INDEX.get(word, set())
+
+
+def known_words() -> frozenset[str]:
+    """Every word of the groups (accent-free), for the search to recognise one typed with a typo."""
+    return frozenset(_INDEX)

@@ -26,7 +26,7 @@ from .languages import Localized, language_name, localize, ordered_for
 from .models import LANGUAGE_CODES, Article, Content, Guide, Revision
 from .pathways import guide_facts
 from .pdf import guide_pdf
-from .search import search
+from .search import search, suggestion
 
 KINDS: dict[str, type[Content]] = {"guides": Guide, "articles": Article}
 # Answers one connection may give in an hour: far more than a reader (or a family sharing a phone)
@@ -138,7 +138,9 @@ def search_view(request: HttpRequest, country: str) -> HttpResponse:
         "page_languages": country_obj.public_languages,
     }
     if searched and not hits:
-        # No dead end: the country's guides and the windows to call or write to instead.
+        # No dead end: the nearest words the country's content knows, its guides and the windows to call or
+        # write to instead.
+        context["suggestion"] = suggestion(country_obj, searched)
         local_now = timezone.localtime(timezone.now(), country_obj.zoneinfo)
         context["guides"] = selectors.localized_items(selectors.published_guides(country_obj), lang, country_obj)
         context["cards"] = window_directory(country_obj, local_now)

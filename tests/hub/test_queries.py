@@ -85,6 +85,16 @@ def test_search_reads_as_many_queries_for_many_hits_as_for_few(client, cr, lang)
     assert many == few, f"{few} queries with 10 hits, {many} with 100"
 
 
+def test_a_search_that_finds_nothing_reads_as_many_queries_to_offer_a_word_for_fifty_rows_as_for_five(client, cr):
+    """ "Did you mean" reads the country's words in a fixed number of queries, pathways included."""
+    _country_rows(cr, 0, 5)
+    few = _queries(client, "/es/cr/search/?q=rsmuen")
+    _country_rows(cr, 5, 45)
+    many = _queries(client, "/es/cr/search/?q=rsmuen")
+    assert many == few, f"{few} queries with 10 rows, {many} with 100"
+    assert 'class="search-suggestion"' in client.get("/es/cr/search/?q=rsmuen").content.decode()
+
+
 @pytest.mark.parametrize("lang", ["es", "fr", "ht", "nl"])
 def test_an_uncached_guide_reads_at_most_five_queries_in_any_language(client, cr, lang, django_assert_max_num_queries):
     """The guide, its country and pathway in one query, the pathway's facts, steps and documents in one
