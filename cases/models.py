@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -132,7 +133,13 @@ class PathwayFact(Provenance):
         _("in words"), max_length=300, blank=True, help_text=_('E.g. "8 to 12 weeks" or "per adult".')
     )
     amount = models.DecimalField(
-        _("amount"), max_digits=12, decimal_places=2, null=True, blank=True, help_text=_("0 for a free procedure.")
+        _("amount"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("0 for a free procedure."),
     )
     currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code."))
     days = models.PositiveIntegerField(_("days"), null=True, blank=True)

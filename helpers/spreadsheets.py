@@ -24,7 +24,8 @@ CONTENT_TYPES = {
 }
 
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Full-width forms too: spreadsheet programs in East Asian locales read "＝1+1" as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def is_formula(value: object) -> bool:

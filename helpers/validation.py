@@ -30,9 +30,19 @@ def latest_day(today: date) -> date:
     return date(today.year + PLANNING_YEARS, 12, 31)
 
 
+# Directional embeddings, overrides and isolates: a name holding U+202E shows reversed on a page and in a
+# spreadsheet (a "Trojan source" spelling); nobody types them in the portal's five languages.
+DIRECTIONAL_CONTROLS = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+
+
 def control_characters(value: str) -> list[str]:
-    """The control characters in ``value`` (Unicode category Cc), tabs and line breaks excepted."""
-    return [ch for ch in value if unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROL]
+    """The control characters in ``value`` (Unicode category Cc, and the directional controls), tabs and line
+    breaks excepted."""
+    return [
+        ch
+        for ch in value
+        if (unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROL) or ch in DIRECTIONAL_CONTROLS
+    ]
 
 
 @deconstructible

@@ -26,6 +26,10 @@ ATTACKS = [
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
     "\r=1+1",
+    "＝1+1",  # full-width forms, which spreadsheets in East Asian locales run as well
+    "＋cmd|' /C calc'!A0",
+    "－2+3",
+    "＠SUM(1+1)",
 ]
 
 
