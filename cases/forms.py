@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpers.forms import label_blank_choices
-from helpers.validation import check_day, check_moment
+from helpers.validation import EARLIEST_DAY, check_day, check_moment
 from ventanillas import access
 from ventanillas.models import InformationWindow, PartnerOrganisation, Role, Service, Sex
 
@@ -37,6 +37,9 @@ from .models import (
     Vulnerability,
 )
 from .services import PERMIT_NUMBER_RE, normalise_permit_number, window_today
+
+# No one the windows serve was born before this day: a year 1 would be counted as "60 and over".
+EARLIEST_BIRTH = date(1900, 1, 1)
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 DOCUMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{2,39}$")
@@ -105,7 +108,10 @@ class ConsultationForm(OneTimeFormMixin, StaffForm):
         self.initial.setdefault("date", window_today(window) if window else timezone.localdate())
 
     def clean_date(self) -> date:
-        return _not_future(self.cleaned_data["date"], _("The date cannot be in the future."))
+        day = _not_future(self.cleaned_data["date"], _("The date cannot be in the future."))
+        # Nothing happened at a window before the programme's first day (a year 1 would make roll-ups for it).
+        check_day(day, today=timezone.localdate(), earliest=EARLIEST_DAY, latest=day)
+        return day
 
 
 class PersonSearchForm(StaffForm):
@@ -156,7 +162,10 @@ class PersonForm(StaffForm):
     legal_basis = forms.ChoiceField(label=_("Legal basis for holding the data"), choices=LegalBasis.choices)
 
     def clean_date_of_birth(self) -> date | None:
-        return _not_future(self.cleaned_data["date_of_birth"], _("The date of birth cannot be in the future."))
+        born = _not_future(self.cleaned_data["date_of_birth"], _("The date of birth cannot be in the future."))
+        if born is not None:  # a person born in year 1 would be counted as "60 and over"
+            check_day(born, today=timezone.localdate(), earliest=EARLIEST_BIRTH, latest=born)
+        return born
 
     def clean_document_number(self) -> str:
         value = self.cleaned_data["document_number"].strip()

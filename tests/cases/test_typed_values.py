@@ -37,3 +37,22 @@ def test_a_fee_below_zero_is_refused(cr):
     with pytest.raises(ValidationError) as refused:
         fact.full_clean()
     assert "amount" in refused.value.message_dict
+
+
+def test_a_consultation_before_the_programme_and_a_birth_in_year_one_are_refused(staff_cr, window_cr):
+    from datetime import date
+
+    from django.utils import translation
+
+    from cases.forms import ConsultationForm, NewPersonForm
+
+    with translation.override("en"):
+        consultation = ConsultationForm({"date": "0001-01-01", "window": window_cr.pk}, user=staff_cr)
+        assert not consultation.is_valid()
+        assert "Give a date between 2000-01-01 and" in str(consultation.errors["date"])
+        person = NewPersonForm({"given_names": "Ana", "date_of_birth": "0001-01-01"}, user=staff_cr)
+        assert not person.is_valid()
+        assert "Give a date between 1900-01-01 and" in str(person.errors["date_of_birth"])
+        born = NewPersonForm({"given_names": "Ana", "date_of_birth": date(1931, 5, 2).isoformat()}, user=staff_cr)
+        born.is_valid()
+        assert "date_of_birth" not in born.errors
