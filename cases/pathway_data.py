@@ -33,6 +33,16 @@ def pathway_files() -> list[str]:
 
 
 @transaction.atomic
+def _provenance(item: dict) -> dict:
+    """How sure a fact or a document is, and where it comes from: the same columns on both."""
+    return {
+        "status": item["status"],
+        "source_name": item["source"]["name"],
+        "source_url": item["source"]["url"],
+        "checked_on": date.fromisoformat(item["checked_on"]),
+    }
+
+
 def load_pathways(*, keep_existing: bool = False) -> int:
     """Create or update the pathways of the countries in the database; return how many were written.
 
@@ -72,15 +82,12 @@ def _load_pathway(country: Country, data: dict) -> None:
             order=order,
             defaults={
                 "kind": item["kind"],
-                "status": item["status"],
                 "name": item.get("name", ""),
                 "name_language": item.get("name_language", ""),
                 "amount": Decimal(item["amount"]) if item.get("amount") is not None else None,
                 "currency": item.get("currency", ""),
                 "days": item.get("days"),
-                "source_name": item["source"]["name"],
-                "source_url": item["source"]["url"],
-                "checked_on": date.fromisoformat(item["checked_on"]),
+                **_provenance(item),
                 **_columns("text", item.get("text", {})),
                 **_columns("applies_to", item.get("applies_to", {})),
                 **_columns("note", item.get("note", {})),
@@ -96,10 +103,7 @@ def _load_pathway(country: Country, data: dict) -> None:
             order=order,
             defaults={
                 "required": item["required"],
-                "status": item["status"],
-                "source_name": item["source"]["name"],
-                "source_url": item["source"]["url"],
-                "checked_on": date.fromisoformat(item["checked_on"]),
+                **_provenance(item),
                 **_columns("name", item["name"]),
                 **_columns("applies_to", item.get("applies_to", {})),
             },
