@@ -29,7 +29,7 @@ GRID_RULE = (
     "and its figures are the sums of the published figures of the years, quarters and months it is made of "
     "(listed in disclosure_control.period_is_sum_of), with no processing time; any other period is refused "
     "with 400. Every count is rounded to a multiple of 5 by consistent random rounding: 0 stands for a true "
-    "count from 0 to 4, 5 for 5 to 9, any other p for p-4 to p+4."
+    "count from 0 to 9, 5 for 5 to 9, 10 for 5 to 14, any other p for p-4 to p+4."
 )
 
 
@@ -212,12 +212,12 @@ def _openapi(base: str) -> dict:
     ]  # fmt: skip
     schemas = {
         # A count rounded to a multiple of 5 (consistent random rounding: a published 0 stands for a true
-        # count from 0 to 4, 5 for 5 to 9, any other p for p-4 to p+4), a processing time in days (a number),
+        # count from 0 to 9, 5 for 5 to 9, 10 for 5 to 14, any other p for p-4 to p+4), a processing time in days (a number),
         # or null for a processing time backed by fewer than ten decisions: exactly one branch fits any figure.
         "Figure": {"oneOf": [{"type": "number"}, {"type": "null"}],
                    "description": "A count rounded to a multiple of 5 (the same figure always rounds the same way; "
-                                  "0 stands for a true count from 0 to 4, 5 for 5 to 9, any other p for p-4 to "
-                                  "p+4), a number of days, or null for a processing time backed by fewer than "
+                                  "0 stands for a true count from 0 to 9, 5 for 5 to 9, 10 for 5 to 14, any "
+                                  "other p for p-4 to p+4), a number of days, or null for a processing time backed by fewer than "
                                   "ten decisions."},
         "Period": {"type": "object", "required": ["kind", "label", "start", "end", "value"], "properties": {
             "kind": {"type": "string", "enum": ["month", "quarter", "year", "custom"]}, "label": {"type": "string"},

@@ -18,7 +18,7 @@ from datetime import date
 
 from . import figures, indicators, periods, suppression
 from .figures import EARLIEST, Stat
-from .indicators import DERIVED, PROCESSING, RATIO, TIME
+from .indicators import COUNT, DERIVED, PROCESSING, RATIO, TIME, UNIQUE
 
 Cell = suppression.Cell
 
@@ -123,6 +123,8 @@ def _grouped(codes, country_ids, start, end, *, by="", window_id=None, groups=No
             else:
                 key = suppression.cell_key(code, base_scope, by, group)
             out[code][group] = _protect_raw(code, value, key)
+    if by not in ("", "country"):
+        _protect_breakdown(out, raw, wanted, country_ids, start, end, window_id, base_scope)
     for code in wanted:
         indicator = indicators.get(code)
         if indicator.kind == DERIVED:
@@ -133,6 +135,24 @@ def _grouped(codes, country_ids, start, end, *, by="", window_id=None, groups=No
             for group in every_group:
                 out[code][group] = _ratio(out[numerator].get(group), out[denominator].get(group))
     return {code: out[code] for code in codes}
+
+
+def _protect_breakdown(out, raw, codes, country_ids, start, end, window_id, scope) -> None:
+    """Rows of a breakdown that add up to their total are published so that, beside the total, they cannot
+    prove a small row non-zero (``suppression.protect_rows``). The total is the one ``totals`` publishes."""
+    counted = [c for c in codes if indicators.get(c).kind in (COUNT, UNIQUE)]
+    if not counted:
+        return
+    whole = figures.grouped(counted, country_ids, start, end, window_id=window_id)
+    for code in counted:
+        groups = sorted(out[code])
+        truths = [int(raw[code].get(g) or 0) for g in groups]
+        total = int(whole[code].get("", 0) or 0)
+        if not groups or sum(truths) != total:
+            continue  # a breakdown whose rows overlap (a person in two of them) is not a partition
+        shown = [int(out[code][g] or 0) for g in groups]
+        published_total = suppression.round_count(total, suppression.cell_key(code, scope))
+        out[code].update(zip(groups, suppression.protect_rows(truths, shown, published_total), strict=True))
 
 
 def totals(
@@ -162,4 +182,11 @@ def series(codes: Iterable[str], country_ids, start: date, end: date) -> tuple[s
             summed = totals(codes, country_ids, a, b)
             for code in codes:
                 out[code].append(summed[code])
+    if unit == "week" and is_grid(start, end):
+        # The weeks of a month add up to the month's events: published beside it as rows beside their total.
+        for code in codes:
+            if indicators.get(code).kind == COUNT:
+                truths = [int(v or 0) for v in raw[code]]
+                month = suppression.round_count(sum(truths), suppression.cell_key(code, scope))
+                out[code] = suppression.protect_rows(truths, out[code], month)
     return unit, starts, out

@@ -85,7 +85,8 @@ REFERRAL_NOTE = gettext_lazy(
 
 PROTECTION_NOTE = gettext_lazy(
     "To protect the people behind the figures, every count is rounded to a multiple of 5: a count from 1 to 4 "
-    "is always shown as 0, so 0 stands for 0 to 4 people and 5 for 5 to 9. Each figure and each total is "
+    "is always shown as 0 and one from 5 to 9 now and then, so 0 stands for 0 to 9 people and 5 for 5 to 9. "
+    "Each figure and each total is "
     "rounded on its own, so rows may not add up to their total. “—” marks a processing time that is not shown "
     "because fewer than ten decisions back it."
 )

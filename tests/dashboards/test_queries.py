@@ -39,7 +39,7 @@ PAGES = {
 def _windows_with_consultations(country, start: int, count: int, by) -> None:
     for n in range(start, start + count):
         window = WindowFactory(country=country, name=f"Ventanilla {n}", slug=f"ventanilla-{n}", city="Liberia")
-        for _ in range(5):  # five: a count that rounds to itself, so that every window has a row
+        for _ in range(10):  # ten: a count that rounds to itself, so that every window has a row
             Consultation.objects.create(window=window, date=date(2025, 3, 10 + n % 15), sex="female", recorded_by=by)
 
 

@@ -248,9 +248,9 @@ def test_beneficiaries_are_added_up_from_the_rounded_figures(world, officer_cr_c
 def test_the_breakdown_by_nationality_names_the_countries_in_the_readers_language(
     world, officer_cr_client, window_cr, staff_cr, language, haiti, venezuela, not_stated
 ):
-    # Five consultations of each nationality in March: rows of 1 to 4 people publish only zeros and are left out.
+    # Ten consultations of each nationality in March: rows that publish only zeros are left out.
     for nationality in ("HT", "VE"):
-        for day in range(5):
+        for day in range(10):
             Consultation.objects.create(
                 window=window_cr, date=date(2025, 3, 12 + day), nationality=nationality, recorded_by=staff_cr
             )
