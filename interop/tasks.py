@@ -1,0 +1,20 @@
+"""The scheduled sending of figures to DHIS2 (the beat runs it on the 2nd of each month)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(name="interop.push_dhis2", soft_time_limit=10 * 60, time_limit=11 * 60)
+def push_dhis2() -> dict[str, str]:
+    """Send the month just ended (and the quarter and the year just ended) to DHIS2: a dry run, then the import
+    when the dry run is clean. Without DHIS2_URL and DHIS2_TOKEN it sends nothing."""
+    if not services.configured():
+        return {"skipped": "DHIS2 is not configured"}
+    return {
+        code: " / ".join(summary.status for summary in services.push(code))
+        for code in services.due_periods(timezone.localdate())
+    }
