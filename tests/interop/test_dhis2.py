@@ -76,7 +76,11 @@ def test_a_push_runs_a_dry_run_then_the_import_and_keeps_both_summaries(mapping,
     assert (again.imported, again.updated) == (0, 10) and len(dhis2.stored) == 10
     audited = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, object_type="interop.dhis2")
     assert audited.count() == 4
-    assert audited.filter(user=admin_user).order_by("pk").first().details == {"period": "202503", "values": 10, "dry_run": True}
+    assert audited.filter(user=admin_user).order_by("pk").first().details == {
+        "period": "202503",
+        "values": 10,
+        "dry_run": True,
+    }
 
 
 def test_a_dry_run_with_conflicts_stops_before_anything_is_imported(mapping, dhis2, admin_user):
