@@ -25,13 +25,13 @@ from .models import DataElementMapping, OrgUnit
 
 ADX_NAMESPACE = "urn:ihe:qrph:adx:2015"
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:(?P<month>0[1-9]|1[0-2])|Q(?P<quarter>[1-4]))?\Z")
-FIRST_YEAR = 2000
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the programme's figures lie well inside
 
 
 def parse_period(code: str) -> Period:
     """The month, quarter or year a DHIS2 period names; ValueError, in words, for anything else."""
     found = _PERIOD.match(code.strip())
-    if not found or int(found["year"]) < FIRST_YEAR:
+    if not found or not FIRST_YEAR <= int(found["year"]) <= LAST_YEAR:
         raise ValueError(
             gettext("%(code)s is not a DHIS2 period: write a month as 202603, a quarter as 2026Q1, a year as 2026.")
             % {"code": code}

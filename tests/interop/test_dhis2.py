@@ -34,7 +34,7 @@ def test_periods_are_named_as_dhis2_names_them():
                                                                       "2026-01-01/P1Y"]  # fmt: skip
 
 
-@pytest.mark.parametrize("code", ["2026-03", "202613", "2026Q5", "26", "1999", "2026W10", ""])
+@pytest.mark.parametrize("code", ["2026-03", "202613", "2026Q5", "26", "1999", "9999", "2026W10", ""])
 def test_a_period_dhis2_does_not_name_is_refused_in_words(code):
     with pytest.raises(ValueError, match="202603") as refused:
         dhis2.parse_period(code)
