@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dashboards import published
+from dashboards.indicators import INDICATORS
 from dashboards.periods import MONTH, QUARTER, YEAR, Period, containing
 
 from .models import DataElementMapping, OrgUnit
@@ -75,7 +76,12 @@ def _number(cell) -> str:
 
 def values(period: Period) -> list[Value]:
     """The published figure of each mapped cell, for each mapped country; hidden figures are left out."""
-    mappings = list(DataElementMapping.objects.all())
+    # A mapping the registry no longer backs (an indicator renamed, a breakdown it no longer offers) sends nothing.
+    mappings = [
+        m
+        for m in DataElementMapping.objects.all()
+        if m.indicator in INDICATORS and (not m.dimension or m.dimension in INDICATORS[m.indicator].dimensions)
+    ]
     by_dimension: dict[str, list[DataElementMapping]] = defaultdict(list)
     for mapping in mappings:
         by_dimension[mapping.dimension].append(mapping)

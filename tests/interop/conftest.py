@@ -32,7 +32,7 @@ def mapping(world, cr, pa):  # noqa: F811
 
 
 @pytest.fixture
-def dhis2(settings):
+def server(settings):
     """A running stand-in DHIS2 that knows the mapped organisation units and data elements, and the settings
     that point the portal at it."""
     with StandIn(
