@@ -101,7 +101,8 @@ def _record(*, period: str, dry_run: bool, sent: int, status: int, answer: dict 
     )
 
 
-def _audit(user, period: str, sent: int, dry_run: bool) -> None:
+def audit(user, period: str, sent: int, dry_run: bool) -> None:
+    """Figures leaving: audited like an export of the dashboards (the period and how many values)."""
     from cases.models import AuditEntry
     from cases.services import record_audit
 
@@ -126,7 +127,7 @@ def push(code: str, *, user=None, dry_run_only: bool = False) -> list[Dhis2Impor
     sent = len(body["dataValues"])
     kept = []
     for dry_run in (True, False):
-        _audit(user, code, sent, dry_run)
+        audit(user, code, sent, dry_run)
         status, answer, text = _post(body, dry_run=dry_run)
         summary = _record(period=code, dry_run=dry_run, sent=sent, status=status, answer=answer, text=text, user=user)
         logger.info("dhis2 %s %s: %s, %s values", "dry run" if dry_run else "import", code, summary.status, sent)

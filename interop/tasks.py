@@ -18,3 +18,12 @@ def push_dhis2() -> dict[str, str]:
         code: " / ".join(summary.status for summary in services.push(code))
         for code in services.due_periods(timezone.localdate())
     }
+
+
+@shared_task(name="interop.push_period", soft_time_limit=10 * 60, time_limit=11 * 60)
+def push_period(code: str, user_id: int | None = None, dry_run_only: bool = False) -> str:
+    """Send one period, as an administrator asked in the admin; the summaries are kept as for the schedule."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return " / ".join(summary.status for summary in services.push(code, user=user, dry_run_only=dry_run_only))

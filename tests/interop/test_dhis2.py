@@ -166,3 +166,30 @@ def test_the_mapping_refuses_what_the_dashboards_do_not_publish(cr):
         OrgUnit(country=cr, org_unit="1234567890A").full_clean()
     DataElementMapping(indicator="consultations", dimension="sex", value="female", data_element="DEconsult01",
                        category_option_combo="COCfemale01").full_clean()  # fmt: skip
+
+
+def test_an_administrator_sends_a_period_from_the_admin(mapping, server, admin_user):
+    from tests.conftest import _client_for
+
+    client = _client_for(admin_user)
+    listing = client.get("/admin/interop/dhis2import/").content.decode()
+    assert "/admin/interop/dhis2import/send/" in listing
+    typed = client.post("/admin/interop/dhis2import/send/", {"period": "2025-03"})
+    assert typed.status_code == 200 and server.requests == []
+    page = typed.content.decode()
+    assert "no es un periodo de DHIS2" in page and 'value="2025-03"' in page  # what was typed is kept
+    sent = client.post("/admin/interop/dhis2import/send/", {"period": "202503", "dry_run_only": "on"}, follow=True)
+    assert "202503" in sent.content.decode()
+    assert [r["query"]["dryRun"] for r in server.requests] == ["true"] and server.stored == {}
+    (summary,) = Dhis2Import.objects.all()
+    assert summary.dry_run and summary.started_by == admin_user and summary.status == "SUCCESS"
+
+
+def test_the_admin_says_when_dhis2_is_not_configured(mapping, admin_user, settings):
+    from tests.conftest import _client_for
+
+    settings.DHIS2_URL = ""
+    client = _client_for(admin_user)
+    assert "DHIS2 no está configurado" in client.get("/admin/interop/dhis2import/send/").content.decode()
+    page = client.post("/admin/interop/dhis2import/send/", {"period": "202503"}, follow=True).content.decode()
+    assert "DHIS2 no está configurado" in page and not Dhis2Import.objects.exists()

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if push:
             return self._push(period, dry_run)
         values = dhis2.values(found)
-        services._audit(None, dhis2.period_code(found), len(values), dry_run=False)
+        services.audit(None, dhis2.period_code(found), len(values), dry_run=False)
         if format == "adx":
             try:
                 self.stdout.write(dhis2.adx(found, values).decode())
