@@ -73,6 +73,9 @@ class Dhis2ImportAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the history of what left for DHIS2 is kept
+
     @admin.display(description=_("conflicts"))
     def conflict_count(self, summary: Dhis2Import) -> int:
         return len(summary.conflicts)

@@ -1,4 +1,5 @@
-"""The scheduled sending of figures to DHIS2 (the beat runs it on the 2nd of each month)."""
+"""Sending figures to DHIS2 in the background: on schedule (the beat, on the 2nd of each month) and when an
+administrator sends a period from the admin."""
 
 from __future__ import annotations
 

@@ -105,6 +105,8 @@ def test_a_dry_run_with_conflicts_stops_before_anything_is_imported(mapping, ser
     assert "Aviso: algunos valores rechazados" in listing  # the administrators' language
     page = client.get(f"/admin/interop/dhis2import/{dry.pk}/change/").content.decode()
     assert "DEunknown01" in page and "Data element not found or not accessible" in page
+    assert client.post(f"/admin/interop/dhis2import/{dry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Dhis2Import.objects.filter(pk=dry.pk).exists()  # what left for DHIS2 stays on record
 
 
 def test_a_refused_token_or_a_server_that_does_not_answer_is_kept_and_imports_nothing(mapping, server, settings):
