@@ -195,3 +195,13 @@ def test_the_admin_says_when_dhis2_is_not_configured(mapping, admin_user, settin
     assert "DHIS2 no está configurado" in client.get("/admin/interop/dhis2import/send/").content.decode()
     page = client.post("/admin/interop/dhis2import/send/", {"period": "202503"}, follow=True).content.decode()
     assert "DHIS2 no está configurado" in page and not Dhis2Import.objects.exists()
+
+
+def test_the_demo_mapping_is_valid_and_loads_once(cr, pa):
+    from interop import demo
+
+    demo.load()
+    demo.load()
+    assert OrgUnit.objects.count() == 2 and DataElementMapping.objects.count() == 6
+    for mapping in DataElementMapping.objects.all():
+        mapping.full_clean()
