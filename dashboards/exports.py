@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from helpers.spreadsheets import CONTENT_TYPES, download
 
+from .hxl import rows_of as hxl_rows_of
 from .periods import Period
 from .suppression import HIDDEN_MARK
 from .tables import Table
@@ -39,12 +40,16 @@ def rows_of(table: Table, *, place: str, period: Period, as_of: datetime | None)
     return out
 
 
-def respond(request, table: Table, *, fmt: str, country, period: Period, as_of) -> HttpResponse:
+def respond(request, table: Table, *, fmt: str, country, period: Period, as_of, hxl: bool = False) -> HttpResponse:
+    """The download, audited; with ``hxl`` the table carries an HXL hashtag row (``dashboards.hxl``)."""
     from cases.models import AuditEntry
     from cases.services import record_audit
 
     place = country.name if country else gettext("All countries of the programme")
-    rows = rows_of(table, place=place, period=period, as_of=as_of)
+    if hxl:
+        rows = hxl_rows_of(table, place=place, period=period, as_of=as_of, country=country)
+    else:
+        rows = rows_of(table, place=place, period=period, as_of=as_of)
     record_audit(
         user=request.user,
         action=AuditEntry.Action.EXPORT,
@@ -55,7 +60,9 @@ def respond(request, table: Table, *, fmt: str, country, period: Period, as_of) 
             "start": period.start.isoformat(),
             "end": period.last_day.isoformat(),
             "format": fmt,
+            **({"hxl": True} if hxl else {}),
         },
     )
     name = f"{country.code.lower() if country else 'region'}-{table.key}-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}"
+    name += "-hxl" if hxl else ""
     return download(rows, fmt=fmt, filename=name, title=table.title)

@@ -112,7 +112,8 @@ def _export(request: HttpRequest, *, country: Country | None, country_list: list
         found = tables.by_key(table, country_list=country_list, country=country, period=period, today=today)
     if found is None:
         raise Http404
-    return exports.respond(request, found, fmt=fmt, country=country, period=period, as_of=rollups.data_as_of())
+    hxl = request.GET.get("hxl") == "1"  # with an HXL hashtag row (docs/interop.md)
+    return exports.respond(request, found, fmt=fmt, country=country, period=period, as_of=rollups.data_as_of(), hxl=hxl)
 
 
 @login_required

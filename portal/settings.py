@@ -36,7 +36,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"  # the portal's own page, translated and styled
 
-PORTAL_APPS = ["ventanillas", "cases", "training", "hub", "notifications", "statuscheck", "dashboards"]
+PORTAL_APPS = ["ventanillas", "cases", "training", "hub", "notifications", "statuscheck", "dashboards", "interop"]
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so that it can patch translated fields into it.
@@ -290,6 +290,19 @@ CELERY_BEAT_SCHEDULE["dashboards-rebuild-rollups"] = {
     "task": "dashboards.rebuild_rollups",
     "schedule": crontab(minute=30, hour=6),
 }
+# DHIS2 (interop): the server the programme's published figures go to, a personal access token of a DHIS2
+# account allowed to write them, the data set they belong to (ADX needs it) and how long to wait for an
+# answer. The beat sends the month just ended on the 2nd at 07:00 UTC (after the nightly roll-up rebuild),
+# with the quarter and the year when they end; without DHIS2_URL nothing is scheduled (docs/interop.md).
+DHIS2_URL = env("DHIS2_URL", default="")
+DHIS2_TOKEN = env("DHIS2_TOKEN", default="")
+DHIS2_DATA_SET = env("DHIS2_DATA_SET", default="")
+DHIS2_TIMEOUT = env.int("DHIS2_TIMEOUT", default=60)
+if DHIS2_URL:
+    CELERY_BEAT_SCHEDULE["interop-push-dhis2"] = {
+        "task": "interop.push_dhis2",
+        "schedule": crontab(minute=0, hour=7, day_of_month=2),
+    }
 CELERY_IMPORTS = ["cases.reminders"]  # tasks outside the apps' tasks.py modules
 # Backups (manage.py backup / restore, portal.backup): the database (pg_dump) and the uploaded files, each
 # encrypted with BACKUP_KEY, a Fernet key kept apart from the field keys; the newest BACKUP_KEEP are kept in

@@ -80,6 +80,7 @@ SLUG = _matches(r"[a-z0-9]+(-[a-z0-9]+)*")
 TIME = _matches(r"([01]\d|2[0-3]):[0-5]\d")
 CURRENCY = _matches(r"[A-Z]{3}")
 INT = lambda value: isinstance(value, int) and not isinstance(value, bool)  # noqa: E731
+DHIS2_UID = _matches(r"[A-Za-z][A-Za-z0-9]{10}")
 SOURCE = {"name": TEXT, "url": _matches(r"(https?://\S+)?")}
 SERVICES = [one_of(*Service.values)]
 
@@ -252,6 +253,19 @@ SHAPES = {
         "about": TEXT,
         "regional_targets": {"values": Mapping(INT), "notes": TEXT},
         "country_targets": {"values": Mapping(Mapping(INT), keys=CODE), "notes": TEXT},
+    },
+    "demo/interop.json": {
+        "about": TEXT,
+        "org_units": Mapping(DHIS2_UID, keys=CODE),
+        "mappings": [
+            {
+                "indicator": TEXT,
+                "dimension": str,
+                "value": str,
+                "data_element": DHIS2_UID,
+                "category_option_combo": lambda value: value == "" or DHIS2_UID(value),
+            }
+        ],
     },
 }
 
