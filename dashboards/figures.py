@@ -97,19 +97,21 @@ def memo():
 # Part of every key: raise it when what a cached figure means or holds changes (or when a migration rewrites
 # roll-up rows without stamping them), so that a deploy does not serve the figures of before until the
 # roll-ups next change.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_SECONDS = 24 * 3600  # a key holds until the roll-ups change; this only lets the unused ones go
 _DOWN = "cache down"
 
 
-def _written_at() -> str:
-    """The roll-ups' stamp: once per page within a ``memo`` block, else at each call."""
+def _written_at(country_ids) -> str:
+    """The stamp of the roll-ups a figure of these countries reads (each country's own, the whole's for the
+    region): a change in Costa Rica leaves Panama's cached figures valid. Every stamp is read once per page
+    within a ``memo`` block, else at each call."""
     page = _memo.get()
     if page is None:
-        return rollups.written_at()
-    if "written_at" not in page:
-        page["written_at"] = rollups.written_at()
-    return page["written_at"]
+        return rollups.written_at(country_ids)
+    if "stamps" not in page:
+        page["stamps"] = rollups.stamps()
+    return rollups.written_at(country_ids, page["stamps"])
 
 
 def _cache_key(kind: str, code: str, scope: tuple, written_at: str) -> str:
@@ -126,7 +128,7 @@ def _shared(kind: str, codes: list[str], scope: tuple, read) -> dict:
     page = _memo.get()
     if page is not None and page.get(_DOWN):
         return read(codes)
-    written_at = _written_at()
+    written_at = _written_at(scope[0])
     keys = {code: _cache_key(kind, code, scope, written_at) for code in codes}
     try:
         kept = cache.get_many(list(keys.values()))

@@ -182,21 +182,37 @@ def _period_rows(country: Country | None, days: set[date] | None) -> tuple[list[
     return rows, replaced
 
 
-def _changed() -> None:
+def _changed(country: Country | None) -> None:
     """Record that the roll-ups change, in the writing transaction itself: readers see the new mark exactly
-    when they see the new rows."""
+    when they see the new rows. A country's rows stamp that country and the whole (the region's figures add
+    every country up); the region's own people counted once stamp the whole only."""
     now = timezone.now()
-    RollupState.objects.update_or_create(key=WRITTEN_KEY, defaults={"data_as_of": now, "finished_at": now})
+    keys = [WRITTEN_KEY] + ([country_stamp(country.pk)] if country is not None else [])
+    for key in keys:
+        RollupState.objects.update_or_create(key=key, defaults={"data_as_of": now, "finished_at": now})
 
 
-def written_at() -> str:
-    """When the roll-ups last changed (see ``WRITTEN_KEY``), as text for a cache key."""
-    moment = RollupState.objects.filter(key=WRITTEN_KEY).values_list("finished_at", flat=True).first()
-    return moment.isoformat() if moment else "never"
+def country_stamp(country_id: int) -> str:
+    return f"{WRITTEN_KEY}.{country_id}"
+
+
+def stamps() -> dict[str, str]:
+    """Every roll-up stamp (the whole's, ``WRITTEN_KEY``, and each country's), as text for cache keys."""
+    found = RollupState.objects.filter(key__startswith=WRITTEN_KEY).values_list("key", "finished_at")
+    return {key: moment.isoformat() for key, moment in found}
+
+
+def written_at(country_ids=None, known: dict[str, str] | None = None) -> str:
+    """When the roll-ups a figure reads last changed, as text for a cache key: the countries' own stamps for
+    a set of countries, the whole's for the region."""
+    known = stamps() if known is None else known
+    if country_ids is None:
+        return known.get(WRITTEN_KEY, "never")
+    return "|".join(known.get(country_stamp(pk), "never") for pk in sorted(country_ids))
 
 
 def _replace_periods(country: Country | None, days: set[date] | None) -> None:
-    _changed()
+    _changed(country)
     rows, replaced = _period_rows(country, days)
     old = PeriodUnique.objects.filter(country=country) if country else PeriodUnique.objects.filter(country=None)
     if days is not None:
@@ -215,7 +231,7 @@ def replace(country: Country, days: set[date] | None = None) -> int:
 
 
 def _replace_slices(country: Country, days: set[date] | None) -> int:
-    _changed()
+    _changed(country)
     daily, unique, processing = compute(country, days)
     touched: set[int] = set()
     for model in (DailyFact, UniqueFact, ProcessingFact):

@@ -172,3 +172,25 @@ def test_every_indicator_reads_the_same_from_the_cache_as_from_the_roll_ups(worl
     kinds = {type(value) for groups in direct.values() for value in groups.values()}
     assert int in kinds
     assert Stat in kinds or by == "sex"  # processing times are not broken down by sex
+
+
+def test_a_change_in_one_country_leaves_the_other_countries_figures_in_the_cache(world, cr, pa, window_cr, staff_cr):
+    year = (date(2025, 1, 1), date(2026, 1, 1))
+    codes = ["consultations", "people_assisted"]
+    for place in ([cr.pk], [pa.pk], None):
+        figures.grouped(codes, place, *year, by="sex")
+    Consultation.objects.create(window=window_cr, date=date(2025, 6, 3), sex="female", recorded_by=staff_cr)
+    rollups.replace(cr, {date(2025, 6, 3)})  # what a refresh does with Costa Rica's changed day
+    with CaptureQueriesContext(connection) as panama:
+        figures.grouped(codes, [pa.pk], *year, by="sex")
+    assert _rollup_reads(panama) == [], "Panama's figures are still those of the cache"
+    for place in ([cr.pk], None):  # Costa Rica's and the region's are read again, and hold the new consultation
+        with CaptureQueriesContext(connection) as again:
+            found = figures.grouped(["consultations"], place, *year, by="sex")
+        assert _rollup_reads(again)
+        assert found["consultations"]["female"] == rollups_female(place, year)
+
+
+def rollups_female(place, year) -> int:
+    cache.clear()
+    return figures.grouped(["consultations"], place, *year, by="sex")["consultations"]["female"]
