@@ -37,13 +37,18 @@ def _json_strings(value) -> Iterator[str]:
 
 
 def _unreadable_json(body: bytes) -> bool:
-    """A NUL byte, or a NUL or lone surrogate written as a JSON escape (``\\u0000``, ``\\ud800``), anywhere in
-    the document. A body that is not JSON at all is left to the view, which refuses it in its own words."""
+    """A NUL byte, bytes that are not UTF-8 (a lone surrogate's among them: JSON is UTF-8), or a NUL or lone
+    surrogate written as a JSON escape (``\\u0000``, ``\\ud800``) anywhere in the document. A body that is
+    readable text but not JSON is left to the view, which refuses it in its own words."""
     if b"\x00" in body:
         return True
     try:
-        document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
         return False
     return _unreadable(_json_strings(document))
 

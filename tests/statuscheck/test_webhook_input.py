@@ -50,6 +50,8 @@ JSON_BODIES = {
     "lone high surrogate": b'{"Body": "ab\\ud800cd"}',
     "lone low surrogate deep in a list": b'{"events": [{"data": ["ok", "\\udfff"]}]}',
     "raw NUL byte": b'{"Body": "a\x00b"}',
+    "a lone surrogate's bytes (no UTF-8)": b'{"Body": "a\xed\xa0\x80b"}',
+    "bytes that are no UTF-8": b"\xff\xfe",
 }
 
 
@@ -62,10 +64,12 @@ def test_a_json_body_with_a_nul_or_a_lone_surrogate_is_refused_with_400(gateway_
     assert _nothing_recorded()
 
 
-def test_a_clean_json_body_or_one_that_is_not_json_goes_on_to_the_webhook(gateway_token):
+def test_a_clean_json_body_or_text_that_is_not_json_goes_on_to_the_webhook(gateway_token):
     # A pair of surrogates is one character (an emoji), not a lone one: not refused by the guard. The webhook
     # itself then refuses the unsigned request (403), as it refuses every unsigned one.
-    for body in (json.dumps({"Body": "hola \ud83d\ude42"}).encode(), b'{"Body": "hola', b"\xff\xfe"):
+    escaped = json.dumps({"Body": "hola \ud83d\ude42"}).encode()
+    raw = json.dumps({"Body": "hola 🙂"}, ensure_ascii=False).encode()
+    for body in (escaped, raw, b'{"Body": "hola'):
         response = Client().post(WEBHOOK, body, content_type="application/json")
         assert response.status_code == 403, body
     assert _nothing_recorded()
