@@ -167,7 +167,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return HttpResponse(html, status=403)
 
 
-# The database answered nothing (stopped, refused, connection lost): a passing outage, said as such.
+# The database could not do its part (stopped, refused, connection lost, a query it cancelled): a passing
+# outage, said as such; any other error is a fault of ours (the 500 page).
 UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER = 60
 

@@ -111,10 +111,12 @@ def sign_in(username: str) -> Reader:
     answer = reader.post(
         "/es/accounts/login/", {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
     )
-    assert answer.status_code == 302, (username, answer.status_code)
+    assert answer.status_code == 302 and answer.elapsed_seconds < PROMPT, (username, answer.status_code)
     staff = reader.get("/es/staff/")
     assert staff.status_code == 302 and "/es/accounts/two-factor/" in staff.headers["Location"]
-    token = reader.form_token(staff.headers["Location"])
+    second_factor = reader.get(staff.headers["Location"])
+    assert second_factor.status_code == 200 and second_factor.elapsed_seconds < PROMPT
+    token = TOKEN.search(second_factor.text).group(1)
     answer = reader.post(
         "/es/accounts/two-factor/", {"csrfmiddlewaretoken": token, "otp_token": f"{totp(TOTP_KEY):06d}"}
     )
