@@ -1,6 +1,6 @@
-"""Public pages from a cache that is never stale: ``PageCacheMiddleware`` answers a copy first, ``public_page``
-makes one, ``changed()`` ends the copies of a tag and ``valid_until()`` ends one by the clock. How and why:
-docs/speed.md."""
+"""Public pages from a cache that is never stale while the page can be made again: ``PageCacheMiddleware``
+answers a copy first (and the last copy when the database is down), ``public_page`` makes one, ``changed()``
+ends the copies of a tag and ``valid_until()`` ends one by the clock. How and why: docs/speed.md."""
 
 from __future__ import annotations
 
@@ -48,6 +48,9 @@ _TAG_KEYS: dict[str, tuple[str, ...]] = {}
 TAG_KEYS_KEPT = 10_000
 # Tags changed while the cache could not be written; sent with the next change or before the next lookup.
 _UNSENT: set[str] = set()
+# What the portal answers when a dependency it cannot do without is down (portal.views.server_error): a
+# public page that has a copy, even an old one, is answered with it instead.
+UNAVAILABLE = 503
 # As GZipMiddleware: a shorter body is not worth compressing, and is sent plain to everyone.
 SHORTEST_GZIP = 200
 
@@ -212,6 +215,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _page_key(address)
         tag_keys = _TAG_KEYS.get(key)
+        stale = None
         try:
             if _UNSENT and not _bump(set()):
                 raise ConnectionError("cache unreachable")
@@ -227,11 +231,19 @@ class PageCacheMiddleware:
                     _remember_tags(key, wanted)
                 if _current(copy, found, timezone.now().timestamp()):
                     return _answer(request, copy, "hit")
+                stale = copy
         except Exception:  # the cache is down (portal/cache.py stops asking it for a while): render the page
             request._pagecache_down = True
             return self.get_response(request)
         request._pagecache_whole = True
         response = self.get_response(request)
+        if response.status_code == UNAVAILABLE and stale is not None:
+            # The page could not be made again (the database is down): the last copy rather than nothing,
+            # for this reader only, and not kept by the browser as current.
+            logger.warning("page could not be rendered: a stale copy served")
+            answer = _answer(request, stale, "stale")
+            patch_cache_control(answer, private=True, no_store=True)
+            return answer
         pending = getattr(response, "_pagecache_pending", None)
         if pending is None:
             return response
@@ -310,7 +322,9 @@ def public_page(tags: Callable[..., list[str]]):
                 "made": int(now),
                 "etag": '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
             }
-            timeout = max(1, int(until - now) + 1)
+            # Kept past its end (never served as current then): the copy a reader gets while the page cannot
+            # be made again. One copy per address, replaced by the next one made.
+            timeout = max(LONGEST, int(until - now) + 1)
             if getattr(request, "_pagecache_whole", False):
                 # PageCacheMiddleware stores the copy with the headers of the whole answer and answers from it.
                 response._pagecache_pending = (copy, timeout)

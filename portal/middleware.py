@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
@@ -22,8 +23,38 @@ def _unreadable(values) -> bool:
     return any(isinstance(value, str) and FORBIDDEN.search(value) for value in values)
 
 
+def _json_strings(value) -> Iterator[str]:
+    """Every string of a parsed JSON document, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def _unreadable_json(body: bytes) -> bool:
+    """A NUL byte, bytes that are not UTF-8 (a lone surrogate's among them: JSON is UTF-8), or a NUL or lone
+    surrogate written as a JSON escape (``\\u0000``, ``\\ud800``) anywhere in the document. A body that is
+    readable text but not JSON is left to the view, which refuses it in its own words."""
+    if b"\x00" in body:
+        return True
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return _unreadable(_json_strings(document))
+
+
 class UnreadableInputMiddleware:
-    """Answer 400 (the translated page) to a request whose path, query or form holds a NUL or a lone
+    """Answer 400 (the translated page) to a request whose path, query, form or JSON body holds a NUL or a lone
     surrogate, before any view reads it: webhooks and forms alike."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -31,11 +62,18 @@ class UnreadableInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         values = [request.path, *request.GET.keys(), *(v for key in request.GET for v in request.GET.getlist(key))]
-        if request.method == "POST" and request.content_type in FORM_TYPES:
-            values += [*request.POST.keys(), *(v for key in request.POST for v in request.POST.getlist(key))]
+        if request.method in ("POST", "PUT", "PATCH"):
+            if request.content_type in FORM_TYPES:
+                values += [*request.POST.keys(), *(v for key in request.POST for v in request.POST.getlist(key))]
+            elif _is_json(request.content_type) and _unreadable_json(request.body):
+                raise BadRequest("a NUL or a lone surrogate in the JSON body")
         if _unreadable(values):
             raise BadRequest("a NUL or a lone surrogate in the request")
         return self.get_response(request)
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type == "application/json" or content_type.endswith("+json")
 
 
 class StaffTimeZoneMiddleware:

@@ -235,8 +235,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A publish that cannot reach Redis fails fast instead of hanging a request.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# A publish that cannot reach Redis fails fast instead of hanging a request: also a Redis that accepts the
+# connection and then says nothing (stopped with SIGSTOP, or a half-open connection), which without a socket
+# time-out held the request for minutes. 2 s is more than the worker's 1 s BRPOP waits for a reply.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "socket_timeout": 2,
+    "socket_connect_timeout": 1,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     # A waitlisted participant's seat offer lapses at its deadline; the seat then goes to the next one.

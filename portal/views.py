@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import sys
 import uuid
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -166,7 +167,21 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return HttpResponse(html, status=403)
 
 
+# The database could not do its part (stopped, refused, connection lost, a query it cancelled): a passing
+# outage, said as such; any other error is a fault of ours (the 500 page).
+UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER = 60
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The page for an error no view caught. When the database is the thing that failed, the translated 503
+    page ("try again in a few minutes", Retry-After), which the page cache answers with a copy it still
+    holds of a public page (pagecache/__init__.py); any other error, the 500 page."""
+    if isinstance(sys.exception(), UNAVAILABLE):
+        html = render_to_string("503.html", {"portal_name": settings.PORTAL_NAME})
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     html = render_to_string("500.html", {"portal_name": settings.PORTAL_NAME})
     return HttpResponse(html, status=500)
 

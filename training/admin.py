@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from helpers.forms import STORABLE_JSON
 from ventanillas import access
 
 from . import services
@@ -27,6 +28,7 @@ class ByEmailSearch:
 
 @admin.register(Course)
 class CourseAdmin(TranslationAdmin):
+    formfield_overrides = STORABLE_JSON
     list_display = ["title", "country", "language", "modality", "hours", "published"]
     list_filter = ["country", "language", "modality", "published"]
     search_fields = ["title"]
@@ -34,6 +36,7 @@ class CourseAdmin(TranslationAdmin):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    formfield_overrides = STORABLE_JSON
     list_display = ["course", "country", "starts_on", "ends_on", "capacity", "seats_taken", "published"]
     list_filter = ["country", "published"]
     filter_horizontal = ["trainers"]

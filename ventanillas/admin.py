@@ -1,6 +1,8 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from helpers.forms import STORABLE_JSON
+
 from .models import Closure, Country, InformationWindow, Membership, OpeningHours, PartnerOrganisation
 
 
@@ -16,12 +18,14 @@ class OpeningHoursInline(admin.TabularInline):
 
 @admin.register(Country)
 class CountryAdmin(TranslationAdmin):
+    formfield_overrides = STORABLE_JSON
     list_display = ["code", "name", "default_language", "time_zone", "currency"]
     inlines = [ClosureInline]
 
 
 @admin.register(InformationWindow)
 class InformationWindowAdmin(admin.ModelAdmin):
+    formfield_overrides = STORABLE_JSON
     list_display = ["name", "city", "country", "active"]
     list_filter = ["country", "active"]
     search_fields = ["name", "city"]
@@ -31,6 +35,7 @@ class InformationWindowAdmin(admin.ModelAdmin):
 
 @admin.register(PartnerOrganisation)
 class PartnerOrganisationAdmin(TranslationAdmin):
+    formfield_overrides = STORABLE_JSON
     list_display = ["name", "acronym", "country", "active"]
     list_filter = ["country", "active"]
     search_fields = ["name", "acronym"]

@@ -1,11 +1,14 @@
 """Every form of every app, posted with generated bad input as each persona that may use it.
 
 Hypothesis draws, for each field of the form the page shows, either a plausible value or a hostile one:
-text with control characters (NUL among them), very long strings (up to past the csv module's 131,072
-limit), dates from year 1 to 9999, numbers far beyond any column, wrong choices and record numbers like
-"²". Each request must answer without a server error (the test client re-raises any exception), and a
-refused form must leave every table as it was (nothing half-saved). ``FUZZ_EXAMPLES`` sets the cases per
-form (default 20); the number generated per form is printed at the end of the run.
+text with control characters (NUL among them), lone surrogates (sent as the bytes a broken client sends),
+directional controls in names, full-width formula signs, very long strings (up to past the csv module's
+131,072 limit), dates from year 1 to 9999 and just before the floors (1900 for a birth, 2000 for events),
+numbers far beyond any column, NaN, sNaN and the infinities, wrong choices, and record numbers written with
+digits that are not ASCII ("²", "٣", a valid choice's own number in Arabic-Indic or full-width digits).
+Each request must answer without a server error (the test client re-raises any exception), and a refused
+form must leave every table as it was (nothing half-saved). ``FUZZ_EXAMPLES`` sets the cases per form
+(default 20); the number generated per form is printed at the end of the run.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 from django import forms
@@ -36,11 +40,18 @@ FUZZ = settings(
 )
 
 CONTROL = "".join(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 127, *range(0x80, 0xA0)])
+# The right-to-left override, embeddings and isolates that turn a name around on screen and in a spreadsheet.
+DIRECTIONAL = "".join(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# Lone surrogates: no UTF-8 text holds them, but a broken client sends their bytes (posted with surrogatepass).
+SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
 HOSTILE_TEXT = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=CONTROL, min_size=1, max_size=5).map(lambda s: f"Ana{s}Pérez"),
+    st.text(alphabet=DIRECTIONAL, min_size=1, max_size=3).map(lambda s: f"Ana {s}zeréP"),
+    st.lists(SURROGATES, min_size=1, max_size=3).map(lambda s: f"Ana{''.join(s)}"),
     st.sampled_from([
-        "\x00", "²", "٣", "99999999999999999999", "-1", "0", "1e309", "NaN", "=HYPERLINK(\"http://x\")",
+        "\x00", "a\x00b", "\ud800", "x\udfffy", "²", "٣", "３", "߃", "𝟑", "99999999999999999999", "-1", "0",
+        "1e309", "NaN", "=HYPERLINK(\"http://x\")", "＝1+1", "＋SUM(A1)", "－1", "＠cmd", "\u202eAna",
         "<script>alert(1)</script>", "' OR 1=1 --", "\ufffd", "🙂" * 50, " ", "",
     ]),
     st.integers(min_value=1, max_value=5).map(lambda n: "x" * (10 ** n + 1)),
@@ -48,8 +59,11 @@ HOSTILE_TEXT = st.one_of(
 )  # fmt: skip
 HOSTILE_DATES = st.one_of(
     st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)).map(dt.date.isoformat),
-    st.sampled_from(["0001-01-01", "9999-12-31", "2026-02-30", "31/12/9999", "0000-00-00"]),
-)
+    st.sampled_from([
+        "0001-01-01", "9999-12-31", "2026-02-30", "31/12/9999", "0000-00-00", "1899-12-31", "1999-12-31",
+        "２０２６-０１-０１", "٢٠٢٦-٠١-٠١",
+    ]),
+)  # fmt: skip
 HOSTILE_DATETIMES = st.one_of(
     st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30)).map(
         lambda d: d.strftime("%Y-%m-%dT%H:%M")
@@ -59,8 +73,17 @@ HOSTILE_DATETIMES = st.one_of(
 HOSTILE_NUMBERS = st.one_of(
     st.integers(min_value=-(10**25), max_value=10**25).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
-    st.sampled_from(["²", "1e400", "", "-0"]),
-)
+    st.sampled_from([
+        "²", "1e400", "", "-0", "NaN", "nan", "sNaN", "-sNaN", "Infinity", "-Infinity", "inf", "٣", "３", "1\x00",
+    ]),
+)  # fmt: skip
+# Digits that are not ASCII, for a number that identifies a record: "3" must not be read from "٣" or "３".
+NON_ASCII_DIGITS = ["٠١٢٣٤٥٦٧٨٩", "０１２３４５６７８９", "۰۱۲۳۴۵۶۷۸۹", "߀߁߂߃߄߅߆߇߈߉"]
+
+
+def _in_other_digits(value: str) -> st.SearchStrategy:
+    """``value`` (a record's number) written with each set of digits that are not ASCII."""
+    return st.sampled_from([value.translate(str.maketrans("0123456789", digits)) for digits in NON_ASCII_DIGITS])
 
 
 def _choices(field) -> list[str]:
@@ -96,7 +119,9 @@ def strategy_for(field: forms.Field, initial) -> st.SearchStrategy:
         good = [c for c in _choices(field)[:6] if c]
         if good:
             plausible.append(st.sampled_from(good))
-        return st.one_of(*plausible, HOSTILE_TEXT, HOSTILE_NUMBERS)
+        numbers = [c for c in good if c.isascii() and c.isdigit()]
+        others = [st.sampled_from(numbers).flatmap(_in_other_digits)] if numbers else []
+        return st.one_of(*plausible, *others, HOSTILE_TEXT, HOSTILE_NUMBERS)
     if isinstance(field, forms.DateTimeField):
         return st.one_of(*plausible, HOSTILE_DATETIMES, HOSTILE_TEXT)
     if isinstance(field, forms.DateField):
@@ -122,6 +147,20 @@ def _counts() -> dict[str, int]:
 
 # Rows written by design on every attempt, refused or not: they are the audit, not a half-saved record.
 AUDIT_TABLES = {"cases.AuditEntry", "statuscheck.Lookup"}
+
+
+def _encoded(data: dict) -> str:
+    """A form's body or query as a client sends it, a lone surrogate as its three bytes (which Django's test
+    client, encoding strictly, cannot send)."""
+    return urlencode(data, doseq=True, encoding="utf-8", errors="surrogatepass")
+
+
+def _as_received(value):
+    """What the server reads of a value posted with a file (multipart): a lone surrogate's bytes are no UTF-8
+    and arrive as U+FFFD."""
+    if isinstance(value, list):
+        return [_as_received(item) for item in value]
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if isinstance(value, str) else value
 
 
 # (URL name, URL arguments from the world, personas that may use it, method)
@@ -205,14 +244,17 @@ def test_no_input_breaks_a_form(fuzz_world, persona_client, name, args, persona,
     def run(data):
         GENERATED[f"{name} ({persona})"] += 1
         if method == "get":
-            response = client.get(url, {k: v for k, v in data.items() if not hasattr(v, "read")})
+            response = client.get(f"{url}?{_encoded({k: v for k, v in data.items() if not hasattr(v, 'read')})}")
             assert response.status_code < 500
             return
         before = _counts()
         for value in data.values():
             if hasattr(value, "seek"):
                 value.seek(0)
-        response = client.post(url, data)
+        if any(hasattr(value, "read") for value in data.values()):
+            response = client.post(url, {k: v if hasattr(v, "read") else _as_received(v) for k, v in data.items()})
+        else:
+            response = client.post(url, _encoded(data), content_type="application/x-www-form-urlencoded")
         assert response.status_code < 500
         if response.status_code != 302:  # refused: nothing of it may be left in the database
             assert _counts() == before
