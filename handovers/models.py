@@ -104,7 +104,9 @@ class HandoverQuerySet(models.QuerySet):
         return self.filter(scope).exclude(status=Status.AWAITING_CONSENT)
 
     def visible_to(self, user) -> HandoverQuerySet:
-        return self.filter(pk__in=self.sent_by(user).values("pk").union(self.received_by(user).values("pk")))
+        sent = Handover.objects.sent_by(user).order_by().values("pk")
+        received = Handover.objects.received_by(user).order_by().values("pk")
+        return self.filter(pk__in=sent.union(received))
 
 
 class Handover(models.Model):

@@ -226,7 +226,6 @@ def confirm_code(*, handover: Handover, code: str, by: Any) -> Handover:
     if not handover.consent_code_hash or not hmac.compare_digest(
         handover.consent_code_hash, _code_hash(handover.pk, code)
     ):
-        audit(handover, by=by, action=AuditEntry.Action.REFUSED, event="wrong_code")
         raise HandoverError(_("This is not the code sent to the person. Check it with them and type it again."), "code")
     handover.consent_code_hash = ""
     handover.consent_given_at = timezone.now()
