@@ -127,7 +127,9 @@ def file_hn(window_hn, staff_hn):
         phone="+50499887766",
         notes="Nota persona Qzsecreta",
     )
-    case = make_case(window_hn, staff_hn, person=person, needs=["regularization", "health"], notes="Nota caso Kwreservada")
+    case = make_case(
+        window_hn, staff_hn, person=person, needs=["regularization", "health"], notes="Nota caso Kwreservada"
+    )
     pathway = pathway_with_documents(country=window_hn.country, slug="retorno")
     process = services.start_process(case=case, pathway=pathway, by=staff_hn)
     services.set_checklist_status(item=process.checklist.order_by("order").first(), status="received", by=staff_hn)
@@ -136,7 +138,11 @@ def file_hn(window_hn, staff_hn):
     from django.utils import timezone
 
     follow_up = services.plan_follow_up(
-        case=case, due_on=timezone.localdate() + timedelta(days=2), assigned_to=staff_hn, note="Llamar Pxseguimiento", by=staff_hn
+        case=case,
+        due_on=timezone.localdate() + timedelta(days=2),
+        assigned_to=staff_hn,
+        note="Llamar Pxseguimiento",
+        by=staff_hn,
     )
     return {"person": person, "case": case, "process": process, "follow_up": follow_up}
 

@@ -27,9 +27,7 @@ def test_a_handover_to_the_country_is_routed_by_its_officer(send, officer_gt, st
     assert Handover.objects.received_by(staff_gt2).filter(pk=handover.pk).exists()
 
 
-def test_accepting_searches_the_window_own_people_first_and_links_the_one_chosen(
-    client, send, staff_gt, window_gt
-):
+def test_accepting_searches_the_window_own_people_first_and_links_the_one_chosen(client, send, staff_gt, window_gt):
     from tests.cases.factories import make_person
 
     known = make_person(window_gt, staff_gt, given_names="Ana Lucia", family_names="Reyes Canario")

@@ -31,9 +31,7 @@ def test_a_third_country_reaches_nothing(client, send, staff_mx, file_hn):
     assert "Reyes Canario" not in client.get("/en/staff/handovers/").content.decode()
 
 
-def test_the_receiving_window_reads_the_summary_only_and_changes_nothing_of_the_sender(
-    client, send, staff_gt, file_hn
-):
+def test_the_receiving_window_reads_the_summary_only_and_changes_nothing_of_the_sender(client, send, staff_gt, file_hn):
     handover = send()
     client.force_login(staff_gt)
     assert client.get(f"/en/staff/handovers/{handover.pk}/").status_code == 200

@@ -63,5 +63,7 @@ def test_the_subject_access_export_holds_the_handover_and_its_events(send, staff
     for event in ("shared", "viewed", "accepted", "consent_withdrawn"):
         assert event in events
     # the receiving country's export of its own record holds the same handover
-    received = case_services.export_person_data(person=Handover.objects.get(pk=handover.pk).received_person, by=staff_gt)
+    received = case_services.export_person_data(
+        person=Handover.objects.get(pk=handover.pk).received_person, by=staff_gt
+    )
     assert [r["id"] for r in received["handovers"]] == [handover.pk]

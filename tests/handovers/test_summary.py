@@ -49,7 +49,11 @@ def test_numbers_alone_are_refused(send):
 def test_needs_and_history_read_in_the_staff_language_with_free_text_marked(client, send, staff_gt):
     handover = send(parts=["needs", "history"])
     english = _page(client, staff_gt, handover, "en")
-    assert "Help with regularization procedures" in english and "Health care" in english and "Single parent with children" in english
+    assert (
+        "Help with regularization procedures" in english
+        and "Health care" in english
+        and "Single parent with children" in english
+    )
     assert "Preparing" in english
     # the pathway's name is the sending country's text, in its language
     assert '<span lang="es">Residencia temporal' in english
