@@ -78,7 +78,7 @@ class Purpose(models.TextChoices):
 class ConsentMethod(models.TextChoices):
     AT_WINDOW = "at_window", _("Given at the window, after reading the notice")
     SIGNED_SLIP = "signed_slip", _("On a printed slip the person signed")
-    SMS_CODE = "sms_code", _("By replying with a code sent by SMS")
+    SMS_CODE = "sms_code", _("By giving back a code sent to them by SMS")
     NONE = "none", _("No consent: the legal basis of the rule")
 
 
