@@ -66,6 +66,15 @@ def window_mx(mx):
     return WindowFactory(country=mx, name="Ventanilla Tapachula", slug="tapachula", city="Tapachula")
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Services' messages read in English here; pages choose their language by their URL."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _user(name, role, **where):
     user = UserFactory(username=name)
     member(user, role, **where)
@@ -130,7 +139,10 @@ def file_hn(window_hn, staff_hn):
     case = make_case(
         window_hn, staff_hn, person=person, needs=["regularization", "health"], notes="Nota caso Kwreservada"
     )
-    pathway = pathway_with_documents(country=window_hn.country, slug="retorno")
+    from django.utils import translation
+
+    with translation.override("es"):  # the pathway is written in Spanish, as the country defines it
+        pathway = pathway_with_documents(country=window_hn.country, slug="retorno")
     process = services.start_process(case=case, pathway=pathway, by=staff_hn)
     services.set_checklist_status(item=process.checklist.order_by("order").first(), status="received", by=staff_hn)
     from datetime import timedelta
