@@ -8,9 +8,11 @@ class HandoversConfig(AppConfig):
 
     def ready(self) -> None:
         # The subject-access export and the erasure of cases reach this app's records through privacy's doors.
+        from cases.services.cases import register_reopen_guard
         from privacy import erasure, subject_access
 
         from . import selectors, services
 
         subject_access.register("handovers", selectors.person_section)
         erasure.register("handovers", services.on_erasure)
+        register_reopen_guard(services.handed_over_reason)

@@ -397,6 +397,14 @@ def move_status_check(*, handover: Handover, by: Any) -> RegularizationProcess:
     return target
 
 
+def handed_over_reason(case: Case) -> str:
+    """Why a case stays closed (a guard of ``cases.services.reopen_case``): its file was handed over to
+    another country and accepted there; the sending window keeps it read-only."""
+    if Handover.objects.filter(case=case, status=Status.ACCEPTED).exists():
+        return _("This case was handed over to another country: it stays read-only here.")
+    return ""
+
+
 # --- erasure across countries ----------------------------------------------------------------------------------
 
 

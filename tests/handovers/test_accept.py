@@ -109,3 +109,31 @@ def test_the_status_check_follows_the_person_to_the_new_case_with_a_new_pin(send
     result = status.look_up(reference=access.reference, pin=new_pin, **kwargs)
     assert result.shown
     assert status.summary(result.access, "es").window_name == "Ventanilla Ciudad de Guatemala"
+
+
+def test_the_sending_window_keeps_its_record_read_only(client, send, staff_gt, staff_hn, file_hn):
+    from cases import services as case_services
+
+    handover = send()
+    services.accept(handover=handover, by=staff_gt)
+    sending = Case.objects.get(pk=file_hn["case"].pk)
+    with pytest.raises(case_services.CaseError, match="handed over"):
+        case_services.reopen_case(case=sending, by=staff_hn)
+    with pytest.raises(case_services.CaseError):
+        case_services.update_case(case=sending, by=staff_hn, needs=[], notes="changed", assigned_to=staff_hn)
+    client.force_login(staff_hn)
+    client.post(f"/en/staff/cases/{sending.pk}/reopen/")
+    assert Case.objects.get(pk=sending.pk).status == CaseStatus.CLOSED
+    # its page still shows the file and the handover
+    page = client.get(f"/en/staff/cases/{sending.pk}/").content.decode()
+    assert "Reyes Canario" in page and f"/en/staff/handovers/{handover.pk}/" in page
+
+
+def test_each_country_dashboard_shows_handovers_sent_and_received(client, send, staff_gt, staff_hn):
+    from dashboards import rollups
+
+    services.accept(handover=send(), by=staff_gt)
+    rollups.rebuild()
+    client.force_login(staff_hn)
+    page = client.get("/en/staff/dashboards/hn/").content.decode()
+    assert "Handovers sent to another country" in page and "Handovers received from another country" in page
