@@ -68,7 +68,12 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     if not Case.objects.writable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied
     countries = services.allowed_countries(case.window.country)
-    form = StartForm(request.POST or None, countries=countries, notes=services.note_choices(case))
+    form = StartForm(
+        request.POST or None,
+        countries=countries,
+        notes=services.note_choices(case),
+        initial={"consent_language": case.person.preferred_language},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         to_window = InformationWindow.objects.filter(pk=data["to_window"]).first() if data["to_window"] else None
