@@ -138,3 +138,18 @@ def test_withdrawal_after_acceptance_is_shown_to_the_receiving_window_and_stops_
     assert "Nothing is shared now." in page
     case_page = client.get(f"/en/staff/cases/{case.pk}/").content.decode()
     assert "Consent withdrawn on" in case_page
+
+
+def test_administrators_keep_the_rules_in_the_admin(client, admin_user, hn, gt):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/handovers/pairrule/add/",
+        {"from_country": hn.pk, "to_country": gt.pk, "decision": "without_consent", "legal_basis": ""},
+    )
+    assert response.status_code == 200  # refused: the legal basis is missing, the form is shown again
+    assert not PairRule.objects.exists()
+    client.post(
+        "/admin/handovers/pairrule/add/",
+        {"from_country": hn.pk, "to_country": gt.pk, "decision": "without_consent", "legal_basis": "Ley 2026, art. 4"},
+    )
+    assert PairRule.objects.get().legal_basis == "Ley 2026, art. 4"
