@@ -445,7 +445,9 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             if is_admin:
-                services.erase_person(person=person, by=request.user)
+                erased = services.erase_person(person=person, by=request.user)
+                for note in erased.erasure_notes:
+                    messages.info(request, note)
             else:
                 services.request_erasure(person=person, by=request.user)
         except CaseError as error:

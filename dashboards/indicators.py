@@ -17,6 +17,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from . import handovers
+
 # Kinds of indicator: how a period's figure comes out of the roll-ups.
 COUNT = "count"  # events: the sum of daily counts
 UNIQUE = "unique"  # people: each counted once in the period, however often they came
@@ -426,6 +428,26 @@ INDICATORS: dict[str, Indicator] = {
             ("channel", "window"),
             (Source(_status_lookups, "at", True, window_field="access__process__case__window_id",
                     fields={"channel": "channel"}),),
+        ),
+        Indicator(
+            "handovers_sent",
+            _("Handovers sent to another country"),
+            _("Files a window handed over to a window of another country in the period, by the day they were "
+              "sent, whatever the answer."),
+            COUNT,
+            "cases",
+            ("window",),
+            (Source(handovers.sent, "sent_at", True, window_field="from_window_id"),),
+        ),
+        Indicator(
+            "handovers_received",
+            _("Handovers received from another country"),
+            _("Files from a window of another country that a window accepted in the period, by the day of the "
+              "acceptance. The person is counted once among the region's people assisted."),
+            COUNT,
+            "cases",
+            ("window",),
+            (Source(handovers.received, "accepted_at", True, window_field="to_window_id"),),
         ),
         Indicator(
             "enrolled",

@@ -23,7 +23,7 @@ from django.utils import timezone
 from helpers import locks
 from ventanillas.models import Country
 
-from . import indicators
+from . import handovers, indicators
 from .indicators import COUNT, UNIQUE, Source
 from .models import DailyFact, PeriodUnique, ProcessingFact, RollupState, UniqueFact
 
@@ -66,6 +66,8 @@ def compute(country: Country, days: set[date] | None = None) -> tuple[list, list
     ``DAILY_FIELDS``, ``UNIQUE_FIELDS`` and ``PROCESSING_FIELDS``. Nothing is written."""
     daily: list[tuple] = []
     unique: set[tuple] = set()
+    # A person handed over from another country counts as the person first registered (docs/domain.md).
+    aliases = handovers.person_aliases()
     for indicator in indicators.counted():
         for source in indicator.sources:
             dims = [("", None)] + [(d, source.fields[d]) for d in indicator.dimensions if d in source.fields]
@@ -85,11 +87,13 @@ def compute(country: Country, days: set[date] | None = None) -> tuple[list, list
                         daily.append((country.pk, row["w"], row["d"], indicator.code, dimension, value, row["n"]))
                 elif indicator.kind == UNIQUE:
                     fields = ["w", "d", source.subject_field] + ([path] if path else [])
+                    people = source.subject_field.endswith("person_id")
                     for row in qs.values_list(*fields).distinct():
                         if dimension and row[3] is None:
                             continue
                         value = str(row[3]) if dimension else ""
-                        unique.add((row[0], row[1], indicator.code, dimension, value, row[2]))
+                        subject = aliases.get(row[2], row[2]) if people else row[2]
+                        unique.add((row[0], row[1], indicator.code, dimension, value, subject))
     unique_rows = [(country.pk, *row) for row in unique]
     processing = Counter()
     decided = indicators.decided_processes(country).order_by()
@@ -371,6 +375,9 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
             if on:
                 with contextlib.suppress(ValueError):
                     days.add(date.fromisoformat(on))
+
+    for country_id, day in handovers.changed_days(since, zones):
+        slices[country_id].add(day)
 
     for country_id, at in Lookup.objects.filter(at__gte=since, country__isnull=False).values_list("country_id", "at"):
         slices[country_id].add(_local_day(at, zones[country_id]))

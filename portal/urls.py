@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/windows/", include("ventanillas.urls_staff")),
     path("staff/cases/", include("cases.urls")),
+    path("staff/handovers/", include("handovers.urls")),
     path("staff/dashboards/", include("dashboards.urls")),
     path("staff/notifications/", include("notifications.urls")),
     path("training/", include("training.urls")),

@@ -142,6 +142,30 @@ def set_enabled(*, access: StatusAccess, enabled: bool, by) -> StatusAccess:
     return access
 
 
+@transaction.atomic
+def move_access(*, access: StatusAccess, process: RegularizationProcess, by) -> StatusAccess:
+    """The person's case moved to another window (a handover between countries): the reference follows the
+    process there, and the old PIN stops working at once. The check stays off until the new window issues a
+    new PIN (``issue_pin``) on a new slip. Refused when the process already has a reference of its own."""
+    access = StatusAccess.objects.select_for_update().get(pk=access.pk)
+    if access.process_id == process.pk:
+        return access
+    if StatusAccess.objects.filter(process=process).exists():
+        raise StatusCheckError(_("This process already has a status check reference of its own."))
+    source = access.process_id
+    access.process = process
+    access.pin_hash = make_password(None)
+    access.pin_version += 1
+    access.enabled = False
+    access.turned_off_at = timezone.now()
+    access.failed_attempts, access.locked_at = 0, None
+    access.save()
+    case_services.record_audit(
+        user=by, action=AuditEntry.Action.CHANGE, obj=process, details={"status_check": "moved", "from": source}
+    )
+    return access
+
+
 # --- throttling -----------------------------------------------------------------------------------------------
 
 

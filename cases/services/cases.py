@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -133,11 +133,23 @@ def close_case(*, case: Case, by: Any, reason: str) -> Case:
     return case
 
 
+# Apps that keep a closed case read-only (handovers: a case handed over to another country) register a guard in
+# their ready(): ``guard(case)`` returns the translated reason the case stays closed, or "".
+_reopen_guards: list[Callable[[Case], str]] = []
+
+
+def register_reopen_guard(guard: Callable[[Case], str]) -> None:
+    _reopen_guards.append(guard)
+
+
 @transaction.atomic
 def reopen_case(*, case: Case, by: Any) -> Case:
     case = _lock(case)
     if case.status != CaseStatus.CLOSED:
         raise CaseError(_("Only a closed case can be reopened."))
+    for guard in _reopen_guards:
+        if reason := guard(case):
+            raise CaseError(reason)
     if case.anonymised_at:
         raise CaseError(_("This case was anonymised and cannot be reopened."))
     case.status, case.close_reason, case.closed_at = CaseStatus.REOPENED, "", None

@@ -19,7 +19,7 @@ from notifications.services import (
     purge_old_messages,
     readdress,
 )
-from privacy import retention
+from privacy import erasure, retention, subject_access
 
 from ..models import (
     Appointment,
@@ -198,6 +198,8 @@ def erase_person(*, person: Person, by: Any) -> Person:
             _blank_person(record)
             record_audit(user=by, action=AuditEntry.Action.ERASE, obj=record, details={"merged_into": person.pk})
     searches = forget_searches_that_found([person.pk, *[r.pk for r in merged]])
+    # Copies the other apps keep or sent elsewhere (a handover to another country): their notes say so.
+    person.erasure_notes = erasure.run_registered(person, by)
     record_audit(
         user=by,
         action=AuditEntry.Action.ERASE,
@@ -299,5 +301,6 @@ def export_person_data(*, person: Person, by: Any) -> dict:
 
     data = person_data(person)
     data["messages"] = messages_for_addressee(person, addresses=_addresses(person))
+    data.update(subject_access.collect(person))  # the other apps' records about the person (handovers)
     record_audit(user=by, action=AuditEntry.Action.EXPORT, obj=person, details={"kind": "subject_access"})
     return data

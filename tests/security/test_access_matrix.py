@@ -95,6 +95,10 @@ OWNERS: dict[str, set[str]] = {
     "ventanillas-staff:": {"staff_window", "officer"},
     "cases:": {"staff_window", "officer"},
     "statuscheck:staff": {"staff_window", "officer"},
+    # A handover from the victim's window to Guatemala: its sender's side only (no persona works in Guatemala,
+    # the receiving country; Panama is a third country and sees nothing). tests/handovers/test_access.py
+    # checks the receiving side.
+    "handovers:": {"staff_window", "officer"},
     "training:staff-": {"trainer"},
     "hub:editor-": {"editor"},
     # Figures (never a person): a country's for its officers and its windows' staff, every country's for
@@ -210,6 +214,35 @@ def world(db):
         case=case, due_on=timezone.localdate(), assigned_to=staff, note="Llamar", by=staff
     )
     referral = cases_services.refer(case=case, partner=partner, service="health", by=staff)
+    # The victim's file handed over to Guatemala (consent at the window), and an erasure Guatemala asked of it.
+    from handovers import services as handover_services
+    from handovers.models import Decision, ErasureRequest, PairRule
+    from ventanillas.models import Country
+
+    gt = Country.objects.create(
+        code="GT",
+        name="Guatemala",
+        default_language="es",
+        public_languages=["es"],
+        time_zone="America/Guatemala",
+        currency="GTQ",
+    )
+    window_gt = WindowFactory(country=gt, name="Ventanilla Guatemala", slug="guatemala", city="Guatemala")
+    PairRule.objects.create(from_country=cr, to_country=gt, decision=Decision.WITH_CONSENT)
+    handover = handover_services.start_handover(
+        case=case,
+        by=staff,
+        to_country=gt,
+        to_window=window_gt,
+        parts=["identity", "documents", "history"],
+        notes_shared=[],
+        purpose="continue",
+        consent_method="signed_slip",
+        consent_language="es",
+    )
+    erasure = ErasureRequest.objects.create(
+        handover=handover, window=window, person=person, asked_at=timezone.now(), due_on=timezone.localdate()
+    )
     # Other windows' records, so that lists have something of their own to show.
     make_case(other_window, users["staff_other_window"])
     make_case(window_pa, users["staff_other_country"])
@@ -283,6 +316,9 @@ def world(db):
         "cases:referral-create": case.pk,
         "cases:referral-update": referral.pk,
         "statuscheck:staff": process.pk,
+        "handovers:": handover.pk,
+        "handovers:start": case.pk,
+        "handovers:erasure-done": erasure.pk,
         "notifications:report-": report.pk,
         "training:session": session.pk,
         "training:staff-course-edit": session.course.pk,
@@ -435,6 +471,7 @@ def test_the_matrix_covers_every_pattern_of_the_url_configuration():
         "hub:editor-action",
         "admin:index",
         "dashboards:country-export",
+        "handovers:accept",
         "notifications:report-xlsx",
         "two-factor",
     ):
