@@ -313,7 +313,7 @@ def test_case_list_filters_sorts_and_paginates(world, staff_cr_client, staff_cr,
         make_case(
             window_cr, staff_cr, person=make_person(window_cr, staff_cr, given_names=f"Persona{i}", family_names="Zeta")
         )
-    page = staff_cr_client.get(reverse("cases:case-list"), {"order": "name"})
+    page = staff_cr_client.get(reverse("cases:case-list"), {"order": "opened"})
     assert page.context["page"].paginator.count == 27
     assert len(page.context["page"].object_list) == 25
     assert page.context["page"].object_list[0].person.family_names == "Pérez Gómez"
