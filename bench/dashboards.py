@@ -34,6 +34,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
+from privacy import crypto  # noqa: E402
+
 CONSULTATIONS = 1_000_000
 CASES = 200_000
 DAYS = 3 * 365
@@ -90,17 +92,18 @@ def generate() -> None:
     log("people")
     sql(
         f"""
-        INSERT INTO cases_person (id, window_id, given_names, family_names, name_key, birth_date_estimated,
+        INSERT INTO cases_person (id, window_id, given_names, family_names, name_tokens, birth_date_estimated,
             age_group, sex, gender, nationality, document_type, document_number_hash, document_country, phone_hash,
             preferred_language, legal_basis, created_by_id, created_at, updated_at)
-        SELECT g, w.ids[1 + (g * 13) %% array_length(w.ids, 1)], 'Persona', 'Bench ' || g, 'bench persona ' || g,
+        SELECT g, w.ids[1 + (g * 13) %% array_length(w.ids, 1)], %(given)s, %(family)s, '{{}}',
                false, (ARRAY['0-11','12-17','18-29','30-59','60+'])[1 + (g / 5) %% 5],
                (ARRAY['female','male'])[1 + g %% 2], 'unknown',
                (ARRAY['HT','VE','NI','CU','CO','HN','GT','SV','XX'])[1 + (g / 3) %% 9], '', '', '', '', 'es',
                'consent', %(user)s, %(start)s::timestamptz, %(start)s::timestamptz
         FROM generate_series(1::bigint, {CASES}) g, (SELECT {windows} AS ids) w
         """,  # noqa: S608 (constants of this script, not input)
-        params,
+        # Names are encrypted: one made-up name for everyone (this bench never searches by name).
+        {**params, "given": crypto.encrypt("Persona"), "family": crypto.encrypt("Bench")},
     )
     sql("SELECT setval(pg_get_serial_sequence('cases_person', 'id'), (SELECT max(id) FROM cases_person))")
     sql("""INSERT INTO cases_personvulnerability (person_id, code)

@@ -132,7 +132,7 @@ def scenarios(data: dict) -> list[Scenario]:
         Scenario("cases", "case page", f"/es/staff/cases/{data['case']}/", "staff-cr", goal="case page"),
         Scenario(
             "cases",
-            "person search, a match",
+            "person search, a misspelt name",
             "/es/staff/cases/people/search/",
             "staff-cr",
             "POST",
@@ -274,10 +274,17 @@ from ventanillas.models import Membership
 guide = Guide.objects.filter(country__code="CR").published().exclude(title_es="").order_by("pk").first()
 window = Membership.objects.get(user__username="staff-cr").window
 case = Case.objects.filter(window=window).order_by("-pk").first()
-person = Person.objects.filter(window=window, given_names="maria").order_by("-pk").first() or case.person
+# Names are encrypted: the newest Maria of the window is found by reading the newest people's names.
+people = Person.objects.filter(window=window).order_by("-pk")[:500]
+person = next((p for p in people if p.given_names == "maria"), case.person)
+# Misspelt as a clerk might: two letters of the first long family name swapped ("rodirguez").
+words = (person.given_names + " " + person.family_names).split()
+at = next((i for i, w in enumerate(words) if i and len(w) >= 5), len(words) - 1)
+word = words[at]
+words[at] = word[:2] + word[3] + word[2] + word[4:] if len(word) >= 4 else word
 officer_cases = Case.objects.filter(window__country__code="CR").count()
 print(json.dumps({"guide": guide.slug, "window": window.pk, "case": case.pk,
-    "match": (person.given_names + " " + person.family_names).replace("ez", "es", 1),
+    "match": " ".join(words),
     "pathway": RegularizationPathway.objects.get(country__code="CR", slug="bench").pk,
     "deep_page": max(1, officer_cases // 25 - 1)}))
 """

@@ -63,14 +63,13 @@ class CaseFilter(django_filters.FilterSet):
     order = django_filters.OrderingFilter(
         empty_label=_("Newest first"),
         label=_("Sort by"),
-        fields=(("opened_at", "opened"), ("person__family_names", "name"), ("status", "status")),
+        # Not by name: names are encrypted, the database cannot sort them (docs/domain.md).
+        fields=(("opened_at", "opened"), ("status", "status")),
         # Every label is named here (ascending ones by field, descending ones by parameter): django-filter
         # builds the others once, at import, in whatever language is active then, for every reader.
         field_labels={
             "opened_at": _("Date opened"),
             "-opened": _("Date opened (descending)"),
-            "person__family_names": _("Family name"),
-            "-name": _("Family name (descending)"),
             "status": _("Status"),
             "-status": _("Status (descending)"),
         },

@@ -15,7 +15,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from privacy.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
+from privacy.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField, KeyedTokensField
 from ventanillas import access
 from ventanillas.models import Country, InformationWindow, PartnerOrganisation, Service, Sex
 
@@ -384,10 +384,11 @@ class Person(models.Model):
         related_name="people",
         verbose_name=_("registered at"),
     )
-    given_names = models.CharField(_("given names"), max_length=120)
-    family_names = models.CharField(_("family names"), max_length=120, blank=True)
-    # Lower case, without accents, tokens sorted: what the duplicate search compares.
-    name_key = models.CharField(max_length=250, blank=True, editable=False, db_index=True)
+    given_names = EncryptedCharField(_("given names"), max_length=120)
+    family_names = EncryptedCharField(_("family names"), max_length=120, blank=True)
+    # The blind index of the name (cases.name_index): keyed hashes of the pieces of its words, which the
+    # search by name looks for (GIN index on PostgreSQL, migration 0018).
+    name_tokens = KeyedTokensField()
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     birth_date_estimated = models.BooleanField(_("date of birth estimated from the age"), default=False)
     age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
@@ -441,9 +442,10 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["family_names", "given_names", "pk"]
+        # Names are encrypted: the database cannot sort by them.
+        ordering = ["pk"]
         # The search before creating a person also looks at the people born the same day. (On PostgreSQL the
-        # words of name_key, their GIN index and the list of every name word are made by migration 0014.)
+        # GIN index of name_tokens is made by migration 0018.)
         indexes = [models.Index(fields=["date_of_birth"], name="cases_person_birth")]
 
     def __str__(self) -> str:

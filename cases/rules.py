@@ -5,7 +5,6 @@ state, so every module of the app may import it without forming a circle."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
 import phonenumbers
@@ -19,18 +18,7 @@ from .models import (
     LegalBasis,
     Person,
 )
-
-
-def normalise_text(text: str) -> str:
-    """Lower case, accents removed, anything but letters and digits turned into single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.findall(r"[a-z0-9]+", plain))
-
-
-def name_key(*parts: str) -> str:
-    """The form of a name that the duplicate search compares: normalised tokens, sorted (order-tolerant)."""
-    return " ".join(sorted(normalise_text(" ".join(parts)).split()))
+from .name_index import name_key, name_tokens, normalise_text  # noqa: F401  (the app reads them here)
 
 
 def normalise_document_number(value: str) -> str:
@@ -82,9 +70,10 @@ def identifier_hashes(kind: str, value: str, region: str = "") -> list[str]:
 
 
 def person_hashes(person: Person) -> dict[str, str]:
-    """The keyed hashes stored beside a person's encrypted identifiers, from the current key."""
+    """The keyed hashes stored beside a person's encrypted identifiers and name, from the current key."""
     region = person.window.country.code if person.window_id else ""
     return {
+        "name_tokens": name_tokens(person.given_names or "", person.family_names or ""),
         "document_number_hash": identifier_hash("document", person.document_number or ""),
         "phone_hash": identifier_hash("phone", person.phone or "", region),
         "whatsapp_hash": identifier_hash("phone", person.whatsapp or "", region),

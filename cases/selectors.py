@@ -25,6 +25,7 @@ from .models import (
     RegularizationPathway,
     RegularizationProcess,
 )
+from .name_index import near, search_tokens
 from .rules import PERSON_FIELDS, identifier_hashes, name_key
 
 # Fewer decided processes than this and the observed median says more about chance than about the office.
@@ -80,15 +81,13 @@ def pathway_processing_time(pathway: RegularizationPathway, *, today: date | Non
 
 # Which names are compared. A person matches on names alone only when every word typed is, or is near, a word
 # of their name (the rule of ``find_people``); with a date of birth, also when part of the name matches and
-# the date is the same. So on PostgreSQL the candidates are (1) the people whose name holds, for every word
-# typed, one of the words near it, and (2) up to NAME_CANDIDATES people born that day. For (1), the words
-# typed are compared with every word any name has used (``cases_name_word``, migration 0014): a bounded
-# edit distance in SQL keeps the words that could be near (within twice the tolerance, since a swap of two
-# letters counts as two edits there and one here; on the words as written and as heard), Python keeps those
-# that are near by the same rule as below, and the GIN index on ``name_words`` finds the people who hold
-# them. The cost grows with the number of distinct words, not of people. On SQLite (a laptop), every name
-# the user may see, newest first, up to NAME_SCAN_LIMIT. The final judgement (same name, all names, similar
-# spelling, sounds alike) is the same Python comparison on both, so both match alike.
+# the date is the same. Names are encrypted, so the candidates come from the blind index (``name_index``):
+# (1) the people whose tokens hold, for every word typed, one of that word's tokens (the pieces of a word
+# meet those of every word near it, as written and as heard), and (2) up to NAME_CANDIDATES people born that
+# day. On PostgreSQL the GIN index of ``name_tokens`` answers (1), newest first, up to NAME_SCAN_LIMIT; on
+# SQLite (a laptop) Python compares the tokens of every person the user may see, newest first, up to the
+# same limit. Only the candidates' names are decrypted, and the final judgement (same name, all names,
+# similar spelling, sounds alike) is the same Python comparison on both, so both match alike.
 NAME_SCAN_LIMIT = 20000
 NAME_CANDIDATES = 200
 
@@ -100,46 +99,6 @@ class Match:
     score: int
 
 
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Edit distance, giving up (returning limit + 1) once it must exceed ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    # Optimal string alignment: a swap of two neighbouring letters ("Maira") costs one edit, not two.
-    before: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, before[j - 2] + 1)
-            current.append(cost)
-        if min(current) > limit:
-            return limit + 1
-        before, previous = previous, current
-    return previous[-1]
-
-
-def _tolerance(token: str) -> int:
-    return 0 if len(token) <= 3 else 1 if len(token) <= 7 else 2
-
-
-# Letters written differently for the same sound, as names are heard and spelled at a window: Spanish
-# "ll"/"y", "v"/"b", "z"/"s", a silent "h"; French and Kreyòl "ph"/"f" (Joseph, Jozèf), "ou"/"u".
-_SOUNDS = (("ph", "f"), ("ll", "y"), ("v", "b"), ("z", "s"), ("ou", "u"), ("h", ""))
-
-
-def _sound(token: str) -> str:
-    for written, heard in _SOUNDS:
-        token = token.replace(written, heard)
-    return token
-
-
-def _near(token: str, other: str) -> bool:
-    limit = _tolerance(token)
-    return _edit_distance(token, other, limit) <= limit or _edit_distance(_sound(token), _sound(other), limit) <= limit
-
-
 def compare_names(query_tokens: list[str], candidate_key: str) -> tuple[int, int]:
     """(exact, similar): how many query tokens the candidate's name holds exactly, or nearly."""
     candidate = candidate_key.split()
@@ -147,7 +106,7 @@ def compare_names(query_tokens: list[str], candidate_key: str) -> tuple[int, int
     for token in query_tokens:
         if token in candidate:
             exact += 1
-        elif any(_near(token, other) for other in candidate):
+        elif any(near(token, other) for other in candidate):
             similar += 1
     return exact, similar
 
@@ -166,66 +125,34 @@ def search_phone_hashes(user, phone: str) -> list[str]:
     return hashes
 
 
-def _sound_sql(column: str) -> str:
-    """``_sound`` as SQL over ``column``: the same replacements, in the same order."""
-    for written, heard in _SOUNDS:
-        column = f"replace({column}, '{written}', '{heard}')"
-    return column
-
-
-# The replacements come from _SOUNDS above, never from input; the words typed travel as parameters.
-_NEAR_WORDS_SQL = (
-    "SELECT q.i, w.word FROM cases_name_word w, "  # noqa: S608  # nosec B608
-    "unnest(%s::text[], %s::text[], %s::int[], %s::int[]) AS q(typed, heard, edits, i) "
-    "WHERE levenshtein_less_equal(w.word, q.typed, q.edits) <= q.edits "
-    "OR levenshtein_less_equal(" + _sound_sql("w.word") + ", q.heard, q.edits) <= q.edits"
-)
-
-
-# fuzzystrmatch compares strings of at most 255 characters, and no stored word is longer than a name key
-# (250): a longer word typed (a ligature unfolds into several letters) is near no stored word.
-LONGEST_WORD = 250
-
-
-def near_words(tokens: list[str]) -> list[set[str]]:
-    """For each token, the words names have used that are near it (itself included when used)."""
-    compared = [i for i, token in enumerate(tokens) if len(token) <= LONGEST_WORD + 2 * _tolerance(token)]
-    rows = []
-    if compared:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _NEAR_WORDS_SQL,
-                [
-                    [tokens[i] for i in compared],
-                    [_sound(tokens[i]) for i in compared],
-                    [2 * _tolerance(tokens[i]) for i in compared],
-                    compared,
-                ],
-            )
-            rows = cursor.fetchall()
-    found: list[set[str]] = [set() for _token in tokens]
-    for index, word in rows:
-        if word == tokens[index] or _near(tokens[index], word):
-            found[index].add(word)
-    return found
+def _holding(people, wanted: list[list[int]]) -> list[int]:
+    """The primary keys (newest first, up to NAME_SCAN_LIMIT) of the people whose tokens hold one of each
+    list of ``wanted``."""
+    if connection.vendor == "postgresql":
+        # Fixed SQL; the tokens travel as parameters.
+        holding = people.extra(  # noqa: S610  # nosec B610
+            where=["cases_person.name_tokens && %s::bigint[]"] * len(wanted), params=wanted
+        )
+        return list(holding.order_by("-pk").values_list("pk", flat=True)[:NAME_SCAN_LIMIT])
+    sets = [set(tokens) for tokens in wanted]
+    return [
+        pk
+        for pk, stored in people.order_by("-pk").values_list("pk", "name_tokens")[:NAME_SCAN_LIMIT]
+        if all(not wanted_set.isdisjoint(stored) for wanted_set in sets)
+    ]
 
 
 def _name_candidates(people, tokens: list[str], date_of_birth: date | None) -> list[tuple[int, str, date | None]]:
-    columns = ("pk", "name_key", "date_of_birth")
-    if connection.vendor != "postgresql":
-        return list(people.order_by("-pk").values_list(*columns)[:NAME_SCAN_LIMIT])
-    rows: dict[int, tuple] = {}
-    near = near_words(tokens)
-    if all(near):
-        # Fixed SQL; the words travel as parameters.
-        holding = people.extra(  # noqa: S610  # nosec B610
-            where=["cases_person.name_words && %s::text[]"] * len(near), params=[sorted(words) for words in near]
-        )
-        rows = {row[0]: row for row in holding.order_by("-pk").values_list(*columns)[:NAME_SCAN_LIMIT]}
+    """(pk, name key, date of birth) of the people whose name may match, newest first: only theirs are read
+    and decrypted."""
+    wanted = [search_tokens(token) for token in tokens]
+    pks: set[int] = set()
+    if all(wanted):
+        pks.update(_holding(people, wanted))
     if date_of_birth:
-        for row in people.filter(date_of_birth=date_of_birth).values_list(*columns)[:NAME_CANDIDATES]:
-            rows.setdefault(row[0], row)
-    return sorted(rows.values(), key=lambda row: -row[0])
+        pks.update(people.filter(date_of_birth=date_of_birth).values_list("pk", flat=True)[:NAME_CANDIDATES])
+    rows = Person.objects.filter(pk__in=pks).values_list("pk", "given_names", "family_names", "date_of_birth")
+    return sorted(((pk, name_key(given, family), dob) for pk, given, family, dob in rows), key=lambda row: -row[0])
 
 
 def find_people(
@@ -243,7 +170,7 @@ def find_people(
     match exactly through their keyed hashes; a date of birth counts only together with a name.
     """
 
-    # Every read below goes through an index that narrows it to a few people (words, hashes, a birth date).
+    # Every read below goes through an index that narrows it to a few people (name tokens, hashes, a birth date).
     people = Person.objects.visible_to(user, narrowed=True).active().filter(anonymised_at__isnull=True)
     found: dict[int, Match] = {}
 

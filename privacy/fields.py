@@ -47,3 +47,38 @@ class EncryptedEmailField(EncryptedMixin, models.EmailField):
 def encrypted_fields(model: type[models.Model]) -> list[str]:
     """The attribute names of a model's encrypted fields."""
     return [f.attname for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
+
+
+class KeyedTokensField(models.Field):
+    """A set of keyed hashes (64-bit integers) searched by overlap: a blind index.
+
+    On PostgreSQL a ``bigint[]`` column, which a GIN index answers "holds one of these" (``&&``) from; on
+    SQLite (a laptop) the numbers as text, compared in Python. The model holds a sorted list of ints.
+    """
+
+    description = "keyed tokens"
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def db_type(self, connection) -> str:
+        return "bigint[]" if connection.vendor == "postgresql" else "text"
+
+    def get_db_prep_value(self, value: Any, connection, prepared: bool = False) -> Any:
+        numbers = sorted({int(v) for v in value or ()})
+        if connection.vendor == "postgresql":
+            return numbers
+        return " ".join(str(v) for v in numbers)
+
+    def from_db_value(self, value: Any, expression, connection) -> Any:
+        return self.to_python(value)
+
+    def to_python(self, value: Any) -> list[int]:
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            return [int(v) for v in value.split()]
+        return sorted(int(v) for v in value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from ventanillas import access
@@ -136,17 +136,3 @@ def audit_identifier_search(*, user: Any, document_number: str = "", phone: str 
                 object_type="cases.person",
                 details={"identifier": kind, "hash": identifier_hash(kind, value, region), "found": list(found)},
             )
-
-
-def forget_name_words(words) -> None:
-    """Drop from the search's list of name words (PostgreSQL, migration 0014) those of ``words`` that no
-    name holds any more: a name erased or corrected leaves no word of it behind."""
-    words = sorted(set(words))
-    if not words or connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM cases_name_word w WHERE w.word = ANY(%s) "
-            "AND NOT EXISTS (SELECT 1 FROM cases_person p WHERE p.name_words @> ARRAY[w.word])",
-            [words],
-        )

@@ -33,11 +33,10 @@ from ..rules import (
     PERSON_FIELDS,
     age_group_for,
     has_consent,
-    name_key,
     parse_phone,
     person_hashes,
 )
-from .common import CaseError, _idempotent_create, _lock, _timeline, forget_name_words, record_audit
+from .common import CaseError, _idempotent_create, _lock, _timeline, record_audit
 from .rights import blank_merged
 
 
@@ -64,7 +63,6 @@ def _apply_person_data(person: Person, data: dict) -> list[str]:
                     field=field,
                 )
             setattr(person, field, e164)
-    person.name_key = name_key(person.given_names, person.family_names)
     for name, value in person_hashes(person).items():
         setattr(person, name, value)
     person.age_group = age_group_for(person.date_of_birth)
@@ -123,10 +121,8 @@ def update_person(*, person: Person, by: Any, data: dict, vulnerabilities: Itera
     person = _lock(person)
     if person.anonymised_at:
         raise CaseError(_("This person's data was erased and cannot be changed."))
-    words_before = person.name_key.split()
     changed = _apply_person_data(person, data)
     person.save()
-    forget_name_words(set(words_before) - set(person.name_key.split()))  # only the words the name lost
     if vulnerabilities is not None:
         before = set(person.vulnerabilities.values_list("code", flat=True))
         _set_vulnerabilities(person, vulnerabilities)

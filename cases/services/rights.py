@@ -33,7 +33,7 @@ from ..models import (
 )
 from ..rules import age_group_for
 from ..selectors import person_data
-from .common import CaseError, _lock, forget_name_words, record_audit
+from .common import CaseError, _lock, record_audit
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +69,10 @@ def _blank_person(person: Person, *, addresses: list[str] | None = None) -> None
     person.given_names = "—"
     person.date_of_birth = None
     person.birth_date_estimated = False
-    words = person.name_key.split()
-    person.name_key = person.document_number_hash = person.phone_hash = person.whatsapp_hash = ""
+    person.document_number_hash = person.phone_hash = person.whatsapp_hash = ""
+    person.name_tokens = []
     person.anonymised_at = timezone.now()
     person.save()
-    forget_name_words(words)
     person.household.all().delete()
     # Every copy: the messages written to the person (recipient and text) go too, and those to their
     # addresses that name no person (queued before messages named one, status-check answers).

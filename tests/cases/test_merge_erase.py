@@ -15,6 +15,7 @@ from cases.models import AuditEntry, Person
 from cases.selectors import find_people
 from notifications.models import Message
 from notifications.services import enqueue
+from privacy import crypto
 from tests.cases.factories import make_case, make_person
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def _raw_person(pk: int) -> dict:
     """The row as the database holds it (what a dump shows), not as the model decrypts it."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT given_names, family_names, name_key, phone, phone_hash, whatsapp, whatsapp_hash, email, "
+            "SELECT given_names, family_names, name_tokens, phone, phone_hash, whatsapp, whatsapp_hash, email, "
             "document_number, document_number_hash, notes, date_of_birth, merged_into_id FROM cases_person "
             "WHERE id = %s",
             [pk],
@@ -65,7 +66,7 @@ def test_a_merged_duplicate_keeps_only_its_pointer(window_cr, staff_cr):
     services.merge_people(keep=keep, duplicate=duplicate, by=staff_cr)
     row = _raw_person(duplicate.pk)
     assert row["merged_into_id"] == keep.pk
-    assert row["given_names"] == "—" and row["family_names"] == "" and row["name_key"] == ""
+    assert crypto.decrypt(row["given_names"]) == "—" and row["family_names"] == "" and not row["name_tokens"]
     assert not any(row[f] for f in ("phone", "phone_hash", "whatsapp", "whatsapp_hash", "email", "notes"))
     assert not row["document_number"] and not row["document_number_hash"] and row["date_of_birth"] is None
     # What the kept record lacked came over; the duplicate's message now names the kept record.
@@ -103,7 +104,7 @@ def test_erasing_the_kept_person_erases_every_record_merged_into_them(window_cr,
 
     for pk in (keep.pk, duplicate.pk, old.pk):
         row = _raw_person(pk)
-        assert row["given_names"] == "—" and not row["family_names"] and not row["name_key"]
+        assert crypto.decrypt(row["given_names"]) == "—" and not row["family_names"] and not row["name_tokens"]
         assert not row["phone"] and not row["phone_hash"] and not row["email"] and not row["document_number"]
     old.refresh_from_db()
     assert old.anonymised_at is not None and old.merged_into_id == duplicate.pk

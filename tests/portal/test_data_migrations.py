@@ -71,3 +71,36 @@ def test_existing_rows_are_encrypted_with_the_field_keys_and_phones_normalised(w
         assert "Llamar" not in cursor.fetchone()[0]
         cursor.execute("SELECT given_names FROM cases_householdmember")
         assert "Ana" not in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_names_held_in_clear_come_out_encrypted_with_tokens_and_go_back_in_clear(window_cr, staff_cr):
+    """Migration cases.0018: the names are encrypted, their tokens computed, the clear name key gone; the
+    search by name finds the person misspelt as before. Unapplied, the names are clear again with their key."""
+    before = [("cases", "0017_fee_not_negative")]
+    old = migrate(before)
+    person = old.get_model("cases", "Person").objects.create(
+        window_id=window_cr.pk,
+        created_by_id=staff_cr.pk,
+        given_names="Wilner",
+        family_names="Joseph Étienne",
+        name_key="etienne joseph wilner",
+    )
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT given_names, family_names FROM cases_person WHERE id = %s", [person.pk])
+        raw = " ".join(cursor.fetchone()).lower()
+        columns = [c.name for c in connection.introspection.get_table_description(cursor, "cases_person")]
+    assert "wilner" not in raw and "joseph" not in raw and "etienne" not in raw
+    assert "name_key" not in columns and "name_words" not in columns
+    migrated = Person.objects.get(pk=person.pk)
+    assert (migrated.given_names, migrated.family_names) == ("Wilner", "Joseph Étienne")
+    assert [m.person for m in find_people(staff_cr, names="Etienne Jozef Wilnre")] == [migrated]
+
+    migrate(before)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT given_names, family_names, name_key FROM cases_person WHERE id = %s", [person.pk])
+        assert cursor.fetchone() == ("Wilner", "Joseph Étienne", "etienne joseph wilner")
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -78,7 +78,15 @@ def read_everything(person_pk: int) -> dict:
     person = Person.objects.get(pk=person_pk)
     case = Case.objects.get(person=person)
     return {
-        "person": (person.document_number, person.phone, person.whatsapp, person.email, person.notes),
+        "person": (
+            person.given_names,
+            person.family_names,
+            person.document_number,
+            person.phone,
+            person.whatsapp,
+            person.email,
+            person.notes,
+        ),
         "household": list(HouseholdMember.objects.values_list("given_names", flat=True)),
         "case": case.notes,
         "permit": RegularizationProcess.objects.get(case=case).permit_number,
@@ -90,7 +98,15 @@ def read_everything(person_pk: int) -> dict:
 
 
 EXPECTED = {
-    "person": ("CR-77001", "+50688881234", "+50687770000", "rosa@example.org", "Llegó con su hija"),
+    "person": (
+        "María José",
+        "Pérez Gómez",
+        "CR-77001",
+        "+50688881234",
+        "+50687770000",
+        "rosa@example.org",
+        "Llegó con su hija",
+    ),
     "household": ["Lucía"],
     "case": "Busca trabajo en Upala",
     "permit": "DIMEX-555",
@@ -165,6 +181,26 @@ def test_rotating_the_keys_reencrypts_and_rehashes_everything_and_reads_it_back(
         due_at=message.due_at,
     )
     assert again.pk == message.pk and Message.objects.count() == 1
+
+
+def test_rotating_the_keys_recomputes_the_name_tokens_and_the_search_by_name_follows(filled, settings):
+    old_tokens = set(Person.objects.get(pk=filled.pk).name_tokens)
+    settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]
+    settings.SEARCH_HASH_KEYS = ["new-search-key", "tests-only-search-key"]
+    # Mid-rotation the rows still hold the old key's tokens: the search looks under every key.
+    assert [m.person for m in find_people(filled.created_by, names="Maira Perez")] == [filled]
+
+    call_command("rotate_field_keys", "--no-progress", stdout=io.StringIO())
+
+    settings.FIELD_ENCRYPTION_KEYS = [NEW]
+    settings.SEARCH_HASH_KEYS = ["new-search-key"]
+    person = Person.objects.get(pk=filled.pk)
+    assert person.name_tokens and set(person.name_tokens).isdisjoint(old_tokens)
+    assert crypto.is_current(raw("cases_person", "given_names", filled.pk))
+    # Only the new key now: a misspelt, reordered name is still found, and only through the new tokens.
+    assert [m.person for m in find_people(filled.created_by, names="gomez Maira Jsoe")] == [person]
+    Person.objects.filter(pk=filled.pk).update(name_tokens=sorted(old_tokens))
+    assert find_people(filled.created_by, names="gomez Maira Jsoe") == []
 
 
 def test_an_interrupted_rotation_resumes_where_it_stopped(filled, settings):

@@ -26,6 +26,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from cases import name_index
 from privacy import crypto
 
 START = "2023-12-01"
@@ -333,33 +334,52 @@ class Command(BaseCommand):
     def people_and_cases(self, total: int) -> int:
         windows = "(SELECT array_agg(id ORDER BY id) FROM ventanillas_informationwindow)"
         base = BASE
-        given = f"({array(GIVEN)})[1 + g %% {len(GIVEN)}]"
-        family1 = f"({array(FAMILY)})[1 + (g / {len(GIVEN)}) %% {len(FAMILY)}]"
-        family2 = f"({array(FAMILY)})[1 + (g / {len(GIVEN) * len(FAMILY)} + g) %% {len(FAMILY)}]"
+        pieces: dict[str, list[int]] = {}
+
+        def word_tokens(word: str) -> list[int]:
+            if word not in pieces:
+                pieces[word] = name_index.tokens(name_index.stored_pieces(word))
+            return pieces[word]
+
+        def names(first: int, last: int) -> dict:
+            """Each person's name (the same choice as ever by g), encrypted, and its tokens, as the portal
+            stores them: encrypting and hashing happen in Python, so they travel as arrays."""
+            given, family, tokens = [], [], []
+            for g in range(first, last + 1):
+                words = (
+                    GIVEN[g % len(GIVEN)],
+                    FAMILY[(g // len(GIVEN)) % len(FAMILY)],
+                    FAMILY[(g // (len(GIVEN) * len(FAMILY)) + g) % len(FAMILY)],
+                )
+                given.append(crypto.encrypt(words[0]))
+                family.append(crypto.encrypt(f"{words[1]} {words[2]}"))
+                held = sorted({t for word in words for t in word_tokens(word)})
+                tokens.append("{" + ",".join(map(str, held)) + "}")
+            return {"g": list(range(first, last + 1)), "given": given, "family": family, "tokens": tokens}
 
         def people(first: int, last: int) -> None:
             insert(
                 "cases_person",
                 {
-                    "id": f"{base} + g",
-                    "window_id": "w.ids[1 + (g * 13) %% array_length(w.ids, 1)]",
+                    "id": f"{base} + n.g",
+                    "window_id": "w.ids[1 + (n.g * 13) %% array_length(w.ids, 1)]",
                     "given_names": "n.given",
-                    "family_names": "n.family1 || ' ' || n.family2",
-                    "name_key": "array_to_string(ARRAY(SELECT unnest(ARRAY[n.given, n.family1, n.family2]) ORDER BY 1), ' ')",
-                    "date_of_birth": "'1960-01-01'::date + ((g * 37) %% 18000)::int",
-                    "age_group": "(ARRAY['0-11','12-17','18-29','30-59','60+'])[1 + (g / 5) %% 5]",
-                    "sex": "(ARRAY['female','male'])[1 + g %% 2]",
+                    "family_names": "n.family",
+                    "name_tokens": "n.tokens::bigint[]",
+                    "date_of_birth": "'1960-01-01'::date + ((n.g * 37) %% 18000)::int",
+                    "age_group": "(ARRAY['0-11','12-17','18-29','30-59','60+'])[1 + (n.g / 5) %% 5]",
+                    "sex": "(ARRAY['female','male'])[1 + n.g %% 2]",
                     "gender": "'unknown'",
-                    "nationality": "(ARRAY['HT','VE','NI','CU','CO','HN','GT','SV','XX'])[1 + (g / 3) %% 9]",
+                    "nationality": "(ARRAY['HT','VE','NI','CU','CO','HN','GT','SV','XX'])[1 + (n.g / 3) %% 9]",
                     "preferred_language": "'es'",
                     "legal_basis": "'consent'",
                     "created_by_id": "%(user)s",
                     "created_at": "%(start)s::timestamptz",
                     "updated_at": "%(start)s::timestamptz",
                 },
-                f"generate_series({first}::bigint, {last}::bigint) g, (SELECT {windows} AS ids) w, "
-                f"LATERAL (SELECT {given} AS given, {family1} AS family1, {family2} AS family2) n",
-                self.params,
+                "unnest(%(g)s::bigint[], %(given)s::text[], %(family)s::text[], %(tokens)s::text[]) "
+                f"AS n(g, given, family, tokens), (SELECT {windows} AS ids) w",
+                {**self.params, **names(first, last)},
             )
             sql(
                 f"""INSERT INTO cases_personvulnerability (person_id, code)
