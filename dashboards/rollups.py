@@ -323,6 +323,7 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
     mentions: opening, closing, process dates, referrals and the dates kept in its timeline.
     """
     from cases.models import AuditEntry, Case, Consultation, Person, Referral, RegularizationProcess
+    from registers.selectors import undone_days
     from statuscheck.models import Lookup
     from training.models import Enrolment, Session
 
@@ -355,6 +356,10 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
             if on:
                 with contextlib.suppress(ValueError):
                     days.add(date.fromisoformat(on))
+
+    # An undone register import deleted its records: the import kept the days they counted on.
+    for country_id, days in undone_days(since).items():
+        slices[country_id].update(days)
 
     for country_id, at in Lookup.objects.filter(at__gte=since, country__isnull=False).values_list("country_id", "at"):
         slices[country_id].add(_local_day(at, zones[country_id]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -52,8 +53,12 @@ def open_case(
     assigned_to: Any = None,
     consultation: Consultation | None = None,
     form_token: uuid.UUID | None = None,
+    opened_at: datetime | None = None,
 ) -> tuple[Case, bool]:
-    """Open a case for a person at a window; a consultation it comes from is linked to it."""
+    """Open a case for a person at a window; a consultation it comes from is linked to it. ``opened_at``:
+    when it was opened, for a case brought in from an earlier register (now by default, never later)."""
+    if opened_at is not None and opened_at > timezone.now():
+        raise CaseError(_("The date cannot be in the future."), field="opened_at")
     if person.merged_into_id:
         raise CaseError(_("This person was merged into another record: open the case there."))
     if person.anonymised_at:
@@ -66,7 +71,7 @@ def open_case(
             person=person,
             window=window,
             opened_by=by,
-            opened_at=timezone.now(),
+            opened_at=opened_at or timezone.now(),
             needs=list(needs),
             notes=notes,
             assigned_to=assigned_to or by,
