@@ -1,6 +1,6 @@
 """What a register's columns can fill, and how a cell's text becomes a value of the portal's lists.
 
-The fields of each kind of register (consultations; people with their case and its stage), the header
+The fields of each kind of register (consultations; people with their case), the header
 names that suggest a field (``data/registers/headers.json``) and the words that name a list value
 (``data/registers/values.json``, besides the codes and the labels the portal shows in its five languages).
 A value no table knows stays unmatched: the clerk decides, nothing is guessed (docs/imports.md).
@@ -19,13 +19,13 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cases.countries import NON_COUNTRIES, NationalityCountries
-from cases.models import Channel, Stage, Topic
+from cases.models import Channel, Topic
 from ventanillas.models import Service, Sex
 from ventanillas.reference import data_dir
 
 CONSULTATIONS = "consultations"
 PEOPLE = "people"
-KINDS = [(CONSULTATIONS, _("Consultations")), (PEOPLE, _("People, with their case and its stage"))]
+KINDS = [(CONSULTATIONS, _("Consultations")), (PEOPLE, _("People, with their case"))]
 
 TEXT, DATE, NUMBER, LIST, MULTI = "text", "date", "number", "list", "multi"
 
@@ -62,7 +62,6 @@ FIELDS = {
         Field("consent_date", _("Date of consent to the processing of data"), DATE, required=True),
         Field("case_opened", _("Date the case was opened"), DATE),
         Field("needs", _("Needs (services)"), MULTI, "service"),
-        Field("stage", _("Stage of the regularization process"), LIST, "stage"),
     ],
 }
 
@@ -160,7 +159,6 @@ def _tables() -> dict[str, dict[str, str]]:
         "channel": {**_labelled(Channel.choices), **_words("channel")},
         "topic": _labelled(Topic.choices),
         "service": _labelled(Service.choices),
-        "stage": _labelled(Stage.choices),
         "yes_no": _words("yes_no"),
     }
 
@@ -180,7 +178,6 @@ def choices(name: str) -> list[tuple[str, str]]:
         "channel": Channel.choices,
         "topic": Topic.choices,
         "service": Service.choices,
-        "stage": Stage.choices,
         "yes_no": [("yes", _("Yes")), ("no", _("No"))],
     }
     return [("", str(_("Leave empty"))), *((code, str(label)) for code, label in lists[name])]
