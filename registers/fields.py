@@ -104,7 +104,9 @@ def suggest(kind: str, headers: list[str]) -> dict[int, str]:
     found: dict[int, str] = {}
     for index, header in enumerate(headers):
         for name in (header, header_name(header)):
-            code = table.get(fold(name)) or (fold(name).replace(" ", "_") if fold(name).replace(" ", "_") in codes else "")
+            code = table.get(fold(name)) or (
+                fold(name).replace(" ", "_") if fold(name).replace(" ", "_") in codes else ""
+            )
             if code in codes and code not in found.values():
                 found[index] = code
                 break
@@ -142,7 +144,7 @@ def _nationalities() -> dict[str, str]:
         with translation.override(language):
             for code, name in NationalityCountries():
                 table.setdefault(fold(name), code)
-    for code, name in iso:
+    for code, _name in iso:
         table[fold(code)] = code
         table.setdefault(fold(iso.alpha3(code)), code)
     for code in NON_COUNTRIES:

@@ -17,8 +17,10 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(choices=F.KINDS, label=_("What the file holds"))
     file = forms.FileField(
         label=_("File"),
-        help_text=_("An Excel workbook (.xlsx, the first sheet is read) or a CSV file in UTF-8, with the names of "
-                    "the columns in its first row. KoBoToolbox exports are read as they come."),
+        help_text=_(
+            "An Excel workbook (.xlsx, the first sheet is read) or a CSV file in UTF-8, with the names of "
+            "the columns in its first row. KoBoToolbox exports are read as they come."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
     )
 

@@ -55,9 +55,7 @@ class MappingTemplate(models.Model):
 
 
 class RegisterImport(models.Model):
-    window = models.ForeignKey(
-        InformationWindow, on_delete=models.PROTECT, related_name="+", verbose_name=_("window")
-    )
+    window = models.ForeignKey(InformationWindow, on_delete=models.PROTECT, related_name="+", verbose_name=_("window"))
     kind = models.CharField(_("kind of register"), max_length=20, choices=KINDS)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.MAPPING)
     created_by = models.ForeignKey(
@@ -141,9 +139,7 @@ class ImportedRow(models.Model):
         verbose_name = _("imported row")
         verbose_name_plural = _("imported rows")
         ordering = ["register_import", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["window", "fingerprint"], name="registers_row_once_per_window")
-        ]
+        constraints = [models.UniqueConstraint(fields=["window", "fingerprint"], name="registers_row_once_per_window")]
 
     def __str__(self) -> str:
         return f"{self.register_import_id}:{self.number}"

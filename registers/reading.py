@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from xml.etree.ElementTree import iterparse  # noqa: S405 - the workbook's own XML, read for mergeCell tags only
+from xml.etree.ElementTree import iterparse
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -85,7 +85,9 @@ def _xlsx_rows(content: bytes) -> Iterator[list]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # a damaged archive fails in many ways inside openpyxl
-        raise FileRefused(_("This file is not an Excel workbook we can read. Save it as .xlsx or as CSV UTF-8.")) from error
+        raise FileRefused(
+            _("This file is not an Excel workbook we can read. Save it as .xlsx or as CSV UTF-8.")
+        ) from error
     try:
         sheet = book.worksheets[0]
         for row in sheet.iter_rows(values_only=True):
@@ -166,7 +168,9 @@ def _merged_ranges_or_refuse(content: bytes) -> list[str]:
     try:
         return _merged_ranges(content)
     except (zipfile.BadZipFile, KeyError, SyntaxError) as error:
-        raise FileRefused(_("This file is not an Excel workbook we can read. Save it as .xlsx or as CSV UTF-8.")) from error
+        raise FileRefused(
+            _("This file is not an Excel workbook we can read. Save it as .xlsx or as CSV UTF-8.")
+        ) from error
 
 
 def as_date(value: object) -> date | None:

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,7 +45,7 @@ LIKELY = 50
 MAX_LENGTH = {"given_names": 120, "family_names": 120, "document_number": 40, "phone": 30, "record_id": 100}
 
 
-class ImportError_(Exception):
+class RegisterError(Exception):
     """A rule refused the change; ``message`` is translated."""
 
     def __init__(self, message: str) -> None:
@@ -58,8 +57,9 @@ def _encrypt(content: bytes) -> bytes:
     return crypto.ring().encrypt(content)
 
 
-def _decrypt(token: bytes) -> bytes:
-    return crypto.ring().decrypt(bytes(token))
+def file_content(register: RegisterImport) -> bytes:
+    """The uploaded file, decrypted (only while the import waits or runs: it is emptied once done)."""
+    return crypto.ring().decrypt(bytes(register.content))
 
 
 # --- upload, mapping, decisions ----------------------------------------------------------------------------
@@ -75,9 +75,7 @@ def upload(*, window: InformationWindow, by: Any, kind: str, name: str, content:
     columns: dict[str, str] = {}
     if template:
         codes = F.fields_of(kind)
-        columns = {
-            str(i): template.columns[h] for i, h in enumerate(found.headers) if template.columns.get(h) in codes
-        }
+        columns = {str(i): template.columns[h] for i, h in enumerate(found.headers) if template.columns.get(h) in codes}
     if not columns:
         columns = {str(i): code for i, code in F.suggest(kind, found.headers).items()}
     return RegisterImport.objects.create(
@@ -95,7 +93,7 @@ def upload(*, window: InformationWindow, by: Any, kind: str, name: str, content:
 
 def _require_editable(register: RegisterImport) -> None:
     if register.status not in (Status.MAPPING, Status.READY):
-        raise ImportError_(_("This import was confirmed: its columns and values can no longer change."))
+        raise RegisterError(_("This import was confirmed: its columns and values can no longer change."))
 
 
 @transaction.atomic
@@ -107,13 +105,15 @@ def save_columns(*, register: RegisterImport, columns: dict[str, str]) -> Regist
     codes = F.fields_of(register.kind)
     chosen = {col: code for col, code in columns.items() if code}
     if any(code not in codes for code in chosen.values()):
-        raise ImportError_(_("Choose a field from the list."))
+        raise RegisterError(_("Choose a field from the list."))
     twice = [codes[c].label for c, n in Counter(chosen.values()).items() if n > 1]
     if twice:
-        raise ImportError_(_("Each field can come from one column only: %(fields)s.") % {"fields": ", ".join(map(str, twice))})
+        raise RegisterError(
+            _("Each field can come from one column only: %(fields)s.") % {"fields": ", ".join(map(str, twice))}
+        )
     missing = [f.label for f in F.FIELDS[register.kind] if f.required and f.code not in chosen.values()]
     if missing:
-        raise ImportError_(_("Choose the column of: %(fields)s.") % {"fields": ", ".join(map(str, missing))})
+        raise RegisterError(_("Choose the column of: %(fields)s.") % {"fields": ", ".join(map(str, missing))})
     register.columns = chosen
     register.status = Status.MAPPING
     register.save(update_fields=["columns", "status"])
@@ -130,7 +130,7 @@ def save_values(*, register: RegisterImport, decisions: dict[str, dict[str, str]
         allowed = {code for code, _label in F.choices(name)}
         for raw, code in chosen.items():
             if code not in allowed:
-                raise ImportError_(_("Choose a value from the list."))
+                raise RegisterError(_("Choose a value from the list."))
             register.values.setdefault(name, {})[F.fold(raw)] = code
     register.status = Status.READY if not unmatched(register) else Status.MAPPING
     register.save(update_fields=["values", "status"])
@@ -219,7 +219,7 @@ def _value(register: RegisterImport, spec: F.Field, cell: Any, row: Row, today: 
 def checked_rows(register: RegisterImport, content: bytes | None = None) -> Iterator[Row]:
     """Every data row of the file, converted to the fields' values, with its problems in the reader's
     language (a row with a problem is never written)."""
-    content = content if content is not None else _decrypt(register.content)
+    content = content if content is not None else file_content(register)
     specs = F.fields_of(register.kind)
     columns = {int(col): specs[code] for col, code in register.columns.items() if code in specs}
     today = timezone.localdate(timezone=register.window.country.zoneinfo)
@@ -233,10 +233,16 @@ def checked_rows(register: RegisterImport, content: bytes | None = None) -> Iter
             if value not in (None, "", []):
                 row.data[spec.code] = value
         for spec in specs.values():
-            if spec.required and spec.code not in row.data and not any(spec.label and str(spec.label) in p for p in row.problems):
+            if (
+                spec.required
+                and spec.code not in row.data
+                and not any(spec.label and str(spec.label) in p for p in row.problems)
+            ):
                 row.problems.append(_("%(field)s is missing.") % {"field": spec.label})
         if register.kind == F.PEOPLE and row.data.get("phone") and parse_phone(row.data["phone"], region) is None:
-            row.problems.append(_("Phone: “%(value)s” is not a phone number we can read.") % {"value": row.data["phone"]})
+            row.problems.append(
+                _("Phone: “%(value)s” is not a phone number we can read.") % {"value": row.data["phone"]}
+            )
         yield row
 
 
@@ -280,7 +286,7 @@ def preview(register: RegisterImport, *, shown: int = 50) -> Preview:
 def confirm(*, register: RegisterImport, by: Any) -> RegisterImport:
     register = RegisterImport.objects.select_for_update().get(pk=register.pk)
     if register.status != Status.READY:
-        raise ImportError_(_("Decide every value that is not in the lists before confirming."))
+        raise RegisterError(_("Decide every value that is not in the lists before confirming."))
     register.status = Status.QUEUED
     register.save(update_fields=["status"])
     return register
@@ -336,7 +342,11 @@ def _person(register: RegisterImport, by: Any, row: Row) -> dict:
     result: dict = {"days": []}
     document = normalise_document_number(data.get("document_number", ""))
     same = next(
-        (m.person for m in matches if document and normalise_document_number(m.person.document_number or "") == document),
+        (
+            m.person
+            for m in matches
+            if document and normalise_document_number(m.person.document_number or "") == document
+        ),
         None,
     )
     if same is not None:
@@ -493,12 +503,14 @@ def undo(*, register: RegisterImport, by: Any) -> dict[str, int]:
     go with them, so the file can be imported again; the days touched are kept for the roll-ups."""
     register = RegisterImport.objects.select_for_update().get(pk=register.pk)
     if not register.may_undo(by):
-        raise ImportError_(_("This import can no longer be undone."))
+        raise RegisterError(_("This import can no longer be undone."))
     rows = ImportedRow.objects.filter(register_import=register)
     consultation_ids = list(rows.exclude(consultation=None).values_list("consultation_id", flat=True))
     case_ids = list(rows.exclude(case=None).values_list("case_id", flat=True))
     person_ids = set(rows.filter(person_created=True).exclude(person=None).values_list("person_id", flat=True))
-    kept = set(Case.objects.filter(person_id__in=person_ids).exclude(pk__in=case_ids).values_list("person_id", flat=True))
+    kept = set(
+        Case.objects.filter(person_id__in=person_ids).exclude(pk__in=case_ids).values_list("person_id", flat=True)
+    )
     kept |= set(Person.objects.filter(merged_into_id__in=person_ids).values_list("merged_into_id", flat=True))
     counts = {
         "consultations": Consultation.objects.filter(pk__in=consultation_ids).delete()[1].get("cases.Consultation", 0),

@@ -68,12 +68,12 @@ def columns(request: HttpRequest, pk: int) -> HttpResponse:
     register = _get(request, pk, write=True)
     if register.status not in (Status.MAPPING, Status.READY):
         return redirect("registers:detail", pk=register.pk)
-    samples = list(islice(reading.rows(services._decrypt(register.content), register.file_format), 1, 4))
+    samples = list(islice(reading.rows(services.file_content(register), register.file_format), 1, 4))
     form = ColumnsForm(request.POST or None, register=register, samples=samples)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_columns(register=register, columns=form.columns())
-        except services.ImportError_ as error:
+        except services.RegisterError as error:
             form.add_error(None, error.message)
         else:
             return redirect("registers:values", pk=register.pk)
@@ -113,7 +113,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.confirm(register=register, by=request.user)
-        except services.ImportError_ as error:
+        except services.RegisterError as error:
             messages.error(request, error.message)
             return redirect("registers:values", pk=register.pk)
         tasks.run_import.delay(register.pk)
@@ -157,7 +157,7 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
     register = _get(request, pk)
     try:
         counts = services.undo(register=register, by=request.user)
-    except services.ImportError_ as error:
+    except services.RegisterError as error:
         messages.error(request, error.message)
     else:
         messages.success(

@@ -36,7 +36,9 @@ def test_a_clerk_cannot_import_into_another_window(staff_cr_client, window_cr2):
 def test_another_country_s_clerk_gets_a_404_and_an_officer_reads_but_does_not_change(
     window_cr, staff_cr, staff_pa, officer_cr
 ):
-    register = services.upload(window=window_cr, by=staff_cr, kind=F.CONSULTATIONS, name="r.csv", content=csv_bytes(ROWS))
+    register = services.upload(
+        window=window_cr, by=staff_cr, kind=F.CONSULTATIONS, name="r.csv", content=csv_bytes(ROWS)
+    )
     pa, officer = client_for(staff_pa), client_for(officer_cr)
     for name in ("detail", "columns", "values", "preview"):
         assert pa.get(reverse(f"registers:{name}", args=[register.pk])).status_code == 404

@@ -75,7 +75,7 @@ def test_formulas_are_neither_evaluated_nor_imported(post_file, staff_cr):
     book = Workbook()
     sheet = book.active
     sheet.append(HEADER)
-    sheet.append(["2025-03-01", "=HYPERLINK(\"http://x\",\"Haití\")", "mujer"])
+    sheet.append(["2025-03-01", '=HYPERLINK("http://x","Haití")', "mujer"])
     sheet.append(["=TODAY()", "Haití", "mujer"])
     sheet.append(["2025-03-02", "Haití", "mujer"])
     buffer = io.BytesIO()
@@ -94,9 +94,13 @@ def test_formulas_are_neither_evaluated_nor_imported(post_file, staff_cr):
 
 
 def test_a_csv_formula_and_bad_values_are_shown_in_the_preview_in_the_clerks_language(post_file, staff_cr_client):
-    content = csv_bytes([HEADER, ["=1+1", "Haití", "mujer"], ["31/02/2025", "Haití", "hombre"], ["2099-01-01", "HT", "f"]])
+    content = csv_bytes(
+        [HEADER, ["=1+1", "Haití", "mujer"], ["31/02/2025", "Haití", "hombre"], ["2099-01-01", "HT", "f"]]
+    )
     pk = int(post_file(content)["Location"].split("/")[-3])
-    staff_cr_client.post(reverse("registers:columns", args=[pk]), {"col_0": "date", "col_1": "nationality", "col_2": "sex"})
+    staff_cr_client.post(
+        reverse("registers:columns", args=[pk]), {"col_0": "date", "col_1": "nationality", "col_2": "sex"}
+    )
     page = staff_cr_client.get(reverse("registers:preview", args=[pk]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "fórmula" in page and "no es una fecha" in page and "entre" in page
     assert not Consultation.objects.exists()

@@ -48,7 +48,9 @@ ON_POSTGRES = connection.vendor == "postgresql"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("size", [200, pytest.param(2000, marks=pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL"))])
+@pytest.mark.parametrize(
+    "size", [200, pytest.param(2000, marks=pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL"))]
+)
 def test_a_clerk_imports_a_kobo_export_of_people(size, staff_cr_client, staff_cr, window_cr, cr):
     rows = kobo_people(size, months=MONTHS, odd_nationalities=ODD)
     # 20 people the window had already registered, as the file writes them: the same names and birth dates.
@@ -95,11 +97,15 @@ def test_a_clerk_imports_a_kobo_export_of_people(size, staff_cr_client, staff_cr
     detail = client.get(reverse("registers:detail", args=[pk])).content.decode()
     proposed = re.findall(r"/people/(\d+)/compare/(\d+)/", detail)
     assert len(proposed) == 20
-    assert {int(kept) for kept, _new in proposed} == set(Person.objects.order_by("pk")[:20].values_list("pk", flat=True))
+    assert {int(kept) for kept, _new in proposed} == set(
+        Person.objects.order_by("pk")[:20].values_list("pk", flat=True)
+    )
 
     rollups.refresh_changed()
     after = {month: cases_opened(cr, month) for month in MONTHS}
-    opened = {month: Case.objects.filter(opened_at__month=month.month, opened_at__year=2025).count() for month in MONTHS}
+    opened = {
+        month: Case.objects.filter(opened_at__month=month.month, opened_at__year=2025).count() for month in MONTHS
+    }
     assert all(after[m] == before[m] + opened[m] and opened[m] >= size // 4 for m in MONTHS)
 
     again = upload(client, window_cr, content)

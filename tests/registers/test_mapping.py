@@ -65,10 +65,11 @@ def test_unknown_values_are_listed_for_a_decision_and_never_guessed(window_cr, s
     services.save_columns(register=register, columns=register.columns)
     found = services.unmatched(register)
     assert found == {"nationality": {"Haiti/RD": 2}, "sex": {"X?": 1}, "topic": {"trámites": 1}}
-    with pytest.raises(services.ImportError_):
+    with pytest.raises(services.RegisterError):
         services.confirm(register=register, by=staff_cr)
     services.save_values(
-        register=register, decisions={"nationality": {"Haiti/RD": "HT"}, "sex": {"X?": ""}, "topic": {"trámites": "documents"}}
+        register=register,
+        decisions={"nationality": {"Haiti/RD": "HT"}, "sex": {"X?": ""}, "topic": {"trámites": "documents"}},
     )
     register.refresh_from_db()
     assert register.status == "ready"
@@ -98,7 +99,7 @@ def test_a_window_s_choices_are_offered_for_its_next_file(window_cr, window_cr2,
 def test_a_required_field_must_have_a_column_and_a_field_one_column(window_cr, staff_cr):
     content = csv_bytes([["fecha", "otra fecha"], ["2025-03-01", "2025-03-02"]])
     register = services.upload(window=window_cr, by=staff_cr, kind=F.CONSULTATIONS, name="r.csv", content=content)
-    with pytest.raises(services.ImportError_):
+    with pytest.raises(services.RegisterError):
         services.save_columns(register=register, columns={"0": "date", "1": "date"})
-    with pytest.raises(services.ImportError_):
+    with pytest.raises(services.RegisterError):
         services.save_columns(register=register, columns={"0": "", "1": ""})
