@@ -37,7 +37,7 @@ from .models import ImportedRow, MappingTemplate, RegisterImport, Status
 CHUNK = 500
 # A run writes this many rows, then queues the rest as a new task: no task outlives its time limit, and a
 # worker that stops loses one chunk at most.
-ROWS_PER_TASK = 20_000
+ROWS_PER_TASK = 50_000
 EARLIEST_BIRTH = date(1900, 1, 1)
 # A likely duplicate has at least this score in the search before creating a person (cases.selectors):
 # the same name, or all its names, or a similar name with the same date of birth.
@@ -306,7 +306,7 @@ def _local_moment(day: date, window: InformationWindow) -> datetime:
     return datetime.combine(day, time(12), tzinfo=window.country.zoneinfo)
 
 
-def _consultation(register: RegisterImport, by: Any, row: Row) -> dict:
+def _consultation_data(row: Row) -> dict:
     data = row.data
     values = {"date": data["date"]}
     for name in ("nationality", "sex", "channel", "topics"):
@@ -316,8 +316,7 @@ def _consultation(register: RegisterImport, by: Any, row: Row) -> dict:
         values["age_group"] = AgeGroup.for_age(data["age"])
     if "referred" in data:
         values["referred"] = data["referred"] == "yes"
-    consultation, _created = case_services.log_consultation(window=register.window, by=by, data=values)
-    return {"consultation": consultation, "days": [data["date"]], "count": "consultations"}
+    return values
 
 
 PERSON_DATA = ("given_names", "family_names", "date_of_birth", "sex", "nationality", "document_number", "phone")
@@ -339,7 +338,7 @@ def _person(register: RegisterImport, by: Any, row: Row) -> dict:
         )
         if m.person.window_id == window.pk
     ]
-    result: dict = {"days": []}
+    result: dict = {"days": [], "likely_duplicate": None, "case": None}
     document = normalise_document_number(data.get("document_number", ""))
     same = next(
         (
@@ -416,6 +415,7 @@ def run(register_id: int) -> str:
 
 @transaction.atomic
 def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> None:
+    """One chunk in one transaction, with the import's progress: all of it or none."""
     counts = Counter(register.counts)
     days = set(register.days)
     known = set(
@@ -423,47 +423,62 @@ def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> N
             "fingerprint", flat=True
         )
     )
-    create = _consultation if register.kind == F.CONSULTATIONS else _person
-    rows = []
+    fresh = []
     for row, fingerprint in chunk:
         if row.problems:
             counts["rows_with_problems"] += 1
-            continue
-        if fingerprint in known:
+        elif fingerprint in known:
             counts["already_imported"] += 1
-            continue
-        try:
-            with transaction.atomic():
-                made = create(register, by, row)
-        except case_services.CaseError:
-            counts["rows_with_problems"] += 1
-            continue
-        counts[made["count"]] += 1
-        if made.get("case"):
-            counts["cases_opened"] += 1
-        if made.get("likely_duplicate"):
-            counts["likely_duplicates"] += 1
-        days.update(d.isoformat() for d in made["days"])
-        known.add(fingerprint)
-        rows.append(
-            ImportedRow(
-                register_import=register,
-                window=register.window,
-                number=row.number,
-                fingerprint=fingerprint,
-                consultation=made.get("consultation"),
-                person=made.get("person"),
-                person_created=made.get("person_created", False),
-                case=made.get("case"),
-                consent_recorded_on=row.data.get("consent_date") if made.get("person_created") else None,
-                likely_duplicate=made.get("likely_duplicate"),
-            )
+        else:
+            known.add(fingerprint)
+            fresh.append((row, fingerprint))
+    imported = []
+    if register.kind == F.CONSULTATIONS:
+        # Consultations are anonymous: nobody to look for first, so a chunk is written in a few inserts.
+        made = case_services.log_consultations(
+            window=register.window, by=by, rows=[_consultation_data(row) for row, _f in fresh]
         )
-    ImportedRow.objects.bulk_create(rows)
-    register.counts = dict(counts)
+        for (row, fingerprint), consultation in zip(fresh, made, strict=True):
+            imported.append(_imported(register, row, fingerprint, consultation=consultation))
+            days.add(row.data["date"].isoformat())
+        counts["consultations"] += len(made)
+    else:
+        for row, fingerprint in fresh:
+            try:
+                with transaction.atomic():
+                    made = _person(register, by, row)
+            except case_services.CaseError:
+                counts["rows_with_problems"] += 1
+                continue
+            counts[made["count"]] += 1
+            if made.get("case"):
+                counts["cases_opened"] += 1
+            if made.get("likely_duplicate"):
+                counts["likely_duplicates"] += 1
+            days.update(d.isoformat() for d in made["days"])
+            imported.append(
+                _imported(
+                    register,
+                    row,
+                    fingerprint,
+                    person=made["person"],
+                    person_created=made.get("person_created", False),
+                    case=made.get("case"),
+                    consent_recorded_on=row.data.get("consent_date") if made.get("person_created") else None,
+                    likely_duplicate=made.get("likely_duplicate"),
+                )
+            )
+    ImportedRow.objects.bulk_create(imported)
+    register.counts = {name: n for name, n in counts.items() if n}
     register.days = sorted(days)
     register.processed_rows = chunk[-1][0].number - 1
     register.save(update_fields=["counts", "days", "processed_rows", "touched_at"])
+
+
+def _imported(register: RegisterImport, row: Row, fingerprint: str, **made) -> ImportedRow:
+    return ImportedRow(
+        register_import=register, window=register.window, number=row.number, fingerprint=fingerprint, **made
+    )
 
 
 @transaction.atomic

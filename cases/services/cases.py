@@ -43,6 +43,26 @@ def log_consultation(
 
 
 @transaction.atomic
+def log_consultations(*, window: InformationWindow, by: Any, rows: list[dict]) -> list[Consultation]:
+    """Log many anonymous consultations at once (a register brought in from a file), with the checks of
+    ``log_consultation`` and one audit row each, in two inserts."""
+    today = timezone.localdate()
+    if any(data.get("date") and data["date"] > today for data in rows):
+        raise CaseError(_("The date cannot be in the future."), field="date")
+    consultations = Consultation.objects.bulk_create(
+        [Consultation(window=window, recorded_by=by, **data) for data in rows]
+    )
+    user = by if getattr(by, "is_authenticated", False) else None
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(user=user, action=AuditEntry.Action.CREATE, object_type="cases.consultation", object_id=str(c.pk))
+            for c in consultations
+        ]
+    )
+    return consultations
+
+
+@transaction.atomic
 def open_case(
     *,
     person: Person,

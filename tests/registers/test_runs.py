@@ -129,15 +129,15 @@ def test_an_interrupted_run_resumes_after_the_last_chunk_written(window_cr, staf
     services.save_columns(register=register, columns=register.columns)
     services.save_values(register=register, decisions={})
     services.confirm(register=register, by=staff_cr)
-    real, calls = case_services.log_consultation, []
+    real, calls = case_services.log_consultations, []
 
     def failing(**kwargs):
         calls.append(1)
-        if len(calls) == 5:
+        if len(calls) == 3:
             raise ConnectionError("the worker stopped")
         return real(**kwargs)
 
-    monkeypatch.setattr(case_services, "log_consultation", failing)
+    monkeypatch.setattr(case_services, "log_consultations", failing)
     with pytest.raises(ConnectionError):
         services.run(register.pk)
     register.refresh_from_db()
