@@ -87,10 +87,10 @@ def text(headers: list[str], rows) -> bytes:
 
 
 def timed(label: str, work):
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     result = work()
-    seconds = time.perf_counter() - began
-    log(f"{label}: {seconds:.1f} s (peak memory {peak_mb():.0f} MB)")
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    log(f"{label}: {seconds:.1f} s, {cpu:.1f} s of this process's CPU (peak memory {peak_mb():.0f} MB)")
     return result, seconds
 
 

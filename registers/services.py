@@ -115,7 +115,7 @@ def save_columns(*, register: RegisterImport, columns: dict[str, str]) -> Regist
     if missing:
         raise RegisterError(_("Choose the column of: %(fields)s.") % {"fields": ", ".join(map(str, missing))})
     register.columns = chosen
-    register.status = Status.MAPPING
+    register.status = Status.READY if not unmatched(register) else Status.MAPPING
     register.save(update_fields=["columns", "status"])
     _save_template(register)
     return register

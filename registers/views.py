@@ -94,7 +94,6 @@ def values(request: HttpRequest, pk: int) -> HttpResponse:
     found = services.unmatched(register)
     pending = [(name, raw, n) for name in sorted(found) for raw, n in sorted(found[name].items())]
     if not pending:
-        services.save_values(register=register, decisions={})
         return redirect("registers:preview", pk=register.pk)
     form = ValuesForm(request.POST or None, pending=pending, labels=_labels(register))
     if request.method == "POST" and form.is_valid():
