@@ -75,6 +75,7 @@ beat: install
 bench: install compilemessages
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(PY) bench/run.py
+	$(PY) bench/imports.py --rows $${BENCH_IMPORT_ROWS:-100000}
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -38,6 +38,10 @@ from django.core.management import call_command  # noqa: E402
 
 GOAL = 1000  # rows per second
 HEADERS = ["start", "grupo/fecha", "grupo/nacionalidad", "grupo/sexo", "grupo/edad", "grupo/canal", "_uuid"]
+GIVEN = ["María", "José", "Ana", "Luis", "Rosa", "Jean", "Marie", "Pierre", "Carmen", "Jorge", "Wilner", "Daniela",
+         "Fabiola", "Ernesto", "Yolanda", "Rubén", "Nadège", "Frantz", "Osmel", "Keila"]  # fmt: skip
+FAMILY = ["Pérez", "Gómez", "Joseph", "Pierre", "Rodríguez", "Hernández", "Louis", "Castillo", "Morales", "Díaz",
+          "Jean-Baptiste", "Alvarado", "Charles", "Mejía", "Saint-Fleur", "Quintero", "Baptiste", "Zelaya"]  # fmt: skip
 NATIONALITIES = ["Haití", "Venezuela", "Nicaragua", "haitiana", "Cuba", "HND", "CO", "Honduras"]
 
 
@@ -61,8 +65,9 @@ def people_rows(count: int):
     start = date(2024, 1, 1)
     for n in range(count):
         day = start + timedelta(days=n % 700)
-        yield [f"Persona{n:06d}", f"Apellido{n * 7919 % 1000003:07d}", "1990-01-01", ["F", "M"][n % 2], "HT",
-               f"B{n:08d}", day.isoformat(), day.isoformat()]  # fmt: skip
+        born = date(1950, 1, 1) + timedelta(days=n * 37 % 20000)
+        yield [f"{GIVEN[n % len(GIVEN)]} {GIVEN[n * 7 % len(GIVEN)]}", f"{FAMILY[n * 3 % len(FAMILY)]} {FAMILY[n % len(FAMILY)]}",
+               born.isoformat(), ["F", "M"][n % 2], "HT", f"B{n:08d}", day.isoformat(), day.isoformat()]  # fmt: skip
 
 
 def workbook(headers: list[str], rows) -> bytes:

@@ -540,3 +540,15 @@ def undo(*, register: RegisterImport, by: Any) -> dict[str, int]:
     register.save(update_fields=["status", "undone_at", "undone_by", "touched_at"])
     case_services.record_audit(user=by, action=AuditEntry.Action.ERASE, obj=register, details={"undone": counts})
     return counts
+
+
+# --- retention -----------------------------------------------------------------------------------------------
+
+ABANDONED = timedelta(days=7)
+
+
+def forget_abandoned(*, now: datetime) -> int:
+    """Delete the uploads never confirmed and untouched for ``ABANDONED``: their file held personal data and
+    nothing was imported from them. Returns how many."""
+    stale = RegisterImport.objects.filter(status__in=[Status.MAPPING, Status.READY], touched_at__lt=now - ABANDONED)
+    return stale.delete()[1].get("registers.RegisterImport", 0)

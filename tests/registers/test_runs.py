@@ -199,3 +199,14 @@ def test_an_administrator_may_undo_an_import(window_cr, staff_cr):
     register = imported(window_cr, staff_cr, CONSULTATIONS)
     services.undo(register=register, by=admin)
     assert not Consultation.objects.exists()
+
+
+def test_a_file_never_confirmed_is_forgotten_by_the_retention_run(window_cr, staff_cr):
+    from privacy import retention
+
+    waiting = services.upload(window=window_cr, by=staff_cr, kind=F.PEOPLE, name="r.csv", content=csv_bytes(PEOPLE))
+    done = imported(window_cr, staff_cr, CONSULTATIONS)
+    assert retention.run_registered(timezone.now() + timedelta(days=6))["register_files"] == 0
+    assert retention.run_registered(timezone.now() + timedelta(days=8))["register_files"] == 1
+    assert list(RegisterImport.objects.values_list("pk", flat=True)) == [done.pk]
+    assert waiting.pk != done.pk
