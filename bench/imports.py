@@ -34,6 +34,7 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 GOAL = 1000  # rows per second
@@ -131,6 +132,8 @@ def main() -> None:
 
     from ventanillas.models import Country, InformationWindow, Membership, Role
 
+    # DEBUG=1 spares the production settings' requirements; the query log it keeps would grow with the file.
+    settings.DEBUG = False
     call_command("migrate", verbosity=0)
     country, _new = Country.objects.get_or_create(code="CR", defaults={
         "name": "Costa Rica", "default_language": "es", "public_languages": ["es"], "time_zone": "America/Costa_Rica",
