@@ -111,7 +111,8 @@ class RegisterImport(models.Model):
 
     @property
     def progress(self) -> int:
-        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+        # Rows are counted as the spreadsheet numbers them (blank rows included) until the end.
+        return min(100, int(100 * self.processed_rows / self.total_rows)) if self.total_rows else 0
 
 
 class ImportedRow(models.Model):

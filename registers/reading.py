@@ -112,12 +112,18 @@ def _csv_rows(content: bytes) -> Iterator[list]:
         yield [_cell(value) for value in row]
 
 
+def numbered_rows(content: bytes, fmt: str) -> Iterator[tuple[int, list]]:
+    """(number as the spreadsheet shows it, row) for every row of the table, the header row first; blank
+    rows are left out."""
+    source = _xlsx_rows(content) if fmt == XLSX else _csv_rows(content)
+    for number, row in enumerate(source, start=1):
+        if any(value not in ("", None) for value in row):
+            yield number, row
+
+
 def rows(content: bytes, fmt: str) -> Iterator[list]:
     """Every row of the table, the header row first; blank rows are left out."""
-    source = _xlsx_rows(content) if fmt == XLSX else _csv_rows(content)
-    for row in source:
-        if any(value not in ("", None) for value in row):
-            yield row
+    return (row for _number, row in numbered_rows(content, fmt))
 
 
 @dataclass

@@ -224,9 +224,9 @@ def checked_rows(register: RegisterImport, content: bytes | None = None) -> Iter
     columns = {int(col): specs[code] for col, code in register.columns.items() if code in specs}
     today = timezone.localdate(timezone=register.window.country.zoneinfo)
     region = register.window.country.code
-    source = reading.rows(content, register.file_format)
+    source = reading.numbered_rows(content, register.file_format)
     next(source, None)
-    for number, cells in enumerate(source, start=2):
+    for number, cells in source:
         row = Row(number)
         for col, spec in columns.items():
             value = _value(register, spec, cells[col] if col < len(cells) else "", row, today)

@@ -104,3 +104,11 @@ def test_a_csv_formula_and_bad_values_are_shown_in_the_preview_in_the_clerks_lan
     page = staff_cr_client.get(reverse("registers:preview", args=[pk]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "fórmula" in page and "no es una fecha" in page and "entre" in page
     assert not Consultation.objects.exists()
+
+
+def test_problems_name_the_row_as_the_spreadsheet_numbers_it(window_cr, staff_cr):
+    content = csv_bytes([HEADER, ["2025-03-01", "HT", "f"], ["", "", ""], ["someday", "HT", "f"]])
+    register = services.upload(window=window_cr, by=staff_cr, kind="consultations", name="r.csv", content=content)
+    assert register.total_rows == 2
+    services.save_columns(register=register, columns={"0": "date", "1": "nationality", "2": "sex"})
+    assert [(row.number, bool(row.problems)) for row in services.checked_rows(register)] == [(2, False), (4, True)]
