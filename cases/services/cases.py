@@ -55,7 +55,9 @@ def log_consultations(*, window: InformationWindow, by: Any, rows: list[dict]) -
     user = by if getattr(by, "is_authenticated", False) else None
     AuditEntry.objects.bulk_create(
         [
-            AuditEntry(user=user, action=AuditEntry.Action.CREATE, object_type="cases.consultation", object_id=str(c.pk))
+            AuditEntry(
+                user=user, action=AuditEntry.Action.CREATE, object_type="cases.consultation", object_id=str(c.pk)
+            )
             for c in consultations
         ]
     )
