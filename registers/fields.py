@@ -1,6 +1,6 @@
 """What a register's columns can fill, and how a cell's text becomes a value of the portal's lists.
 
-The fields of each kind of register (consultations; people with their case), the header
+The fields of each kind of register (consultations; people with their case and its process), the header
 names that suggest a field (``data/registers/headers.json``) and the words that name a list value
 (``data/registers/values.json``, besides the codes and the labels the portal shows in its five languages).
 A value no table knows stays unmatched: the clerk decides, nothing is guessed (docs/imports.md).
@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cases.countries import NON_COUNTRIES, NationalityCountries
-from cases.models import Channel, Topic
+from cases.models import Channel, RegularizationPathway, Stage, Topic
 from ventanillas.models import Service, Sex
 from ventanillas.reference import data_dir
 
@@ -62,6 +62,10 @@ FIELDS = {
         Field("consent_date", _("Date of consent to the processing of data"), DATE, required=True),
         Field("case_opened", _("Date the case was opened"), DATE),
         Field("needs", _("Needs (services)"), MULTI, "service"),
+        Field("pathway", _("Regularization pathway"), LIST, "pathway"),
+        Field("stage", _("Stage of the regularization process"), LIST, "stage"),
+        Field("stage_date", _("Date of that stage"), DATE),
+        Field("permit_type", _("Permit type (when approved)")),
     ],
 }
 
@@ -162,25 +166,44 @@ def _tables() -> dict[str, dict[str, str]]:
         "topic": _labelled(Topic.choices),
         "service": _labelled(Service.choices),
         "yes_no": _words("yes_no"),
+        "stage": {**_labelled(Stage.choices), **_words("stage")},
     }
 
 
-def table(name: str) -> dict[str, str]:
+def table(name: str, country_id: int | None = None) -> dict[str, str]:
+    """{folded word: code} of a list; a country's pathways (by slug or by name in any language) for "pathway"."""
+    if name == "pathway":
+        return _pathways(country_id)
     return _tables()[name]
 
 
-def choices(name: str) -> list[tuple[str, str]]:
+def _pathways(country_id: int | None) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for pathway in RegularizationPathway.objects.filter(country_id=country_id, active=True):
+        for language, _name in settings.LANGUAGES:
+            name = getattr(pathway, f"name_{language}", "")
+            if name:
+                found.setdefault(fold(name), pathway.slug)
+        found[fold(pathway.slug)] = pathway.slug
+    return found
+
+
+def choices(name: str, country_id: int | None = None) -> list[tuple[str, str]]:
     """What the clerk may choose for an unmatched value of the list, in the reader's language."""
     from cases.countries import nationality_choices
 
     if name == "nationality":
         return nationality_choices()
+    if name == "pathway":
+        pathways = RegularizationPathway.objects.filter(country_id=country_id, active=True)
+        return [("", str(_("Leave empty"))), *((p.slug, p.name) for p in pathways)]
     lists = {
         "sex": Sex.choices,
         "channel": Channel.choices,
         "topic": Topic.choices,
         "service": Service.choices,
         "yes_no": [("yes", _("Yes")), ("no", _("No"))],
+        "stage": Stage.choices,
     }
     return [("", str(_("Leave empty"))), *((code, str(label)) for code, label in lists[name])]
 

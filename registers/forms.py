@@ -58,12 +58,14 @@ class ColumnsForm(forms.Form):
 class ValuesForm(forms.Form):
     """For each value no list knew: what it means (or leave it empty). Every one must be decided."""
 
-    def __init__(self, *args, pending: list[tuple[str, str, int]], labels: dict[str, object], **kwargs) -> None:
+    def __init__(
+        self, *args, pending: list[tuple[str, str, int]], labels: dict[str, object], country_id: int, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.pending = pending
         for index, (name, raw, count) in enumerate(pending):
             self.fields[f"v_{index}"] = forms.ChoiceField(
-                choices=[("?", _("— choose —")), *F.choices(name)],
+                choices=[("?", _("— choose —")), *F.choices(name, country_id)],
                 initial="?",
                 label=f"{labels[name]}: “{raw}”",
                 help_text=_("%(count)d rows") % {"count": count},

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.models import AgeGroup, AuditEntry, Case, Consultation, Person
+from cases.models import AgeGroup, AuditEntry, Case, ChecklistStatus, Consultation, Person, Stage
 from cases.rules import normalise_document_number, parse_phone
 from helpers.validation import EARLIEST_DAY, control_characters
 from privacy import crypto
@@ -127,7 +127,7 @@ def save_values(*, register: RegisterImport, decisions: dict[str, dict[str, str]
     register = RegisterImport.objects.select_for_update().get(pk=register.pk)
     _require_editable(register)
     for name, chosen in decisions.items():
-        allowed = {code for code, _label in F.choices(name)}
+        allowed = {code for code, _label in F.choices(name, register.window.country_id)}
         for raw, code in chosen.items():
             if code not in allowed:
                 raise RegisterError(_("Choose a value from the list."))
@@ -161,6 +161,14 @@ class Row:
     unmatched: list[tuple[str, str]] = field(default_factory=list)  # (list, value as written)
 
 
+def _table(register: RegisterImport, name: str) -> dict[str, str]:
+    """A list's table, the window's country's pathways read once per pass over the file."""
+    tables = register.__dict__.setdefault("_tables", {})
+    if name not in tables:
+        tables[name] = F.table(name, register.window.country_id)
+    return tables[name]
+
+
 def _value(register: RegisterImport, spec: F.Field, cell: Any, row: Row, today: date) -> Any:
     label = str(spec.label)
     if cell in ("", None):
@@ -190,7 +198,7 @@ def _value(register: RegisterImport, spec: F.Field, cell: Any, row: Row, today: 
             return None
         return number
     if spec.type in (F.LIST, F.MULTI):
-        known, decided = F.table(spec.values), register.values.get(spec.values, {})
+        known, decided = _table(register, spec.values), register.values.get(spec.values, {})
         codes = []
         for part in F.parts(spec, str(cell)):
             key = F.fold(part)
@@ -239,6 +247,11 @@ def checked_rows(register: RegisterImport, content: bytes | None = None) -> Iter
                 and not any(spec.label and str(spec.label) in p for p in row.problems)
             ):
                 row.problems.append(_("%(field)s is missing.") % {"field": spec.label})
+        if register.kind == F.PEOPLE and row.data.get("stage"):
+            if not (row.data.get("pathway") and row.data.get("case_opened")):
+                row.problems.append(_("A stage needs the pathway and the date the case was opened."))
+            elif row.data["stage"] == Stage.APPROVED and not row.data.get("permit_type"):
+                row.problems.append(_("An approved process needs the permit type."))
         if register.kind == F.PEOPLE and row.data.get("phone") and parse_phone(row.data["phone"], region) is None:
             row.problems.append(
                 _("Phone: “%(value)s” is not a phone number we can read.") % {"value": row.data["phone"]}
@@ -377,7 +390,44 @@ def _person(register: RegisterImport, by: Any, row: Row) -> dict:
             )
             result["case"] = case
             result["days"].append(opened)
+            if data.get("stage"):
+                result["days"] += _process(register, by, case, data)
     return result
+
+
+# The stages a process goes through to reach each stage, from preparing (cases.services.TRANSITIONS).
+STAGE_PATHS = {
+    Stage.PREPARING: [],
+    Stage.DOCUMENTS_COMPLETE: [Stage.DOCUMENTS_COMPLETE],
+    Stage.SUBMITTED: [Stage.DOCUMENTS_COMPLETE, Stage.SUBMITTED],
+    Stage.IN_REVIEW: [Stage.DOCUMENTS_COMPLETE, Stage.SUBMITTED, Stage.IN_REVIEW],
+    Stage.APPROVED: [Stage.DOCUMENTS_COMPLETE, Stage.SUBMITTED, Stage.APPROVED],
+    Stage.DENIED: [Stage.DOCUMENTS_COMPLETE, Stage.SUBMITTED, Stage.DENIED],
+    Stage.APPEALED: [Stage.DOCUMENTS_COMPLETE, Stage.SUBMITTED, Stage.DENIED, Stage.APPEALED],
+    Stage.WITHDRAWN: [Stage.WITHDRAWN],
+}
+
+
+def _process(register: RegisterImport, by: Any, case: Case, data: dict) -> list[date]:
+    """Start the case's process on its pathway the day the case was opened and move it, through the cases
+    services, to the stage the register gives, on the stage's date (the stages between on the same date:
+    the register keeps only the last). A stage past preparing means the documents were complete: the
+    required ones are marked received. Returns the days that count it."""
+    from cases.models import RegularizationPathway
+
+    pathway = RegularizationPathway.objects.get(country_id=register.window.country_id, slug=data["pathway"])
+    started = data["case_opened"]
+    on = max(data.get("stage_date") or started, started)
+    process = case_services.start_process(case=case, pathway=pathway, by=by, on=started)
+    for stage in STAGE_PATHS[data["stage"]]:
+        if stage == Stage.DOCUMENTS_COMPLETE:
+            for item in process.checklist.filter(required=True):
+                case_services.set_checklist_status(item=item, status=ChecklistStatus.RECEIVED, by=by)
+        process = case_services.move_process(
+            process=process, to=stage, by=by, on=on,
+            permit_type=data.get("permit_type", "") if stage == Stage.APPROVED else "",
+        )  # fmt: skip
+    return [started, on]
 
 
 def run(register_id: int) -> str:

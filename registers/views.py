@@ -95,7 +95,9 @@ def values(request: HttpRequest, pk: int) -> HttpResponse:
     pending = [(name, raw, n) for name in sorted(found) for raw, n in sorted(found[name].items())]
     if not pending:
         return redirect("registers:preview", pk=register.pk)
-    form = ValuesForm(request.POST or None, pending=pending, labels=_labels(register))
+    form = ValuesForm(
+        request.POST or None, pending=pending, labels=_labels(register), country_id=register.window.country_id
+    )
     if request.method == "POST" and form.is_valid():
         services.save_values(register=register, decisions=form.decisions())
         return redirect("registers:preview", pk=register.pk)

@@ -210,3 +210,26 @@ def test_a_file_never_confirmed_is_forgotten_by_the_retention_run(window_cr, sta
     assert retention.run_registered(timezone.now() + timedelta(days=8))["register_files"] == 1
     assert list(RegisterImport.objects.values_list("pk", flat=True)) == [done.pk]
     assert waiting.pk != done.pk
+
+
+def test_a_process_reaches_the_stage_the_register_gives_through_the_cases_services(window_cr, staff_cr, cr):
+    from cases.models import RegularizationProcess
+    from tests.cases.factories import pathway_with_documents
+
+    pathway_with_documents(country=cr, slug="residencia-temporal", name="Residencia temporal")
+    rows = [
+        [*PEOPLE[0], "Trámite", "Etapa", "Fecha de la etapa", "Tipo de permiso"],
+        [*PEOPLE[1], "Residencia temporal", "Aprobado", "2025-02-10", "Residencia temporal"],
+        ["Luis", "Díaz", "", "M", "CU", "", "", "2024-12-01", "2024-12-01", "", "residencia-temporal", "submitted", "2024-12-15", ""],
+        ["Ana", "Ruiz", "", "F", "CU", "", "", "2024-12-01", "2024-12-01", "", "residencia-temporal", "Approved", "2025-01-15", ""],
+    ]  # fmt: skip
+    register = imported(window_cr, staff_cr, rows, kind=F.PEOPLE)
+    assert register.counts == {"people_created": 2, "cases_opened": 2, "rows_with_problems": 1}  # approved, no permit
+    approved = RegularizationProcess.objects.get(case__person__given_names="Rosa Elena")
+    assert (approved.stage, approved.started_at, approved.submitted_at, approved.decided_at) == (
+        "approved", date(2024, 11, 2), date(2025, 2, 10), date(2025, 2, 10),
+    )  # fmt: skip
+    assert approved.permit_type == "Residencia temporal"
+    assert RegularizationProcess.objects.get(case__person__given_names="Luis").stage == "submitted"
+    services.undo(register=register, by=staff_cr)
+    assert not RegularizationProcess.objects.exists()
