@@ -253,6 +253,12 @@ SHAPES = {
         "regional_targets": {"values": Mapping(INT), "notes": TEXT},
         "country_targets": {"values": Mapping(Mapping(INT), keys=CODE), "notes": TEXT},
     },
+    # Register imports: header names per field and language, and the words registers use for list values.
+    "registers/headers.json": {"about": TEXT, "fields": Mapping(Mapping([TEXT], keys=LANGUAGE))},
+    "registers/values.json": {
+        "about": TEXT,
+        **{name: Mapping([TEXT]) for name in ("sex", "nationality", "yes_no", "channel", "stage")},
+    },
 }
 
 

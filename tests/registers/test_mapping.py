@@ -103,3 +103,18 @@ def test_a_required_field_must_have_a_column_and_a_field_one_column(window_cr, s
         services.save_columns(register=register, columns={"0": "date", "1": "date"})
     with pytest.raises(services.RegisterError):
         services.save_columns(register=register, columns={"0": "", "1": ""})
+
+
+def test_the_data_files_name_only_fields_and_values_that_exist():
+    import json
+
+    from ventanillas.reference import data_dir
+
+    headers = json.loads((data_dir() / "registers" / "headers.json").read_text(encoding="utf-8"))
+    known = {f.code for fields in F.FIELDS.values() for f in fields}
+    assert set(headers["fields"]) <= known
+    values = json.loads((data_dir() / "registers" / "values.json").read_text(encoding="utf-8"))
+    for name, words in values.items():
+        if name != "about":
+            codes = {code for code, _label in F.choices(name)} | {"yes", "no"}
+            assert set(words) <= codes, name
