@@ -49,7 +49,11 @@ ON_POSTGRES = connection.vendor == "postgresql"
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "size", [200, pytest.param(2000, marks=pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL"))]
+    "size",
+    [
+        200,
+        pytest.param(2000, marks=[pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL"), pytest.mark.timeout(1800)]),
+    ],
 )
 def test_a_clerk_imports_a_kobo_export_of_people(size, staff_cr_client, staff_cr, window_cr, cr):
     rows = kobo_people(size, months=MONTHS, odd_nationalities=ODD)
