@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-APPS := portal ventanillas cases training hub notifications statuscheck handovers dashboards interop
+APPS := portal ventanillas cases training hub notifications statuscheck handovers dashboards interop registers
 LANGS := es en fr nl ht
 
 # A laptop is a development machine: debug on, SQLite, tasks in-process, e-mail to the console.
@@ -75,6 +75,7 @@ beat: install
 bench: install compilemessages
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(PY) bench/run.py
+	$(PY) bench/imports.py --rows $${BENCH_IMPORT_ROWS:-100000}
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

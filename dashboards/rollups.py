@@ -343,6 +343,7 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
     mentions: opening, closing, process dates, referrals and the dates kept in its timeline.
     """
     from cases.models import AuditEntry, Case, Consultation, Person, Referral, RegularizationProcess
+    from registers.selectors import undone_days
     from statuscheck.models import Lookup
     from training.models import Enrolment, Session
 
@@ -378,6 +379,9 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
 
     for country_id, day in handovers.changed_days(since, zones):
         slices[country_id].add(day)
+    # An undone register import deleted its records: the import kept the days they counted on.
+    for country_id, days in undone_days(since).items():
+        slices[country_id].update(days)
 
     for country_id, at in Lookup.objects.filter(at__gte=since, country__isnull=False).values_list("country_id", "at"):
         slices[country_id].add(_local_day(at, zones[country_id]))

@@ -46,6 +46,7 @@ PORTAL_APPS = [
     "handovers",
     "dashboards",
     "interop",
+    "registers",
 ]
 
 INSTALLED_APPS = [
@@ -481,4 +482,8 @@ CASES_REFERRAL_LINK_DAYS = env.int("CASES_REFERRAL_LINK_DAYS", default=30)
 CASES_REFERRAL_REMINDER_DAYS = env.int("CASES_REFERRAL_REMINDER_DAYS", default=7)
 # Days the programme has to answer a person's request to be erased (the window's task falls due then).
 CASES_ERASURE_ANSWER_DAYS = env.int("CASES_ERASURE_ANSWER_DAYS", default=30)
+# Register imports (registers): hours during which its author or an administrator can undo an import, and
+# the most rows a file may have (a longer file is refused with a message; split it).
+REGISTER_IMPORT_UNDO_HOURS = env.int("REGISTER_IMPORT_UNDO_HOURS", default=72)
+REGISTER_IMPORT_MAX_ROWS = env.int("REGISTER_IMPORT_MAX_ROWS", default=200_000)
 SILENCED_SYSTEM_CHECKS = ["models.W047"]  # nulls-distinct unique constraints are enforced on PostgreSQL only

@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("staff/cases/", include("cases.urls")),
     path("staff/handovers/", include("handovers.urls")),
     path("staff/dashboards/", include("dashboards.urls")),
+    path("staff/registers/", include("registers.urls")),
     path("staff/notifications/", include("notifications.urls")),
     path("training/", include("training.urls")),
     path("referrals/", include("cases.urls_partners")),

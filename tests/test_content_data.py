@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 
 from cases.models import FactKind, FactStatus
+from handovers.models import ConsentMethod, Decision, Part, Purpose
 from hub.models import Severity, Topic
 from training.models import Modality, Participant, Sector
 from ventanillas.models import Country, Role, Service
@@ -254,6 +255,21 @@ SHAPES = {
         "regional_targets": {"values": Mapping(INT), "notes": TEXT},
         "country_targets": {"values": Mapping(Mapping(INT), keys=CODE), "notes": TEXT},
     },
+    "demo/handovers.json": {
+        "about": TEXT,
+        "rules": [{"from": CODE, "to": CODE, "decision": one_of(*Decision.values)}],
+        "handovers": [
+            {
+                "from_window": SLUG,
+                "to_window": SLUG,
+                "parts": [one_of(*Part.values)],
+                "purpose": one_of(*Purpose.values),
+                "consent": one_of(*ConsentMethod.values),
+                "language": LANGUAGE,
+                "accept": lambda value: isinstance(value, bool),
+            }
+        ],
+    },
     "demo/interop.json": {
         "about": TEXT,
         "org_units": Mapping(DHIS2_UID, keys=CODE),
@@ -266,6 +282,12 @@ SHAPES = {
                 "category_option_combo": lambda value: value == "" or DHIS2_UID(value),
             }
         ],
+    },
+    # Register imports: header names per field and language, and the words registers use for list values.
+    "registers/headers.json": {"about": TEXT, "fields": Mapping(Mapping([TEXT], keys=LANGUAGE))},
+    "registers/values.json": {
+        "about": TEXT,
+        **{name: Mapping([TEXT]) for name in ("sex", "nationality", "yes_no", "channel", "stage")},
     },
 }
 

@@ -15,7 +15,7 @@ from ..rules import (
     normalise_phone,
     normalise_text,
 )
-from .cases import close_case, log_consultation, open_case, reopen_case, update_case
+from .cases import close_case, log_consultation, log_consultations, open_case, reopen_case, update_case
 from .common import CaseError, audit_identifier_search, record_audit
 from .people import (
     HOUSEHOLD_FIELDS,
@@ -83,6 +83,7 @@ __all__ = [
     "has_consent",
     "identifier_hash",
     "log_consultation",
+    "log_consultations",
     "merge_people",
     "move_appointment",
     "move_process",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -42,6 +43,28 @@ def log_consultation(
 
 
 @transaction.atomic
+def log_consultations(*, window: InformationWindow, by: Any, rows: list[dict]) -> list[Consultation]:
+    """Log many anonymous consultations at once (a register brought in from a file), with the checks of
+    ``log_consultation`` and one audit row each, in two inserts."""
+    today = timezone.localdate()
+    if any(data.get("date") and data["date"] > today for data in rows):
+        raise CaseError(_("The date cannot be in the future."), field="date")
+    consultations = Consultation.objects.bulk_create(
+        [Consultation(window=window, recorded_by=by, **data) for data in rows]
+    )
+    user = by if getattr(by, "is_authenticated", False) else None
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                user=user, action=AuditEntry.Action.CREATE, object_type="cases.consultation", object_id=str(c.pk)
+            )
+            for c in consultations
+        ]
+    )
+    return consultations
+
+
+@transaction.atomic
 def open_case(
     *,
     person: Person,
@@ -52,8 +75,12 @@ def open_case(
     assigned_to: Any = None,
     consultation: Consultation | None = None,
     form_token: uuid.UUID | None = None,
+    opened_at: datetime | None = None,
 ) -> tuple[Case, bool]:
-    """Open a case for a person at a window; a consultation it comes from is linked to it."""
+    """Open a case for a person at a window; a consultation it comes from is linked to it. ``opened_at``:
+    when it was opened, for a case brought in from an earlier register (now by default, never later)."""
+    if opened_at is not None and opened_at > timezone.now():
+        raise CaseError(_("The date cannot be in the future."), field="opened_at")
     if person.merged_into_id:
         raise CaseError(_("This person was merged into another record: open the case there."))
     if person.anonymised_at:
@@ -66,7 +93,7 @@ def open_case(
             person=person,
             window=window,
             opened_by=by,
-            opened_at=timezone.now(),
+            opened_at=opened_at or timezone.now(),
             needs=list(needs),
             notes=notes,
             assigned_to=assigned_to or by,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import phonenumbers
@@ -87,10 +88,13 @@ def create_person(
     vulnerabilities: Iterable[str] = (),
     consents: Iterable[str] = (),
     form_token: uuid.UUID | None = None,
+    consent_given_at: datetime | None = None,
 ) -> tuple[Person, bool]:
     """Register a person at a window, with their vulnerabilities and the consents they gave now.
 
     When the legal basis is consent, consent to processing is required. Returns (person, created).
+    ``consent_given_at``: when the consents were given, for a record brought in from an earlier register
+    (the consent as the register recorded it); now by default.
     """
     consents = set(consents)
     if data.get("legal_basis", "consent") == "consent" and ConsentKind.PROCESSING not in consents:
@@ -107,7 +111,11 @@ def create_person(
         language = data.get("preferred_language") or settings.LANGUAGE_CODE
         for kind in sorted(consents):
             Consent.objects.create(
-                person=person, kind=kind, given_at=timezone.now(), notice_language=language, recorded_by=by
+                person=person,
+                kind=kind,
+                given_at=consent_given_at or timezone.now(),
+                notice_language=language,
+                recorded_by=by,
             )
         record_audit(user=by, action=AuditEntry.Action.CREATE, obj=person, details={"consents": sorted(consents)})
         return person

@@ -107,6 +107,7 @@ OWNERS: dict[str, set[str]] = {
     "dashboards:region": {"regional"},
     "dashboards:api-": set(),  # the API takes tokens, not sessions
     "notifications:": {"officer", "regional", "staff_window", "staff_other_window"},
+    "registers:": {"staff_window", "officer"},  # a window's register imports (officers read, do not change)
 }
 
 # Personal data of the victim, and who may read it.
@@ -277,6 +278,15 @@ def world(db):
         language="es",
     )
 
+    # A register import of the victim's window, waiting for its columns (the file names the victim).
+    from registers import services as register_services
+    from tests.registers.files import csv_bytes
+
+    register = register_services.upload(
+        window=window, by=staff, kind="people", name="r.csv",
+        content=csv_bytes([["nombres", "apellidos"], ["Ana", "Zqcanario"]]),
+    )  # fmt: skip
+
     fill = {
         "country": "cr",
         "kind": "case",
@@ -333,6 +343,7 @@ def world(db):
         "hub:editor-revision": revision.pk,
         "hub:editor-preview": revision.pk,
         "hub:editor-action": revision.pk,
+        "registers:": register.pk,
     }
     return {"users": users, "fill": fill, "pks": pks}
 

@@ -1,0 +1,606 @@
+"""Every change of state of a register import: upload, mapping, value decisions, the run in chunks (which
+creates the records through the cases services), and undo. See docs/imports.md.
+
+Each row is checked the same way for the preview and for the run (``checked_rows``): a row with a problem is
+shown with it and never written. A row's fingerprint (a keyed hash of the window, the kind and the row's
+values, or of its record number in the register) is stored per window, so the same row imported again is
+skipped. The run writes ``CHUNK`` rows per transaction, with the import's progress in the same one: an
+interrupted run resumes after the last chunk written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import selectors as case_selectors
+from cases import services as case_services
+from cases.models import AgeGroup, AuditEntry, Case, ChecklistStatus, Consultation, Person, Stage
+from cases.rules import normalise_document_number, parse_phone
+from helpers.validation import EARLIEST_DAY, control_characters
+from privacy import crypto
+from ventanillas.models import InformationWindow
+
+from . import fields as F
+from . import reading
+from .models import ImportedRow, MappingTemplate, RegisterImport, Status
+
+CHUNK = 500
+# A run writes this many rows, then queues the rest as a new task: no task outlives its time limit, and a
+# worker that stops loses one chunk at most.
+ROWS_PER_TASK = 50_000
+EARLIEST_BIRTH = date(1900, 1, 1)
+# A likely duplicate has at least this score in the search before creating a person (cases.selectors):
+# the same name, or all its names, or a similar name with the same date of birth.
+LIKELY = 50
+MAX_LENGTH = {"given_names": 120, "family_names": 120, "document_number": 40, "phone": 30, "record_id": 100}
+
+
+class RegisterError(Exception):
+    """A rule refused the change; ``message`` is translated."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _encrypt(content: bytes) -> bytes:
+    return crypto.ring().encrypt(content)
+
+
+def file_content(register: RegisterImport) -> bytes:
+    """The uploaded file, decrypted (only while the import waits or runs: it is emptied once done)."""
+    return crypto.ring().decrypt(bytes(register.content))
+
+
+# --- upload, mapping, decisions ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def upload(*, window: InformationWindow, by: Any, kind: str, name: str, content: bytes) -> RegisterImport:
+    """Keep an uploaded file (encrypted) with its headers and row count; suggest its columns from the
+    window's template for the kind, else from the header names. Raises ``reading.FileRefused``."""
+    fmt = reading.file_format(name, content)
+    found = reading.inspect(content, fmt)
+    template = MappingTemplate.objects.filter(window=window, kind=kind).first()
+    columns: dict[str, str] = {}
+    if template:
+        codes = F.fields_of(kind)
+        columns = {str(i): template.columns[h] for i, h in enumerate(found.headers) if template.columns.get(h) in codes}
+    if not columns:
+        columns = {str(i): code for i, code in F.suggest(kind, found.headers).items()}
+    return RegisterImport.objects.create(
+        window=window,
+        kind=kind,
+        created_by=by,
+        file_format=fmt,
+        content=_encrypt(content),
+        headers=found.headers,
+        total_rows=found.count,
+        columns=columns,
+        values=template.values if template else {},
+    )
+
+
+def _require_editable(register: RegisterImport) -> None:
+    if register.status not in (Status.MAPPING, Status.READY):
+        raise RegisterError(_("This import was confirmed: its columns and values can no longer change."))
+
+
+@transaction.atomic
+def save_columns(*, register: RegisterImport, columns: dict[str, str]) -> RegisterImport:
+    """Set which field each column fills ("" for none); a field once at most; the required fields mapped.
+    Saved as the window's template for the next file of this kind."""
+    register = RegisterImport.objects.select_for_update().get(pk=register.pk)
+    _require_editable(register)
+    codes = F.fields_of(register.kind)
+    chosen = {col: code for col, code in columns.items() if code}
+    if any(code not in codes for code in chosen.values()):
+        raise RegisterError(_("Choose a field from the list."))
+    twice = [codes[c].label for c, n in Counter(chosen.values()).items() if n > 1]
+    if twice:
+        raise RegisterError(
+            _("Each field can come from one column only: %(fields)s.") % {"fields": ", ".join(map(str, twice))}
+        )
+    missing = [f.label for f in F.FIELDS[register.kind] if f.required and f.code not in chosen.values()]
+    if missing:
+        raise RegisterError(_("Choose the column of: %(fields)s.") % {"fields": ", ".join(map(str, missing))})
+    register.columns = chosen
+    register.status = Status.READY if not unmatched(register) else Status.MAPPING
+    register.save(update_fields=["columns", "status"])
+    _save_template(register)
+    return register
+
+
+@transaction.atomic
+def save_values(*, register: RegisterImport, decisions: dict[str, dict[str, str]]) -> RegisterImport:
+    """Record the clerk's decision for values no list knew ({list: {value as written: code or ""}})."""
+    register = RegisterImport.objects.select_for_update().get(pk=register.pk)
+    _require_editable(register)
+    for name, chosen in decisions.items():
+        allowed = {code for code, _label in F.choices(name, register.window.country_id)}
+        for raw, code in chosen.items():
+            if code not in allowed:
+                raise RegisterError(_("Choose a value from the list."))
+            register.values.setdefault(name, {})[F.fold(raw)] = code
+    register.status = Status.READY if not unmatched(register) else Status.MAPPING
+    register.save(update_fields=["values", "status"])
+    _save_template(register)
+    return register
+
+
+def _save_template(register: RegisterImport) -> None:
+    headers = register.headers
+    MappingTemplate.objects.update_or_create(
+        window=register.window,
+        kind=register.kind,
+        defaults={
+            "columns": {headers[int(col)]: code for col, code in register.columns.items()},
+            "values": register.values,
+        },
+    )
+
+
+# --- checking rows ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    number: int  # as the spreadsheet numbers it: the header is row 1
+    data: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    unmatched: list[tuple[str, str]] = field(default_factory=list)  # (list, value as written)
+
+
+def _table(register: RegisterImport, name: str) -> dict[str, str]:
+    """A list's table, the window's country's pathways read once per pass over the file."""
+    tables = register.__dict__.setdefault("_tables", {})
+    if name not in tables:
+        tables[name] = F.table(name, register.window.country_id)
+    return tables[name]
+
+
+def _value(register: RegisterImport, spec: F.Field, cell: Any, row: Row, today: date) -> Any:
+    label = str(spec.label)
+    if cell in ("", None):
+        return None
+    if isinstance(cell, reading.Formula):
+        row.problems.append(_("%(field)s holds a formula, which is not imported: write its value.") % {"field": label})
+        return None
+    if spec.type == F.DATE:
+        day = reading.as_date(cell)
+        earliest = EARLIEST_BIRTH if spec.code == "date_of_birth" else EARLIEST_DAY
+        if day is None:
+            row.problems.append(_("%(field)s: “%(value)s” is not a date.") % {"field": label, "value": cell})
+        elif not earliest <= day <= today:
+            row.problems.append(
+                _("%(field)s: give a date between %(first)s and %(last)s.")
+                % {"field": label, "first": earliest.isoformat(), "last": today.isoformat()}
+            )
+            return None
+        return day
+    if spec.type == F.NUMBER:
+        try:
+            number = int(float(str(cell).replace(",", ".")))
+        except ValueError:
+            number = -1
+        if not 0 <= number <= 120:
+            row.problems.append(_("%(field)s: “%(value)s” is not an age in years.") % {"field": label, "value": cell})
+            return None
+        return number
+    if spec.type in (F.LIST, F.MULTI):
+        known, decided = _table(register, spec.values), register.values.get(spec.values, {})
+        codes = []
+        for part in F.parts(spec, str(cell)):
+            key = F.fold(part)
+            if key in known:
+                codes.append(known[key])
+            elif key in decided:
+                if decided[key]:
+                    codes.append(decided[key])
+            else:
+                row.unmatched.append((spec.values, part))
+                row.problems.append(
+                    _("%(field)s: “%(value)s” is not in the list; choose what it means above.")
+                    % {"field": label, "value": part}
+                )
+        return codes if spec.type == F.MULTI else (codes[0] if codes else None)
+    text = str(cell).strip()
+    if control_characters(text):
+        row.problems.append(_("%(field)s holds control characters.") % {"field": label})
+        return None
+    if len(text) > MAX_LENGTH.get(spec.code, 200):
+        row.problems.append(_("%(field)s is too long.") % {"field": label})
+        return None
+    return text
+
+
+def checked_rows(register: RegisterImport, content: bytes | None = None) -> Iterator[Row]:
+    """Every data row of the file, converted to the fields' values, with its problems in the reader's
+    language (a row with a problem is never written)."""
+    content = content if content is not None else file_content(register)
+    specs = F.fields_of(register.kind)
+    columns = {int(col): specs[code] for col, code in register.columns.items() if code in specs}
+    today = timezone.localdate(timezone=register.window.country.zoneinfo)
+    region = register.window.country.code
+    source = reading.numbered_rows(content, register.file_format)
+    next(source, None)
+    for number, cells in source:
+        row = Row(number)
+        for col, spec in columns.items():
+            value = _value(register, spec, cells[col] if col < len(cells) else "", row, today)
+            if value not in (None, "", []):
+                row.data[spec.code] = value
+        for spec in specs.values():
+            if (
+                spec.required
+                and spec.code not in row.data
+                and not any(spec.label and str(spec.label) in p for p in row.problems)
+            ):
+                row.problems.append(_("%(field)s is missing.") % {"field": spec.label})
+        if register.kind == F.PEOPLE and row.data.get("stage"):
+            if not (row.data.get("pathway") and row.data.get("case_opened")):
+                row.problems.append(_("A stage needs the pathway and the date the case was opened."))
+            elif row.data["stage"] == Stage.APPROVED and not row.data.get("permit_type"):
+                row.problems.append(_("An approved process needs the permit type."))
+        if register.kind == F.PEOPLE and row.data.get("phone") and parse_phone(row.data["phone"], region) is None:
+            row.problems.append(
+                _("Phone: “%(value)s” is not a phone number we can read.") % {"value": row.data["phone"]}
+            )
+        yield row
+
+
+def unmatched(register: RegisterImport) -> dict[str, Counter]:
+    """{list: Counter(value as written)} of the values no list knows and the clerk has not decided."""
+    found: dict[str, Counter] = {}
+    for row in checked_rows(register):
+        for name, raw in row.unmatched:
+            found.setdefault(name, Counter())[raw] += 1
+    return found
+
+
+@dataclass
+class Preview:
+    total: int = 0
+    ready: int = 0
+    with_problems: list[Row] = field(default_factory=list)
+    problem_count: int = 0
+    sample: list[Row] = field(default_factory=list)
+
+
+def preview(register: RegisterImport, *, shown: int = 50) -> Preview:
+    result = Preview()
+    for row in checked_rows(register):
+        result.total += 1
+        if row.problems:
+            result.problem_count += 1
+            if len(result.with_problems) < shown:
+                result.with_problems.append(row)
+        else:
+            result.ready += 1
+            if len(result.sample) < 10:
+                result.sample.append(row)
+    return result
+
+
+# --- the run -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm(*, register: RegisterImport, by: Any) -> RegisterImport:
+    register = RegisterImport.objects.select_for_update().get(pk=register.pk)
+    if register.status != Status.READY:
+        raise RegisterError(_("Decide every value that is not in the lists before confirming."))
+    register.status = Status.QUEUED
+    register.save(update_fields=["status"])
+    return register
+
+
+def _fingerprint(register: RegisterImport, row: Row, seen: Counter) -> str:
+    """A keyed hash per window: the register's record number when mapped, else the row's values with how
+    often the same values came before in the file (two equal anonymous consultations are two)."""
+    if row.data.get("record_id"):
+        return crypto.keyed_hash(f"registers|{register.window_id}|{register.kind}|id|{row.data['record_id']}")
+    values = json.dumps(row.data, sort_keys=True, default=str)
+    base = hashlib.sha256(f"{register.kind}|{values}".encode()).digest()[:16]
+    seen[base] += 1  # 16 bytes per row of a file without record numbers
+    return crypto.keyed_hash(f"registers|{register.window_id}|{base.hex()}|{seen[base]}")
+
+
+def _local_moment(day: date, window: InformationWindow) -> datetime:
+    """Noon of the day at the window: the day the figures count it on, whatever the clock."""
+    return datetime.combine(day, time(12), tzinfo=window.country.zoneinfo)
+
+
+def _consultation_data(row: Row) -> dict:
+    data = row.data
+    values = {"date": data["date"]}
+    for name in ("nationality", "sex", "channel", "topics"):
+        if name in data:
+            values[name] = data[name]
+    if "age" in data:
+        values["age_group"] = AgeGroup.for_age(data["age"])
+    if "referred" in data:
+        values["referred"] = data["referred"] == "yes"
+    return values
+
+
+PERSON_DATA = ("given_names", "family_names", "date_of_birth", "sex", "nationality", "document_number", "phone")
+
+
+def _person(register: RegisterImport, by: Any, row: Row) -> dict:
+    """The person of the row: the window's record with the same document number if there is one (never
+    created twice); else a new record, with the best likely duplicate the search finds proposed for a merge."""
+    data, window = row.data, register.window
+    names = f"{data.get('given_names', '')} {data.get('family_names', '')}".strip()
+    matches = [
+        m
+        for m in case_selectors.find_people(
+            by,
+            names=names,
+            date_of_birth=data.get("date_of_birth"),
+            document_number=data.get("document_number", ""),
+            phone=data.get("phone", ""),
+        )
+        if m.person.window_id == window.pk
+    ]
+    result: dict = {"days": [], "likely_duplicate": None, "case": None}
+    document = normalise_document_number(data.get("document_number", ""))
+    same = next(
+        (
+            m.person
+            for m in matches
+            if document and normalise_document_number(m.person.document_number or "") == document
+        ),
+        None,
+    )
+    if same is not None:
+        person, result["count"] = same, "people_found"
+    else:
+        person_data = {k: data[k] for k in PERSON_DATA if k in data}
+        person_data["preferred_language"] = window.country.default_language
+        consent_at = _local_moment(data["consent_date"], window)
+        person, _created = case_services.create_person(
+            window=window, by=by, data=person_data, consents=["processing"], consent_given_at=consent_at
+        )
+        result.update(person_created=True, count="people_created")
+        likely = next((m.person for m in matches if m.score >= LIKELY), None)
+        if likely is not None:
+            result["likely_duplicate"] = likely
+    result["person"] = person
+    if data.get("case_opened"):
+        opened = data["case_opened"]
+        existing = Case.objects.filter(person=person, window=window, opened_at__date=opened).first()
+        if existing is None:
+            case, _created = case_services.open_case(
+                person=person,
+                window=window,
+                by=by,
+                needs=data.get("needs", []),
+                opened_at=_local_moment(opened, window),
+            )
+            result["case"] = case
+            result["days"].append(opened)
+            if data.get("stage"):
+                result["days"] += _process(register, by, case, data)
+    return result
+
+
+# The stages a process goes through to reach each stage, from preparing (cases.services.TRANSITIONS).
+STAGE_PATHS = {
+    Stage.PREPARING: [],
+    Stage.DOCUMENTS_COMPLETE: [Stage.DOCUMENTS_COMPLETE],
+    Stage.SUBMITTED: [Stage.DOCUMENTS_COMPLETE, Stage.SUBMITTED],
+    Stage.IN_REVIEW: [Stage.DOCUMENTS_COMPLETE, Stage.SUBMITTED, Stage.IN_REVIEW],
+    Stage.APPROVED: [Stage.DOCUMENTS_COMPLETE, Stage.SUBMITTED, Stage.APPROVED],
+    Stage.DENIED: [Stage.DOCUMENTS_COMPLETE, Stage.SUBMITTED, Stage.DENIED],
+    Stage.APPEALED: [Stage.DOCUMENTS_COMPLETE, Stage.SUBMITTED, Stage.DENIED, Stage.APPEALED],
+    Stage.WITHDRAWN: [Stage.WITHDRAWN],
+}
+
+
+def _process(register: RegisterImport, by: Any, case: Case, data: dict) -> list[date]:
+    """Start the case's process on its pathway the day the case was opened and move it, through the cases
+    services, to the stage the register gives, on the stage's date (the stages between on the same date:
+    the register keeps only the last). A stage past preparing means the documents were complete: the
+    required ones are marked received. Returns the days that count it."""
+    from cases.models import RegularizationPathway
+
+    pathway = RegularizationPathway.objects.get(country_id=register.window.country_id, slug=data["pathway"])
+    started = data["case_opened"]
+    on = max(data.get("stage_date") or started, started)
+    process = case_services.start_process(case=case, pathway=pathway, by=by, on=started)
+    for stage in STAGE_PATHS[data["stage"]]:
+        if stage == Stage.DOCUMENTS_COMPLETE:
+            for item in process.checklist.filter(required=True):
+                case_services.set_checklist_status(item=item, status=ChecklistStatus.RECEIVED, by=by)
+        process = case_services.move_process(
+            process=process, to=stage, by=by, on=on,
+            permit_type=data.get("permit_type", "") if stage == Stage.APPROVED else "",
+        )  # fmt: skip
+    return [started, on]
+
+
+def run(register_id: int) -> str:
+    """Import (or go on importing) the rows of a confirmed file; returns "more" when rows remain for the
+    next task, "done" at the end, "" when there is nothing to run."""
+    with transaction.atomic():
+        register = RegisterImport.objects.select_for_update().filter(pk=register_id).first()
+        if register is None or register.status not in (Status.QUEUED, Status.RUNNING, Status.INTERRUPTED):
+            return ""
+        register.status = Status.RUNNING
+        register.started_at = register.started_at or timezone.now()
+        register.save(update_fields=["status", "started_at", "touched_at"])
+    by = register.created_by
+    seen: Counter = Counter()
+    chunk: list[tuple[Row, str]] = []
+    written = 0
+    try:
+        for row in checked_rows(register):
+            fingerprint = _fingerprint(register, row, seen)
+            if row.number - 1 <= register.processed_rows:
+                continue  # written by an earlier run
+            chunk.append((row, fingerprint))
+            if len(chunk) == CHUNK:
+                _write(register, by, chunk)
+                written += len(chunk)
+                chunk = []
+                if written >= ROWS_PER_TASK:
+                    return "more"
+        if chunk:
+            _write(register, by, chunk)
+    except Exception:
+        RegisterImport.objects.filter(pk=register.pk).update(status=Status.INTERRUPTED)
+        raise
+    _finish(register, by)
+    return "done"
+
+
+@transaction.atomic
+def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> None:
+    """One chunk in one transaction, with the import's progress: all of it or none."""
+    counts = Counter(register.counts)
+    days = set(register.days)
+    known = set(
+        ImportedRow.objects.filter(window=register.window, fingerprint__in=[f for _r, f in chunk]).values_list(
+            "fingerprint", flat=True
+        )
+    )
+    fresh = []
+    for row, fingerprint in chunk:
+        if row.problems:
+            counts["rows_with_problems"] += 1
+        elif fingerprint in known:
+            counts["already_imported"] += 1
+        else:
+            known.add(fingerprint)
+            fresh.append((row, fingerprint))
+    imported = []
+    if register.kind == F.CONSULTATIONS:
+        # Consultations are anonymous: nobody to look for first, so a chunk is written in a few inserts.
+        made = case_services.log_consultations(
+            window=register.window, by=by, rows=[_consultation_data(row) for row, _f in fresh]
+        )
+        for (row, fingerprint), consultation in zip(fresh, made, strict=True):
+            imported.append(_imported(register, row, fingerprint, consultation=consultation))
+            days.add(row.data["date"].isoformat())
+        counts["consultations"] += len(made)
+    else:
+        for row, fingerprint in fresh:
+            try:
+                with transaction.atomic():
+                    made = _person(register, by, row)
+            except case_services.CaseError:
+                counts["rows_with_problems"] += 1
+                continue
+            counts[made["count"]] += 1
+            if made.get("case"):
+                counts["cases_opened"] += 1
+            if made.get("likely_duplicate"):
+                counts["likely_duplicates"] += 1
+            days.update(d.isoformat() for d in made["days"])
+            imported.append(
+                _imported(
+                    register,
+                    row,
+                    fingerprint,
+                    person=made["person"],
+                    person_created=made.get("person_created", False),
+                    case=made.get("case"),
+                    consent_recorded_on=row.data.get("consent_date") if made.get("person_created") else None,
+                    likely_duplicate=made.get("likely_duplicate"),
+                )
+            )
+    ImportedRow.objects.bulk_create(imported)
+    register.counts = {name: n for name, n in counts.items() if n}
+    register.days = sorted(days)
+    register.processed_rows = chunk[-1][0].number - 1
+    register.save(update_fields=["counts", "days", "processed_rows", "touched_at"])
+
+
+def _imported(register: RegisterImport, row: Row, fingerprint: str, **made) -> ImportedRow:
+    return ImportedRow(
+        register_import=register, window=register.window, number=row.number, fingerprint=fingerprint, **made
+    )
+
+
+@transaction.atomic
+def _finish(register: RegisterImport, by: Any) -> None:
+    register = RegisterImport.objects.select_for_update().get(pk=register.pk)
+    register.status = Status.DONE
+    register.finished_at = timezone.now()
+    register.processed_rows = register.total_rows
+    register.content = None  # the file held personal data: nothing of it is kept once imported
+    register.save()
+    case_services.record_audit(
+        user=by,
+        action=AuditEntry.Action.CREATE,
+        obj=register,
+        details={"kind": register.kind, "rows": register.total_rows, **register.counts},
+    )
+
+
+def may_resume(register: RegisterImport, now: datetime | None = None) -> bool:
+    """An interrupted run, or one that has written nothing for ``STALLED`` (its worker stopped)."""
+    now = now or timezone.now()
+    return register.status == Status.INTERRUPTED or (
+        register.status in (Status.RUNNING, Status.QUEUED) and register.touched_at < now - STALLED
+    )
+
+
+STALLED = timedelta(minutes=10)
+
+
+# --- undo ----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def undo(*, register: RegisterImport, by: Any) -> dict[str, int]:
+    """Remove what the import created: its consultations, cases and the people it registered (a person
+    who since got a case from elsewhere, or into whom another record was merged, is kept). The fingerprints
+    go with them, so the file can be imported again; the days touched are kept for the roll-ups."""
+    register = RegisterImport.objects.select_for_update().get(pk=register.pk)
+    if not register.may_undo(by):
+        raise RegisterError(_("This import can no longer be undone."))
+    rows = ImportedRow.objects.filter(register_import=register)
+    consultation_ids = list(rows.exclude(consultation=None).values_list("consultation_id", flat=True))
+    case_ids = list(rows.exclude(case=None).values_list("case_id", flat=True))
+    person_ids = set(rows.filter(person_created=True).exclude(person=None).values_list("person_id", flat=True))
+    kept = set(
+        Case.objects.filter(person_id__in=person_ids).exclude(pk__in=case_ids).values_list("person_id", flat=True)
+    )
+    kept |= set(Person.objects.filter(merged_into_id__in=person_ids).values_list("merged_into_id", flat=True))
+    counts = {
+        "consultations": Consultation.objects.filter(pk__in=consultation_ids).delete()[1].get("cases.Consultation", 0),
+        "cases": Case.objects.filter(pk__in=case_ids).delete()[1].get("cases.Case", 0),
+    }
+    counts["people"] = Person.objects.filter(pk__in=person_ids - kept).delete()[1].get("cases.Person", 0)
+    counts["people_kept"] = len(kept)
+    rows.delete()
+    register.status = Status.UNDONE
+    register.undone_at = timezone.now()
+    register.undone_by = by
+    register.save(update_fields=["status", "undone_at", "undone_by", "touched_at"])
+    case_services.record_audit(user=by, action=AuditEntry.Action.ERASE, obj=register, details={"undone": counts})
+    return counts
+
+
+# --- retention -----------------------------------------------------------------------------------------------
+
+ABANDONED = timedelta(days=7)
+
+
+def forget_abandoned(*, now: datetime) -> int:
+    """Delete the uploads never confirmed and untouched for ``ABANDONED``: their file held personal data and
+    nothing was imported from them. Returns how many."""
+    stale = RegisterImport.objects.filter(status__in=[Status.MAPPING, Status.READY], touched_at__lt=now - ABANDONED)
+    return stale.delete()[1].get("registers.RegisterImport", 0)

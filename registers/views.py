@@ -1,0 +1,169 @@
+"""The staff pages of register imports: upload, columns, values, preview and confirmation, progress,
+resume and undo. Every import is reached through ``RegisterImport.objects.visible_to`` (ventanillas.access):
+a clerk imports into, and sees, only their own window's imports."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from ventanillas import access
+
+from . import fields as F
+from . import reading, services, tasks
+from .forms import ColumnsForm, UploadForm, ValuesForm
+from .models import RegisterImport, Status
+
+GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+
+
+def _get(request: HttpRequest, pk: int, *, write: bool = False) -> RegisterImport:
+    register = get_object_or_404(RegisterImport.objects.visible_to(request.user).select_related("window"), pk=pk)
+    if write and not RegisterImport.objects.writable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return register
+
+
+@login_required
+@require_safe
+def import_list(request: HttpRequest) -> HttpResponse:
+    if not access.visible_windows(request.user).exists():
+        raise PermissionDenied
+    imports = RegisterImport.objects.visible_to(request.user).select_related("window", "created_by")[:100]
+    can_upload = access.visible_windows(request.user, write=True).exists()
+    return render(request, "registers/list.html", {"imports": imports, "can_upload": can_upload})
+
+
+@login_required
+@GET_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    if not access.visible_windows(request.user, write=True).exists():
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            register = services.upload(
+                window=data["window"], by=request.user, kind=data["kind"], name=data["file"].name,
+                content=data["file"].read(),
+            )  # fmt: skip
+        except reading.FileRefused as refused:
+            form.add_error("file", refused.message)
+        else:
+            return redirect("registers:columns", pk=register.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "registers/upload.html", {"form": form}, status=status)
+
+
+@login_required
+@GET_POST
+def columns(request: HttpRequest, pk: int) -> HttpResponse:
+    register = _get(request, pk, write=True)
+    if register.status not in (Status.MAPPING, Status.READY):
+        return redirect("registers:detail", pk=register.pk)
+    samples = list(islice(reading.rows(services.file_content(register), register.file_format), 1, 4))
+    form = ColumnsForm(request.POST or None, register=register, samples=samples)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_columns(register=register, columns=form.columns())
+        except services.RegisterError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("registers:values", pk=register.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "registers/columns.html", {"register": register, "form": form}, status=status)
+
+
+def _labels(register: RegisterImport) -> dict[str, object]:
+    return {f.values: f.label for f in F.FIELDS[register.kind] if f.values}
+
+
+@login_required
+@GET_POST
+def values(request: HttpRequest, pk: int) -> HttpResponse:
+    register = _get(request, pk, write=True)
+    if register.status not in (Status.MAPPING, Status.READY):
+        return redirect("registers:detail", pk=register.pk)
+    found = services.unmatched(register)
+    pending = [(name, raw, n) for name in sorted(found) for raw, n in sorted(found[name].items())]
+    if not pending:
+        return redirect("registers:preview", pk=register.pk)
+    form = ValuesForm(
+        request.POST or None, pending=pending, labels=_labels(register), country_id=register.window.country_id
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_values(register=register, decisions=form.decisions())
+        return redirect("registers:preview", pk=register.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "registers/values.html", {"register": register, "form": form}, status=status)
+
+
+@login_required
+@GET_POST
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    register = _get(request, pk, write=True)
+    if register.status not in (Status.MAPPING, Status.READY):
+        return redirect("registers:detail", pk=register.pk)
+    if request.method == "POST":
+        try:
+            services.confirm(register=register, by=request.user)
+        except services.RegisterError as error:
+            messages.error(request, error.message)
+            return redirect("registers:values", pk=register.pk)
+        tasks.run_import.delay(register.pk)
+        messages.success(request, _("The import is under way. This page shows its progress."))
+        return redirect("registers:detail", pk=register.pk)
+    specs = F.FIELDS[register.kind]
+    shown = [f for f in specs if f.code in register.columns.values()]
+    context = {"register": register, "preview": services.preview(register), "fields": shown}
+    return render(request, "registers/preview.html", context)
+
+
+@login_required
+@require_safe
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    register = _get(request, pk)
+    duplicates = register.rows.exclude(likely_duplicate=None).order_by("number")[:200]
+    context = {
+        "register": register,
+        "duplicates": duplicates,
+        "may_undo": register.may_undo(request.user),
+        "may_resume": services.may_resume(register)
+        and RegisterImport.objects.writable_by(request.user).filter(pk=pk).exists(),
+        "running": register.status in (Status.QUEUED, Status.RUNNING),
+    }
+    return render(request, "registers/detail.html", context)
+
+
+@login_required
+@require_POST
+def resume(request: HttpRequest, pk: int) -> HttpResponse:
+    register = _get(request, pk, write=True)
+    if services.may_resume(register):
+        tasks.run_import.delay(register.pk)
+        messages.success(request, _("The import goes on from the last rows written."))
+    return redirect("registers:detail", pk=register.pk)
+
+
+@login_required
+@require_POST
+def undo(request: HttpRequest, pk: int) -> HttpResponse:
+    register = _get(request, pk)
+    try:
+        counts = services.undo(register=register, by=request.user)
+    except services.RegisterError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Import undone: %(consultations)d consultations, %(cases)d cases and %(people)d people removed.")
+            % counts,
+        )
+    return redirect("registers:detail", pk=register.pk)
