@@ -36,7 +36,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"  # the portal's own page, translated and styled
 
-PORTAL_APPS = ["ventanillas", "cases", "training", "hub", "notifications", "statuscheck", "dashboards"]
+PORTAL_APPS = ["ventanillas", "cases", "training", "hub", "notifications", "statuscheck", "emergencies", "dashboards"]
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so that it can patch translated fields into it.

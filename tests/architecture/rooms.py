@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 LIBRARY = ["helpers"]
 PROTECTION = ["privacy", "accounts", "pagecache"]
-DOMAIN = ["ventanillas", "cases", "training", "hub", "notifications", "statuscheck", "dashboards"]
+DOMAIN = ["ventanillas", "cases", "training", "hub", "notifications", "statuscheck", "emergencies", "dashboards"]
 SHELL = ["portal"]
 BENCH = ["bench"]
 ROOMS = LIBRARY + PROTECTION + DOMAIN + SHELL + BENCH

@@ -1,0 +1,254 @@
+"""Every change of an emergency: declare, correct, translate, end, and the service points' states.
+
+Each change bumps the emergency's version, writes a CAP bulletin (``Bulletin``) with what the public now
+reads, writes an audit row, and ends the cached copies of the country's pages (the banner is on all of
+them). Declaring needs no second pair of eyes; the audit and the bulletins keep the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import pagecache
+from privacy import audit
+from ventanillas.models import Country
+
+from .models import Bulletin, Emergency, EmergencyText, PointState, ServicePoint
+
+EDITABLE = ("kind", "severity", "regions", "starts_at", "expected_end_at", "hotlines")
+
+
+class EmergencyError(Exception):
+    """A change refused, with a message for the person who asked for it."""
+
+
+def _pages_changed(country_code: str) -> None:
+    # "alerts:<code>" is a tag of every page of the country (pagecache.country_tags): the banner shows there.
+    pagecache.changed(f"alerts:{country_code}", f"emergency:{country_code}")
+
+
+def snapshot(emergency: Emergency) -> dict[str, Any]:
+    """What a bulletin publishes: the emergency's fields and each language's text, in plain values."""
+
+    def moment(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "country": emergency.country.code,
+        "country_name": emergency.country.name,
+        "time_zone": emergency.country.time_zone,
+        "kind": emergency.kind,
+        "severity": emergency.severity,
+        "regions": list(emergency.regions),
+        "starts_at": moment(emergency.starts_at),
+        "expected_end_at": moment(emergency.expected_end_at),
+        "ended_at": moment(emergency.ended_at),
+        "source_language": emergency.source_language,
+        "hotlines": emergency.hotlines,
+        "texts": {
+            text.language: {"title": text.title, "instructions": text.instructions}
+            for text in emergency.texts.order_by("language")
+        },
+    }
+
+
+def _publish(emergency: Emergency, message_type: str, *, by, details: dict) -> Bulletin:
+    bulletin = Bulletin.objects.create(
+        emergency=emergency,
+        number=emergency.version,
+        message_type=message_type,
+        sent_at=timezone.now().replace(microsecond=0),
+        snapshot=snapshot(emergency),
+    )
+    audit.record(
+        user=by,
+        action="create" if message_type == Bulletin.MessageType.ALERT else "change",
+        object_type="emergencies.emergency",
+        object_id=emergency.pk,
+        details={"version": emergency.version, "message_type": message_type, **details},
+    )
+    _pages_changed(emergency.country.code)
+    return bulletin
+
+
+def _check_regions(country: Country, regions: list[str]) -> None:
+    from ventanillas.models import InformationWindow
+
+    known = set(InformationWindow.objects.filter(country=country).values_list("region", flat=True))
+    unknown = sorted(set(regions) - known)
+    if unknown:
+        raise EmergencyError(_("These regions have no window in %(country)s: %(regions)s.") % {
+            "country": country.name, "regions": ", ".join(unknown)})  # fmt: skip
+
+
+def _check_dates(starts_at: datetime, expected_end_at: datetime | None) -> None:
+    if expected_end_at is not None and expected_end_at <= starts_at:
+        raise EmergencyError(_("The expected end must come after the start."))
+
+
+def declare(
+    *,
+    countries: Iterable[Country],
+    by,
+    kind: str,
+    severity: str,
+    language: str,
+    title: str,
+    instructions: str,
+    regions: list[str] | None = None,
+    starts_at: datetime | None = None,
+    expected_end_at: datetime | None = None,
+    hotlines: str = "",
+) -> list[Emergency]:
+    """Declare an emergency in each of ``countries`` (one for a country officer, several for a regional one),
+    written in ``language``; the country's other public languages await translation.
+
+    Preconditions: the caller checked that ``by`` may declare in these countries (``access.emergency_countries``).
+    Side effects: one emergency, its text and its first CAP bulletin per country; audit rows; the
+    countries' cached pages end.
+    """
+    countries = list(countries)
+    regions = list(regions or [])
+    starts_at = starts_at or timezone.now()
+    _check_dates(starts_at, expected_end_at)
+    if regions and len(countries) != 1:
+        raise EmergencyError(_("Choose regions only when declaring for one country."))
+    made = []
+    with transaction.atomic():
+        for country in countries:
+            if language not in country.public_languages:
+                raise EmergencyError(
+                    _("%(language)s is not a public language of %(country)s.")
+                    % {"language": language, "country": country.name}
+                )
+            if regions:
+                _check_regions(country, regions)
+            emergency = Emergency.objects.create(
+                country=country,
+                kind=kind,
+                severity=severity,
+                regions=regions,
+                starts_at=starts_at,
+                expected_end_at=expected_end_at,
+                source_language=language,
+                hotlines=hotlines,
+                declared_by=by,
+            )
+            EmergencyText.objects.create(
+                emergency=emergency, language=language, title=title, instructions=instructions, written_by=by
+            )
+            _publish(emergency, Bulletin.MessageType.ALERT, by=by, details={"language": language})
+            made.append(emergency)
+    return made
+
+
+def correct(*, emergency: Emergency, by, **fields: Any) -> Emergency:
+    """Change the emergency's kind, severity, regions, dates or hotlines at once; a new bulletin says so.
+
+    Preconditions: the emergency is not over. Side effects: version + 1, an Update bulletin, an audit row
+    naming the fields changed, the country's cached pages end.
+    """
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        emergency = Emergency.objects.select_for_update().select_related("country").get(pk=emergency.pk)
+        if emergency.is_over:
+            raise EmergencyError(_("This emergency has ended; declare a new one."))
+        changed = sorted(name for name, value in fields.items() if getattr(emergency, name) != value)
+        if not changed:
+            return emergency
+        if fields.get("regions"):
+            _check_regions(emergency.country, fields["regions"])
+        _check_dates(
+            fields.get("starts_at", emergency.starts_at), fields.get("expected_end_at", emergency.expected_end_at)
+        )
+        for name in changed:
+            setattr(emergency, name, fields[name])
+        emergency.version += 1
+        emergency.save()
+        _publish(emergency, Bulletin.MessageType.UPDATE, by=by, details={"changed": changed})
+    return emergency
+
+
+def write_text(*, emergency: Emergency, by, language: str, title: str, instructions: str) -> EmergencyText:
+    """Write (or correct) the page's text in ``language``: a translation by an editor, or the officer's own.
+
+    Preconditions: ``language`` is a public language of the country and the caller may write it.
+    Side effects: version + 1, an Update bulletin with the new text, an audit row, the pages end.
+    """
+    with transaction.atomic():
+        emergency = Emergency.objects.select_for_update().select_related("country").get(pk=emergency.pk)
+        if emergency.is_over:
+            raise EmergencyError(_("This emergency has ended; declare a new one."))
+        if language not in emergency.country.public_languages:
+            raise EmergencyError(
+                _("%(language)s is not a public language of %(country)s.")
+                % {"language": language, "country": emergency.country.name}
+            )
+        text, _created = EmergencyText.objects.update_or_create(
+            emergency=emergency,
+            language=language,
+            defaults={"title": title, "instructions": instructions, "written_by": by},
+        )
+        emergency.version += 1
+        emergency.save(update_fields=["version", "updated_at"])
+        _publish(emergency, Bulletin.MessageType.UPDATE, by=by, details={"language": language})
+    return text
+
+
+def end(*, emergency: Emergency, by) -> Emergency:
+    """End the emergency now: its page stays as a past emergency, the banner goes, a Cancel bulletin says so."""
+    with transaction.atomic():
+        emergency = Emergency.objects.select_for_update().select_related("country").get(pk=emergency.pk)
+        if emergency.is_over:
+            raise EmergencyError(_("This emergency has already ended."))
+        emergency.ended_at = timezone.now()
+        emergency.version += 1
+        emergency.save()
+        _publish(emergency, Bulletin.MessageType.CANCEL, by=by, details={})
+    return emergency
+
+
+def add_point(*, emergency: Emergency, by, data: dict[str, Any]) -> ServicePoint:
+    """A new service point on the emergency's page. Side effects: an audit row, the pages end."""
+    with transaction.atomic():
+        point = ServicePoint.objects.create(emergency=emergency, **data)
+        audit.record(
+            user=by, action="create", object_type="emergencies.servicepoint", object_id=point.pk,
+            details={"emergency": emergency.pk, "state": point.state},
+        )  # fmt: skip
+        pagecache.changed(f"emergency:{emergency.country.code}")
+    return point
+
+
+def set_point_state(*, point: ServicePoint, by, state: str, occupancy: int | None = None) -> ServicePoint:
+    """Mark a service point open, full or closed (and how many people are there), as staff see it on site.
+
+    Side effects: an audit row with the old and new state; the emergency's pages end, so readers see it
+    at their next load.
+    """
+    if state not in PointState.values:
+        raise EmergencyError(_("Choose open, full or closed."))
+    with transaction.atomic():
+        point = ServicePoint.objects.select_for_update().select_related("emergency__country").get(pk=point.pk)
+        if point.emergency.is_over:
+            raise EmergencyError(_("This emergency has ended; declare a new one."))
+        before = point.state
+        point.state = state
+        if occupancy is not None:
+            point.occupancy = occupancy
+        point.state_changed_at = timezone.now()
+        point.save(update_fields=["state", "occupancy", "state_changed_at"])
+        audit.record(
+            user=by, action="change", object_type="emergencies.servicepoint", object_id=point.pk,
+            details={"emergency": point.emergency_id, "from": before, "to": state, "occupancy": point.occupancy},
+        )  # fmt: skip
+        pagecache.changed(f"emergency:{point.emergency.country.code}")
+    return point

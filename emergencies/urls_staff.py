@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views_staff as views
+
+app_name = "emergencies-staff"
+
+urlpatterns = [
+    path("", views.emergency_list, name="list"),
+    path("declare/", views.declare, name="declare"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/correct/", views.correct, name="correct"),
+    path("<int:pk>/end/", views.end, name="end"),
+    path("<int:pk>/text/<str:language>/", views.write_text, name="text"),
+    path("<int:pk>/points/new/", views.point_add, name="point-add"),
+    path("points/<int:pk>/state/", views.point_state, name="point-state"),
+]

@@ -1,0 +1,183 @@
+"""The staff side of crisis mode: declare, correct, translate and end an emergency, list its service
+points and change their state from a phone. Thin views: access through ``ventanillas.access``, changes
+through ``emergencies.services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from ventanillas import access
+
+from . import selectors, services
+from .forms import CorrectForm, DeclareForm, PointForm, PointStateForm, TextForm
+from .models import Emergency, EmergencyText, PointState, ServicePoint
+
+GET_POST = ["GET", "HEAD", "POST"]
+
+
+def _emergency(request: HttpRequest, pk: int, *, manage: bool = False) -> Emergency:
+    """The emergency if the user works on it (another country's is a 404)."""
+    rows = Emergency.objects.visible_to(request.user, manage=manage).select_related("country")
+    return get_object_or_404(rows.prefetch_related("texts"), pk=pk)
+
+
+@login_required
+@require_safe
+def emergency_list(request: HttpRequest) -> HttpResponse:
+    scope = access.emergency_scope(request.user)
+    editing = access.editor_country_ids(request.user)
+    if editing is None:
+        scope = Q()
+    elif editing:
+        scope |= Q(country__in=sorted(editing))
+    rows = Emergency.objects.filter(scope).select_related("country").prefetch_related("texts")[:100]
+    return render(
+        request,
+        "emergencies/staff_list.html",
+        {"rows": rows, "may_declare": access.emergency_countries(request.user).exists()},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def declare(request: HttpRequest) -> HttpResponse:
+    if not access.emergency_countries(request.user).exists():
+        raise Http404
+    form = DeclareForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.declare(by=request.user, **data)
+        except services.EmergencyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The emergency is declared: its page, banner and CAP alert are published."))
+            return redirect("emergencies-staff:detail", pk=made[0].pk)
+    return render(request, "emergencies/staff_form.html", {"form": form, "heading": _("Declare an emergency")})
+
+
+def _detail(request: HttpRequest, emergency: Emergency, bound: dict[int, PointStateForm] | None = None) -> HttpResponse:
+    bound = bound or {}
+    points = [(point, bound.get(point.pk) or PointStateForm(initial={"occupancy": point.occupancy}))
+              for point in emergency.points.all()]  # fmt: skip
+    manages = Emergency.objects.visible_to(request.user, manage=True).filter(pk=emergency.pk).exists()
+    context = {
+        "emergency": emergency,
+        "texts": emergency.texts.all(),
+        "awaiting": selectors.awaiting_languages(emergency),
+        "points": points,
+        "states": PointState.choices,
+        "bulletins": emergency.bulletins.order_by("-number"),
+        "manages": manages,
+    }
+    return render(request, "emergencies/staff_detail.html", context, status=400 if bound else 200)
+
+
+@login_required
+@require_safe
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _emergency(request, pk))
+
+
+@login_required
+@require_http_methods(GET_POST)
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    emergency = _emergency(request, pk, manage=True)
+    form = CorrectForm(request.POST or None, emergency=emergency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct(emergency=emergency, by=request.user, **form.cleaned_data)
+        except services.EmergencyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The correction is published."))
+            return redirect("emergencies-staff:detail", pk=emergency.pk)
+    return render(
+        request,
+        "emergencies/staff_form.html",
+        {"form": form, "heading": _("Correct the emergency"), "emergency": emergency},
+    )
+
+
+@login_required
+@require_POST
+def end(request: HttpRequest, pk: int) -> HttpResponse:
+    emergency = _emergency(request, pk, manage=True)
+    try:
+        services.end(emergency=emergency, by=request.user)
+    except services.EmergencyError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The emergency has ended: its page is kept as a past emergency."))
+    return redirect("emergencies-staff:detail", pk=emergency.pk)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def write_text(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    """The page's text in one language: the officers of the emergency, or an editor of that language."""
+    emergency = Emergency.objects.select_related("country").filter(pk=pk).first()
+    if emergency is None or language not in emergency.country.public_languages:
+        raise Http404
+    manages = Emergency.objects.visible_to(request.user, manage=True).filter(pk=pk).exists()
+    if not (manages or language in access.editor_languages(request.user, emergency.country)):
+        raise Http404
+    instance = EmergencyText.objects.filter(emergency=emergency, language=language).first()
+    source = emergency.texts.filter(language=emergency.source_language).first()
+    form = TextForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.write_text(emergency=emergency, by=request.user, language=language, **form.cleaned_data)
+        except services.EmergencyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The text is published."))
+            return redirect(
+                "emergencies-staff:detail" if manages else "emergencies-staff:list", **({"pk": pk} if manages else {})
+            )
+    context = {"form": form, "emergency": emergency, "language": language, "source": source}
+    return render(request, "emergencies/staff_text.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def point_add(request: HttpRequest, pk: int) -> HttpResponse:
+    emergency = _emergency(request, pk, manage=True)
+    form = PointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_point(emergency=emergency, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("The service point is on the page."))
+        return redirect("emergencies-staff:detail", pk=emergency.pk)
+    return render(
+        request,
+        "emergencies/staff_form.html",
+        {"form": form, "heading": _("Add a service point"), "emergency": emergency},
+    )
+
+
+@login_required
+@require_POST
+def point_state(request: HttpRequest, pk: int) -> HttpResponse:
+    rows = ServicePoint.objects.filter(access.emergency_scope(request.user, country_path="emergency__country"))
+    point = get_object_or_404(rows.select_related("emergency__country"), pk=pk)
+    form = PointStateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_point_state(point=point, by=request.user, **form.cleaned_data)
+        except services.EmergencyError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(name)s is now marked %(state)s.") % {
+                "name": point.name, "state": PointState(form.cleaned_data["state"]).label.lower()})  # fmt: skip
+            return redirect(
+                reverse("emergencies-staff:detail", kwargs={"pk": point.emergency_id}) + f"#point-{point.pk}"
+            )
+    emergency = _emergency(request, point.emergency_id)
+    return _detail(request, emergency, {point.pk: form})
