@@ -126,8 +126,8 @@ def test_a_correction_and_the_end_are_published_and_audited_at_once(haiti):
     changes = AuditEntry.objects.filter(object_type="emergencies.emergency", action="change").order_by("pk")
     assert "severity" in changes[0].details["changed"] and changes[1].details["message_type"] == "Cancel"
     # An ended emergency is not corrected again.
-    response = client.post(f"/ht/staff/emergencies/{emergency.pk}/correct/", data)
-    assert response.status_code == 200 and "has ended" in response.content.decode()
+    response = client.post(f"/en/staff/emergencies/{emergency.pk}/correct/", data)
+    assert response.status_code == 200 and "This emergency has ended" in response.content.decode()
 
 
 def test_only_its_countrys_officers_correct_or_end_it(haiti):

@@ -85,6 +85,9 @@ PUBLIC = {
     "admin:login",  # the admin's own login page
     "admin:logout",
     "dashboards:api-schema",  # the API's description, no figures (the API itself takes tokens)
+    "emergencies:page",  # an emergency's public page, its CAP alerts and the country's CAP index
+    "emergencies:cap",
+    "emergencies:feed",
 }
 
 # Who may use the records a pattern's parameters point at, by URL name prefix (longest prefix wins).
@@ -103,6 +106,13 @@ OWNERS: dict[str, set[str]] = {
     "dashboards:region": {"regional"},
     "dashboards:api-": set(),  # the API takes tokens, not sessions
     "notifications:": {"officer", "regional", "staff_window", "staff_other_window"},
+    # An emergency (no person): its country's officers and regional officers manage it, the staff of its
+    # country's windows read it and set its service points' states, an editor of a language translates it.
+    "emergencies-staff:": {"officer", "regional", "staff_window", "staff_other_window"},
+    "emergencies-staff:correct": {"officer", "regional"},
+    "emergencies-staff:end": {"officer", "regional"},
+    "emergencies-staff:point-add": {"officer", "regional"},
+    "emergencies-staff:text": {"officer", "regional", "editor"},
 }
 
 # Personal data of the victim, and who may read it.
@@ -236,6 +246,16 @@ def world(db):
     )
     assert Guide.objects.get(pk=published.pk).body_es != "Texto Vbcanario"
 
+    from emergencies import services as emergency_services
+
+    emergency = emergency_services.declare(
+        countries=[cr], by=users["officer"], kind="flood", severity="Severe", language="es",
+        title="Inundaciones", instructions="Busque un lugar alto.",
+    )[0]  # fmt: skip
+    point = emergency_services.add_point(
+        emergency=emergency, by=users["officer"], data={"kind": "shelter", "name": "Gimnasio", "address": "Upala"}
+    )
+
     report = Report.objects.create(
         kind="monthly",
         country=cr,
@@ -259,6 +279,7 @@ def world(db):
         "slug": "residencia",
         "language": "es",
         "action": "submit",
+        "number": 1,  # an emergency's first CAP alert
         # the admin's parameters
         "object_id": str(person.pk),
         "id": str(staff.pk),
@@ -297,6 +318,9 @@ def world(db):
         "hub:editor-revision": revision.pk,
         "hub:editor-preview": revision.pk,
         "hub:editor-action": revision.pk,
+        "emergencies:": emergency.pk,
+        "emergencies-staff:": emergency.pk,
+        "emergencies-staff:point-state": point.pk,
     }
     return {"users": users, "fill": fill, "pks": pks}
 
