@@ -42,6 +42,10 @@ def history():
     return emergency
 
 
+def parse(body: bytes) -> ET.Element:
+    return ET.fromstring(body)  # noqa: S314 - the portal's own answer in a test, not a stranger's file
+
+
 def alert(emergency, number: int) -> bytes:
     response = Client().get(f"/ht/ht/emergencies/{emergency.pk}/cap/{number}.xml")
     assert response.status_code == 200
@@ -63,8 +67,8 @@ def test_the_schema_refuses_a_broken_alert_so_the_check_above_means_something(hi
 
 
 def test_each_change_refers_to_the_earlier_ones_and_the_end_cancels(history):
-    first = ET.fromstring(alert(history, 1))
-    last = ET.fromstring(alert(history, 4))
+    first = parse(alert(history, 1))
+    last = parse(alert(history, 4))
     assert first.findtext(f"{CAP}msgType") == "Alert" and first.find(f"{CAP}references") is None
     assert last.findtext(f"{CAP}msgType") == "Cancel"
     identifier = first.findtext(f"{CAP}identifier")
@@ -74,7 +78,7 @@ def test_each_change_refers_to_the_earlier_ones_and_the_end_cancels(history):
 
 
 def test_an_alert_speaks_each_language_it_was_written_in_and_names_the_area(history):
-    second = ET.fromstring(alert(history, 2))
+    second = parse(alert(history, 2))
     infos = {info.findtext(f"{CAP}language"): info for info in second.iter(f"{CAP}info")}
     assert set(infos) == {"ht", "fr"}
     assert infos["fr"].findtext(f"{CAP}headline") == "Ouragan : restez chez vous"
@@ -87,7 +91,7 @@ def test_an_alert_speaks_each_language_it_was_written_in_and_names_the_area(hist
 def test_the_atom_index_lists_the_countrys_alerts_in_the_readers_language(history):
     response = Client().get("/fr/ht/emergencies/feed.atom")
     assert response["Content-Type"].startswith("application/atom+xml")
-    feed = ET.fromstring(response.content)
+    feed = parse(response.content)
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 4
     links = [entry.find(f"{ATOM}link").get("href") for entry in entries]
@@ -96,5 +100,5 @@ def test_the_atom_index_lists_the_countrys_alerts_in_the_readers_language(histor
     assert titles[0] == "Ouragan : restez chez vous"
     assert titles[-1] == "Ouragan Mélissa: rete lakay ou"  # before the translation, in Kreyòl
     country("DO")
-    elsewhere = ET.fromstring(Client().get("/es/do/emergencies/feed.atom").content)
+    elsewhere = parse(Client().get("/es/do/emergencies/feed.atom").content)
     assert elsewhere.findall(f"{ATOM}entry") == []
