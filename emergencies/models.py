@@ -202,3 +202,36 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.emergency_id}-{self.number} {self.message_type}"
+
+
+class Broadcast(models.Model):
+    """One sending of the emergency's message to the people who asked for emergency messages.
+
+    The messages themselves are rows of the outbox (notifications), tied to this row: their statuses are
+    the broadcast's progress, and pausing, resuming or cancelling acts on them.
+    """
+
+    class Status(models.TextChoices):
+        QUEUEING = "queueing", _("Being queued")
+        SENDING = "sending", _("Sending")
+        PAUSED = "paused", _("Paused")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    emergency = models.ForeignKey(
+        Emergency, on_delete=models.CASCADE, related_name="broadcasts", verbose_name=_("emergency")
+    )
+    version = models.PositiveIntegerField(_("version of the emergency sent"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUEING)
+    recipients = models.PositiveIntegerField(_("people written to"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("broadcast")
+        verbose_name_plural = _("broadcasts")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.emergency_id}/{self.pk} {self.status}"

@@ -59,3 +59,27 @@ def banner(
     active = [(row, shown_text(row, language)) for row in rows if row.starts_at <= now]
     upcoming = [row.starts_at for row in rows if row.starts_at > now]
     return active, min(upcoming, default=None)
+
+
+def broadcast_progress(broadcast) -> dict[str, int]:
+    """How far a broadcast has gone: messages waiting (queued or being sent), sent, failed, held, cancelled."""
+    from django.db.models import Count
+
+    from notifications.models import Message
+    from notifications.services import HELD
+
+    Status = Message.Status
+    rows = Message.objects.for_object(broadcast).values("status", "last_error").annotate(n=Count("pk")).order_by()
+    progress = {"queued": 0, "sent": 0, "failed": 0, "held": 0, "cancelled": 0}
+    for row in rows:
+        if row["status"] in (Status.SCHEDULED, Status.SENDING):
+            progress["queued"] += row["n"]
+        elif row["status"] == Status.SENT:
+            progress["sent"] += row["n"]
+        elif row["status"] in (Status.FAILED, Status.STUCK):
+            progress["failed"] += row["n"]
+        elif row["last_error"] == HELD:
+            progress["held"] += row["n"]
+        else:
+            progress["cancelled"] += row["n"]
+    return progress

@@ -8,18 +8,19 @@ them). Declaring needs no second pair of eyes; the audit and the bulletins keep 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 import pagecache
 from privacy import audit
 from ventanillas.models import Country
 
-from .models import Bulletin, Emergency, EmergencyText, PointState, ServicePoint
+from .models import Broadcast, Bulletin, Emergency, EmergencyText, PointState, ServicePoint
 
 EDITABLE = ("kind", "severity", "regions", "starts_at", "expected_end_at", "hotlines")
 
@@ -252,3 +253,130 @@ def set_point_state(*, point: ServicePoint, by, state: str, occupancy: int | Non
         )  # fmt: skip
         pagecache.changed(f"emergency:{point.emergency.country.code}")
     return point
+
+
+# -- broadcast ---------------------------------------------------------------------------------------------
+
+BROADCAST_KIND = "emergency.broadcast"
+BROADCAST_TEMPLATE = "emergencies/messages/broadcast"
+
+
+def start_broadcast(*, emergency: Emergency, by) -> Broadcast:
+    """Send the emergency's message, as it stands now, to everyone who asked for emergency messages in its
+    country (and regions). The messages are queued by a worker (``queue_broadcast``) after commit.
+
+    Preconditions: the emergency is not over. Side effects: a broadcast row, an audit row, a task.
+    """
+    from . import tasks
+
+    with transaction.atomic():
+        emergency = Emergency.objects.select_for_update().get(pk=emergency.pk)
+        if emergency.is_over:
+            raise EmergencyError(_("This emergency has ended; declare a new one."))
+        broadcast = Broadcast.objects.create(emergency=emergency, version=emergency.version, started_by=by)
+        audit.record(
+            user=by, action="create", object_type="emergencies.broadcast", object_id=broadcast.pk,
+            details={"emergency": emergency.pk, "version": emergency.version},
+        )  # fmt: skip
+        transaction.on_commit(lambda: tasks.queue_broadcast.delay(broadcast.pk))
+    return broadcast
+
+
+def queue_broadcast(broadcast_id: int) -> int:
+    """Queue one message per person in the outbox, spaced at each channel's rate; returns how many.
+
+    Each person gets the text in their language when there is one, else in the language it was written
+    in. The message's key names the broadcast and the address, so a second run queues nobody twice. An
+    emergency message leaves in the quiet hours too, unless ``EMERGENCY_QUIET_HOURS`` is on (the row then
+    carries the country's time zone, and the outbox moves it to the end of the quiet hours).
+    """
+    from cases.selectors import emergency_recipients
+    from notifications import services as outbox
+    from notifications.keys import recipient_digest
+
+    broadcast = Broadcast.objects.select_related("emergency__country").get(pk=broadcast_id)
+    if broadcast.status != Broadcast.Status.QUEUEING:
+        return 0
+    emergency = broadcast.emergency
+    texts = {text.language: text for text in emergency.texts.all()}
+    rates = settings.EMERGENCY_BROADCAST_RATES
+    zone = emergency.country.time_zone if settings.EMERGENCY_QUIET_HOURS else ""
+    start = timezone.now()
+    sent_on: dict[str, int] = {}
+    count = 0
+    for recipient in emergency_recipients(country_id=emergency.country_id, regions=list(emergency.regions)):
+        language = recipient.language if recipient.language in texts else emergency.source_language
+        text = texts[language]
+        index = sent_on.get(recipient.channel, 0)
+        sent_on[recipient.channel] = index + 1
+        due = start + timedelta(seconds=index / max(float(rates.get(recipient.channel, 1.0)), 0.001))
+        with translation.override(language):
+            url = emergency.get_absolute_url()
+        outbox.enqueue(
+            kind=BROADCAST_KIND,
+            channel=recipient.channel,
+            recipient=recipient.address,
+            language=language,
+            template=BROADCAST_TEMPLATE,
+            context={
+                "title": text.title,
+                "instructions": text.instructions,
+                "link": settings.PORTAL_URL + url,
+                "stoppable": recipient.channel != "email",
+            },
+            due_at=due,
+            obj=broadcast,
+            key=f"{BROADCAST_KIND}:{broadcast.pk}:{recipient.channel}:{recipient_digest(recipient.address)}",
+            time_zone=zone,
+            addressee=recipient.person,
+        )
+        count += 1
+    Broadcast.objects.filter(pk=broadcast.pk, status=Broadcast.Status.QUEUEING).update(
+        status=Broadcast.Status.SENDING, recipients=count
+    )
+    return count
+
+
+def _broadcast_change(broadcast: Broadcast, by, allowed: set[str], to: str) -> Broadcast:
+    with transaction.atomic():
+        broadcast = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
+        if broadcast.status not in allowed:
+            raise EmergencyError(_("This broadcast cannot do that now: it is %(status)s.") % {
+                "status": broadcast.get_status_display().lower()})  # fmt: skip
+        before = broadcast.status
+        broadcast.status = to
+        broadcast.save(update_fields=["status"])
+        audit.record(
+            user=by, action="change", object_type="emergencies.broadcast", object_id=broadcast.pk,
+            details={"from": before, "to": to},
+        )  # fmt: skip
+    return broadcast
+
+
+def pause_broadcast(*, broadcast: Broadcast, by) -> Broadcast:
+    """Hold the messages not yet sent; those being sent finish."""
+    from notifications import services as outbox
+
+    broadcast = _broadcast_change(broadcast, by, {Broadcast.Status.SENDING}, Broadcast.Status.PAUSED)
+    outbox.hold_for(broadcast)
+    return broadcast
+
+
+def resume_broadcast(*, broadcast: Broadcast, by) -> Broadcast:
+    """Send the held messages again, at each channel's rate from now."""
+    from notifications import services as outbox
+
+    broadcast = _broadcast_change(broadcast, by, {Broadcast.Status.PAUSED}, Broadcast.Status.SENDING)
+    outbox.release_for(broadcast, per_second=settings.EMERGENCY_BROADCAST_RATES)
+    return broadcast
+
+
+def cancel_broadcast(*, broadcast: Broadcast, by) -> Broadcast:
+    """Cancel every message not yet sent (held ones included)."""
+    from notifications import services as outbox
+
+    allowed = {Broadcast.Status.SENDING, Broadcast.Status.PAUSED, Broadcast.Status.QUEUEING}
+    broadcast = _broadcast_change(broadcast, by, allowed, Broadcast.Status.CANCELLED)
+    outbox.release_for(broadcast, per_second=settings.EMERGENCY_BROADCAST_RATES)
+    outbox.cancel_for(broadcast)
+    return broadcast

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/text/<str:language>/", views.write_text, name="text"),
     path("<int:pk>/points/new/", views.point_add, name="point-add"),
     path("points/<int:pk>/state/", views.point_state, name="point-state"),
+    path("<int:pk>/broadcast/", views.broadcast_start, name="broadcast-start"),
+    path("broadcasts/<int:pk>/<str:action>/", views.broadcast_action, name="broadcast-action"),
 ]

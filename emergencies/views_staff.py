@@ -17,7 +17,7 @@ from ventanillas import access
 
 from . import selectors, services
 from .forms import CorrectForm, DeclareForm, PointForm, PointStateForm, TextForm
-from .models import Emergency, EmergencyText, PointState, ServicePoint
+from .models import Broadcast, Emergency, EmergencyText, PointState, ServicePoint
 
 GET_POST = ["GET", "HEAD", "POST"]
 
@@ -76,6 +76,9 @@ def _detail(request: HttpRequest, emergency: Emergency, bound: dict[int, PointSt
         "states": PointState.choices,
         "bulletins": emergency.bulletins.order_by("-number"),
         "manages": manages,
+        "broadcasts": [(row, selectors.broadcast_progress(row)) for row in emergency.broadcasts.all()]
+        if manages
+        else [],
     }
     return render(request, "emergencies/staff_detail.html", context, status=400 if bound else 200)
 
@@ -181,3 +184,39 @@ def point_state(request: HttpRequest, pk: int) -> HttpResponse:
             )
     emergency = _emergency(request, point.emergency_id)
     return _detail(request, emergency, {point.pk: form})
+
+
+@login_required
+@require_POST
+def broadcast_start(request: HttpRequest, pk: int) -> HttpResponse:
+    emergency = _emergency(request, pk, manage=True)
+    try:
+        services.start_broadcast(emergency=emergency, by=request.user)
+    except services.EmergencyError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The message is being sent to the people who asked for emergency messages."))
+    return redirect("emergencies-staff:detail", pk=emergency.pk)
+
+
+BROADCAST_ACTIONS = {
+    "pause": services.pause_broadcast,
+    "resume": services.resume_broadcast,
+    "cancel": services.cancel_broadcast,
+}
+
+
+@login_required
+@require_POST
+def broadcast_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    rows = Broadcast.objects.filter(
+        access.emergency_scope(request.user, country_path="emergency__country", manage=True)
+    )
+    broadcast = get_object_or_404(rows, pk=pk)
+    if action not in BROADCAST_ACTIONS:
+        raise Http404
+    try:
+        BROADCAST_ACTIONS[action](broadcast=broadcast, by=request.user)
+    except services.EmergencyError as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("emergencies-staff:detail", kwargs={"pk": broadcast.emergency_id}) + "#broadcasts")

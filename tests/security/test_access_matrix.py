@@ -113,6 +113,7 @@ OWNERS: dict[str, set[str]] = {
     "emergencies-staff:end": {"officer", "regional"},
     "emergencies-staff:point-add": {"officer", "regional"},
     "emergencies-staff:text": {"officer", "regional", "editor"},
+    "emergencies-staff:broadcast": {"officer", "regional"},
 }
 
 # Personal data of the victim, and who may read it.
@@ -255,6 +256,7 @@ def world(db):
     point = emergency_services.add_point(
         emergency=emergency, by=users["officer"], data={"kind": "shelter", "name": "Gimnasio", "address": "Upala"}
     )
+    broadcast = emergency_services.start_broadcast(emergency=emergency, by=users["officer"])
 
     report = Report.objects.create(
         kind="monthly",
@@ -321,6 +323,7 @@ def world(db):
         "emergencies:": emergency.pk,
         "emergencies-staff:": emergency.pk,
         "emergencies-staff:point-state": point.pk,
+        "emergencies-staff:broadcast-action": broadcast.pk,
     }
     return {"users": users, "fill": fill, "pks": pks}
 
