@@ -3,6 +3,7 @@ gateway's rate, with progress, pause, resume and cancel; STOP and a withdrawn co
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -41,7 +42,7 @@ def haiti(settings):
 def people(haiti):
     """Three in the West who asked for emergency messages (SMS in Kreyòl, SMS in Spanish, e-mail), one in the
     West who did not, one in the North who did."""
-    ht, west, north = haiti
+    _ht, west, north = haiti
     clerk = UserFactory()
     member(clerk, Role.WINDOW_STAFF, window=west)
     member(clerk, Role.WINDOW_STAFF, window=north)
@@ -55,7 +56,7 @@ def people(haiti):
             email="ana@example.org",
             preferred_language="fr",
             consents=("processing", "contact_email", "emergency"),
-        ),  # fmt: skip
+        ),
         "no_consent": make_person(west, clerk, phone="+509 3700 0003", consents=("processing", "contact_phone")),
         "north": make_person(north, clerk, phone="+509 3700 0004", consents=every),
     }
@@ -78,7 +79,7 @@ def test_the_broadcast_reaches_those_who_asked_in_the_area_once_in_their_languag
     # Spanish is not a public language of Haiti: the text in the language it was written in (Kreyòl).
     assert messages[f"cases.person:{people['spanish'].pk}"].language == "ht"
     assert messages[f"cases.person:{people['email'].pk}"].language == "fr"
-    subject, body = channels.render(kreyol)
+    _subject, body = channels.render(kreyol)
     assert "Ouragan Mélissa: rete lakay ou" in body and f"/ht/ht/emergencies/{emergency.pk}/" in body
     assert "STOP" in body
     # Queued again (a worker lost mid-way), nobody gets a second message.
@@ -94,7 +95,7 @@ def test_messages_are_spaced_at_the_gateways_rate_and_leave_in_the_quiet_hours(h
         broadcast = services.start_broadcast(emergency=emergency, by=emergency.declared_by)
     sms = list(Message.objects.for_object(broadcast).filter(channel="sms").order_by("due_at"))
     assert len(sms) == 3  # West and North: the whole country
-    gaps = [(b.due_at - a.due_at).total_seconds() for a, b in zip(sms, sms[1:], strict=False)]
+    gaps = [(b.due_at - a.due_at).total_seconds() for a, b in itertools.pairwise(sms)]
     assert gaps == [0.5, 0.5]  # 2 a second
     assert sms[0].due_at - timezone.now() < timedelta(minutes=1)  # not moved to the end of the quiet hours
     assert {m.time_zone for m in sms} == {""}
