@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,18 @@ from helpers.validation import check_moment
 from ventanillas import access
 from ventanillas.models import Country, InformationWindow
 
-from .models import Emergency, EmergencyText, Kind, PointKind, PointState, ServicePoint, Severity
+from .models import (
+    Arrival,
+    Emergency,
+    EmergencyText,
+    Kind,
+    LookingFor,
+    Need,
+    PointState,
+    ServicePoint,
+    Severity,
+    Vulnerability,
+)
 
 MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 # An emergency may be declared as having started a while ago (the officer writes after the earthquake).
@@ -144,4 +156,63 @@ class PointStateForm(forms.Form):
     occupancy = forms.IntegerField(label=_("People there now"), min_value=0, max_value=1_000_000, required=False)
 
 
-__all__ = ["CorrectForm", "DeclareForm", "PointForm", "PointKind", "PointStateForm", "TextForm"]
+class ArrivalForm(forms.ModelForm):
+    """The surge registration: a clerk fills it by keyboard in seconds (Tab, numbers, Space, Enter)."""
+
+    needs = forms.MultipleChoiceField(
+        label=_("Needs"), choices=Need.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    vulnerabilities = forms.MultipleChoiceField(
+        label=_("Vulnerabilities"), choices=Vulnerability.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Arrival
+        fields = [
+            "household_size", "language", "needs", "vulnerabilities", "came_from",
+            "contact_name", "contact_phone", "contact_consent",
+        ]  # fmt: skip
+        widgets = {"household_size": forms.NumberInput(attrs={"autofocus": True, "min": 1, "max": 50})}
+
+    def __init__(self, *args, country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country = country
+        self.fields["household_size"].max_value = 50
+        self.fields["household_size"].validators.append(MaxValueValidator(50))
+        self.fields["household_size"].validators.append(MinValueValidator(1))
+        self.fields["language"].initial = country.default_language
+
+    def clean_contact_phone(self):
+        from cases.rules import parse_phone
+
+        value = (self.cleaned_data.get("contact_phone") or "").strip()
+        if not value:
+            return ""
+        phone = parse_phone(value, self.country.code)
+        if phone is None:
+            raise forms.ValidationError(
+                _("This is not a phone number (write it with the country code if it is foreign).")
+            )
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("contact_name") or data.get("contact_phone")) and not data.get("contact_consent"):
+            self.add_error(
+                "contact_consent", _("Ask the person's consent before keeping a name or a phone, or leave them empty.")
+            )
+        return data
+
+
+class LookingForForm(forms.ModelForm):
+    class Meta:
+        model = LookingFor
+        fields = ["sought_name", "seeker_phone", "seeker_consent"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("seeker_phone") and not data.get("seeker_consent"):
+            self.add_error(
+                "seeker_consent", _("Ask the person's consent before keeping a name or a phone, or leave them empty.")
+            )
+        return data

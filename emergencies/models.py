@@ -8,7 +8,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
+from privacy.fields import EncryptedCharField
 from ventanillas import access
 
 
@@ -235,3 +237,98 @@ class Broadcast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.emergency_id}/{self.pk} {self.status}"
+
+
+class Need(models.TextChoices):
+    SHELTER = "shelter", _("Shelter")
+    FOOD = "food", _("Food and water")
+    HEALTH = "health", _("Health care")
+    DOCUMENTS = "documents", _("Lost documents")
+    FAMILY = "family", _("Family separated")
+    PROTECTION = "protection", _("Protection")
+    INFORMATION = "information", _("Information")
+
+
+class Vulnerability(models.TextChoices):
+    CHILD_ALONE = "child_alone", _("Child alone or separated")
+    PREGNANT = "pregnant", _("Pregnant or breastfeeding")
+    DISABILITY = "disability", _("Disability")
+    OLDER = "older", _("Older person")
+    ILLNESS = "illness", _("Serious or chronic illness")
+    VIOLENCE = "violence", _("Survivor of violence")
+
+
+class ArrivalQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ArrivalQuerySet:
+        return self.filter(access.emergency_scope(user, country_path="point__emergency__country"))
+
+
+class Arrival(models.Model):
+    """A household registered at a service point during an emergency: counted apart from consultations.
+
+    Only what the point needs to help and to count; a name and a phone only when the person wants to be
+    contacted or found, on their consent, encrypted.
+    """
+
+    point = models.ForeignKey(
+        ServicePoint, on_delete=models.PROTECT, related_name="arrivals", verbose_name=_("service point")
+    )
+    household_size = models.PositiveSmallIntegerField(_("people in the household"))
+    language = models.CharField(_("language spoken"), max_length=5, choices=settings.LANGUAGES)
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    vulnerabilities = models.JSONField(_("vulnerabilities"), default=list, blank=True)
+    came_from = CountryField(_("came from"), blank=True)
+    contact_name = EncryptedCharField(_("name"), max_length=120, blank=True, null=True)
+    # The normalised words of the name (cases.rules.name_key), for the "looking for" matching; empty without a name.
+    name_key = models.CharField(max_length=250, blank=True, editable=False, db_index=True)
+    contact_phone = EncryptedCharField(_("phone"), max_length=30, blank=True, null=True)
+    contact_consent = models.BooleanField(_("agrees to be contacted and found"), default=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
+
+    objects = ArrivalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("arrival")
+        verbose_name_plural = _("arrivals")
+        ordering = ["-registered_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.point_id}/{self.pk}"
+
+
+class LookingForQuerySet(models.QuerySet):
+    def visible_to(self, user) -> LookingForQuerySet:
+        return self.filter(access.emergency_scope(user, country_path="emergency__country"))
+
+
+class LookingFor(models.Model):
+    """Someone searching for a relative during an emergency: matched against the registrations, shown to
+    staff only, never on a public page."""
+
+    emergency = models.ForeignKey(
+        Emergency, on_delete=models.CASCADE, related_name="searches", verbose_name=_("emergency")
+    )
+    sought_name = EncryptedCharField(_("name of the person sought"), max_length=120)
+    name_key = models.CharField(max_length=250, editable=False, db_index=True)
+    seeker_phone = EncryptedCharField(_("phone of the person searching"), max_length=30, blank=True, null=True)
+    seeker_consent = models.BooleanField(_("agrees to be contacted"), default=False)
+    found = models.ForeignKey(
+        Arrival, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("found")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    objects = LookingForQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person looked for")
+        verbose_name_plural = _("people looked for")
+        ordering = ["-registered_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.emergency_id}/{self.pk}"

@@ -20,7 +20,7 @@ import pagecache
 from privacy import audit
 from ventanillas.models import Country
 
-from .models import Broadcast, Bulletin, Emergency, EmergencyText, PointState, ServicePoint
+from .models import Arrival, Broadcast, Bulletin, Emergency, EmergencyText, LookingFor, PointState, ServicePoint
 
 EDITABLE = ("kind", "severity", "regions", "starts_at", "expected_end_at", "hotlines")
 
@@ -380,3 +380,61 @@ def cancel_broadcast(*, broadcast: Broadcast, by) -> Broadcast:
     outbox.release_for(broadcast, per_second=settings.EMERGENCY_BROADCAST_RATES)
     outbox.cancel_for(broadcast)
     return broadcast
+
+
+# -- surge registration and families looking for each other -------------------------------------------------
+
+
+def register_arrival(*, point: ServicePoint, by, data: dict[str, Any]) -> Arrival:
+    """Register a household arriving at ``point``: a short record, counted apart from consultations.
+
+    Preconditions: the form checked that a name or phone comes with the person's consent. Side effects: one
+    row, an audit row (codes and counts only).
+    """
+    from cases.rules import name_key
+
+    if point.emergency.is_over:
+        raise EmergencyError(_("This emergency has ended; declare a new one."))
+    name = (data.get("contact_name") or "").strip()
+    with transaction.atomic():
+        arrival = Arrival.objects.create(point=point, registered_by=by, name_key=name_key(name) if name else "", **data)
+        audit.record(
+            user=by, action="create", object_type="emergencies.arrival", object_id=arrival.pk,
+            details={"point": point.pk, "household": arrival.household_size, "contact": bool(name or arrival.contact_phone)},
+        )  # fmt: skip
+    return arrival
+
+
+def register_looking_for(*, emergency: Emergency, by, data: dict[str, Any]) -> LookingFor:
+    """Record that someone looks for a relative; ``matches`` then compares the name with the registrations."""
+    from cases.rules import name_key
+
+    with transaction.atomic():
+        search = LookingFor.objects.create(
+            emergency=emergency, registered_by=by, name_key=name_key(data["sought_name"]), **data
+        )
+        audit.record(
+            user=by, action="create", object_type="emergencies.lookingfor", object_id=search.pk,
+            details={"emergency": emergency.pk},
+        )  # fmt: skip
+    return search
+
+
+def matches(search: LookingFor, *, by) -> list[Arrival]:
+    """Registrations of the emergency, with consent to be found, whose name holds every word sought (exactly
+    or nearly), best first. Reading them discloses names: audited."""
+    from cases.selectors import compare_names
+
+    tokens = search.name_key.split()
+    scored = []
+    rows = Arrival.objects.filter(point__emergency=search.emergency, contact_consent=True).exclude(name_key="")
+    for arrival in rows.select_related("point"):
+        exact, similar = compare_names(tokens, arrival.name_key)
+        if tokens and exact + similar == len(tokens):
+            scored.append((-exact, -arrival.registered_at.timestamp(), arrival))
+    found = [arrival for *_key, arrival in sorted(scored, key=lambda row: row[:2])]
+    audit.record(
+        user=by, action="search", object_type="emergencies.lookingfor", object_id=search.pk,
+        details={"matches": len(found)},
+    )  # fmt: skip
+    return found

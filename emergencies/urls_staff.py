@@ -14,5 +14,7 @@ urlpatterns = [
     path("<int:pk>/points/new/", views.point_add, name="point-add"),
     path("points/<int:pk>/state/", views.point_state, name="point-state"),
     path("<int:pk>/broadcast/", views.broadcast_start, name="broadcast-start"),
+    path("points/<int:pk>/arrivals/", views.arrivals, name="arrivals"),
+    path("<int:pk>/looking-for/", views.looking_for, name="looking-for"),
     path("broadcasts/<int:pk>/<str:action>/", views.broadcast_action, name="broadcast-action"),
 ]

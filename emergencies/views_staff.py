@@ -10,14 +10,16 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from helpers.validation import record_id
 from ventanillas import access
 
 from . import selectors, services
-from .forms import CorrectForm, DeclareForm, PointForm, PointStateForm, TextForm
-from .models import Broadcast, Emergency, EmergencyText, PointState, ServicePoint
+from .forms import ArrivalForm, CorrectForm, DeclareForm, LookingForForm, PointForm, PointStateForm, TextForm
+from .models import Broadcast, Emergency, EmergencyText, LookingFor, PointState, ServicePoint
 
 GET_POST = ["GET", "HEAD", "POST"]
 
@@ -220,3 +222,43 @@ def broadcast_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     except services.EmergencyError as exc:
         messages.error(request, str(exc))
     return redirect(reverse("emergencies-staff:detail", kwargs={"pk": broadcast.emergency_id}) + "#broadcasts")
+
+
+@login_required
+@require_http_methods(GET_POST)
+def arrivals(request: HttpRequest, pk: int) -> HttpResponse:
+    """Surge registration at one service point: the form again, empty, after each household."""
+    rows = ServicePoint.objects.filter(access.emergency_scope(request.user, country_path="emergency__country"))
+    point = get_object_or_404(rows.select_related("emergency__country"), pk=pk)
+    country = point.emergency.country
+    form = ArrivalForm(request.POST or None, country=country)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_arrival(point=point, by=request.user, data=form.cleaned_data)
+        except services.EmergencyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Registered. Next household."))
+            return redirect("emergencies-staff:arrivals", pk=point.pk)
+    today = timezone.localtime(timezone.now(), country.zoneinfo).replace(hour=0, minute=0, second=0, microsecond=0)
+    context = {"point": point, "form": form, "today": point.arrivals.filter(registered_at__gte=today).count()}
+    return render(request, "emergencies/staff_arrivals.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def looking_for(request: HttpRequest, pk: int) -> HttpResponse:
+    """Families looking for each other: a search recorded, and its matches among the registrations (staff only)."""
+    emergency = _emergency(request, pk)
+    form = LookingForForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        search = services.register_looking_for(emergency=emergency, by=request.user, data=form.cleaned_data)
+        return redirect(reverse("emergencies-staff:looking-for", kwargs={"pk": pk}) + f"?search={search.pk}")
+    searches = LookingFor.objects.visible_to(request.user).filter(emergency=emergency)[:50]
+    shown = searches and searches[0]
+    wanted = record_id(request.GET.get("search"))
+    if wanted:
+        shown = get_object_or_404(LookingFor.objects.visible_to(request.user).filter(emergency=emergency), pk=wanted)
+    found = services.matches(shown, by=request.user) if shown else []
+    context = {"emergency": emergency, "form": form, "searches": searches, "shown": shown, "found": found}
+    return render(request, "emergencies/staff_looking_for.html", context, status=400 if form.errors else 200)

@@ -324,6 +324,7 @@ def world(db):
         "emergencies-staff:": emergency.pk,
         "emergencies-staff:point-state": point.pk,
         "emergencies-staff:broadcast-action": broadcast.pk,
+        "emergencies-staff:arrivals": point.pk,
     }
     return {"users": users, "fill": fill, "pks": pks}
 
