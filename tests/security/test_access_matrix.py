@@ -325,6 +325,7 @@ def world(db):
         "emergencies-staff:point-state": point.pk,
         "emergencies-staff:broadcast-action": broadcast.pk,
         "emergencies-staff:arrivals": point.pk,
+        "dashboards:emergency": emergency.pk,
     }
     return {"users": users, "fill": fill, "pks": pks}
 
