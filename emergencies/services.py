@@ -438,3 +438,23 @@ def matches(search: LookingFor, *, by) -> list[Arrival]:
         details={"matches": len(found)},
     )  # fmt: skip
     return found
+
+
+def forget_ended_contacts(*, now: datetime | None = None) -> int:
+    """The daily retention step of crisis mode: once an emergency has been over for its country's retention
+    period (``Country.retention_days``), its registrations and searches lose their names and phones; the
+    counts (household size, needs, origin, point, day) stay for the figures. Returns how many rows it blanked;
+    running it again blanks nothing more."""
+    now = now or timezone.now()
+    count = 0
+    ended = Emergency.objects.filter(ended_at__isnull=False).select_related("country")
+    for emergency in ended:
+        if emergency.ended_at + timedelta(days=emergency.country.retention_days) > now:
+            continue
+        arrivals = Arrival.objects.filter(point__emergency=emergency).exclude(
+            contact_name__isnull=True, contact_phone__isnull=True, name_key=""
+        )
+        count += arrivals.update(contact_name=None, contact_phone=None, name_key="", contact_consent=False)
+        searches = LookingFor.objects.filter(emergency=emergency).exclude(sought_name="", seeker_phone__isnull=True)
+        count += searches.update(sought_name="", seeker_phone=None, name_key="", seeker_consent=False)
+    return count

@@ -96,3 +96,27 @@ def test_staff_of_another_country_reach_neither_the_form_nor_the_searches(settin
     assert client.get(f"/es/staff/emergencies/{emergency.pk}/looking-for/").status_code == 404
     # And nothing of it on the public page.
     assert "looking-for" not in Client().get(f"/ht/ht/emergencies/{emergency.pk}/").content.decode()
+
+
+def test_names_and_phones_go_once_the_emergency_is_over_for_the_countrys_retention_period(setting):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from emergencies import services
+    from privacy import retention
+
+    emergency, point, client = setting
+    url = f"/en/staff/emergencies/points/{point.pk}/arrivals/"
+    client.post(url, {"household_size": "4", "language": "ht", "contact_name": "Jean Baptiste",
+                      "contact_phone": "3700 1234", "contact_consent": "on"})  # fmt: skip
+    services.register_looking_for(emergency=emergency, by=emergency.declared_by, data={"sought_name": "Rose Baptiste"})
+    services.end(emergency=emergency, by=emergency.declared_by)
+    days = emergency.country.retention_days
+    assert retention.run_registered(timezone.now() + timedelta(days=days - 1))["emergency_contacts"] == 0
+    assert retention.run_registered(timezone.now() + timedelta(days=days + 1))["emergency_contacts"] == 2
+    arrival = Arrival.objects.get()
+    assert not arrival.contact_name and not arrival.contact_phone and arrival.name_key == ""
+    assert arrival.household_size == 4  # the count stays for the figures
+    assert LookingFor.objects.get().sought_name == ""
+    assert retention.run_registered(timezone.now() + timedelta(days=days + 2))["emergency_contacts"] == 0
