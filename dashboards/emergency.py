@@ -6,12 +6,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Count, Sum
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from emergencies.models import Arrival, Emergency, Need
 from notifications.models import Message
+from ventanillas.models import Role
 
 from .suppression import cell_key, round_count, scope_key
 
@@ -73,3 +79,52 @@ def emergency_figures(emergency: Emergency) -> EmergencyFigures:
         (point.name, point.get_state_display(), point.occupancy, point.capacity) for point in emergency.points.all()
     ]
     return figures
+
+
+DAILY_KIND = "emergency.daily_report"
+
+
+def send_daily_reports(*, now: datetime | None = None) -> int:
+    """Each emergency in force: its figures (rounded as on the page) by e-mail to its country's officers and
+    the regional officers, in the country's language, once a day (the key names the day). Returns how many
+    e-mails were queued."""
+    from notifications import services as outbox
+
+    now = now or timezone.now()
+    queued = 0
+    for emergency in Emergency.objects.active(now).select_related("country").prefetch_related("texts"):
+        country = emergency.country
+        day = timezone.localtime(now, country.zoneinfo).date()
+        readers = get_user_model().objects.filter(is_active=True).exclude(email="").filter(
+            Q(memberships__role=Role.COUNTRY_OFFICER, memberships__country=country)
+            | Q(memberships__role=Role.REGIONAL_OFFICER)
+        ).distinct()  # fmt: skip
+        language = country.default_language
+        with translation.override(language):
+            figures = emergency_figures(emergency)
+            link = settings.PORTAL_URL + reverse("dashboards:emergency", kwargs={"pk": emergency.pk})
+            kind = str(emergency.get_kind_display())
+        context = {
+            "kind": kind,
+            "country": country.name,
+            "day": day,
+            "households": figures.households,
+            "people": figures.people,
+            "messages_sent": figures.messages_sent,
+            "by_point": [[name, households, people] for name, households, people in figures.by_point],
+            "needs": [[label, households] for label, households in figures.needs if households],
+            "link": link,
+        }
+        for reader in readers:
+            outbox.enqueue(
+                kind=DAILY_KIND,
+                channel="email",
+                recipient=reader.email,
+                language=language,
+                template="dashboards/messages/emergency_daily",
+                context=context,
+                obj=emergency,
+                key=f"{DAILY_KIND}:{emergency.pk}:{day.isoformat()}:{reader.pk}",
+            )
+            queued += 1
+    return queued

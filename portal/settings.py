@@ -280,6 +280,11 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # Dashboards: recompute the roll-up slices (country, day) touched since the last run; a full rebuild is
 # `manage.py rebuild_rollups`.
+# Crisis mode: each emergency in force, its figures by e-mail to its officers; 12:00 UTC is morning in the region.
+CELERY_BEAT_SCHEDULE["dashboards-emergency-reports"] = {
+    "task": "dashboards.send_emergency_reports",
+    "schedule": crontab(minute=0, hour=12),
+}
 CELERY_BEAT_SCHEDULE["dashboards-refresh-rollups"] = {
     "task": "dashboards.refresh_rollups",
     "schedule": 10 * 60,

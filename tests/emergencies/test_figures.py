@@ -60,3 +60,21 @@ def test_the_page_is_for_those_who_see_the_countrys_figures(emergency):
     member(outsider, Role.COUNTRY_OFFICER, country_obj=country("DO"))
     client.force_login(outsider)
     assert client.get(f"/en/staff/dashboards/emergencies/{emergency.pk}/").status_code == 404
+
+
+def test_the_daily_report_goes_once_a_day_to_the_countrys_officers_and_the_regional_ones(emergency):
+    from dashboards.emergency import DAILY_KIND, send_daily_reports
+    from notifications.channels import render
+    from notifications.models import Message
+
+    regional = UserFactory()
+    member(regional, Role.REGIONAL_OFFICER)
+    member(UserFactory(), Role.COUNTRY_OFFICER, country_obj=country("DO"))
+    assert send_daily_reports() == 2
+    send_daily_reports()  # the beat runs again the same day: nothing more
+    rows = Message.objects.filter(kind=DAILY_KIND)
+    assert sorted(rows.values_list("recipient", flat=True)) == sorted([emergency.declared_by.email, regional.email])
+    subject, body = render(rows.first())
+    assert subject.startswith("Chif ijans lan pou")  # in the country's language
+    assert rows.first().language == "ht" and "Grand abri" in body and "/staff/dashboards/emergencies/" in body
+    assert "Petit abri: 0 / 0" in body  # rounded as on the page
