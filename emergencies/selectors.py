@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from ventanillas.models import Country
@@ -50,15 +53,54 @@ def public_emergency_or_none(country: Country, pk: int) -> Emergency | None:
     )
 
 
-def banner(
-    country: Country, language: str, now: datetime | None = None
-) -> tuple[list[tuple[Emergency, Shown]], datetime | None]:
-    """The country's emergencies in force now, with the text to show, and the next start of a declared one."""
+BANNER_KEY = "emergencies:banner:"
+
+
+def _banner_rows(country: Country) -> list[dict]:
+    """The country's emergencies not ended, as plain values: read from the cache, else from the database.
+
+    Every public page of a country renders the banner: kept in the cache (ended by ``forget_banner`` on any
+    change), it costs a page no query of its own.
+    """
+    key = f"{BANNER_KEY}{country.pk}"
+    try:
+        rows = cache.get(key)
+    except Exception:  # the cache is down: read the database
+        rows = None
+    if rows is None:
+        rows = [
+            {
+                "pk": row.pk,
+                "starts_at": row.starts_at,
+                "source": row.source_language,
+                "titles": {text.language: text.title for text in row.texts.all()},
+            }
+            for row in Emergency.objects.filter(country=country, ended_at__isnull=True).prefetch_related("texts")
+        ]
+        with contextlib.suppress(Exception):  # the cache is down: the next page reads the database again
+            cache.set(key, rows, timeout=24 * 60 * 60)
+    return rows
+
+
+def forget_banner(country_id: int) -> None:
+    with contextlib.suppress(Exception):  # the cache is down: nothing kept there to end
+        cache.delete(f"{BANNER_KEY}{country_id}")
+
+
+def banner(country: Country, language: str, now: datetime | None = None) -> tuple[list[dict], datetime | None]:
+    """The country's emergencies in force now (link, title in the reader's language or the one it was
+    written in, and that language), and the next start of one declared to start later."""
     now = now or timezone.now()
-    rows = list(Emergency.objects.filter(country=country, ended_at__isnull=True).prefetch_related("texts"))
-    active = [(row, shown_text(row, language)) for row in rows if row.starts_at <= now]
-    upcoming = [row.starts_at for row in rows if row.starts_at > now]
-    return active, min(upcoming, default=None)
+    rows = _banner_rows(country)
+    shown = []
+    for row in rows:
+        if row["starts_at"] > now:
+            continue
+        written = language if language in row["titles"] else row["source"]
+        url = reverse("emergencies:page", kwargs={"country": country.slug, "pk": row["pk"]})
+        shown.append({"url": url, "title": row["titles"].get(written, ""), "language": written})
+    upcoming = [row["starts_at"] for row in rows if row["starts_at"] > now]
+    return shown, min(upcoming, default=None)
 
 
 def broadcast_progress(broadcast) -> dict[str, int]:

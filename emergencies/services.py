@@ -29,9 +29,14 @@ class EmergencyError(Exception):
     """A change refused, with a message for the person who asked for it."""
 
 
-def _pages_changed(country_code: str) -> None:
+def _pages_changed(country: Country) -> None:
     # "alerts:<code>" is a tag of every page of the country (pagecache.country_tags): the banner shows there.
-    pagecache.changed(f"alerts:{country_code}", f"emergency:{country_code}")
+    # The banner's own copy goes now and again at commit (a page rendered meanwhile may have kept the old one).
+    from .selectors import forget_banner
+
+    forget_banner(country.pk)
+    transaction.on_commit(lambda: forget_banner(country.pk))
+    pagecache.changed(f"alerts:{country.code}", f"emergency:{country.code}")
 
 
 def snapshot(emergency: Emergency) -> dict[str, Any]:
@@ -74,7 +79,7 @@ def _publish(emergency: Emergency, message_type: str, *, by, details: dict) -> B
         object_id=emergency.pk,
         details={"version": emergency.version, "message_type": message_type, **details},
     )
-    _pages_changed(emergency.country.code)
+    _pages_changed(emergency.country)
     return bulletin
 
 
