@@ -120,3 +120,17 @@ def test_names_and_phones_go_once_the_emergency_is_over_for_the_countrys_retenti
     assert arrival.household_size == 4  # the count stays for the figures
     assert LookingFor.objects.get().sought_name == ""
     assert retention.run_registered(timezone.now() + timedelta(days=days + 2))["emergency_contacts"] == 0
+
+
+def test_a_match_opens_a_person_record_at_the_window_without_retyping(setting):
+    emergency, point, client = setting
+    url = f"/en/staff/emergencies/points/{point.pk}/arrivals/"
+    client.post(url, {"household_size": "2", "language": "ht", "contact_name": "Marie-Claude Joseph",
+                      "contact_phone": "3700 5555", "contact_consent": "on"})  # fmt: skip
+    response = client.post(f"/en/staff/emergencies/{emergency.pk}/looking-for/", {"sought_name": "Marie-Claude Joseph"})
+    page = client.get(response["Location"]).content.decode()
+    assert 'action="/en/staff/cases/people/new/"' in page and 'name="names" value="Marie-Claude Joseph"' in page
+    form = client.post(
+        "/en/staff/cases/people/new/", {"prefill": "1", "names": "Marie-Claude Joseph", "phone": "+50937005555"}
+    ).content.decode()
+    assert 'value="Marie-Claude"' in form and 'value="Joseph"' in form and "+50937005555" in form
