@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-APPS := portal ventanillas cases training hub notifications statuscheck handovers dashboards interop registers
+APPS := portal ventanillas cases training hub notifications statuscheck handovers dashboards interop registers emergencies
 LANGS := es en fr nl ht
 
 # A laptop is a development machine: debug on, SQLite, tasks in-process, e-mail to the console.

@@ -276,6 +276,8 @@ class ConsentKind(models.TextChoices):
     CONTACT_WHATSAPP = "contact_whatsapp", _("Contact by WhatsApp")
     CONTACT_EMAIL = "contact_email", _("Contact by e-mail")
     SHARE_PARTNERS = "share_partners", _("Sharing with referral partners")
+    # Crisis mode (emergencies): messages of what to do and where to go when an emergency is declared.
+    EMERGENCY = "emergency", _("Emergency messages")
 
 
 class DocumentType(models.TextChoices):

@@ -165,4 +165,7 @@ def may_write_to(pk: str, channel: str, kind: str = "") -> bool:
     """The outbox's question at the moment of sending (registered with ``notifications.consent``): may the
     person with this primary key be written to on ``channel`` now?"""
     person = Person.objects.filter(pk=pk).first()
-    return person is not None and channel in contact_channels(person)
+    if person is None or channel not in contact_channels(person):
+        return False
+    # An emergency broadcast also needs the consent to emergency messages, still in force when it leaves.
+    return not kind.startswith("emergency.") or has_consent(person, ConsentKind.EMERGENCY)

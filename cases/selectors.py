@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -13,10 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ventanillas import access
+from ventanillas.models import InformationWindow
 
 from .models import (
     Case,
     CaseStatus,
+    Consent,
+    ConsentKind,
     FactKind,
     FollowUp,
     Person,
@@ -26,7 +30,7 @@ from .models import (
     RegularizationProcess,
 )
 from .name_index import near, search_tokens
-from .rules import PERSON_FIELDS, identifier_hashes, name_key
+from .rules import CONTACT_CHANNELS, PERSON_FIELDS, contact_channels, has_consent, identifier_hashes, name_key
 
 # Fewer decided processes than this and the observed median says more about chance than about the office.
 MIN_OBSERVED_SAMPLE = 10
@@ -323,3 +327,35 @@ def likely_duplicates(user, person: Person, *, limit: int = 5) -> list[Match]:
         limit=limit + 1,
     )
     return [m for m in matches if m.person.pk != person.pk][:limit]
+
+
+@dataclass(frozen=True)
+class EmergencyRecipient:
+    person: Person
+    channel: str
+    address: str
+    language: str
+
+
+def emergency_recipients(*, country_id: int, regions: list[str]) -> Iterator[EmergencyRecipient]:
+    """Who an emergency broadcast writes to: people of the country's windows (of ``regions`` when given) whose
+    consent to emergency messages holds, each once, on their preferred channel that they consented to.
+
+    Read by the broadcast alone (emergencies.services), which keeps counts and never shows who: it acts for
+    the programme, not for the officer who pressed the button, so it is not scoped to that officer.
+    """
+    windows = InformationWindow.objects.filter(country_id=country_id)
+    if regions:
+        windows = windows.filter(region__in=regions)
+    consenting = Consent.objects.filter(kind=ConsentKind.EMERGENCY, withdrawn_at__isnull=True).values("person_id")
+    people = Person.objects.filter(
+        window__in=windows, pk__in=consenting, anonymised_at__isnull=True, merged_into__isnull=True
+    ).order_by("pk")
+    for person in people.iterator(chunk_size=500):
+        if not has_consent(person, ConsentKind.EMERGENCY):
+            continue
+        channels = contact_channels(person)
+        if channels:
+            channel = channels[0]
+            address = getattr(person, {name: field for name, field, _kind in CONTACT_CHANNELS}[channel])
+            yield EmergencyRecipient(person, channel, address, person.preferred_language or "")

@@ -19,3 +19,11 @@ def rebuild_rollups() -> int:
     """Recompute every roll-up from the records, nightly: catches what the incremental refresh cannot see
     (edits in the Django admin that write no audit row, deleted rows). Skips if another writer runs."""
     return rollups.rebuild(wait=False) or 0
+
+
+@shared_task(name="dashboards.send_emergency_reports")
+def send_emergency_reports() -> int:
+    """Each emergency in force: its daily figures by e-mail to its officers (queued once a day per reader)."""
+    from .emergency import send_daily_reports
+
+    return send_daily_reports()

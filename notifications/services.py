@@ -43,6 +43,7 @@ from .models import Channel, Message, Report
 from .timing import due_for_channel, out_of_quiet_hours, quiet_hours, setting
 
 __all__ = [
+    "HELD",
     "cancel_for",
     "cancel_for_addressee",
     "claim_due",
@@ -50,6 +51,7 @@ __all__ = [
     "dispatch_due",
     "dump_context",
     "enqueue",
+    "hold_for",
     "lease_seconds",
     "load_context",
     "mark_stuck",
@@ -61,6 +63,7 @@ __all__ = [
     "purge_old_messages",
     "quiet_hours",
     "readdress",
+    "release_for",
     "resend_stuck",
     "retry_delay",
     "send_now",
@@ -199,6 +202,42 @@ def cancel_for(obj: models.Model, kind: str | None = None) -> int:
     forget_secrets()
     if count:
         logger.info("notifications cancelled object=%s:%s kind=%s count=%s", obj._meta.label_lower, obj.pk, kind, count)
+    return count
+
+
+HELD = "held: paused by staff"
+
+
+def hold_for(obj: models.Model) -> int:
+    """Pause the scheduled messages of an object (a broadcast): kept, not sent, until ``release_for``.
+
+    A held row is "cancelled" with the note ``HELD``, so the dispatcher passes it by; returns how many.
+    """
+    count = (
+        Message.objects.for_object(obj)
+        .filter(status=Status.SCHEDULED)
+        .update(status=Status.CANCELLED, last_error=HELD, updated_at=timezone.now())
+    )
+    logger.info("notifications held object=%s:%s count=%s", obj._meta.label_lower, obj.pk, count)
+    return count
+
+
+def release_for(obj: models.Model, *, per_second: dict[str, float], start: datetime | None = None) -> int:
+    """Schedule again the held messages of an object, spaced on each channel at ``per_second[channel]``
+    messages a second from ``start`` (now), so that a resumed broadcast keeps its gateway's rate."""
+    start = start or timezone.now()
+    held = Message.objects.for_object(obj).filter(status=Status.CANCELLED, last_error=HELD).order_by("pk")
+    count = 0
+    for channel in held.values_list("channel", flat=True).distinct():
+        rate = max(float(per_second.get(channel, 1.0)), 0.001)
+        rows = list(held.filter(channel=channel).only("pk"))
+        for index, row in enumerate(rows):
+            row.status, row.last_error, row.attempts = Status.SCHEDULED, "", 0
+            row.due_at = start + timedelta(seconds=index / rate)
+            row.updated_at = timezone.now()
+        Message.objects.bulk_update(rows, ["status", "last_error", "attempts", "due_at", "updated_at"], batch_size=1000)
+        count += len(rows)
+    logger.info("notifications released object=%s:%s count=%s", obj._meta.label_lower, obj.pk, count)
     return count
 
 

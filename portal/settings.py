@@ -44,6 +44,7 @@ PORTAL_APPS = [
     "notifications",
     "statuscheck",
     "handovers",
+    "emergencies",
     "dashboards",
     "interop",
     "registers",
@@ -299,6 +300,11 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # Dashboards: recompute the roll-up slices (country, day) touched since the last run; a full rebuild is
 # `manage.py rebuild_rollups`.
+# Crisis mode: each emergency in force, its figures by e-mail to its officers; 12:00 UTC is morning in the region.
+CELERY_BEAT_SCHEDULE["dashboards-emergency-reports"] = {
+    "task": "dashboards.send_emergency_reports",
+    "schedule": crontab(minute=0, hour=12),
+}
 CELERY_BEAT_SCHEDULE["dashboards-refresh-rollups"] = {
     "task": "dashboards.refresh_rollups",
     "schedule": 10 * 60,
@@ -352,6 +358,15 @@ NOTIFICATIONS_QUIET_HOURS = (env.int("QUIET_HOURS_START", default=20), env.int("
 # A claimed message whose worker died is claimed again after this many seconds (longer than any send).
 NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=300)
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+# Crisis mode (emergencies): an emergency broadcast leaves at most this many messages a second on each
+# channel (what the SMS/WhatsApp gateway and the mail server accept), and goes out in the quiet hours too
+# unless EMERGENCY_QUIET_HOURS is on.
+EMERGENCY_BROADCAST_RATES = {
+    "sms": env.float("EMERGENCY_SMS_PER_SECOND", default=10.0),
+    "whatsapp": env.float("EMERGENCY_WHATSAPP_PER_SECOND", default=20.0),
+    "email": env.float("EMERGENCY_EMAIL_PER_SECOND", default=5.0),
+}
+EMERGENCY_QUIET_HOURS = env.bool("EMERGENCY_QUIET_HOURS", default=False)
 
 # Security. Behind a TLS-terminating proxy in production; nothing of this bites on a laptop.
 SESSION_COOKIE_HTTPONLY = True

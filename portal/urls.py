@@ -42,10 +42,12 @@ urlpatterns += i18n_patterns(
     path("staff/dashboards/", include("dashboards.urls")),
     path("staff/registers/", include("registers.urls")),
     path("staff/notifications/", include("notifications.urls")),
+    path("staff/emergencies/", include("emergencies.urls_staff")),
     path("training/", include("training.urls")),
     path("referrals/", include("cases.urls_partners")),
     path("", include("statuscheck.urls")),
     path("<country:country>/windows/", include("ventanillas.urls")),
+    path("<country:country>/emergencies/", include("emergencies.urls")),
     # The content hub owns the country pages (/<lang>/<country>/...): it comes last so that the
     # fixed prefixes above always win.
     path("", include("hub.urls")),

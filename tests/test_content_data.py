@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 
 from cases.models import FactKind, FactStatus
+from emergencies import models as emergency_models
 from handovers.models import ConsentMethod, Decision, Part, Purpose
 from hub.models import Severity, Topic
 from training.models import Modality, Participant, Sector
@@ -215,6 +216,37 @@ SHAPES = {
                 "started_days_ago": INT,
                 "lasts_days": lambda value: value is None or INT(value),
                 "texts": Mapping({"title": TEXT, "body": TEXT}, keys=LANGUAGE),
+            }
+        ],
+    },
+    "demo/emergencies.json": {
+        "about": TEXT,
+        "emergencies": [
+            {
+                "country": CODE,
+                "declared_by": TEXT,
+                "kind": one_of(*emergency_models.Kind.values),
+                "severity": one_of(*emergency_models.Severity.values),
+                "regions": [TEXT],
+                "started_hours_ago": INT,
+                "lasts_days": INT,
+                "hotlines": str,
+                "texts": Mapping({"title": TEXT, "instructions": TEXT}, keys=LANGUAGE),
+                "points": [
+                    {
+                        "kind": one_of(*emergency_models.PointKind.values),
+                        "name": TEXT,
+                        "address": TEXT,
+                        "region": str,
+                        "hours": str,
+                        "phone": str,
+                        "latitude": lambda value: value is None or _decimal(value),
+                        "longitude": lambda value: value is None or _decimal(value),
+                        "capacity": lambda value: value is None or INT(value),
+                        "occupancy": lambda value: value is None or INT(value),
+                        "state": one_of(*emergency_models.PointState.values),
+                    }
+                ],
             }
         ],
     },

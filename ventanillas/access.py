@@ -179,3 +179,43 @@ def home_time_zone(user: User) -> str | None:
         if membership.country_id:
             return membership.country.time_zone
     return None
+
+
+def emergency_country_ids(user: User, *, manage: bool = False) -> set[int] | None:
+    """Countries whose emergencies the user works on; None means every country.
+
+    Administrators and regional officers reach every country; country officers their countries; with
+    ``manage`` (declare, correct, end) nobody else, without it (read the staff page, change a service
+    point's state, register arrivals) also the staff of the country's windows.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return set()
+    if is_administrator(user) or has_role(user, Role.REGIONAL_OFFICER):
+        return None
+    ids = officer_country_ids(user)
+    if not manage:
+        ids |= {m.window.country_id for m in memberships(user) if m.role == Role.WINDOW_STAFF and m.window_id}
+    return ids
+
+
+def emergency_scope(user: User, *, country_path: str = "country", manage: bool = False) -> Q:
+    """A filter on emergencies (or rows reaching one through ``country_path``) the user works on."""
+    ids = emergency_country_ids(user, manage=manage)
+    if ids is None:
+        return Q()
+    if not ids:
+        return NOTHING
+    return Q(**{f"{country_path}__in": sorted(ids)})
+
+
+def emergency_countries(user: User) -> QuerySet[Country]:
+    """Countries in which the user may declare an emergency."""
+    ids = emergency_country_ids(user, manage=True)
+    return Country.objects.all() if ids is None else Country.objects.filter(pk__in=ids)
+
+
+def editor_country_ids(user: User) -> set[int] | None:
+    """Countries whose public texts the user edits in some language; None means every country."""
+    if is_administrator(user):
+        return None
+    return {m.country_id for m in memberships(user) if m.role == Role.CONTENT_EDITOR and m.country_id}

@@ -11,7 +11,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 LIBRARY = ["helpers"]
 PROTECTION = ["privacy", "accounts", "pagecache"]
-DOMAIN = ["ventanillas", "cases", "training", "hub", "notifications", "statuscheck", "handovers", "dashboards", "registers"]
+DOMAIN = [
+    "ventanillas",
+    "cases",
+    "training",
+    "hub",
+    "notifications",
+    "statuscheck",
+    "handovers",
+    "emergencies",
+    "dashboards",
+    "registers",
+]
 # Sends the published figures out (DHIS2): reads the domain, and no domain room reads it.
 OUTWARD = ["interop"]
 SHELL = ["portal"]

@@ -85,6 +85,9 @@ PUBLIC = {
     "admin:login",  # the admin's own login page
     "admin:logout",
     "dashboards:api-schema",  # the API's description, no figures (the API itself takes tokens)
+    "emergencies:page",  # an emergency's public page, its CAP alerts and the country's CAP index
+    "emergencies:cap",
+    "emergencies:feed",
 }
 
 # Who may use the records a pattern's parameters point at, by URL name prefix (longest prefix wins).
@@ -108,6 +111,14 @@ OWNERS: dict[str, set[str]] = {
     "dashboards:api-": set(),  # the API takes tokens, not sessions
     "notifications:": {"officer", "regional", "staff_window", "staff_other_window"},
     "registers:": {"staff_window", "officer"},  # a window's register imports (officers read, do not change)
+    # An emergency (no person): its country's officers and regional officers manage it, the staff of its
+    # country's windows read it and set its service points' states, an editor of a language translates it.
+    "emergencies-staff:": {"officer", "regional", "staff_window", "staff_other_window"},
+    "emergencies-staff:correct": {"officer", "regional"},
+    "emergencies-staff:end": {"officer", "regional"},
+    "emergencies-staff:point-add": {"officer", "regional"},
+    "emergencies-staff:text": {"officer", "regional", "editor"},
+    "emergencies-staff:broadcast": {"officer", "regional"},
 }
 
 # Personal data of the victim, and who may read it.
@@ -270,6 +281,17 @@ def world(db):
     )
     assert Guide.objects.get(pk=published.pk).body_es != "Texto Vbcanario"
 
+    from emergencies import services as emergency_services
+
+    emergency = emergency_services.declare(
+        countries=[cr], by=users["officer"], kind="flood", severity="Severe", language="es",
+        title="Inundaciones", instructions="Busque un lugar alto.",
+    )[0]  # fmt: skip
+    point = emergency_services.add_point(
+        emergency=emergency, by=users["officer"], data={"kind": "shelter", "name": "Gimnasio", "address": "Upala"}
+    )
+    broadcast = emergency_services.start_broadcast(emergency=emergency, by=users["officer"])
+
     report = Report.objects.create(
         kind="monthly",
         country=cr,
@@ -302,6 +324,7 @@ def world(db):
         "slug": "residencia",
         "language": "es",
         "action": "submit",
+        "number": 1,  # an emergency's first CAP alert
         # the admin's parameters
         "object_id": str(person.pk),
         "id": str(staff.pk),
@@ -344,6 +367,12 @@ def world(db):
         "hub:editor-preview": revision.pk,
         "hub:editor-action": revision.pk,
         "registers:": register.pk,
+        "emergencies:": emergency.pk,
+        "emergencies-staff:": emergency.pk,
+        "emergencies-staff:point-state": point.pk,
+        "emergencies-staff:broadcast-action": broadcast.pk,
+        "emergencies-staff:arrivals": point.pk,
+        "dashboards:emergency": emergency.pk,
     }
     return {"users": users, "fill": fill, "pks": pks}
 
