@@ -142,7 +142,7 @@ def browse(new_context, staff_state, fetch, live_url):
     the browser loads it at its own address, with its style sheet and scripts from the server."""
     tabs = {}
 
-    def serve_page(route, user):
+    def serve_page(route, user: str | None) -> None:
         if route.request.resource_type == "document" and route.request.url.startswith(live_url):
             html = fetch(route.request.url.removeprefix(live_url), user)
             route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
@@ -153,13 +153,18 @@ def browse(new_context, staff_state, fetch, live_url):
         if user not in tabs:
             state = {"storage_state": staff_state(user)} if user else {}
             tabs[user] = new_context(DESKTOP, **state).new_page()
-            tabs[user].route("**/*", lambda route, user=user: serve_page(route, user))
+            tabs[user].route("**/*", _serving_as(serve_page, user))
         tab = tabs[user]
         tab.goto(path, wait_until="load")
         assert tab.get_attribute("html", "lang") == path.split("/")[1]
         return tab.evaluate(_TEXTS)
 
     return texts
+
+
+def _serving_as(serve_page, user):
+    """A route handler of one argument (Playwright passes the request too to a handler that takes two)."""
+    return lambda route: serve_page(route, user)
 
 
 PAGES = [(lang, kind, False) for lang in LANGS for kind in PUBLIC_KINDS]
