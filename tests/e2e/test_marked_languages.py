@@ -139,13 +139,16 @@ def browse(new_context, staff_state, fetch, live_url):
     """``browse(path, user)``: the texts of a page in Chromium (its scripts run), one tab per user (signed in).
 
     The page's HTML is the one ``fetch`` got from the server for the other checks of the run (asked once);
-    the browser loads it at its own address, with its style sheet and scripts from the server."""
+    the browser loads it at its own address and runs its scripts (style sheets and images write no text and
+    are not loaded)."""
     tabs = {}
 
     def serve_page(route, user: str | None) -> None:
         if route.request.resource_type == "document" and route.request.url.startswith(live_url):
             html = fetch(route.request.url.removeprefix(live_url), user)
             route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+        elif route.request.resource_type in {"stylesheet", "image", "font", "media"}:
+            route.abort()  # they write no text; the scripts, which may, run
         else:
             route.continue_()
 
