@@ -1,9 +1,10 @@
 """The maintained list of countries (django-countries, ISO 3166-1) with their names in the portal's languages.
 
 django-countries carries the names in Spanish, English, French and Dutch. It has none in Haitian Creole:
-``HT_NAMES`` gives the Kreyòl names of the countries of the region and of the countries most of the
-migrants the windows see come from; any other country is named in French for a Kreyòl reader (the same
-neighbour the hub falls back to, ``hub.languages``), never in Spanish.
+``HT_NAMES`` gives the Kreyòl names of the countries of the Americas and of the countries the migrants the
+windows see come from; any other country is named in French for a Kreyòl reader (the same neighbour the hub
+falls back to, ``hub.languages``), never in Spanish, and that name carries its language (``Marked``) so that
+a page marks it ``lang="fr"``.
 
 The same list gives a person's nationality (``NationalityCountries``), with the answers that name no country.
 """
@@ -14,75 +15,12 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from django_countries import Countries, CountryTuple
 
-# Kreyòl names: the Caribbean, Central, South and North America, and the countries of origin the windows
-# see most often from outside the region.
-HT_NAMES = {
-    "AG": "Antigwa ak Babouda",
-    "AR": "Ajantin",
-    "AW": "Arouba",
-    "BB": "Babad",
-    "BO": "Bolivi",
-    "BR": "Brezil",
-    "BS": "Bahamas",
-    "BZ": "Beliz",
-    "CA": "Kanada",
-    "CL": "Chili",
-    "CO": "Kolonbi",
-    "CR": "Kosta Rika",
-    "CU": "Kiba",
-    "CW": "Kiraso",
-    "DM": "Dominik",
-    "DO": "Repiblik Dominikèn",
-    "EC": "Ekwatè",
-    "GD": "Grenad",
-    "GF": "Giyàn franse",
-    "GP": "Gwadloup",
-    "GT": "Gwatemala",
-    "GY": "Giyana",
-    "HN": "Ondiras",
-    "HT": "Ayiti",
-    "JM": "Jamayik",
-    "KN": "Sen Kits ak Nevis",
-    "KY": "Zile Kayiman",
-    "LC": "Sent Lisi",
-    "MQ": "Matinik",
-    "MX": "Meksik",
-    "NI": "Nikaragwa",
-    "PA": "Panama",
-    "PE": "Pewou",
-    "PR": "Pòtoriko",
-    "PY": "Paragwe",
-    "SR": "Sirinam",
-    "SV": "Salvadò",
-    "TC": "Zile Tik ak Kayik",
-    "TT": "Trinite ak Tobago",
-    "US": "Etazini",
-    "UY": "Irigwe",
-    "VC": "Sen Vensan ak Grenadin",
-    "VE": "Venezyela",
-    "VG": "Zile Vyèj Britanik",
-    "VI": "Zile Vyèj Ameriken",
-    # Countries of origin from outside the region.
-    "AF": "Afganistan",
-    "AO": "Angola",
-    "BD": "Bangladèch",
-    "CD": "Repiblik Demokratik Kongo",
-    "CG": "Kongo",
-    "CM": "Kamewoun",
-    "CN": "Lachin",
-    "ER": "Eritre",
-    "ES": "Espay",
-    "FR": "Frans",
-    "GH": "Gana",
-    "GN": "Gine",
-    "IN": "End",
-    "NG": "Nijerya",
-    "NP": "Nepal",
-    "SN": "Senegal",
-    "SO": "Somali",
-    "SY": "Siri",
-    "UZ": "Ouzbekistan",
-}
+from helpers.marked import Marked
+from ventanillas.reference import read_data
+
+# Kreyòl names: the Americas and the countries of origin the windows see from outside the region, in a data
+# file translators review (data/reference/country-names-ht.json).
+HT_NAMES: dict[str, str] = read_data("reference/country-names-ht.json")["names"]
 
 # The language a country without a Kreyòl name is named in for a Kreyòl reader.
 HT_FALLBACK = "fr"
@@ -96,7 +34,8 @@ class PortalCountries(Countries):
             if code in HT_NAMES:
                 return CountryTuple(code, HT_NAMES[code])
             with override(HT_FALLBACK):
-                return super().translate_pair(code, name)
+                pair = super().translate_pair(code, name)
+            return CountryTuple(pair.code, Marked(pair.name, HT_FALLBACK))
         return super().translate_pair(code, name)
 
 

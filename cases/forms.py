@@ -438,7 +438,7 @@ class ReferralForm(OneTimeFormMixin, StaffForm):
 
         self.fields["partner"].queryset = PartnerOrganisation.objects.filter(
             Q(country_id=case.window.country_id) | Q(country__isnull=True), active=True
-        )
+        ).select_related("country")
 
 
 class ReferralUpdateForm(StaffForm):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from helpers.marked import Marked
 from privacy.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField, KeyedTokensField
 from ventanillas import access
 from ventanillas.models import Country, InformationWindow, PartnerOrganisation, Service, Sex
@@ -48,7 +49,7 @@ class RegularizationPathway(models.Model):
         constraints = [models.UniqueConstraint(fields=["country", "slug"], name="pathway_slug_unique_per_country")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.country.code})"
+        return Marked(f"{self.name} ({self.country.code})", self.name_language)
 
     @property
     def name_language(self) -> str:

@@ -245,7 +245,7 @@ def my_tasks(user, *, today: date | None = None) -> Tasks:
             Case.objects.visible_to(user)
             .filter(assigned_to=user)
             .exclude(status=CaseStatus.CLOSED)
-            .select_related("person", "window")[:50]
+            .select_related("person", "window__country")[:50]
         ),
         referrals=_open_referrals(user),
     )
@@ -257,7 +257,7 @@ def _open_referrals(user) -> list[Referral]:
         Referral.objects.visible_to(user)
         .filter(created_by=user, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
         .exclude(case__status=CaseStatus.CLOSED)
-        .select_related("partner", "case__person")
+        .select_related("partner__country", "case__person")
         .order_by("sent_at")[:50]
     )
     for referral in referrals:
@@ -307,11 +307,11 @@ def person_data(person: Person) -> dict:
                 "follow_ups": [plain(f, ["due_on", "note", "done_at"]) for f in case.follow_ups.all()],
                 "referrals": [
                     {**plain(r, ["service", "status", "sent_at", "feedback"]), "partner": str(r.partner)}
-                    for r in case.referrals.select_related("partner")
+                    for r in case.referrals.select_related("partner__country")
                 ],
                 "timeline": [plain(t, ["at", "kind"]) | {"details": t.details} for t in case.timeline.all()],
             }
-            for case in person.cases.select_related("window")
+            for case in person.cases.select_related("window__country")
         ],
     }
 

@@ -90,6 +90,8 @@ CASE_LIST_COLUMNS = (
     "person__family_names",
     "window__name",
     "window__city",
+    "window__text_language",  # the language its name is marked with
+    "window__country__default_language",
     "assigned_to__username",
 )
 
@@ -99,7 +101,7 @@ CASE_LIST_COLUMNS = (
 def case_list(request: HttpRequest) -> HttpResponse:
     if not access.visible_windows(request.user).exists():
         raise PermissionDenied
-    cases = Case.objects.visible_to(request.user).select_related("person", "window", "assigned_to")
+    cases = Case.objects.visible_to(request.user).select_related("person", "window__country", "assigned_to")
     filterset = CaseFilter(request.GET, queryset=cases, user=request.user)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
@@ -140,7 +142,7 @@ def _audited_filters(request: HttpRequest, filterset: CaseFilter) -> dict:
 def consultation_list(request: HttpRequest) -> HttpResponse:
     if not access.visible_windows(request.user).exists():
         raise PermissionDenied
-    consultations = Consultation.objects.visible_to(request.user).select_related("window")
+    consultations = Consultation.objects.visible_to(request.user).select_related("window__country")
     filterset = ConsultationFilter(request.GET, queryset=consultations)
     page = DeferredJoinPaginator(filterset.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -265,7 +267,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     services.record_audit(user=request.user, action=AuditEntry.Action.VIEW, obj=person)
     context = {
         "person": person,
-        "cases": person.cases.visible_to(request.user).select_related("window"),
+        "cases": person.cases.visible_to(request.user).select_related("window__country"),
         "consents": person.consents.select_related("recorded_by"),
         "can_write": Person.objects.writable_by(request.user).filter(pk=pk).exists(),
         "is_admin": access.is_administrator(request.user),
@@ -533,7 +535,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "timeline": case.timeline.select_related("by"),
         "follow_ups": case.follow_ups.select_related("assigned_to"),
-        "referrals": case.referrals.select_related("partner"),
+        "referrals": case.referrals.select_related("partner__country"),
         "can_write": Case.objects.writable_by(request.user).filter(pk=pk).exists(),
         # start_process refuses a second process while one is under way: do not offer it
         "can_start_process": not case.processes.under_way().exists(),

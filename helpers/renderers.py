@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 
+from .marked import foreign_language
+
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 
@@ -47,9 +49,20 @@ def render_select(widget: dict) -> str | None:
     return "".join(out)
 
 
+def mark_options(widget: dict) -> None:
+    """An option whose label is written in another language than the page's (``helpers.marked``) gets its
+    ``lang``: a Spanish window name, a country named in French on a Kreyòl page."""
+    for _group_name, group_choices, _index in widget["optgroups"]:
+        for option in group_choices:
+            lang = foreign_language(option["label"])
+            if lang:
+                option["attrs"] = {**option["attrs"], "lang": lang}
+
+
 class PortalFormRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         if template_name == SELECT:
+            mark_options(context["widget"])
             markup = render_select(context["widget"])
             if markup is not None:
                 return markup  # the widget marks it safe, as it does a template's output; every part is escaped

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpers.marked import Marked
 from ventanillas.models import Country
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -96,7 +97,8 @@ class Content(models.Model):
         ordering = ["country__code", "slug"]
 
     def __str__(self) -> str:
-        return self.raw("title", self.source_language) or self.slug
+        title = self.raw("title", self.source_language)
+        return Marked(title, self.source_language) if title else self.slug
 
     def raw(self, field: str, language: str) -> str:
         """The stored text of one language, without modeltranslation's fallback."""

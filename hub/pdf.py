@@ -19,6 +19,7 @@ from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus.flowables import Flowable
 
 from helpers.dates import full_date
+from helpers.tagged_pdf import Tagged, TaggedCanvas
 
 if TYPE_CHECKING:
     from .languages import Localized
@@ -44,10 +45,16 @@ def _text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _window_lines(card) -> str:
-    """A window in a few lines: name, address, phone, and its week's hours."""
+def _window_place(card) -> str:
+    """A window's name and address, in the language they are written in (``window.written_in``)."""
     window = card.window
-    lines = [f"<b>{_text(window.name)}</b>", _text(f"{window.address}, {window.city}")]
+    return f"<b>{_text(window.name)}</b><br/>{_text(f'{window.address}, {window.city}')}"
+
+
+def _window_lines(card) -> str:
+    """A window's phone and its week's hours, in the reader's language."""
+    window = card.window
+    lines = []
     if window.phone:
         lines.append(_text(gettext("Phone: %(phone)s") % {"phone": window.phone}))
     days = [
@@ -145,54 +152,66 @@ def guide_pdf(text: Localized, facts: PathwayFacts | None, url: str, windows=(),
         "heading", parent=styles["Heading3"], fontName=BOLD, fontSize=11, spaceBefore=6, spaceAfter=2
     )
     title = ParagraphStyle("title", parent=styles["Title"], fontName=BOLD)
-    story: list[Flowable] = [Paragraph(_text(text.title), title)]
+
+    def tag(flowable: Flowable, kind: str = "P", lang: str = "", alt: str = "") -> Tagged:
+        """The flowable as a structure element, with its language when it is not the document's."""
+        return Tagged(flowable, kind, lang if lang and lang != language else "", alt)
+
+    story: list[Flowable] = [tag(Paragraph(_text(text.title), title), "H1", text.language)]
     if text.summary:
-        story.append(Paragraph(_text(text.summary), body))
+        story.append(tag(Paragraph(_text(text.summary), body), lang=text.language))
     if text.item.is_sample or (facts and facts.is_sample):
         story.append(
-            Paragraph(
-                "<b>"
-                + _text(
-                    gettext(
-                        "Sample content: these facts have not been verified for publication. Ask at an information "
-                        "window before you act."
+            tag(
+                Paragraph(
+                    "<b>"
+                    + _text(
+                        gettext(
+                            "Sample content: these facts have not been verified for publication. Ask at an information "
+                            "window before you act."
+                        )
                     )
+                    + "</b>",
+                    body,
                 )
-                + "</b>",
-                body,
             )
         )
     if facts:
-        story.append(Paragraph(_text(facts.name.value), heading))
-        story.append(Paragraph(f"<b>{_text(gettext('Cost'))}</b>", body))
+        story.append(tag(Paragraph(_text(facts.name.value), heading), "H2", facts.name.language))
+        story.append(tag(Paragraph(f"<b>{_text(gettext('Cost'))}</b>", body)))
         for fee in facts.fees or []:
-            story.append(Paragraph("• " + _fee_line(fee), body))
+            story.append(tag(Paragraph("• " + _fee_line(fee), body)))
         if not facts.fees:
-            story.append(Paragraph(_text(gettext("Not confirmed: ask at an information window.")), body))
-        story.append(Paragraph(f"<b>{_text(gettext('Processing time'))}</b>", body))
-        story += [Paragraph("• " + line, body) for line in _time_lines(facts)]
+            story.append(tag(Paragraph(_text(gettext("Not confirmed: ask at an information window.")), body)))
+        story.append(tag(Paragraph(f"<b>{_text(gettext('Processing time'))}</b>", body)))
+        story += [tag(Paragraph("• " + line, body)) for line in _time_lines(facts)]
         if facts.steps:
-            story.append(Paragraph(_text(gettext("Steps")), heading))
-            story += [Paragraph(f"{n}. {_text(step.title.value)}", body) for n, step in enumerate(facts.steps, start=1)]
+            story.append(tag(Paragraph(_text(gettext("Steps")), heading), "H2"))
+            story += [
+                tag(Paragraph(f"{n}. {_text(step.title.value)}", body), lang=step.title.language)
+                for n, step in enumerate(facts.steps, start=1)
+            ]
         if facts.documents:
-            story.append(Paragraph(_text(gettext("Documents to bring")), heading))
+            story.append(tag(Paragraph(_text(gettext("Documents to bring")), heading), "H2"))
             for doc in facts.documents:
                 optional = f" ({_text(gettext('if you have it'))})" if not doc.required else ""
-                story.append(Paragraph(f"[  ] {_text(doc.name.value)}{optional}", body))
+                story.append(tag(Paragraph(f"[  ] {_text(doc.name.value)}{optional}", body), lang=doc.name.language))
     else:
         for block in [b.strip() for b in text.body.split("\n\n") if b.strip()][:8]:
-            story.append(Paragraph(_text(block).replace("\n", "<br/>"), body))
+            story.append(tag(Paragraph(_text(block).replace("\n", "<br/>"), body), lang=text.language))
     if windows:
-        story.append(Paragraph(_text(gettext("Where to ask: the information windows")), heading))
-        story += [Paragraph(_window_lines(card), small) for card in list(windows)[:WINDOWS_SHOWN]]
+        story.append(tag(Paragraph(_text(gettext("Where to ask: the information windows")), heading), "H2"))
+        for card in list(windows)[:WINDOWS_SHOWN]:
+            story.append(tag(Paragraph(_window_place(card), small), lang=card.window.written_in))
+            if _window_lines(card):
+                story.append(tag(Paragraph(_window_lines(card), small)))
     story.append(Spacer(1, 4 * mm))
+    scan = gettext("Scan to read this guide online, in your language:")
     footer = Table(
         [
             [
-                _qr(url),
-                Paragraph(
-                    _text(gettext("Scan to read this guide online, in your language:")) + f"<br/>{_text(url)}", small
-                ),
+                tag(_qr(url), "Figure", alt=gettext("QR code that opens this guide online: %(url)s") % {"url": url}),
+                tag(Paragraph(_text(scan) + f"<br/>{_text(url)}", small)),
             ]
         ],
         colWidths=[QR_SIZE + 4 * mm, None],
@@ -212,5 +231,5 @@ def guide_pdf(text: Localized, facts: PathwayFacts | None, url: str, windows=(),
         initialFontName=FONT,
     )
     content = KeepInFrame(width - 2 * MARGIN, frame_height - QR_SIZE - 12 * mm, story, mode="shrink")
-    document.build([content, footer])
+    document.build([content, footer], canvasmaker=TaggedCanvas)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 import pagecache
 from accounts.origin import same_origin_post
 from helpers import throttle
+from helpers.marked import Marked
 from pagecache import country_tags, public_page
 from ventanillas import access
 from ventanillas.hours import next_change
@@ -22,7 +23,7 @@ from ventanillas.selectors import window_directory
 
 from . import selectors, services
 from .forms import FeedbackForm, NewItemForm, RevisionForm, SearchForm
-from .languages import Localized, language_name, localize, ordered_for
+from .languages import Localized, language_name, localize, ordered_for, reader_language_name
 from .models import LANGUAGE_CODES, Article, Content, Guide, Revision
 from .pathways import guide_facts
 from .pdf import guide_pdf
@@ -101,7 +102,7 @@ def guide_download(request: HttpRequest, country: str, slug: str) -> HttpRespons
     facts = guide_facts(item, localized.requested)
     cards = window_directory(country_obj, timezone.localtime(timezone.now(), country_obj.zoneinfo))
     response = HttpResponse(
-        guide_pdf(localized, facts, request.build_absolute_uri(item.get_absolute_url()), cards, localized.language),
+        guide_pdf(localized, facts, request.build_absolute_uri(item.get_absolute_url()), cards, localized.requested),
         content_type="application/pdf",
     )
     # Saved under the title the reader reads, so that the five languages' copies do not overwrite each other.
@@ -219,7 +220,7 @@ def editor_status(request: HttpRequest, country: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def editor_new(request: HttpRequest, country: str) -> HttpResponse:
     country_obj, languages = _editor_country(request, country)
-    choices = [(code, language_name(code)) for code in LANGUAGE_CODES if code in languages]
+    choices = [(code, Marked(language_name(code), code)) for code in LANGUAGE_CODES if code in languages]
     form = NewItemForm(request.POST or None, country=country_obj, languages=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -268,7 +269,7 @@ def editor_edit(request: HttpRequest, country: str, kind: str, slug: str, langua
             "revision": revision,
             "form": form,
             "language": language,
-            "language_name": language_name(language),
+            "language_name": reader_language_name(language),
             "source_text": None
             if language == item.source_language
             else {name: item.raw(name, item.source_language) for name in ("title", "summary", "body")},

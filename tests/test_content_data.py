@@ -101,6 +101,10 @@ SHAPES = {
             }
         ],
     },
+    "reference/country-names-ht.json": {
+        "about": TEXT,
+        "names": Mapping(TEXT, keys=_matches(r"[A-Z]{2}")),
+    },
     "pathways/*.json": {
         "about": TEXT,
         "country": CODE,

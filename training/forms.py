@@ -319,6 +319,7 @@ class SessionForm(OneTimeForm, forms.ModelForm):
         self.fields["trainers"].queryset = (
             get_user_model().objects.filter(pk__in=trainer_rows.values("user"), is_active=True).order_by("username")
         )
+        self.fields["partner"].queryset = self.fields["partner"].queryset.select_related("country")  # names' language
         self.fields["capacity"].validators.append(MinValueValidator(1))
         self.fields["venue"].help_text = _("Needed for a course in person or mixed.")
         self.fields["online_link"].help_text = _("Needed for a course online or mixed.")

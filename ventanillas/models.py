@@ -11,6 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from helpers.marked import Marked
+
 
 class Service(models.TextChoices):
     """What a window or a partner offers; also the services a referral asks for."""
@@ -164,7 +166,10 @@ class InformationWindow(models.Model):
         constraints = [models.UniqueConstraint(fields=["country", "slug"], name="window_slug_unique_per_country")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.city})"
+        # Marked with its language when that costs no query (the country loaded with the window, or a
+        # language of its own): a list of windows selects their countries (``select_related``).
+        known = self.text_language or InformationWindow.country.is_cached(self)
+        return Marked(f"{self.name} ({self.city})", self.written_in if known else "")
 
     def get_absolute_url(self) -> str:
         return reverse("ventanillas:window-list", kwargs={"country": self.country.slug}) + f"#{self.slug}"
@@ -293,7 +298,9 @@ class PartnerOrganisation(models.Model):
 
     def __str__(self) -> str:
         # The full name first: an acronym alone ("CR", "ACNUR") says little to a new colleague or a migrant.
-        return f"{self.name} ({self.acronym})" if self.acronym and self.acronym != self.name else self.name
+        text = f"{self.name} ({self.acronym})" if self.acronym and self.acronym != self.name else self.name
+        known = not self.country_id or PartnerOrganisation.country.is_cached(self)  # as for a window, no query
+        return Marked(text, self.language if known else "")
 
     @property
     def language(self) -> str:

@@ -64,7 +64,19 @@ def test_a_kreyol_reader_gets_kreyol_names_and_french_for_the_rest(staff_cr_clie
     with translation.override("ht"):
         names = dict(_options(staff_cr_client.get(reverse("cases:person-create")).content.decode()))
     assert (names["HT"], names["DO"], names["CU"]) == ("Ayiti", "Repiblik Dominikèn", "Kiba")
-    assert names["DE"] == "Allemagne"  # no Kreyòl name: French, never Spanish
+    assert names["FI"] == "Finlande"  # no Kreyòl name: French, never Spanish
+    assert names["DE"] == "Almay"  # a country people of the region come from has its Kreyòl name
+
+
+def test_a_name_in_french_on_a_kreyol_page_is_marked_french(staff_cr_client, window_cr):
+    """A screen reader reads "Finlande" with French sounds; the Kreyòl names are read as the page."""
+    with translation.override("ht"):
+        html = staff_cr_client.get(reverse("cases:person-create")).content.decode()
+    select = re.search(r'<select name="nationality".*?</select>', html, re.S).group(0)
+    assert '<option value="FI" lang="fr">Finlande</option>' in select
+    assert '<option value="DE">Almay</option>' in select
+    marked = re.findall(r'<option value="[A-Z]{2}" lang="fr">', select)
+    assert 0 < len(marked) < 120, "most of the list is in Kreyòl"
 
 
 def test_a_code_of_no_country_nor_answer_is_refused(staff_cr_client, window_cr):

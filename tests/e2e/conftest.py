@@ -11,6 +11,7 @@ Screenshots go to ``$E2E_ARTIFACTS`` (default ``e2e-artifacts/``), which CI keep
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import socket
 import subprocess
@@ -240,6 +241,24 @@ def staff_state(browser, live_url):
         return states[username]
 
     return state
+
+
+@pytest.fixture(scope="session")
+def fetch(live_url, staff_state):
+    """``fetch(path, user=None)``: a page's HTML as the server sends it (to a signed-in user's session), asked
+    once per run: the modules that check pages share it."""
+
+    @functools.cache
+    def get(path: str, user: str | None = None) -> str:
+        request = urllib.request.Request(live_url + path)  # noqa: S310
+        if user:
+            cookies = "; ".join(f"{c['name']}={c['value']}" for c in staff_state(user)["cookies"])
+            request.add_header("Cookie", cookies)
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            assert response.status == 200, path
+            return response.read().decode()
+
+    return get
 
 
 @pytest.fixture(scope="session")

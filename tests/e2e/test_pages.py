@@ -6,8 +6,6 @@ Pages are fetched over HTTP from the live server (staff pages with a signed-in u
 
 from __future__ import annotations
 
-import urllib.request
-from functools import cache
 from html.parser import HTMLParser
 
 import pytest
@@ -15,22 +13,6 @@ import pytest
 from .htmlcheck import problems
 from .languages import wrong_language
 from .pages import LANGS, PUBLIC_KINDS, STAFF_KINDS, public_kinds, staff_kinds
-
-
-@pytest.fixture(scope="session")
-def fetch(live_url, staff_state):
-    @cache
-    def get(path: str, user: str | None = None) -> str:
-        request = urllib.request.Request(live_url + path)  # noqa: S310
-        if user:
-            cookies = "; ".join(f"{c['name']}={c['value']}" for c in staff_state(user)["cookies"])
-            request.add_header("Cookie", cookies)
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            assert response.status == 200, path
-            return response.read().decode()
-
-    return get
-
 
 PAGES = [(lang, kind, None) for lang in LANGS for kind in PUBLIC_KINDS]
 PAGES += [(lang, kind, "staff") for lang in LANGS for kind in STAFF_KINDS]

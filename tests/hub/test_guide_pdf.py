@@ -90,3 +90,79 @@ def test_each_language_downloads_under_its_own_name_in_an_embedded_font_that_dra
     assert len(names) == 3 and any("rezidans-tanpore" in name for name in names)
     _pages, text = _pdf(client, "/fr/cr/guides/residencia/pdf/")
     assert "cœur de l’été" in text
+
+
+def _structure(content: bytes) -> tuple[PdfReader, list[dict]]:
+    """The PDF and its structure elements in reading order: [{"S": "/H1", "MCID": 0, "Lang": ..., "Alt": ...}]."""
+    reader = PdfReader(io.BytesIO(content))
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    document = tree["/K"].get_object()
+    assert document["/S"] == "/Document"
+    elements = []
+    for ref in document["/K"]:
+        element = ref.get_object()
+        assert element["/Pg"].get_object() == reader.pages[0].get_object()
+        elements.append(
+            {"S": element["/S"], "MCID": element["/K"], "Lang": element.get("/Lang"), "Alt": element.get("/Alt")}
+        )
+    return reader, elements
+
+
+def test_the_printed_guide_is_a_tagged_pdf_a_screen_reader_reads_in_order_and_language(client, cr, window_cr):
+    with translation.override("es"):
+        pathway = pathway_with_documents(country=cr, slug="temporal")
+    guide(cr, pathway=pathway, texts={"es": ("Residencia temporal", "Cómo pedirla.", "Texto.")})
+    content = client.get("/fr/cr/guides/residencia/pdf/").content  # no French text: shown in Spanish
+    reader, elements = _structure(content)
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert root["/Lang"] == "fr", "the document speaks the reader's language (its headings and notes)"
+    assert elements[0] == {"S": "/H1", "MCID": 0, "Lang": "es", "Alt": None}, "the Spanish title, marked Spanish"
+    assert [e["MCID"] for e in elements] == list(range(len(elements))), "read in the order they are drawn"
+    headings = [e for e in elements if e["S"] == "/H2"]
+    assert len(headings) >= 3, "the pathway, its steps, its documents and the windows are sections"
+    assert any(e["S"] == "/P" and e["Lang"] == "es" for e in elements), "the window's Spanish name is marked"
+    figure = next(e for e in elements if e["S"] == "/Figure")
+    assert figure["Alt"].endswith("http://testserver/fr/cr/guides/residencia/"), "the QR code is read as its address"
+    # Each element points at a marked sequence of the page's drawing, and the page points back to them.
+    page = reader.pages[0]
+    drawing = page.get_contents().get_data().decode("latin-1")
+    marks = re.findall(r"/(\w+) <</MCID (\d+)>> BDC", drawing)
+    assert [(tag, int(mcid)) for tag, mcid in marks] == [(e["S"][1:], e["MCID"]) for e in elements]
+    assert drawing.count(" BDC") == drawing.count("EMC")
+    parents = root["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    assert parents[0] == page["/StructParents"] == 0 and len(parents[1]) == len(elements)
+
+
+def test_the_embedded_font_draws_every_letter_the_five_languages_write():
+    """Every letter, digit, punctuation mark and currency sign of the portal's strings in the five languages
+    and of its data (guides, pathways, windows) is in the font the guides embed: none prints as an empty box.
+    (Symbols such as arrows are the pages' own, never a guide's.)"""
+    import json
+    import unicodedata
+    from pathlib import Path
+
+    from reportlab.pdfbase import pdfmetrics
+
+    from hub.pdf import BOLD, FONT, _fonts
+    from tests.e2e.languages import _catalogs
+
+    _fonts()
+    letters = {char for strings in _catalogs().values() for text in strings.values() for char in text}
+    letters |= {char for text in _catalogs()["en"] for char in text}  # English is the msgids
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict | list):
+            for part in value.values() if isinstance(value, dict) else value:
+                yield from strings(part)
+
+    for path in (Path(__file__).resolve().parents[2] / "data").rglob("*.json"):
+        letters |= {char for text in strings(json.loads(path.read_text(encoding="utf-8"))) for char in text}
+    letters = {char for char in letters if unicodedata.category(char)[0] in "LNP" or unicodedata.category(char) == "Sc"}
+    assert {"ñ", "ç", "œ", "ò", "ë"} <= letters, "the letters that matter most are among them"
+    for name in (FONT, BOLD):
+        covered = set(pdfmetrics.getFont(name).face.charToGlyph)
+        missing = sorted(char for char in letters if ord(char) not in covered)
+        assert missing == [], f"{name} lacks {missing}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html as html_text
+import re
+
 import pytest
 
 from hub.models import FaqEntry
@@ -150,3 +153,13 @@ def test_an_alert_in_another_language_is_marked_with_its_lang(client, ht):
     alert(ht, title="Siklòn", title_ht="Siklòn ap vini")
     html = client.get("/fr/ht/").content.decode()
     assert 'lang="ht"' in html and "Siklòn ap vini" in html
+
+
+def test_a_page_shown_in_its_source_language_marks_its_title_and_describes_itself_in_the_readers(client, cr):
+    guide(cr, texts={"es": ("Residencia temporal", "Cómo pedirla.", "Reúna sus documentos.")})
+    html = client.get("/fr/cr/guides/residencia/").content.decode()
+    assert '<title lang="es">Residencia temporal · ' in html, "a screen reader reads the Spanish title as Spanish"
+    description = html_text.unescape(re.search(r'<meta name="description" content="([^"]*)">', html)[1])
+    assert description == "Cette page n'est pas encore disponible en Français ; elle est affichée en Espagnol."
+    translated = client.get("/es/cr/guides/residencia/").content.decode()
+    assert "<title>Residencia temporal · " in translated and 'content="Cómo pedirla."' in translated

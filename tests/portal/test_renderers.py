@@ -8,7 +8,16 @@ from django.forms.renderers import DjangoTemplates
 from django.utils import translation
 
 from cases.forms import ConsultationForm
-from helpers.renderers import PortalFormRenderer
+from helpers.renderers import SELECT, PortalFormRenderer, mark_options
+
+
+class MarkingTemplates(DjangoTemplates):
+    """Django's templates, given the same options' languages as the portal's renderer gives them."""
+
+    def render(self, template_name, context, request=None):
+        if template_name == SELECT:
+            mark_options(context["widget"])
+        return super().render(template_name, context, request)
 
 
 class Sample(forms.Form):
@@ -26,7 +35,7 @@ def pairs(form):
     """(field, its widget as the portal renders it, as Django's templates render it)."""
     for name in form.fields:
         ours = form[name].as_widget()
-        form.renderer = DjangoTemplates()
+        form.renderer = MarkingTemplates()
         djangos = form[name].as_widget()
         form.renderer = PortalFormRenderer()
         yield name, ours, djangos
@@ -54,3 +63,4 @@ def test_the_nationality_list_of_the_intake_form_is_unchanged(language, staff_cr
             checked += ours.count("<option")
         assert checked > 200  # the country list was among them
         assert 'value="HT" selected' in str(form["nationality"])
+        assert ('value="FI" lang="fr"' in str(form["nationality"])) == (language == "ht")
