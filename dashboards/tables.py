@@ -10,6 +10,7 @@ from datetime import date
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
+from helpers.marked import Marked
 from ventanillas.models import Country, InformationWindow
 
 from . import indicators, published, suppression
@@ -123,19 +124,25 @@ def country_order(country_list):
 
 def _value_labels(dimension: str, keys: list[str]) -> list[str]:
     if dimension == "window":
-        names = dict(
-            InformationWindow.objects.filter(pk__in=[k for k in keys if k.isdigit()]).values_list("pk", "name")
-        )
+        windows = InformationWindow.objects.filter(pk__in=[k for k in keys if k.isdigit()]).select_related("country")
+        names = {w.pk: Marked(w.name, w.written_in) for w in windows}  # a window's name keeps its language
         return [names.get(int(k), gettext("Unknown window")) if k.isdigit() else k for k in keys]
     if dimension == "pathway":
         from cases.models import RegularizationPathway
 
         pathways = RegularizationPathway.objects.in_bulk([int(k) for k in keys if k.isdigit()])
-        return [pathways[int(k)].name if k.isdigit() and int(k) in pathways else k for k in keys]
+        return [
+            Marked(pathways[int(k)].name, pathways[int(k)].name_language) if k.isdigit() and int(k) in pathways else k
+            for k in keys
+        ]
     if dimension == "country":
         names = {str(c.pk): c.name for c in Country.objects.filter(pk__in=[k for k in keys if k.isdigit()])}
         return [names.get(k, k) for k in keys]
-    choices = {str(value): str(label) for value, label in (DIMENSIONS[dimension].choices or (lambda: []))()}
+    # A label that knows its language (a country named in French on a Kreyòl page) is kept as it is.
+    choices = {
+        str(value): label if isinstance(label, str) else str(label)
+        for value, label in (DIMENSIONS[dimension].choices or (lambda: []))()
+    }
     return [choices.get(k, k) for k in keys]
 
 

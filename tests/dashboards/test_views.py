@@ -265,3 +265,17 @@ def test_the_breakdown_by_nationality_names_the_countries_in_the_readers_languag
     people = table.column_keys.index("people_assisted")
     assert {row.cells[people] for row in table.rows if row.key in ("HT", "VE")} == {0}
     assert f">{haiti}<" in response.content.decode()
+
+
+def test_names_in_another_language_are_marked_on_a_kreyol_dashboard(world, officer_cr_client, window_cr, staff_cr):
+    # Ten consultations of a nationality Kreyòl names in French (the page's fallback), and the window's own
+    # Spanish name, both in breakdowns read in Kreyòl.
+    for day in range(10):
+        Consultation.objects.create(
+            window=window_cr, date=date(2025, 3, 2 + day), nationality="MN", recorded_by=staff_cr
+        )
+    rollups.rebuild()
+    page = officer_cr_client.get("/ht/staff/dashboards/cr/", {**MARCH, "by": "nationality"}).content.decode()
+    assert '<th scope="row" class="fw-normal"><span lang="fr">Mongolie</span></th>' in page
+    page = officer_cr_client.get("/ht/staff/dashboards/cr/", {**MARCH, "by": "window"}).content.decode()
+    assert f'<span lang="es">{window_cr.name}</span>' in page

@@ -45,10 +45,14 @@ def test_the_hub_editor_has_no_inline_style(db):
         *Path(settings.BASE_DIR).glob("templates/**/*.html"),
     ]
     assert templates
+    # The emergency page alone carries its style inside it (readable once saved on a phone, with no other
+    # file); its view allows exactly that style by its hash (tests/emergencies/test_public.py).
+    hashed = Path(settings.BASE_DIR) / "emergencies" / "templates" / "emergencies" / "page.html"
     offenders = [
         str(path)
         for path in templates
         if re.search(r"\sstyle=|<style|<script(?![^>]*\bsrc=)(?![^>]*nonce)", path.read_text())
+        and not (path == hashed and path.read_text().count("<style") == 1 and " style=" not in path.read_text())
     ]
     assert offenders == []
 
