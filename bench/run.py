@@ -124,7 +124,7 @@ def scenarios(data: dict) -> list[Scenario]:
         ),
         Scenario(
             "cases",
-            "case list, officer, deep page",
+            "case list, officer, last page",
             f"/es/staff/cases/?page={data['deep_page']}",
             "officer-cr",
             goal="case list",
@@ -286,7 +286,7 @@ officer_cases = Case.objects.filter(window__country__code="CR").count()
 print(json.dumps({"guide": guide.slug, "window": window.pk, "case": case.pk,
     "match": " ".join(words),
     "pathway": RegularizationPathway.objects.get(country__code="CR", slug="bench").pk,
-    "deep_page": max(1, officer_cases // 25 - 1)}))
+    "deep_page": max(1, -(-officer_cases // 25))}))  # the last page of the officer's list
 """
     out = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
