@@ -20,7 +20,7 @@ from tests.factories import Role, UserFactory, WindowFactory, country, member
 
 from .factories import declare
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
 
 @pytest.fixture

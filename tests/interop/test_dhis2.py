@@ -18,7 +18,7 @@ from interop.models import DataElementMapping, Dhis2Import, OrgUnit
 
 from .conftest import CASES, CONSULTATIONS, CR_UNIT, FEMALE, MEDIAN, PA_UNIT, PEOPLE, VENEZUELAN
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
 MARCH = dhis2.parse_period("202503")
 

@@ -48,6 +48,7 @@ ON_POSTGRES = connection.vendor == "postgresql"
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("tasks_in_process")
 @pytest.mark.parametrize(
     "size",
     [

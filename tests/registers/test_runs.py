@@ -22,7 +22,7 @@ from tests.factories import Role, UserFactory, member
 
 from .files import csv_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
 CONSULTATIONS = [
     ["fecha", "nacionalidad", "sexo", "edad", "canal"],
