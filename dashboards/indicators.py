@@ -318,11 +318,13 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "regularized",
             _("People regularized"),
-            _("Regularization processes approved by the authority in the period, by the date of the decision."),
-            COUNT,
+            _("People whose regularization process the authority approved in the period, by the date of the "
+              "decision; each person counts once, and a person handed over between countries once in the "
+              "region."),
+            UNIQUE,
             "regularization",
             (*PERSON_DIMENSIONS, "pathway"),
-            (_process_source(_stage("approved"), "decided_at"),),
+            (_process_source(_stage("approved"), "decided_at", subject_field="case__person_id"),),
         ),
         Indicator(
             "processes_denied",

@@ -198,8 +198,8 @@ def series(country_ids, period: Period, codes=indicators.SERIES) -> Table:
     table = _assemble("series", gettext("Over time"), codes, labels, keys, found, totals, period_notes(period))
     table.short_labels = [short_bucket_label(unit, d) for d in starts]
     if any(indicators.get(c).kind == UNIQUE for c in codes):
-        table.notes.append(gettext("People trained: a person is counted once in each row, so the rows may add "
-                                   "up to more than the total."))  # fmt: skip
+        table.notes.append(gettext("People regularized and people trained: a person is counted once in each "
+                                   "row, so the rows may add up to more than the total."))  # fmt: skip
     return table
 
 

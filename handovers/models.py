@@ -146,6 +146,9 @@ class Handover(models.Model):
     )
     # The SMS code's keyed hash while the person's reply is awaited; blanked once confirmed.
     consent_code_hash = models.CharField(max_length=128, blank=True, editable=False)
+    # When the code was sent (it holds for ``services.CODE_VALID_FOR``) and how many wrong codes came back.
+    consent_code_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    consent_code_tries = models.PositiveSmallIntegerField(default=0, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")

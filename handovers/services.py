@@ -9,6 +9,7 @@ receiving ones too). Callers check access first (``views``).
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from datetime import timedelta
@@ -22,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from cases import services as case_services
 from cases.models import AuditEntry, Case, CaseStatus, CloseReason, Person, RegularizationProcess
-from cases.rules import has_consent
+from cases.rules import has_consent, people_with_number
+from notifications.models import Message
 from notifications.services import enqueue
 from statuscheck import services as statuscheck_services
 from statuscheck.models import StatusAccess
@@ -32,6 +34,9 @@ from ventanillas.models import Country, InformationWindow
 from .models import ConsentMethod, Decision, ErasureRequest, Handover, PairRule, Part, Purpose, Status
 
 CODE_LENGTH = 6
+# A code sent by SMS holds this long, and for this many wrong answers; then the window sends a new one.
+CODE_VALID_FOR = timedelta(hours=48)
+CODE_TRIES = 5
 
 
 class HandoverError(Exception):
@@ -194,8 +199,11 @@ def start_handover(
 
 def _send_code(handover: Handover, person: Person) -> None:
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_LENGTH))
+    sent_at = timezone.now()
     # Kept as a password hash, like a status-check PIN: the code itself exists only in the message.
-    Handover.objects.filter(pk=handover.pk).update(consent_code_hash=make_password(code))
+    Handover.objects.filter(pk=handover.pk).update(
+        consent_code_hash=make_password(code), consent_code_sent_at=sent_at, consent_code_tries=0
+    )
     enqueue(
         kind="handovers.consent_code",
         channel="sms",
@@ -204,28 +212,112 @@ def _send_code(handover: Handover, person: Person) -> None:
         template="handovers/messages/consent_code",
         context={"code": code, "country": handover.to_country.name},
         obj=handover,
-        key=f"handovers:code:{handover.pk}",
+        key=f"handovers:code:{handover.pk}:{sent_at.timestamp()}",
         addressee=person,
         secret=("code",),
         time_zone=handover.from_window.country.time_zone,
     )
 
 
-@transaction.atomic
-def confirm_code(*, handover: Handover, code: str, by: Any) -> Handover:
-    """The person replied with the code sent to them: their consent is recorded now and the handover is sent."""
-    handover = _locked(handover)
-    if handover.status != Status.AWAITING_CONSENT:
-        raise HandoverError(_("This handover is not waiting for a code."))
-    code = "".join(ch for ch in code if ch.isdigit())
-    if not code or not handover.consent_code_hash or not check_password(code, handover.consent_code_hash):
-        raise HandoverError(_("This is not the code sent to the person. Check it with them and type it again."), "code")
+def code_expired(handover: Handover, now=None) -> bool:
+    """Whether the SMS code of a handover waiting for it no longer holds: too old, or too many wrong answers."""
+    sent_at = handover.consent_code_sent_at or handover.sent_at
+    now = now or timezone.now()
+    return not handover.consent_code_hash or now - sent_at > CODE_VALID_FOR or handover.consent_code_tries >= CODE_TRIES
+
+
+def _code_matches(handover: Handover, code: str) -> bool:
+    return bool(code) and bool(handover.consent_code_hash) and check_password(code, handover.consent_code_hash)
+
+
+def _record_code_consent(handover: Handover, *, by: Any, via: str) -> Handover:
     handover.consent_code_hash = ""
     handover.consent_given_at = timezone.now()
     handover.status = Status.PENDING
     handover.save(update_fields=["consent_code_hash", "consent_given_at", "status"])
-    audit(handover, by=by, action=AuditEntry.Action.CHANGE, event="shared", consent="sms_code")
+    audit(handover, by=by, action=AuditEntry.Action.CHANGE, event="shared", consent="sms_code", via=via)
     return handover
+
+
+@transaction.atomic
+def confirm_code(*, handover: Handover, code: str, by: Any) -> Handover:
+    """The person gave the clerk the code sent to them: their consent is recorded now and the handover is
+    sent. (A reply by SMS goes through ``answer_reply``.)"""
+    handover = _locked(handover)
+    if handover.status != Status.AWAITING_CONSENT:
+        raise HandoverError(_("This handover is not waiting for a code."))
+    if code_expired(handover):
+        raise HandoverError(_("The code sent to the person has expired: send them a new one."), "code")
+    code = "".join(ch for ch in code if ch.isdigit())
+    if not _code_matches(handover, code):
+        Handover.objects.filter(pk=handover.pk).update(consent_code_tries=handover.consent_code_tries + 1)
+        raise HandoverError(_("This is not the code sent to the person. Check it with them and type it again."), "code")
+    return _record_code_consent(handover, by=by, via="window")
+
+
+@transaction.atomic
+def resend_code(*, handover: Handover, by: Any) -> Handover:
+    """Send the person a new code (the first expired, or never arrived); the old one stops holding."""
+    handover = _locked(handover)
+    if handover.status != Status.AWAITING_CONSENT:
+        raise HandoverError(_("This handover is not waiting for a code."))
+    person = Person.objects.get(pk=handover.person_id)
+    if not person.phone:
+        raise HandoverError(_("The person has no phone number on record: choose another way to consent."))
+    _send_code(handover, person)
+    audit(handover, by=by, action=AuditEntry.Action.CHANGE, event="code_sent")
+    return handover
+
+
+# The code of a reply: six digits, however the person spaced them ("123 456", "123-456").
+REPLY_CODE_RE = re.compile(rf"^\s*(?:\d[\s.-]*){{{CODE_LENGTH}}}$")
+
+
+@transaction.atomic
+def answer_reply(*, channel: str, number: str, body: str, message_id: str | None) -> bool:
+    """A message to the programme's number (``statuscheck.replies``): a person giving back the code of a
+    handover waiting for their consent. A good code records the consent (by SMS code) and sends the
+    handover; a wrong or expired one is answered so, in the language of the notice. Returns False when the
+    message is no such reply (it is then a status question), True when it was answered here."""
+    if not number or not REPLY_CODE_RE.match(body or ""):
+        return False
+    key = f"handovers:reply:{message_id}" if message_id else f"handovers:reply:{uuid.uuid4()}"
+    if message_id and Message.objects.filter(key=key).exists():
+        return True  # the gateway delivered this reply twice: it was answered once already
+    people = people_with_number(number, "whatsapp" if channel == "whatsapp" else "sms")
+    waiting = list(
+        Handover.objects.select_for_update()
+        .filter(status=Status.AWAITING_CONSENT, person__in=people.values("pk"))
+        .select_related("to_country", "from_window__country")
+        .order_by("-sent_at", "-pk")
+    )
+    if not waiting:
+        return False
+    code = "".join(ch for ch in body if ch.isdigit())
+    holding = [h for h in waiting if not code_expired(h)]
+    confirmed = next((h for h in holding if _code_matches(h, code)), None)
+    if confirmed is not None:
+        _record_code_consent(confirmed, by=None, via="sms_reply")
+        handover, template = confirmed, "handovers/messages/consent_recorded"
+    else:
+        for wrong in holding:
+            Handover.objects.filter(pk=wrong.pk).update(consent_code_tries=wrong.consent_code_tries + 1)
+            audit(wrong, by=None, action=AuditEntry.Action.CHANGE, event="wrong_code")
+        handover = holding[0] if holding else waiting[0]
+        template = "handovers/messages/code_wrong" if holding else "handovers/messages/code_expired"
+    enqueue(
+        kind="handovers.consent_reply",
+        channel=channel,
+        recipient=number,
+        language=handover.consent_language,
+        template=template,
+        context={"country": handover.to_country.name},
+        obj=handover,
+        key=key,
+        addressee=Person.objects.get(pk=handover.person_id),
+        time_zone=handover.from_window.country.time_zone,
+    )
+    return True
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/slip/", views.slip, name="slip"),
     path("<int:pk>/code/", views.confirm_code, name="code"),
+    path("<int:pk>/code/new/", views.resend_code, name="code-new"),
     path("<int:pk>/route/", views.route, name="route"),
     path("<int:pk>/accept/", views.accept, name="accept"),
     path("<int:pk>/decline/", views.decline, name="decline"),

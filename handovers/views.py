@@ -164,6 +164,22 @@ def confirm_code(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def resend_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new SMS code for a handover still waiting for the person's consent (the first expired or was lost)."""
+    handover, _sending, _receiving = _handover(request, pk)
+    if not access.can_write_window(request.user, handover.from_window):
+        raise PermissionDenied
+    try:
+        services.resend_code(handover=handover, by=request.user)
+    except HandoverError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("A new code was sent to the person by SMS; the old one no longer holds."))
+    return redirect(handover)
+
+
+@login_required
+@require_POST
 def route(request: HttpRequest, pk: int) -> HttpResponse:
     handover, _sending, receiving = _handover(request, pk)
     if not receiving:

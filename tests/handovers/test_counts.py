@@ -78,3 +78,65 @@ def test_published_handover_counts_go_through_the_disclosure_control(send, staff
         "handovers_sent": 0,
         "handovers_received": 0,
     }
+
+
+def _approve(process, by, on):
+    from cases import services as case_services
+
+    for item in process.checklist.filter(required=True):
+        case_services.set_checklist_status(item=item, status="received", by=by)
+    for stage in ("documents_complete", "submitted", "approved"):
+        case_services.move_process(process=process, to=stage, by=by, on=on, permit_type="Residencia temporal")
+
+
+def test_a_person_approved_in_two_countries_is_regularized_once_in_the_region(
+    send, file_hn, staff_hn, staff_gt, hn, gt
+):
+    """Approved in Honduras, handed over, approved again in Guatemala: each country counts its approval, the
+    region one person."""
+    from cases import services as case_services
+    from tests.cases.factories import PathwayFactory
+
+    today = timezone.localdate()
+    _approve(file_hn["process"], staff_hn, today)
+    handover = send()
+    case = services.accept(handover=handover, by=staff_gt)
+    process = case_services.start_process(case=case, pathway=PathwayFactory(country=gt), by=staff_gt)
+    _approve(process, staff_gt, today)
+    rollups.rebuild()
+    start, end = _period()
+    assert figures.totals(["regularized"], [hn.pk], start, end)["regularized"] == 1
+    assert figures.totals(["regularized"], [gt.pk], start, end)["regularized"] == 1
+    assert figures.grouped(["regularized"], None, start, end, by="country")["regularized"] == {
+        str(hn.pk): 1,
+        str(gt.pk): 1,
+    }
+    assert figures.totals(["regularized"], None, start, end)["regularized"] == 1
+    # the whole month, read from the per-period table as the regional dashboard reads it
+    month = today.replace(day=1)
+    after = (month + timedelta(days=32)).replace(day=1)
+    assert figures.totals(["regularized"], None, month, after)["regularized"] == 1
+    assert figures.totals(["regularized"], [gt.pk], month, after)["regularized"] == 1
+
+
+def test_the_refresh_after_a_second_approval_equals_a_rebuild(send, file_hn, staff_hn, staff_gt, hn, gt):
+    """The region's people regularized kept slice by slice stay exact when a handed-over person is approved
+    again in the receiving country."""
+    from cases import services as case_services
+    from tests.cases.factories import PathwayFactory
+    from tests.dashboards.test_rollups import snapshot
+
+    today = timezone.localdate()
+    _approve(file_hn["process"], staff_hn, today)
+    handover = send()
+    rollups.rebuild()
+    case = services.accept(handover=handover, by=staff_gt)
+    rollups.refresh_changed()
+    process = case_services.start_process(case=case, pathway=PathwayFactory(country=gt), by=staff_gt)
+    _approve(process, staff_gt, today)
+    rollups.refresh_changed()
+    start, end = _period()
+    assert figures.totals(["regularized"], None, start, end)["regularized"] == 1
+    incremental = snapshot()
+    rollups.rebuild()
+    assert snapshot() == incremental
