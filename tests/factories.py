@@ -18,6 +18,8 @@ COUNTRY_DATA = {
     "DO": ("República Dominicana", ["es", "ht"], "America/Santo_Domingo", "DOP"),
     "BZ": ("Belice", ["en", "es"], "America/Belize", "BZD"),
     "GD": ("Granada", ["en"], "America/Grenada", "XCD"),
+    "HN": ("Honduras", ["es"], "America/Tegucigalpa", "HNL"),
+    "GT": ("Guatemala", ["es"], "America/Guatemala", "GTQ"),
 }
 
 

@@ -5,45 +5,22 @@ from __future__ import annotations
 import pytest
 
 from tests.cases.factories import make_case, make_person, pathway_with_documents
-from tests.factories import Role, UserFactory, WindowFactory, member
-from ventanillas.models import Country
-
-COUNTRIES = {
-    "HN": ("Honduras", "America/Tegucigalpa", "HNL"),
-    "GT": ("Guatemala", "America/Guatemala", "GTQ"),
-    "MX": ("México", "America/Mexico_City", "MXN"),
-}
-
-
-def make_country(code: str) -> Country:
-    name, zone, currency = COUNTRIES[code]
-    country, _created = Country.objects.get_or_create(
-        code=code,
-        defaults={
-            "name": name,
-            "name_es": name,
-            "default_language": "es",
-            "public_languages": ["es"],
-            "time_zone": zone,
-            "currency": currency,
-        },
-    )
-    return country
+from tests.factories import Role, UserFactory, WindowFactory, country, member
 
 
 @pytest.fixture
 def hn(db):
-    return make_country("HN")
+    return country("HN")
 
 
 @pytest.fixture
 def gt(db):
-    return make_country("GT")
+    return country("GT")
 
 
 @pytest.fixture
 def mx(db):
-    return make_country("MX")
+    return country("MX")
 
 
 @pytest.fixture
