@@ -197,7 +197,13 @@ def person_section(person: Person) -> list[dict]:
                 "answered_at": h.decided_at.isoformat() if h.decided_at else None,
                 "decline_reason": h.decline_reason or "",
                 "events": [
-                    {"at": e.at.isoformat(), "action": e.action, "event": e.details.get("event", "")} for e in events
+                    {
+                        "at": e.at.isoformat(),
+                        "action": e.action,
+                        "event": e.details.get("event", ""),
+                        **({"via": e.details["via"]} if e.details.get("via") else {}),
+                    }
+                    for e in events
                 ],
             }
         )

@@ -44,7 +44,9 @@ def _answer(gateway) -> str:
     return gateway.last_form["Body"]
 
 
-def test_a_reply_with_the_code_records_the_consent_and_the_handover_proceeds(client, gateway, waiting, staff_gt):
+def test_a_reply_with_the_code_records_the_consent_and_the_handover_proceeds(
+    client, gateway, waiting, staff_gt, staff_hn
+):
     handover, code = waiting
     assert not Handover.objects.received_by(staff_gt).exists()
     response = _post(client, f"{code[:3]} {code[3:]}", sid="SMreply1", sender=PHONE)
@@ -57,6 +59,13 @@ def test_a_reply_with_the_code_records_the_consent_and_the_handover_proceeds(cli
     assert entry.details["consent"] == "sms_code" and entry.details["via"] == "sms_reply"
     answer = _answer(gateway)
     assert "Gracias" in answer and "Guatemala" in answer
+    # The person's own export says how the consent was given, and the code never appears in it.
+    from cases import services as case_services
+
+    (row,) = case_services.export_person_data(person=handover.person, by=staff_hn)["handovers"]
+    assert row["consent_method"] == "sms_code"
+    assert {"event": "shared", "via": "sms_reply"}.items() <= row["events"][-1].items()
+    assert code not in str(row)
     # The receiving window now has it and accepts it.
     assert Handover.objects.received_by(staff_gt).filter(pk=handover.pk).exists()
     case = services.accept(handover=handover, by=staff_gt)
