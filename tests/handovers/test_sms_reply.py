@@ -152,3 +152,24 @@ def test_the_code_from_another_number_is_not_a_consent(client, gateway, waiting)
     assert handover.status == Status.AWAITING_CONSENT
     assert Lookup.objects.count() == 1
     assert not Message.objects.filter(kind="handovers.consent_reply").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "wrong", "expired"),
+    [
+        ("es", "no es el código", "ha vencido"),
+        ("en", "not the code", "has expired"),
+        ("fr", "pas le code", "a expiré"),
+        ("nl", "niet de code", "is verlopen"),
+        ("ht", "Se pa kòd", "ekspire"),
+    ],
+)
+def test_the_answers_are_in_the_language_of_the_notice(client, gateway, send, language, wrong, expired):
+    handover = send(consent_method="sms_code", consent_language=language)
+    dispatch_due()
+    code = re.search(r"\b(\d{6})\b", gateway.last_form["Body"]).group(1)
+    _post(client, "000000" if code != "000000" else "111111", sid=f"SMw-{language}", sender=PHONE)
+    assert wrong in _answer(gateway)
+    Handover.objects.filter(pk=handover.pk).update(consent_code_sent_at=timezone.now() - timedelta(days=3))
+    _post(client, code, sid=f"SMx-{language}", sender=PHONE)
+    assert expired in _answer(gateway)
