@@ -239,20 +239,21 @@ def _record_code_consent(handover: Handover, *, by: Any, via: str) -> Handover:
     return handover
 
 
-@transaction.atomic
 def confirm_code(*, handover: Handover, code: str, by: Any) -> Handover:
     """The person gave the clerk the code sent to them: their consent is recorded now and the handover is
-    sent. (A reply by SMS goes through ``answer_reply``.)"""
-    handover = _locked(handover)
-    if handover.status != Status.AWAITING_CONSENT:
-        raise HandoverError(_("This handover is not waiting for a code."))
-    if code_expired(handover):
-        raise HandoverError(_("The code sent to the person has expired: send them a new one."), "code")
-    code = "".join(ch for ch in code if ch.isdigit())
-    if not _code_matches(handover, code):
+    sent. A wrong code counts among the code's tries. (A reply by SMS goes through ``answer_reply``.)"""
+    with transaction.atomic():
+        handover = _locked(handover)
+        if handover.status != Status.AWAITING_CONSENT:
+            raise HandoverError(_("This handover is not waiting for a code."))
+        if code_expired(handover):
+            raise HandoverError(_("The code sent to the person has expired: send them a new one."), "code")
+        code = "".join(ch for ch in code if ch.isdigit())
+        if _code_matches(handover, code):
+            return _record_code_consent(handover, by=by, via="window")
+        # Counted in its own committed write, before the refusal is raised.
         Handover.objects.filter(pk=handover.pk).update(consent_code_tries=handover.consent_code_tries + 1)
-        raise HandoverError(_("This is not the code sent to the person. Check it with them and type it again."), "code")
-    return _record_code_consent(handover, by=by, via="window")
+    raise HandoverError(_("This is not the code sent to the person. Check it with them and type it again."), "code")
 
 
 @transaction.atomic

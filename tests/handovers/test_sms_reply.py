@@ -111,6 +111,12 @@ def test_an_expired_code_is_answered_so_and_a_new_one_holds(client, gateway, wai
     assert "ha vencido" in _answer(gateway)
     with pytest.raises(services.HandoverError, match=r"expired|vencido"):
         services.confirm_code(handover=handover, code=code, by=staff_hn)
+    Handover.objects.filter(pk=handover.pk).update(consent_code_sent_at=timezone.now())
+    with pytest.raises(services.HandoverError, match=r"not the code|no es el código"):
+        services.confirm_code(handover=handover, code="000000" if code != "000000" else "111111", by=staff_hn)
+    handover.refresh_from_db()
+    assert handover.consent_code_tries == 1  # the clerk's wrong try counts too
+    Handover.objects.filter(pk=handover.pk).update(consent_code_sent_at=timezone.now() - timedelta(days=3))
     # The window sends a new code; the old one stays void, the new one records the consent.
     client.force_login(staff_hn)
     assert client.post(f"/en/staff/handovers/{handover.pk}/code/new/").status_code == 302
