@@ -119,6 +119,8 @@ def test_an_expired_code_is_answered_so_and_a_new_one_holds(client, gateway, wai
     Handover.objects.filter(pk=handover.pk).update(consent_code_sent_at=timezone.now() - timedelta(days=3))
     # The window sends a new code; the old one stays void, the new one records the consent.
     client.force_login(staff_hn)
+    page = client.get(f"/en/staff/handovers/{handover.pk}/").content.decode()
+    assert "Send a new code" in page and "reply to the SMS with the code" in page
     assert client.post(f"/en/staff/handovers/{handover.pk}/code/new/").status_code == 302
     new_code = re.search(r"\b(\d{6})\b", _answer(gateway)).group(1)
     client.logout()
