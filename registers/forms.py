@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ventanillas import access
 
 from . import fields as F
+from .models import Decision
 
 MAX_BYTES = 60 * 1024 * 1024  # a 200,000-row workbook of a window's register is well under this
 
@@ -83,3 +84,35 @@ class ValuesForm(forms.Form):
         for index, (name, raw, _count) in enumerate(self.pending):
             found.setdefault(name, {})[raw] = self.cleaned_data[f"v_{index}"]
         return found
+
+
+class DuplicatesForm(forms.Form):
+    """For each row held as a likely duplicate: the person registered before, or a new person (or not yet);
+    the buttons "all the same" / "all new" decide every row held, shown or not."""
+
+    ALL = [(Decision.SAME, _("All are the people registered before")), (Decision.NEW, _("All are new people"))]
+
+    def __init__(self, *args, rows, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for row in rows:
+            self.fields[f"row_{row.pk}"] = forms.ChoiceField(
+                choices=[
+                    ("", _("Decide later")),
+                    (Decision.SAME, _("The same person")),
+                    (Decision.NEW, _("A new person")),
+                ],
+                required=False,
+                widget=forms.RadioSelect,
+                label=_("Row %(number)d") % {"number": row.number},
+            )
+        self.fields["all"] = forms.ChoiceField(choices=self.ALL, required=False)
+
+    def choices(self, held_ids) -> dict[int, str]:
+        """{imported row id: decision} of the rows decided (every row held for "all")."""
+        if self.cleaned_data.get("all"):
+            return dict.fromkeys(held_ids, self.cleaned_data["all"])
+        return {
+            int(name.removeprefix("row_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("row_") and value
+        }

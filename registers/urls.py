@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/columns/", views.columns, name="columns"),
     path("<int:pk>/values/", views.values, name="values"),
     path("<int:pk>/preview/", views.preview, name="preview"),
+    path("<int:pk>/duplicates/", views.duplicates, name="duplicates"),
     path("<int:pk>/resume/", views.resume, name="resume"),
     path("<int:pk>/undo/", views.undo, name="undo"),
 ]
