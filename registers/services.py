@@ -683,3 +683,14 @@ def forget_abandoned(*, now: datetime) -> int:
     nothing was imported from them. Returns how many."""
     stale = RegisterImport.objects.filter(status__in=[Status.MAPPING, Status.READY], touched_at__lt=now - ABANDONED)
     return stale.delete()[1].get("registers.RegisterImport", 0)
+
+
+UNDECIDED = timedelta(days=30)
+
+
+def forget_undecided(*, now: datetime) -> int:
+    """Delete the rows held as likely duplicates and left undecided for ``UNDECIDED`` after their import
+    ended: their values identify a person and nothing was written for them (the file, imported again, brings
+    them back to decide). Returns how many."""
+    stale = ImportedRow.objects.filter(decision=Decision.PENDING, register_import__finished_at__lt=now - UNDECIDED)
+    return stale.delete()[1].get("registers.ImportedRow", 0)

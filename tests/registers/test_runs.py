@@ -274,6 +274,16 @@ def test_a_file_never_confirmed_is_forgotten_by_the_retention_run(window_cr, sta
     assert waiting.pk != done.pk
 
 
+def test_a_row_held_and_never_decided_is_forgotten_by_the_retention_run(window_cr, staff_cr):
+    from privacy import retention
+
+    make_person(window_cr, staff_cr, given_names="Wilner", family_names="Pierre", date_of_birth=date(1985, 1, 1))
+    register = imported(window_cr, staff_cr, [PEOPLE[0], PEOPLE[1], WILNER_WITH_CASE], kind=F.PEOPLE)
+    assert retention.run_registered(timezone.now() + timedelta(days=29))["register_held_rows"] == 0
+    assert retention.run_registered(timezone.now() + timedelta(days=31))["register_held_rows"] == 1
+    assert not services.pending(register).exists() and ImportedRow.objects.count() == 1
+
+
 def test_a_process_reaches_the_stage_the_register_gives_through_the_cases_services(window_cr, staff_cr, cr):
     from cases.models import RegularizationProcess
     from tests.cases.factories import pathway_with_documents
