@@ -19,8 +19,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_(
-            "An Excel workbook (.xlsx, the first sheet is read) or a CSV file in UTF-8, with the names of "
-            "the columns in its first row. KoBoToolbox exports are read as they come."
+            "An Excel workbook (.xlsx; the first sheet is read, and you can choose another next) or a CSV file "
+            "in UTF-8, with the names of the columns in its first row. KoBoToolbox exports are read as they come."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
     )
@@ -34,6 +34,19 @@ class UploadForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 60 MB. Split it and import the parts."))
         return upload
+
+
+class SheetForm(forms.Form):
+    """Which sheet of the workbook to import (the first by default)."""
+
+    def __init__(self, *args, register, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"] = forms.ChoiceField(
+            choices=[(name, name) for name in register.sheets],
+            initial=register.sheet or register.sheets[0],
+            label=_("Sheet"),
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
 
 
 class ColumnsForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Reading an uploaded register: a CSV in UTF-8 or the first sheet of an XLSX workbook, row by row.
+"""Reading an uploaded register: a CSV in UTF-8 or one sheet of an XLSX workbook (the first unless the clerk
+chooses another: KoBoToolbox puts repeat groups on further sheets), row by row.
 
 openpyxl reads the workbook in read-only mode, streaming its rows (constant memory whatever the length);
 formulas are read as their text and never evaluated (``data_only=False``), and a cell that holds one is a
@@ -53,15 +54,49 @@ def file_format(name: str, content: bytes) -> str:
     return CSV
 
 
-def _merged_ranges(content: bytes) -> list[str]:
-    """The merged blocks of the workbook's first sheet, read from its XML without loading the sheet."""
+def _open(content: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception as error:  # a damaged archive fails in many ways inside openpyxl
+        raise FileRefused(
+            _("This file is not an Excel workbook we can read. Save it as .xlsx or as CSV UTF-8.")
+        ) from error
+
+
+def _sheet(book, name: str):
+    """The sheet of that name, the first when the name is empty; FileRefused when the workbook has none."""
+    if name:
+        if name not in book.sheetnames:
+            raise FileRefused(_("The workbook has no sheet “%(sheet)s”.") % {"sheet": name})
+        return book[name]
+    if not book.worksheets:
+        raise FileRefused(_("The file is empty."))
+    return book.worksheets[0]
+
+
+def sheet_names(content: bytes, fmt: str) -> list[str]:
+    """The names of the workbook's sheets, in order (none for a CSV)."""
+    if fmt != XLSX:
+        return []
+    book = _open(content)
+    try:
+        return [sheet.title for sheet in book.worksheets]
+    finally:
+        book.close()
+
+
+def _merged_ranges(content: bytes, sheet: str = "") -> list[str]:
+    """The merged blocks of the sheet (the first by default), read from its XML without loading the sheet."""
+    book = _open(content)
+    try:
+        path = _sheet(book, sheet)._worksheet_path.lstrip("/")  # where openpyxl found the sheet in the archive
+    finally:
+        book.close()
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        sheets = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml"))
-        if not sheets:
-            return []
-        first = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in sheets else sheets[0]
         found = []
-        with archive.open(first) as stream:
+        with archive.open(path) as stream:
             for _event, element in iterparse(stream):  # defusedxml: an uploaded file's entities are refused
                 if element.tag.endswith("}mergeCell"):
                     found.append(element.get("ref", ""))
@@ -79,18 +114,10 @@ def _cell(value: object) -> object:
     return value
 
 
-def _xlsx_rows(content: bytes) -> Iterator[list]:
-    from openpyxl import load_workbook
-
+def _xlsx_rows(content: bytes, sheet: str = "") -> Iterator[list]:
+    book = _open(content)
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception as error:  # a damaged archive fails in many ways inside openpyxl
-        raise FileRefused(
-            _("This file is not an Excel workbook we can read. Save it as .xlsx or as CSV UTF-8.")
-        ) from error
-    try:
-        sheet = book.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
+        for row in _sheet(book, sheet).iter_rows(values_only=True):
             yield [_cell(value) for value in row]
     finally:
         book.close()
@@ -112,18 +139,18 @@ def _csv_rows(content: bytes) -> Iterator[list]:
         yield [_cell(value) for value in row]
 
 
-def numbered_rows(content: bytes, fmt: str) -> Iterator[tuple[int, list]]:
-    """(number as the spreadsheet shows it, row) for every row of the table, the header row first; blank
-    rows are left out."""
-    source = _xlsx_rows(content) if fmt == XLSX else _csv_rows(content)
+def numbered_rows(content: bytes, fmt: str, sheet: str = "") -> Iterator[tuple[int, list]]:
+    """(number as the spreadsheet shows it, row) for every row of the table (of a workbook's ``sheet``, the
+    first by default), the header row first; blank rows are left out."""
+    source = _xlsx_rows(content, sheet) if fmt == XLSX else _csv_rows(content)
     for number, row in enumerate(source, start=1):
         if any(value not in ("", None) for value in row):
             yield number, row
 
 
-def rows(content: bytes, fmt: str) -> Iterator[list]:
+def rows(content: bytes, fmt: str, sheet: str = "") -> Iterator[list]:
     """Every row of the table, the header row first; blank rows are left out."""
-    return (row for _number, row in numbered_rows(content, fmt))
+    return (row for _number, row in numbered_rows(content, fmt, sheet))
 
 
 @dataclass
@@ -132,12 +159,13 @@ class Inspection:
     count: int
 
 
-def inspect(content: bytes, fmt: str) -> Inspection:
-    """The header row and the number of data rows, or ``FileRefused`` with what to do."""
+def inspect(content: bytes, fmt: str, sheet: str = "") -> Inspection:
+    """The header row and the number of data rows of the table (a workbook's ``sheet``, the first by
+    default), or ``FileRefused`` with what to do."""
     if not content:
         raise FileRefused(_("The file is empty."))
     if fmt == XLSX:
-        merged = _merged_ranges_or_refuse(content)
+        merged = _merged_ranges_or_refuse(content, sheet)
         if merged:
             raise FileRefused(
                 _(
@@ -147,7 +175,7 @@ def inspect(content: bytes, fmt: str) -> Inspection:
                 % {"ranges": ", ".join(merged[:5]) + ("…" if len(merged) > 5 else "")}
             )
     limit = settings.REGISTER_IMPORT_MAX_ROWS
-    source = rows(content, fmt)
+    source = rows(content, fmt, sheet)
     headers = next(source, None)
     if headers is None:
         raise FileRefused(_("The file is empty."))
@@ -170,9 +198,9 @@ def inspect(content: bytes, fmt: str) -> Inspection:
     return Inspection(headers=headers, count=count)
 
 
-def _merged_ranges_or_refuse(content: bytes) -> list[str]:
+def _merged_ranges_or_refuse(content: bytes, sheet: str) -> list[str]:
     try:
-        return _merged_ranges(content)
+        return _merged_ranges(content, sheet)
     except (zipfile.BadZipFile, KeyError, SyntaxError) as error:
         raise FileRefused(
             _("This file is not an Excel workbook we can read. Save it as .xlsx or as CSV UTF-8.")

@@ -72,23 +72,49 @@ def upload(*, window: InformationWindow, by: Any, kind: str, name: str, content:
     fmt = reading.file_format(name, content)
     found = reading.inspect(content, fmt)
     template = MappingTemplate.objects.filter(window=window, kind=kind).first()
-    columns: dict[str, str] = {}
-    if template:
-        codes = F.fields_of(kind)
-        columns = {str(i): template.columns[h] for i, h in enumerate(found.headers) if template.columns.get(h) in codes}
-    if not columns:
-        columns = {str(i): code for i, code in F.suggest(kind, found.headers).items()}
     return RegisterImport.objects.create(
         window=window,
         kind=kind,
         created_by=by,
         file_format=fmt,
         content=_encrypt(content),
+        sheets=reading.sheet_names(content, fmt),
         headers=found.headers,
         total_rows=found.count,
-        columns=columns,
+        columns=_suggested(kind, found.headers, template),
         values=template.values if template else {},
     )
+
+
+def _suggested(kind: str, headers: list[str], template: MappingTemplate | None) -> dict[str, str]:
+    """Each column's field: from the window's template (by header name), else from the header names."""
+    columns: dict[str, str] = {}
+    if template:
+        codes = F.fields_of(kind)
+        columns = {str(i): template.columns[h] for i, h in enumerate(headers) if template.columns.get(h) in codes}
+    return columns or {str(i): code for i, code in F.suggest(kind, headers).items()}
+
+
+@transaction.atomic
+def choose_sheet(*, register: RegisterImport, sheet: str) -> RegisterImport:
+    """Read another sheet of the workbook (KoBoToolbox puts repeat groups on the sheets after the first): its
+    headers and rows are checked as at the upload, and its columns suggested again. RegisterError with the
+    reason when the sheet cannot be imported."""
+    register = RegisterImport.objects.select_for_update().get(pk=register.pk)
+    _require_editable(register)
+    if sheet not in register.sheets:
+        raise RegisterError(_("Choose a sheet of the workbook."))
+    sheet = "" if sheet == register.sheets[0] else sheet
+    try:
+        found = reading.inspect(file_content(register), register.file_format, sheet)
+    except reading.FileRefused as refused:
+        raise RegisterError(refused.message) from refused
+    template = MappingTemplate.objects.filter(window=register.window, kind=register.kind).first()
+    register.sheet, register.headers, register.total_rows = sheet, found.headers, found.count
+    register.columns = _suggested(register.kind, found.headers, template)
+    register.status = Status.MAPPING
+    register.save(update_fields=["sheet", "headers", "total_rows", "columns", "status", "touched_at"])
+    return register
 
 
 def _require_editable(register: RegisterImport) -> None:
@@ -232,7 +258,7 @@ def checked_rows(register: RegisterImport, content: bytes | None = None) -> Iter
     columns = {int(col): specs[code] for col, code in register.columns.items() if code in specs}
     today = timezone.localdate(timezone=register.window.country.zoneinfo)
     region = register.window.country.code
-    source = reading.numbered_rows(content, register.file_format)
+    source = reading.numbered_rows(content, register.file_format, register.sheet)
     next(source, None)
     for number, cells in source:
         row = Row(number)

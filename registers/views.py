@@ -20,7 +20,7 @@ from ventanillas import access
 
 from . import fields as F
 from . import reading, services, tasks
-from .forms import ColumnsForm, DuplicatesForm, UploadForm, ValuesForm
+from .forms import ColumnsForm, DuplicatesForm, SheetForm, UploadForm, ValuesForm
 from .models import RegisterImport, Status
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -70,7 +70,8 @@ def columns(request: HttpRequest, pk: int) -> HttpResponse:
     register = _get(request, pk, write=True)
     if register.status not in (Status.MAPPING, Status.READY):
         return redirect("registers:detail", pk=register.pk)
-    samples = list(islice(reading.rows(services.file_content(register), register.file_format), 1, 4))
+    content = services.file_content(register)
+    samples = list(islice(reading.rows(content, register.file_format, register.sheet), 1, 4))
     form = ColumnsForm(request.POST or None, register=register, samples=samples)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,7 +81,30 @@ def columns(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("registers:values", pk=register.pk)
     status = 400 if form.is_bound else 200
-    return render(request, "registers/columns.html", {"register": register, "form": form}, status=status)
+    sheets = SheetForm(register=register) if len(register.sheets) > 1 else None
+    context = {
+        "register": register,
+        "form": form,
+        "sheets": sheets,
+        "sheet": register.sheet or next(iter(register.sheets), ""),
+    }
+    return render(request, "registers/columns.html", context, status=status)
+
+
+@login_required
+@require_POST
+def sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read another sheet of the workbook; its columns are suggested again."""
+    register = _get(request, pk, write=True)
+    form = SheetForm(request.POST, register=register)
+    if form.is_valid():
+        try:
+            services.choose_sheet(register=register, sheet=form.cleaned_data["sheet"])
+        except services.RegisterError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Choose a sheet of the workbook."))
+    return redirect("registers:columns", pk=register.pk)
 
 
 def _labels(register: RegisterImport) -> dict[str, object]:
