@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacy.fields import EncryptedTextField
 from ventanillas import access
 from ventanillas.models import InformationWindow
 
@@ -150,7 +151,7 @@ class ImportedRow(models.Model):
     # A row whose person looks like ``likely_duplicate`` is held, nothing written for it, until the clerk
     # decides; meanwhile its values wait here, encrypted with the field keys, and are emptied once decided.
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
-    held_data = models.BinaryField(null=True, editable=False)
+    held_data = EncryptedTextField(blank=True, editable=False)  # the row's values as JSON
 
     class Meta:
         verbose_name = _("imported row")
