@@ -43,7 +43,7 @@ class SheetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sheet"] = forms.ChoiceField(
             choices=[(name, name) for name in register.sheets],
-            initial=register.sheet or register.sheets[0],
+            initial=register.sheet or next(iter(register.sheets), ""),
             label=_("Sheet"),
             widget=forms.Select(attrs={"class": "form-select"}),
         )
