@@ -563,9 +563,11 @@ def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> N
 
 
 def _imported(register: RegisterImport, row: Row, fingerprint: str, **made) -> ImportedRow:
+    # By id: a related object given to a model's constructor costs a descriptor's checks per row.
     return ImportedRow(
-        register_import=register, window=register.window, number=row.number, fingerprint=fingerprint, **made
-    )
+        register_import_id=register.pk, window_id=register.window_id, number=row.number, fingerprint=fingerprint,
+        **made,
+    )  # fmt: skip
 
 
 def _pack(data: dict) -> str:

@@ -91,3 +91,5 @@ def test_a_csv_and_a_workbook_of_one_sheet_offer_no_choice(post_file, staff_cr_c
         register = services.upload(window=window_cr, by=staff_cr, kind=F.CONSULTATIONS, name=name, content=content)
         page = staff_cr_client.get(reverse("registers:columns", args=[register.pk]))
         assert page.context["sheets"] is None and register.sheets == ([] if name == "r.csv" else ["visitas"])
+        answer = staff_cr_client.post(reverse("registers:sheet", args=[register.pk]), {"sheet": "x"}, follow=True)
+        assert "Elija una hoja del libro" in answer.content.decode()
