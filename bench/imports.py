@@ -3,8 +3,8 @@
 Generates a KoBoToolbox-style consultations workbook (XLSX) and a CSV of the same rows for a window of an
 EMPTY database of its own, then times each step as the clerk goes through it: the upload (the file read and
 counted), the values left to decide, the preview (every row checked), and the run (``services.run`` until
-done, chunks of 500 rows through ``cases.services.log_consultation``). Reports rows per second and the
-peak memory of the process, which stays flat whatever the length (openpyxl reads in read-only mode).
+done, chunks of 500 rows through ``cases.services.log_consultations``). Reports rows per second, the CPU time
+of the process and its peak memory, which stays flat whatever the length (the sheet is streamed with expat).
 People are matched one by one with the search before creating a person, so their rate is given separately,
 on a smaller file (``--people``).
 

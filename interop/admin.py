@@ -28,10 +28,10 @@ class DataElementMappingAdmin(admin.ModelAdmin):
 
 @admin.register(Dhis2Import)
 class Dhis2ImportAdmin(admin.ModelAdmin):
-    list_display = ["sent_at", "period", "dry_run", "status", "values_sent", "imported", "updated", "ignored",
+    list_display = ["sent_at", "period", "payload_format", "dry_run", "status", "values_sent", "imported", "updated", "ignored",
                     "conflict_count"]  # fmt: skip
     list_filter = ["status", "dry_run", "period"]
-    fields = ["sent_at", "period", "dry_run", "status", "values_sent", "imported", "updated", "ignored", "deleted",
+    fields = ["sent_at", "period", "payload_format", "dry_run", "status", "values_sent", "imported", "updated", "ignored", "deleted",
               "description", "conflict_list", "started_by"]  # fmt: skip
     readonly_fields = fields
 
@@ -54,7 +54,9 @@ class Dhis2ImportAdmin(admin.ModelAdmin):
                 messages.error(request, gettext("DHIS2 is not configured: set DHIS2_URL and DHIS2_TOKEN."))
             else:
                 code = form.cleaned_data["period"]
-                tasks.push_period.delay(code, request.user.pk, form.cleaned_data["dry_run_only"])
+                tasks.push_period.delay(
+                    code, request.user.pk, form.cleaned_data["dry_run_only"], form.cleaned_data["payload_format"]
+                )
                 messages.success(
                     request,
                     gettext("%(period)s is being sent to DHIS2. Its import summaries appear in this list when "

@@ -126,6 +126,9 @@ class Dhis2Import(models.Model):
 
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     period = models.CharField(_("period"), max_length=8)
+    payload_format = models.CharField(
+        _("format"), max_length=4, choices=[("json", "JSON"), ("adx", "ADX")], default="json"
+    )
     dry_run = models.BooleanField(_("dry run"), help_text=_("DHIS2 checked the values and stored nothing."))
     values_sent = models.PositiveIntegerField(_("values sent"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)

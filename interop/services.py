@@ -29,24 +29,43 @@ class NotConfigured(Exception):
     """DHIS2_URL or DHIS2_TOKEN is not set: nothing can be sent."""
 
 
+JSON, ADX = "json", "adx"
+FORMATS = (JSON, ADX)
+# What DHIS2's /api/dataValueSets is told the body is; ADX's identifiers are DHIS2 UIDs (DHIS2 reads codes
+# in ADX unless told otherwise), as in the JSON body.
+CONTENT_TYPES = {JSON: "application/json", ADX: "application/adx+xml"}
+QUERY = {JSON: {}, ADX: {"idScheme": "UID"}}
+
+
 def configured() -> bool:
     return bool(settings.DHIS2_URL and settings.DHIS2_TOKEN)
 
 
-def _post(body: dict, *, dry_run: bool) -> tuple[int, dict | None, str]:
+def payload(code: str, fmt: str) -> tuple[bytes, int]:
+    """The period's published figures as the body DHIS2 takes in ``fmt``, and the number of values."""
+    period = dhis2.parse_period(code)
+    found = dhis2.values(period)
+    if fmt == ADX:
+        return dhis2.adx(period, found), len(found)
+    return json.dumps(dhis2.data_value_set(period, found)).encode(), len(found)
+
+
+def _post(body: bytes, *, fmt: str, dry_run: bool) -> tuple[int, dict | None, str]:
     """POST the data value set; (HTTP status, JSON answer or None, text when there is no JSON answer)."""
-    query = urllib.parse.urlencode({"dryRun": "true" if dry_run else "false", "importStrategy": "CREATE_AND_UPDATE"})
+    query = urllib.parse.urlencode(
+        {"dryRun": "true" if dry_run else "false", "importStrategy": "CREATE_AND_UPDATE", **QUERY[fmt]}
+    )
     url = f"{settings.DHIS2_URL.rstrip('/')}/api/dataValueSets?{query}"
     if urllib.parse.urlsplit(url).scheme not in ("https", "http"):
         return 0, None, "DHIS2_URL is not an http(s) address"
     request = urllib.request.Request(  # noqa: S310 - the address comes from settings, not from users
         url,
-        data=json.dumps(body).encode(),
+        data=body,
         method="POST",
         headers={
             "Authorization": f"ApiToken {settings.DHIS2_TOKEN}",
-            "Content-Type": "application/json",
-            "Accept": "application/json",
+            "Content-Type": CONTENT_TYPES[fmt],
+            "Accept": "application/json",  # DHIS2 answers an ADX import with the same JSON import summary
         },
     )
     try:
@@ -70,10 +89,13 @@ def import_summary(answer: dict) -> dict:
     return answer
 
 
-def _record(*, period: str, dry_run: bool, sent: int, status: int, answer: dict | None, text: str, user) -> Dhis2Import:
+def _record(
+    *, period: str, fmt: str, dry_run: bool, sent: int, status: int, answer: dict | None, text: str, user
+) -> Dhis2Import:
     if answer is None:
-        return Dhis2Import.objects.create(period=period, dry_run=dry_run, values_sent=sent, started_by=user,
-                                          status=Dhis2Import.Status.UNREACHABLE, description=text)  # fmt: skip
+        return Dhis2Import.objects.create(period=period, payload_format=fmt, dry_run=dry_run, values_sent=sent,
+                                          started_by=user, status=Dhis2Import.Status.UNREACHABLE,
+                                          description=text)  # fmt: skip
     summary = import_summary(answer)
     counts = summary.get("importCount") or {}
     known = {choice.value for choice in Dhis2Import.Status}
@@ -87,6 +109,7 @@ def _record(*, period: str, dry_run: bool, sent: int, status: int, answer: dict 
         description = f"HTTP {status}"
     return Dhis2Import.objects.create(
         period=period,
+        payload_format=fmt,
         dry_run=dry_run,
         values_sent=sent,
         status=state,
@@ -101,7 +124,7 @@ def _record(*, period: str, dry_run: bool, sent: int, status: int, answer: dict 
     )
 
 
-def audit(user, period: str, sent: int, dry_run: bool) -> None:
+def audit(user, period: str, sent: int, dry_run: bool, fmt: str = JSON) -> None:
     """Figures leaving: audited like an export of the dashboards (the period and how many values)."""
     from cases.models import AuditEntry
     from cases.services import record_audit
@@ -111,26 +134,34 @@ def audit(user, period: str, sent: int, dry_run: bool) -> None:
         action=AuditEntry.Action.EXPORT,
         object_type="interop.dhis2",
         object_id=period,
-        details={"period": period, "values": sent, "dry_run": dry_run},
+        details={"period": period, "values": sent, "dry_run": dry_run, **({"format": fmt} if fmt != JSON else {})},
     )
 
 
-def push(code: str, *, user=None, dry_run_only: bool = False) -> list[Dhis2Import]:
-    """Send the period's figures: a dry run, then (unless ``dry_run_only``) the import if the dry run was a
-    clean success. Returns the summaries kept, the dry run first. NotConfigured without a server; ValueError
-    for a period DHIS2 does not name."""
+def push(code: str, *, user=None, dry_run_only: bool = False, fmt: str | None = None) -> list[Dhis2Import]:
+    """Send the period's figures, as a JSON data value set or ADX (``fmt``, by default ``DHIS2_FORMAT``): a
+    dry run, then (unless ``dry_run_only``) the import if the dry run was a clean success. Returns the
+    summaries kept, the dry run first. NotConfigured without a server (or, for ADX, without the data set);
+    ValueError for a period DHIS2 does not name."""
+    fmt = fmt or settings.DHIS2_FORMAT
     if not configured():
         raise NotConfigured("set DHIS2_URL and DHIS2_TOKEN")
-    period = dhis2.parse_period(code)
-    code = dhis2.period_code(period)
-    body = dhis2.data_value_set(period, dhis2.values(period))
-    sent = len(body["dataValues"])
+    if fmt not in FORMATS:
+        raise NotConfigured(f"DHIS2_FORMAT is {fmt!r}: json or adx")
+    if fmt == ADX and not settings.DHIS2_DATA_SET:
+        raise NotConfigured("ADX names the data set: set DHIS2_DATA_SET")
+    code = dhis2.period_code(dhis2.parse_period(code))
+    body, sent = payload(code, fmt)
     kept = []
     for dry_run in (True, False):
-        audit(user, code, sent, dry_run)
-        status, answer, text = _post(body, dry_run=dry_run)
-        summary = _record(period=code, dry_run=dry_run, sent=sent, status=status, answer=answer, text=text, user=user)
-        logger.info("dhis2 %s %s: %s, %s values", "dry run" if dry_run else "import", code, summary.status, sent)
+        audit(user, code, sent, dry_run, fmt)
+        status, answer, text = _post(body, fmt=fmt, dry_run=dry_run)
+        summary = _record(
+            period=code, fmt=fmt, dry_run=dry_run, sent=sent, status=status, answer=answer, text=text, user=user
+        )
+        logger.info(
+            "dhis2 %s %s (%s): %s, %s values", "dry run" if dry_run else "import", code, fmt, summary.status, sent
+        )
         kept.append(summary)
         clean = summary.status == Dhis2Import.Status.SUCCESS and not summary.conflicts
         if dry_run_only or not clean:

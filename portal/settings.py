@@ -323,6 +323,8 @@ DHIS2_URL = env("DHIS2_URL", default="")
 DHIS2_TOKEN = env("DHIS2_TOKEN", default="")
 DHIS2_DATA_SET = env("DHIS2_DATA_SET", default="")
 DHIS2_TIMEOUT = env.int("DHIS2_TIMEOUT", default=60)
+# What the command and the beat send: "json" (a data value set) or "adx" (ADX XML, which needs DHIS2_DATA_SET).
+DHIS2_FORMAT = env("DHIS2_FORMAT", default="json")
 if DHIS2_URL:
     CELERY_BEAT_SCHEDULE["interop-push-dhis2"] = {
         "task": "interop.push_dhis2",

@@ -13,3 +13,5 @@ class RegistersConfig(AppConfig):
         from . import services
 
         retention.register("register_files", lambda now: services.forget_abandoned(now=now))
+        # So does a row held as a likely duplicate and never decided.
+        retention.register("register_held_rows", lambda now: services.forget_undecided(now=now))

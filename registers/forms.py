@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ventanillas import access
 
 from . import fields as F
+from .models import Decision
 
 MAX_BYTES = 60 * 1024 * 1024  # a 200,000-row workbook of a window's register is well under this
 
@@ -18,8 +19,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_(
-            "An Excel workbook (.xlsx, the first sheet is read) or a CSV file in UTF-8, with the names of "
-            "the columns in its first row. KoBoToolbox exports are read as they come."
+            "An Excel workbook (.xlsx; the first sheet is read, and you can choose another next) or a CSV file "
+            "in UTF-8, with the names of the columns in its first row. KoBoToolbox exports are read as they come."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
     )
@@ -33,6 +34,19 @@ class UploadForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 60 MB. Split it and import the parts."))
         return upload
+
+
+class SheetForm(forms.Form):
+    """Which sheet of the workbook to import (the first by default)."""
+
+    def __init__(self, *args, register, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"] = forms.ChoiceField(
+            choices=[(name, name) for name in register.sheets],
+            initial=register.sheet or next(iter(register.sheets), ""),
+            label=_("Sheet"),
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
 
 
 class ColumnsForm(forms.Form):
@@ -83,3 +97,35 @@ class ValuesForm(forms.Form):
         for index, (name, raw, _count) in enumerate(self.pending):
             found.setdefault(name, {})[raw] = self.cleaned_data[f"v_{index}"]
         return found
+
+
+class DuplicatesForm(forms.Form):
+    """For each row held as a likely duplicate: the person registered before, or a new person (or not yet);
+    the buttons "all the same" / "all new" decide every row held, shown or not."""
+
+    ALL = [(Decision.SAME, _("All are the people registered before")), (Decision.NEW, _("All are new people"))]
+
+    def __init__(self, *args, rows, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for row in rows:
+            self.fields[f"row_{row.pk}"] = forms.ChoiceField(
+                choices=[
+                    ("", _("Decide later")),
+                    (Decision.SAME, _("The same person")),
+                    (Decision.NEW, _("A new person")),
+                ],
+                required=False,
+                widget=forms.RadioSelect,
+                label=_("Row %(number)d") % {"number": row.number},
+            )
+        self.fields["all"] = forms.ChoiceField(choices=self.ALL, required=False)
+
+    def choices(self, held_ids) -> dict[int, str]:
+        """{imported row id: decision} of the rows decided (every row held for "all")."""
+        if self.cleaned_data.get("all"):
+            return dict.fromkeys(held_ids, self.cleaned_data["all"])
+        return {
+            int(name.removeprefix("row_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("row_") and value
+        }

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacy.fields import EncryptedTextField
 from ventanillas import access
 from ventanillas.models import InformationWindow
 
@@ -25,6 +26,14 @@ class Status(models.TextChoices):
     INTERRUPTED = "interrupted", _("Interrupted, can be resumed")
     DONE = "done", _("Imported")
     UNDONE = "undone", _("Undone")
+
+
+class Decision(models.TextChoices):
+    """What becomes of a row whose person looks like someone the window had already registered."""
+
+    PENDING = "pending", _("To decide")
+    SAME = "same", _("Added to the person registered before")
+    NEW = "new", _("Registered as a new person")
 
 
 class ImportQuerySet(models.QuerySet):
@@ -65,6 +74,9 @@ class RegisterImport(models.Model):
     file_format = models.CharField(_("format"), max_length=4)
     # The uploaded file, encrypted with the field keys (it holds personal data); emptied once imported.
     content = models.BinaryField(editable=False, null=True)
+    # The workbook's sheet read (empty: the first); a CSV has none.
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    sheets = models.JSONField(_("sheets of the workbook"), default=list, editable=False)
     headers = models.JSONField(_("column headers"), default=list)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     columns = models.JSONField(_("columns"), default=dict, help_text=_("Column number → field."))
@@ -116,8 +128,9 @@ class RegisterImport(models.Model):
 
 
 class ImportedRow(models.Model):
-    """One row of a file that became a record (or found its person already there). The fingerprint, a keyed
-    hash of the row's values per window, is unique per window: the same row imported again is skipped."""
+    """One row of a file that became a record (or found its person already there, or waits for the clerk's
+    decision on a likely duplicate). The fingerprint, a keyed hash of the row's values per window, is unique
+    per window: the same row imported again is skipped."""
 
     register_import = models.ForeignKey(RegisterImport, on_delete=models.CASCADE, related_name="rows")
     window = models.ForeignKey(InformationWindow, on_delete=models.CASCADE, related_name="+")
@@ -135,6 +148,10 @@ class ImportedRow(models.Model):
     likely_duplicate = models.ForeignKey(
         "cases.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A row whose person looks like ``likely_duplicate`` is held, nothing written for it, until the clerk
+    # decides; meanwhile its values wait here, encrypted with the field keys, and are emptied once decided.
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
+    held_data = EncryptedTextField(blank=True, editable=False)  # the row's values as JSON
 
     class Meta:
         verbose_name = _("imported row")

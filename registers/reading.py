@@ -1,9 +1,11 @@
-"""Reading an uploaded register: a CSV in UTF-8 or the first sheet of an XLSX workbook, row by row.
+"""Reading an uploaded register: a CSV in UTF-8 or one sheet of an XLSX workbook (the first unless the clerk
+chooses another: KoBoToolbox puts repeat groups on further sheets), row by row.
 
-openpyxl reads the workbook in read-only mode, streaming its rows (constant memory whatever the length);
-formulas are read as their text and never evaluated (``data_only=False``), and a cell that holds one is a
-row problem, not a value. Merged cells are refused: only the first cell of a merged block holds the value,
-and filling the others would be a guess. A file is refused whole, with a message saying what to do, when
+openpyxl reads the workbook around its sheets (sheets, shared strings, date styles); the chosen sheet's
+cells are streamed from its XML with expat (constant memory whatever the length), as openpyxl's read-only
+rows give them: formulas as their text, never evaluated, and a cell that holds one is a row problem, not a
+value. Merged cells are refused: only the first cell of a merged block holds the value, and filling the
+others would be a guess. A file is refused whole, with a message saying what to do, when
 it is empty, not in UTF-8, not a table, or longer than ``REGISTER_IMPORT_MAX_ROWS``.
 """
 
@@ -15,10 +17,11 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from xml.parsers import expat  # nosec B407
 
-from defusedxml.ElementTree import iterparse
 from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from helpers.spreadsheets import is_formula
 
@@ -53,20 +56,61 @@ def file_format(name: str, content: bytes) -> str:
     return CSV
 
 
-def _merged_ranges(content: bytes) -> list[str]:
-    """The merged blocks of the workbook's first sheet, read from its XML without loading the sheet."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        sheets = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml"))
-        if not sheets:
-            return []
-        first = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in sheets else sheets[0]
-        found = []
-        with archive.open(first) as stream:
-            for _event, element in iterparse(stream):  # defusedxml: an uploaded file's entities are refused
-                if element.tag.endswith("}mergeCell"):
-                    found.append(element.get("ref", ""))
-                element.clear()
-        return found
+@dataclass
+class _Book:
+    """What openpyxl reads of a workbook around its sheets: the archive, the sheets (title, path in the
+    archive), the shared strings, the styles that are dates and the epoch."""
+
+    archive: zipfile.ZipFile
+    sheets: list[tuple[str, str]]
+    strings: list
+    date_formats: set
+    timedelta_formats: set
+    epoch: object
+
+
+def _open(content: bytes) -> _Book:
+    """The workbook read by openpyxl as ``load_workbook(read_only=True)`` reads it, but for its sheets:
+    openpyxl would read each sheet whole once to find its size when the sheet does not say it."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    try:
+        reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=False)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = [
+            (sheet.name, rel.target.lstrip("/"))
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target.lstrip("/") in reader.valid_files and "chartsheet" not in rel.Type
+        ]
+    except Exception as error:  # a damaged archive fails in many ways inside openpyxl
+        raise FileRefused(
+            _("This file is not an Excel workbook we can read. Save it as .xlsx or as CSV UTF-8.")
+        ) from error
+    wb = reader.wb
+    return _Book(reader.archive, sheets, reader.shared_strings, wb._date_formats, wb._timedelta_formats, wb.epoch)
+
+
+def _sheet_path(book: _Book, name: str) -> str:
+    """Where the sheet of that name is (the first when the name is empty); FileRefused when there is none."""
+    for title, path in book.sheets:
+        if title == name or not name:
+            return path
+    if name:
+        raise FileRefused(_("The workbook has no sheet “%(sheet)s”.") % {"sheet": name})
+    raise FileRefused(_("The file is empty."))
+
+
+def sheet_names(content: bytes, fmt: str) -> list[str]:
+    """The names of the workbook's sheets, in order (none for a CSV)."""
+    if fmt != XLSX:
+        return []
+    book = _open(content)
+    book.archive.close()
+    return [title for title, _path in book.sheets]
 
 
 def _cell(value: object) -> object:
@@ -79,21 +123,131 @@ def _cell(value: object) -> object:
     return value
 
 
-def _xlsx_rows(content: bytes) -> Iterator[list]:
-    from openpyxl import load_workbook
-
+def _xlsx_rows(content: bytes, sheet: str = "", merged: list | None = None) -> Iterator[list]:
+    book = _open(content)
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception as error:  # a damaged archive fails in many ways inside openpyxl
+        with book.archive.open(_sheet_path(book, sheet)) as stream:
+            yield from _sheet_rows(stream, book, merged)
+    finally:
+        book.archive.close()
+
+
+def _column(ref: str) -> int:
+    """The 0-based column of a cell reference ("C12" → 2)."""
+    number = 0
+    for char in ref:
+        if char <= "9":
+            break
+        number = number * 26 + ord(char) - 64
+    return number - 1
+
+
+def _sheet_rows(stream, book: _Book, merged: list | None = None) -> Iterator[list]:
+    """The sheet's rows as lists of values, read from its XML with expat: what openpyxl's own read-only rows
+    give (a missing row as an empty list, so rows keep their numbers; a cell with a formula as its text; a
+    number in a date style as a date through openpyxl's epoch and styles), without building a cell object
+    per cell, which made reading most of an import's time. The workbook (shared strings, styles, where the
+    sheet is) is openpyxl's. Rows are as wide as the sheet's stated size, if it states one. The merged blocks
+    are added to ``merged`` (they follow the rows in the sheet)."""
+    strings, epoch = book.strings, book.epoch
+    dates, durations = book.date_formats, book.timedelta_formats
+    width = 0
+    done: list[list] = []
+    state: dict = {"row": [], "number": 0, "col": 0, "type": "n", "style": 0, "formula": None, "value": None}
+    text: list[str] = []
+    collecting = [False]
+
+    def start(name: str, attrs: dict) -> None:
+        if ":" in name:  # a prefixed name (x:c), as some writers use
+            name = name.rpartition(":")[2]
+        if name == "c":
+            ref = attrs.get("r")
+            state["col"] = _column(ref) if ref else state["col"] + 1
+            state["type"], state["style"] = attrs.get("t", "n"), int(attrs.get("s", 0) or 0)
+            state["formula"] = state["value"] = None
+        elif name in ("v", "f", "t"):
+            text.clear()
+            collecting[0] = True
+        elif name == "dimension":
+            nonlocal width
+            width = _column(attrs.get("ref", "A1").rpartition(":")[2]) + 1
+        elif name == "mergeCell" and merged is not None:
+            merged.append(attrs.get("ref", ""))
+        elif name == "row":
+            number = int(attrs.get("r", state["number"] + 1))
+            done.extend([""] * width for _gap in range(number - state["number"] - 1))  # rows the sheet leaves out
+            state["number"], state["row"], state["col"] = number, [], -1
+
+    def end(name: str) -> None:
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "v":
+            state["value"] = "".join(text)
+        elif name == "f":
+            state["formula"] = "=" + "".join(text)
+        elif name == "t":  # an inline string, in one run or several
+            state["value"] = (state["value"] or "") + "".join(text)
+        elif name == "c":
+            value = _value_of(state, strings, dates, durations, epoch)
+            row = state["row"]
+            row.extend([""] * (state["col"] - len(row)))
+            row.append(_cell(value))
+        elif name == "row":
+            row = state["row"]
+            row.extend([""] * (width - len(row)))
+            done.append(row)
+        collecting[0] = name in ("is", "r") and collecting[0]
+
+    def characters(data: str) -> None:
+        if collecting[0]:
+            text.append(data)
+
+    parser = expat.ParserCreate()  # nosec B407
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.EntityDeclHandler = _refuse_entities  # an uploaded file's entities are refused, as by defusedxml
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = characters
+    try:
+        while chunk := stream.read(1 << 16):
+            parser.Parse(chunk, False)
+            yield from done
+            done.clear()
+        parser.Parse(b"", True)
+    except expat.ExpatError as error:
         raise FileRefused(
             _("This file is not an Excel workbook we can read. Save it as .xlsx or as CSV UTF-8.")
         ) from error
-    try:
-        sheet = book.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [_cell(value) for value in row]
-    finally:
-        book.close()
+    yield from done
+
+
+def _refuse_entities(*_args) -> None:
+    raise FileRefused(_("This file is not an Excel workbook we can read. Save it as .xlsx or as CSV UTF-8."))
+
+
+def _value_of(cell: dict, strings, dates, durations, epoch) -> object:
+    """A cell's value as openpyxl reads it (``data_only=False``): a formula's text, a shared or inline string,
+    a boolean, a number, a date for a number in a date style."""
+    if cell["formula"] is not None:
+        return cell["formula"]
+    value, kind = cell["value"], cell["type"]
+    if value is None or (value == "" and kind != "inlineStr"):
+        return None
+    if kind == "n":
+        number = float(value) if "." in value or "E" in value or "e" in value else int(value)
+        if cell["style"] in dates:
+            try:
+                return from_excel(number, epoch, timedelta=cell["style"] in durations)
+            except (OverflowError, ValueError):
+                return "#VALUE!"
+        return number
+    if kind == "s":
+        return strings[int(value)]
+    if kind == "b":
+        return bool(int(value))
+    if kind == "d":
+        return from_ISO8601(value)
+    return value  # "str" (a formula's last result), "inlineStr", "e" (an error such as #N/A)
 
 
 def _csv_rows(content: bytes) -> Iterator[list]:
@@ -112,18 +266,19 @@ def _csv_rows(content: bytes) -> Iterator[list]:
         yield [_cell(value) for value in row]
 
 
-def numbered_rows(content: bytes, fmt: str) -> Iterator[tuple[int, list]]:
-    """(number as the spreadsheet shows it, row) for every row of the table, the header row first; blank
-    rows are left out."""
-    source = _xlsx_rows(content) if fmt == XLSX else _csv_rows(content)
+def numbered_rows(content: bytes, fmt: str, sheet: str = "", merged: list | None = None) -> Iterator[tuple[int, list]]:
+    """(number as the spreadsheet shows it, row) for every row of the table (of a workbook's ``sheet``, the
+    first by default), the header row first; blank rows are left out. A workbook's merged blocks are added
+    to ``merged`` once the rows are read."""
+    source = _xlsx_rows(content, sheet, merged) if fmt == XLSX else _csv_rows(content)
     for number, row in enumerate(source, start=1):
         if any(value not in ("", None) for value in row):
             yield number, row
 
 
-def rows(content: bytes, fmt: str) -> Iterator[list]:
+def rows(content: bytes, fmt: str, sheet: str = "", merged: list | None = None) -> Iterator[list]:
     """Every row of the table, the header row first; blank rows are left out."""
-    return (row for _number, row in numbered_rows(content, fmt))
+    return (row for _number, row in numbered_rows(content, fmt, sheet, merged))
 
 
 @dataclass
@@ -132,28 +287,15 @@ class Inspection:
     count: int
 
 
-def inspect(content: bytes, fmt: str) -> Inspection:
-    """The header row and the number of data rows, or ``FileRefused`` with what to do."""
+def inspect(content: bytes, fmt: str, sheet: str = "") -> Inspection:
+    """The header row and the number of data rows of the table (a workbook's ``sheet``, the first by
+    default), or ``FileRefused`` with what to do."""
     if not content:
         raise FileRefused(_("The file is empty."))
-    if fmt == XLSX:
-        merged = _merged_ranges_or_refuse(content)
-        if merged:
-            raise FileRefused(
-                _(
-                    "The sheet has merged cells (%(ranges)s). Unmerge them and write the value in every row, "
-                    "then upload the file again."
-                )
-                % {"ranges": ", ".join(merged[:5]) + ("…" if len(merged) > 5 else "")}
-            )
     limit = settings.REGISTER_IMPORT_MAX_ROWS
-    source = rows(content, fmt)
+    merged: list[str] = []
+    source = rows(content, fmt, sheet, merged)
     headers = next(source, None)
-    if headers is None:
-        raise FileRefused(_("The file is empty."))
-    if any(isinstance(h, Formula) for h in headers) or not any(str(h).strip() for h in headers):
-        raise FileRefused(_("The first row must hold the names of the columns."))
-    headers = [str(h).strip() for h in headers]
     count = 0
     for _row in source:
         count += 1
@@ -165,18 +307,21 @@ def inspect(content: bytes, fmt: str) -> Inspection:
                 )
                 % {"limit": f"{limit:,}"}
             )
+    if merged:
+        raise FileRefused(
+            _(
+                "The sheet has merged cells (%(ranges)s). Unmerge them and write the value in every row, "
+                "then upload the file again."
+            )
+            % {"ranges": ", ".join(merged[:5]) + ("…" if len(merged) > 5 else "")}
+        )
+    if headers is None:
+        raise FileRefused(_("The file is empty."))
+    if any(isinstance(h, Formula) for h in headers) or not any(str(h).strip() for h in headers):
+        raise FileRefused(_("The first row must hold the names of the columns."))
     if not count:
         raise FileRefused(_("The file has the names of the columns but no rows."))
-    return Inspection(headers=headers, count=count)
-
-
-def _merged_ranges_or_refuse(content: bytes) -> list[str]:
-    try:
-        return _merged_ranges(content)
-    except (zipfile.BadZipFile, KeyError, SyntaxError) as error:
-        raise FileRefused(
-            _("This file is not an Excel workbook we can read. Save it as .xlsx or as CSV UTF-8.")
-        ) from error
+    return Inspection(headers=[str(h).strip() for h in headers], count=count)
 
 
 def as_date(value: object) -> date | None:

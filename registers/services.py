@@ -32,12 +32,15 @@ from ventanillas.models import InformationWindow
 
 from . import fields as F
 from . import reading
-from .models import ImportedRow, MappingTemplate, RegisterImport, Status
+from .models import Decision, ImportedRow, MappingTemplate, RegisterImport, Status
 
 CHUNK = 500
-# A run writes this many rows, then queues the rest as a new task: no task outlives its time limit, and a
-# worker that stops loses one chunk at most.
-ROWS_PER_TASK = 50_000
+# A run writes this many rows, then queues the rest as a new task: no task outlives its time limit (15
+# minutes), and a worker that stops loses one chunk at most. Each part reads the file again from the top, so
+# the parts are as long as the time limit allows: consultations go at hundreds of rows a second or more,
+# people at a few (one search before creating each).
+ROWS_PER_TASK = 100_000
+PEOPLE_PER_TASK = 2_000
 EARLIEST_BIRTH = date(1900, 1, 1)
 # A likely duplicate has at least this score in the search before creating a person (cases.selectors):
 # the same name, or all its names, or a similar name with the same date of birth.
@@ -72,23 +75,49 @@ def upload(*, window: InformationWindow, by: Any, kind: str, name: str, content:
     fmt = reading.file_format(name, content)
     found = reading.inspect(content, fmt)
     template = MappingTemplate.objects.filter(window=window, kind=kind).first()
-    columns: dict[str, str] = {}
-    if template:
-        codes = F.fields_of(kind)
-        columns = {str(i): template.columns[h] for i, h in enumerate(found.headers) if template.columns.get(h) in codes}
-    if not columns:
-        columns = {str(i): code for i, code in F.suggest(kind, found.headers).items()}
     return RegisterImport.objects.create(
         window=window,
         kind=kind,
         created_by=by,
         file_format=fmt,
         content=_encrypt(content),
+        sheets=reading.sheet_names(content, fmt),
         headers=found.headers,
         total_rows=found.count,
-        columns=columns,
+        columns=_suggested(kind, found.headers, template),
         values=template.values if template else {},
     )
+
+
+def _suggested(kind: str, headers: list[str], template: MappingTemplate | None) -> dict[str, str]:
+    """Each column's field: from the window's template (by header name), else from the header names."""
+    columns: dict[str, str] = {}
+    if template:
+        codes = F.fields_of(kind)
+        columns = {str(i): template.columns[h] for i, h in enumerate(headers) if template.columns.get(h) in codes}
+    return columns or {str(i): code for i, code in F.suggest(kind, headers).items()}
+
+
+@transaction.atomic
+def choose_sheet(*, register: RegisterImport, sheet: str) -> RegisterImport:
+    """Read another sheet of the workbook (KoBoToolbox puts repeat groups on the sheets after the first): its
+    headers and rows are checked as at the upload, and its columns suggested again. RegisterError with the
+    reason when the sheet cannot be imported."""
+    register = RegisterImport.objects.select_for_update().get(pk=register.pk)
+    _require_editable(register)
+    if sheet not in register.sheets:
+        raise RegisterError(_("Choose a sheet of the workbook."))
+    sheet = "" if sheet == register.sheets[0] else sheet
+    try:
+        found = reading.inspect(file_content(register), register.file_format, sheet)
+    except reading.FileRefused as refused:
+        raise RegisterError(refused.message) from refused
+    template = MappingTemplate.objects.filter(window=register.window, kind=register.kind).first()
+    register.sheet, register.headers, register.total_rows = sheet, found.headers, found.count
+    register.columns = _suggested(register.kind, found.headers, template)
+    register.status = Status.MAPPING
+    register.save(update_fields=["sheet", "headers", "total_rows", "columns", "status", "touched_at"])
+    return register
 
 
 def _require_editable(register: RegisterImport) -> None:
@@ -170,7 +199,7 @@ def _table(register: RegisterImport, name: str) -> dict[str, str]:
 
 
 def _value(register: RegisterImport, spec: F.Field, cell: Any, row: Row, today: date) -> Any:
-    label = str(spec.label)
+    label = spec.label  # translated only for a problem: most cells have none
     if cell in ("", None):
         return None
     if isinstance(cell, reading.Formula):
@@ -232,7 +261,7 @@ def checked_rows(register: RegisterImport, content: bytes | None = None) -> Iter
     columns = {int(col): specs[code] for col, code in register.columns.items() if code in specs}
     today = timezone.localdate(timezone=register.window.country.zoneinfo)
     region = register.window.country.code
-    source = reading.numbered_rows(content, register.file_format)
+    source = reading.numbered_rows(content, register.file_format, register.sheet)
     next(source, None)
     for number, cells in source:
         row = Row(number)
@@ -337,10 +366,10 @@ def _consultation_data(row: Row) -> dict:
 PERSON_DATA = ("given_names", "family_names", "date_of_birth", "sex", "nationality", "document_number", "phone")
 
 
-def _person(register: RegisterImport, by: Any, row: Row) -> dict:
-    """The person of the row: the window's record with the same document number if there is one (never
-    created twice); else a new record, with the best likely duplicate the search finds proposed for a merge."""
-    data, window = row.data, register.window
+def _match(register: RegisterImport, by: Any, data: dict) -> tuple[str, Person | None]:
+    """The search before creating a person, as at the window: ("same", the window's record with the same
+    document number), ("likely", the best match with a score of ``LIKELY`` or more) or ("none", None)."""
+    window = register.window
     names = f"{data.get('given_names', '')} {data.get('family_names', '')}".strip()
     matches = [
         m
@@ -353,29 +382,27 @@ def _person(register: RegisterImport, by: Any, row: Row) -> dict:
         )
         if m.person.window_id == window.pk
     ]
-    result: dict = {"days": [], "likely_duplicate": None, "case": None}
     document = normalise_document_number(data.get("document_number", ""))
-    same = next(
-        (
-            m.person
-            for m in matches
-            if document and normalise_document_number(m.person.document_number or "") == document
-        ),
-        None,
-    )
-    if same is not None:
-        person, result["count"] = same, "people_found"
-    else:
+    for m in matches:
+        if document and normalise_document_number(m.person.document_number or "") == document:
+            return "same", m.person
+    likely = next((m.person for m in matches if m.score >= LIKELY), None)
+    return ("likely", likely) if likely is not None else ("none", None)
+
+
+def _person(register: RegisterImport, by: Any, data: dict, person: Person | None = None) -> dict:
+    """Write the row: its person (``person`` when given, the one it was found to be; else registered, with
+    consent as the source recorded it), then its case and the case's process. Returns what was made."""
+    window = register.window
+    result: dict = {"days": [], "case": None, "person_created": False}
+    if person is None:
         person_data = {k: data[k] for k in PERSON_DATA if k in data}
         person_data["preferred_language"] = window.country.default_language
         consent_at = _local_moment(data["consent_date"], window)
         person, _created = case_services.create_person(
             window=window, by=by, data=person_data, consents=["processing"], consent_given_at=consent_at
         )
-        result.update(person_created=True, count="people_created")
-        likely = next((m.person for m in matches if m.score >= LIKELY), None)
-        if likely is not None:
-            result["likely_duplicate"] = likely
+        result["person_created"] = True
     result["person"] = person
     if data.get("case_opened"):
         opened = data["case_opened"]
@@ -454,7 +481,9 @@ def run(register_id: int) -> str:
                 _write(register, by, chunk)
                 written += len(chunk)
                 chunk = []
-                if written >= ROWS_PER_TASK:
+                if written >= (
+                    ROWS_PER_TASK if register.kind == F.CONSULTATIONS else min(ROWS_PER_TASK, PEOPLE_PER_TASK)
+                ):
                     return "more"
         if chunk:
             _write(register, by, chunk)
@@ -496,17 +525,24 @@ def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> N
         counts["consultations"] += len(made)
     else:
         for row, fingerprint in fresh:
+            found, person = _match(register, by, row.data)
+            if found == "likely":
+                # Never created twice: held, nothing written, until the clerk decides (``decide``).
+                counts["likely_duplicates"] += 1
+                imported.append(
+                    _imported(register, row, fingerprint, likely_duplicate=person, decision=Decision.PENDING,
+                              held_data=_pack(row.data))
+                )  # fmt: skip
+                continue
             try:
                 with transaction.atomic():
-                    made = _person(register, by, row)
+                    made = _person(register, by, row.data, person)
             except case_services.CaseError:
                 counts["rows_with_problems"] += 1
                 continue
-            counts[made["count"]] += 1
-            if made.get("case"):
+            counts["people_created" if made["person_created"] else "people_found"] += 1
+            if made["case"]:
                 counts["cases_opened"] += 1
-            if made.get("likely_duplicate"):
-                counts["likely_duplicates"] += 1
             days.update(d.isoformat() for d in made["days"])
             imported.append(
                 _imported(
@@ -514,10 +550,9 @@ def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> N
                     row,
                     fingerprint,
                     person=made["person"],
-                    person_created=made.get("person_created", False),
-                    case=made.get("case"),
-                    consent_recorded_on=row.data.get("consent_date") if made.get("person_created") else None,
-                    likely_duplicate=made.get("likely_duplicate"),
+                    person_created=made["person_created"],
+                    case=made["case"],
+                    consent_recorded_on=row.data.get("consent_date") if made["person_created"] else None,
                 )
             )
     ImportedRow.objects.bulk_create(imported)
@@ -528,9 +563,86 @@ def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> N
 
 
 def _imported(register: RegisterImport, row: Row, fingerprint: str, **made) -> ImportedRow:
+    # By id: a related object given to a model's constructor costs a descriptor's checks per row.
     return ImportedRow(
-        register_import=register, window=register.window, number=row.number, fingerprint=fingerprint, **made
-    )
+        register_import_id=register.pk, window_id=register.window_id, number=row.number, fingerprint=fingerprint,
+        **made,
+    )  # fmt: skip
+
+
+def _pack(data: dict) -> str:
+    """A held row's values (they identify a person: the field is encrypted with the field keys)."""
+    return json.dumps(data, default=str)
+
+
+def held_values(register: RegisterImport, row: ImportedRow) -> dict:
+    """The values of a row held for a decision, as the run read them (dates as dates)."""
+    data = json.loads(row.held_data)
+    specs = F.fields_of(register.kind)
+    for code, value in data.items():
+        if code in specs and specs[code].type == F.DATE and value:
+            data[code] = date.fromisoformat(value)
+    return data
+
+
+def pending(register: RegisterImport):
+    """The rows held because their person looks like someone the window had registered, in file order."""
+    return register.rows.filter(decision=Decision.PENDING).select_related("likely_duplicate").order_by("number")
+
+
+@dataclass
+class Decided:
+    same: int = 0
+    new: int = 0
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (row number, why, translated)
+
+
+@transaction.atomic
+def decide(*, register: RegisterImport, by: Any, choices: dict[int, str]) -> Decided:
+    """The clerk's decision on rows held as likely duplicates ({imported row id: "same" or "new"}): "same"
+    adds the row's case and process to the person registered before, "new" registers the person as any
+    other row. The row's held values are then emptied; the import's counts and days follow."""
+    register = RegisterImport.objects.select_for_update().get(pk=register.pk)
+    if register.status != Status.DONE or not RegisterImport.objects.writable_by(by).filter(pk=register.pk).exists():
+        raise RegisterError(_("The rows of this import can no longer be decided."))
+    if any(choice not in (Decision.SAME, Decision.NEW) for choice in choices.values()):
+        raise RegisterError(_("Choose what each row is."))
+    counts, days, result = Counter(register.counts), set(register.days), Decided()
+    for row in pending(register).filter(pk__in=list(choices)).select_for_update(of=("self",)):
+        choice, person = choices[row.pk], None
+        if choice == Decision.SAME:
+            person = row.likely_duplicate
+            while person is not None and person.merged_into_id:
+                person = person.merged_into  # merged since: the record it went into
+            if person is None or person.anonymised_at:
+                result.refused.append((row.number, _("The record proposed is gone: register the row as new.")))
+                continue
+        data = held_values(register, row)
+        try:
+            with transaction.atomic():
+                made = _person(register, by, data, person)
+        except case_services.CaseError as error:
+            result.refused.append((row.number, error.message))
+            continue
+        counts["people_created" if made["person_created"] else "people_matched"] += 1
+        counts["cases_opened"] += 1 if made["case"] else 0
+        days.update(d.isoformat() for d in made["days"])
+        row.person, row.person_created, row.case = made["person"], made["person_created"], made["case"]
+        row.consent_recorded_on = data.get("consent_date") if made["person_created"] else None
+        row.decision, row.held_data = choice, ""
+        row.save(update_fields=["person", "person_created", "case", "consent_recorded_on", "decision", "held_data"])
+        setattr(result, choice, getattr(result, choice) + 1)
+    register.counts = {name: n for name, n in counts.items() if n}
+    register.days = sorted(days)
+    register.save(update_fields=["counts", "days", "touched_at"])
+    if result.same or result.new:
+        case_services.record_audit(
+            user=by,
+            action=AuditEntry.Action.CHANGE,
+            obj=register,
+            details={"likely_duplicates": {"same": result.same, "new": result.new}},
+        )
+    return result
 
 
 @transaction.atomic
@@ -604,3 +716,14 @@ def forget_abandoned(*, now: datetime) -> int:
     nothing was imported from them. Returns how many."""
     stale = RegisterImport.objects.filter(status__in=[Status.MAPPING, Status.READY], touched_at__lt=now - ABANDONED)
     return stale.delete()[1].get("registers.RegisterImport", 0)
+
+
+UNDECIDED = timedelta(days=30)
+
+
+def forget_undecided(*, now: datetime) -> int:
+    """Delete the rows held as likely duplicates and left undecided for ``UNDECIDED`` after their import
+    ended: their values identify a person and nothing was written for them (the file, imported again, brings
+    them back to decide). Returns how many."""
+    stale = ImportedRow.objects.filter(decision=Decision.PENDING, register_import__finished_at__lt=now - UNDECIDED)
+    return stale.delete()[1].get("registers.ImportedRow", 0)

@@ -14,11 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cases import services as case_services
+from cases.models import AuditEntry
 from ventanillas import access
 
 from . import fields as F
 from . import reading, services, tasks
-from .forms import ColumnsForm, UploadForm, ValuesForm
+from .forms import ColumnsForm, DuplicatesForm, SheetForm, UploadForm, ValuesForm
 from .models import RegisterImport, Status
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -68,7 +70,8 @@ def columns(request: HttpRequest, pk: int) -> HttpResponse:
     register = _get(request, pk, write=True)
     if register.status not in (Status.MAPPING, Status.READY):
         return redirect("registers:detail", pk=register.pk)
-    samples = list(islice(reading.rows(services.file_content(register), register.file_format), 1, 4))
+    content = services.file_content(register)
+    samples = list(islice(reading.rows(content, register.file_format, register.sheet), 1, 4))
     form = ColumnsForm(request.POST or None, register=register, samples=samples)
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,7 +81,30 @@ def columns(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("registers:values", pk=register.pk)
     status = 400 if form.is_bound else 200
-    return render(request, "registers/columns.html", {"register": register, "form": form}, status=status)
+    sheets = SheetForm(register=register) if len(register.sheets) > 1 else None
+    context = {
+        "register": register,
+        "form": form,
+        "sheets": sheets,
+        "sheet": register.sheet or next(iter(register.sheets), ""),
+    }
+    return render(request, "registers/columns.html", context, status=status)
+
+
+@login_required
+@require_POST
+def sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read another sheet of the workbook; its columns are suggested again."""
+    register = _get(request, pk, write=True)
+    form = SheetForm(request.POST, register=register)
+    if form.is_valid():
+        try:
+            services.choose_sheet(register=register, sheet=form.cleaned_data["sheet"])
+        except services.RegisterError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Choose a sheet of the workbook."))
+    return redirect("registers:columns", pk=register.pk)
 
 
 def _labels(register: RegisterImport) -> dict[str, object]:
@@ -130,16 +156,56 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     register = _get(request, pk)
-    duplicates = register.rows.exclude(likely_duplicate=None).order_by("number")[:200]
     context = {
         "register": register,
-        "duplicates": duplicates,
+        "to_decide": services.pending(register).count(),
         "may_undo": register.may_undo(request.user),
         "may_resume": services.may_resume(register)
         and RegisterImport.objects.writable_by(request.user).filter(pk=pk).exists(),
         "running": register.status in (Status.QUEUED, Status.RUNNING),
     }
     return render(request, "registers/detail.html", context)
+
+
+SHOWN = 100  # held rows decided on one page; "all at once" decides every one
+
+
+@login_required
+@GET_POST
+def duplicates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rows held as likely duplicates, each beside the record it looks like: the clerk says, row by row
+    or for all at once, whether it is that person (its case goes to them) or a new person."""
+    register = _get(request, pk, write=True)
+    held = list(services.pending(register)[:SHOWN])
+    form = DuplicatesForm(request.POST or None, rows=held)
+    if request.method == "POST" and form.is_valid():
+        choices = form.choices(services.pending(register).values_list("pk", flat=True))
+        try:
+            result = services.decide(register=register, by=request.user, choices=choices)
+        except services.RegisterError as error:
+            messages.error(request, error.message)
+            return redirect("registers:detail", pk=register.pk)
+        if result.same or result.new:
+            messages.success(
+                request,
+                _("%(same)d rows added to the people registered before, %(new)d people registered.")
+                % {"same": result.same, "new": result.new},
+            )
+        for number, why in result.refused:
+            messages.error(request, _("Row %(number)d: %(why)s") % {"number": number, "why": why})
+        return redirect("registers:duplicates" if services.pending(register).exists() else "registers:detail", pk=pk)
+    shown = []
+    for row in held:
+        if row.likely_duplicate is not None:
+            # The record registered before is disclosed beside the row: audited as a look at it.
+            case_services.record_audit(
+                user=request.user, action=AuditEntry.Action.VIEW, obj=row.likely_duplicate,
+                details={"register_import": register.pk},
+            )  # fmt: skip
+        shown.append((row, services.held_values(register, row), form[f"row_{row.pk}"]))
+    context = {"register": register, "rows": shown, "form": form, "total": services.pending(register).count()}
+    status = 400 if form.is_bound else 200
+    return render(request, "registers/duplicates.html", context, status=status)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """A stand-in DHIS2 server for the tests: a threaded HTTP server on localhost that takes
-``POST /api/dataValueSets`` as DHIS2 does, checks the payload's shape, and answers with a DHIS2 import summary
+``POST /api/dataValueSets`` as DHIS2 does, a JSON data value set or ADX (``application/adx+xml``, checked
+against the ADX schema), checks the payload's shape, and answers with a DHIS2 import summary
 (a web message around an ImportSummary, as DHIS2 2.38 and later answer; 409 with conflicts for values it
 refuses)."""
 
@@ -9,12 +10,18 @@ import json
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
+
+import xmlschema
 
 TOKEN = "d2pat_standin0000000000000000000000"
 PERIOD = re.compile(r"^(\d{6}|\d{4}Q[1-4]|\d{4})$")
 UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+ADX_SCHEMA = xmlschema.XMLSchema(Path(__file__).with_name("adx.xsd"))
+ADX_NS = {"adx": "urn:ihe:qrph:adx:2015"}
 
 
 class StandIn:
@@ -64,8 +71,14 @@ class StandIn:
         if parts.path != "/api/dataValueSets":
             return self._answer(handler, 404, {"httpStatus": "Not Found", "httpStatusCode": 404, "status": "ERROR"})
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        body = json.loads(raw)
-        self.requests.append({"query": query, "body": body})
+        kind = handler.headers.get("Content-Type", "")
+        if kind.startswith("application/adx+xml"):
+            body = self._read_adx(raw, query)
+        else:
+            if not kind.startswith("application/json"):
+                self.problems.append(f"content type {kind!r} is neither JSON nor ADX")
+            body = json.loads(raw)
+        self.requests.append({"query": query, "body": body, "content_type": kind})
         self._check_shape(handler, query, body)
         conflicts, imported, updated = [], 0, 0
         for index, value in enumerate(body.get("dataValues", [])):
@@ -99,9 +112,29 @@ class StandIn:
         return self._answer(handler, 200, {"httpStatus": "OK", "httpStatusCode": 200, "status": "OK",
                                            "message": "Import was successful.", "response": summary})  # fmt: skip
 
+    def _read_adx(self, raw: bytes, query: dict) -> dict:
+        """An ADX message, checked against the ADX schema, read into the data values DHIS2 would import: the
+        group's period (``2025-03-01/P1M``) in DHIS2's own format, UIDs as identifiers (``idScheme=UID``)."""
+        try:
+            ADX_SCHEMA.validate(raw.decode())
+        except xmlschema.XMLSchemaException as error:
+            self.problems.append(f"ADX not valid: {error.__class__.__name__}")
+        if query.get("idScheme") != "UID":
+            self.problems.append("ADX without idScheme=UID: DHIS2 would read the identifiers as codes")
+        values = []
+        for group in ElementTree.fromstring(raw).findall("adx:group", ADX_NS):  # noqa: S314 - a test's own input
+            start, _slash, duration = group.get("period", "").partition("/")
+            period = {"P1M": start[:4] + start[5:7], "P3M": f"{start[:4]}Q{(int(start[5:7]) + 2) // 3}",
+                      "P1Y": start[:4]}.get(duration, group.get("period"))  # fmt: skip
+            for value in group.findall("adx:dataValue", ADX_NS):
+                row = {"dataElement": value.get("dataElement"), "period": period, "orgUnit": group.get("orgUnit"),
+                       "value": value.get("value"), "dataSet": group.get("dataSet")}  # fmt: skip
+                if value.get("categoryOptionCombo"):
+                    row["categoryOptionCombo"] = value.get("categoryOptionCombo")
+                values.append(row)
+        return {"adx": True, "dataValues": values}
+
     def _check_shape(self, handler, query, body) -> None:
-        if not handler.headers.get("Content-Type", "").startswith("application/json"):
-            self.problems.append("content type is not JSON")
         if query.get("dryRun") not in ("true", "false"):
             self.problems.append(f"dryRun is {query.get('dryRun')!r}")
         if not isinstance(body.get("dataValues"), list):

@@ -114,16 +114,75 @@ def test_a_person_with_the_same_document_is_never_registered_twice(window_cr, st
     assert Person.objects.count() == 2
 
 
-def test_a_likely_duplicate_is_proposed_and_can_be_merged(window_cr, staff_cr, staff_cr_client):
+WILNER_WITH_CASE = [*PEOPLE[2][:8], "2025-01-10", "health"]
+
+
+def test_a_likely_duplicate_is_held_nothing_written_until_the_clerk_decides(window_cr, staff_cr, staff_cr_client):
     known = make_person(
         window_cr, staff_cr, given_names="Wilner", family_names="Pierre", date_of_birth=date(1985, 1, 1)
     )
-    register = imported(window_cr, staff_cr, PEOPLE, kind=F.PEOPLE)
-    assert register.counts["likely_duplicates"] == 1
+    register = imported(window_cr, staff_cr, [PEOPLE[0], PEOPLE[1], WILNER_WITH_CASE], kind=F.PEOPLE)
+    assert register.counts == {"people_created": 1, "cases_opened": 1, "likely_duplicates": 1}
+    assert Person.objects.count() == 2 and not Case.objects.filter(person=known).exists()
     row = ImportedRow.objects.get(likely_duplicate=known)
-    page = staff_cr_client.get(reverse("registers:detail", args=[register.pk])).content.decode()
-    assert reverse("cases:person-compare", args=[known.pk, row.person_id]) in page
-    case_services.merge_people(keep=known, duplicate=row.person, by=staff_cr)
+    assert row.decision == "pending" and row.person is None and "Wilner" in row.held_data
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT held_data FROM registers_importedrow WHERE id = %s", [row.pk])
+        assert "Wilner" not in cursor.fetchone()[0]  # encrypted with the field keys
+    # The same file again adds nothing, the held row included.
+    again = imported(window_cr, staff_cr, [PEOPLE[0], PEOPLE[1], WILNER_WITH_CASE], kind=F.PEOPLE)
+    assert again.counts == {"already_imported": 2}
+    page = staff_cr_client.get(reverse("registers:duplicates", args=[register.pk]), HTTP_ACCEPT_LANGUAGE="es")
+    text = page.content.decode()
+    assert reverse("cases:person-detail", args=[known.pk]) in text and "Una persona nueva" in text
+    assert AuditEntry.objects.filter(action="view", person_id=known.pk, details={"register_import": register.pk})
+
+    answer = staff_cr_client.post(reverse("registers:duplicates", args=[register.pk]), {f"row_{row.pk}": "same"})
+    assert answer.status_code == 302
+    assert Person.objects.count() == 2  # never created twice
+    case = Case.objects.get(person=known)
+    assert timezone.localtime(case.opened_at, window_cr.country.zoneinfo).date() == date(2025, 1, 10)
+    assert case.needs == ["health"]
+    row.refresh_from_db()
+    assert (row.decision, row.person, row.case, row.held_data) == ("same", known, case, "")
+    register.refresh_from_db()
+    assert register.counts == {"people_created": 1, "people_matched": 1, "cases_opened": 2, "likely_duplicates": 1}
+    assert "2025-01-10" in register.days
+    assert AuditEntry.objects.get(object_type="registers.registerimport", action="change").details == {
+        "likely_duplicates": {"same": 1, "new": 0}
+    }
+    # Undo removes the case the decision added, never the person registered before.
+    services.undo(register=register, by=staff_cr)
+    assert list(Person.objects.all()) == [known] and not Case.objects.exists()
+
+
+def test_held_rows_may_all_be_registered_as_new_people(window_cr, staff_cr, staff_cr_client):
+    for given in ("Wilner", "Rosa Elena"):
+        make_person(window_cr, staff_cr, given_names=given, family_names=given and ("Pierre" if given == "Wilner"
+                    else "Joseph"), date_of_birth=date(1985, 1, 1) if given == "Wilner" else date(1990, 5, 4))  # fmt: skip
+    register = imported(window_cr, staff_cr, [PEOPLE[0], PEOPLE[1], WILNER_WITH_CASE], kind=F.PEOPLE)
+    assert register.counts == {"likely_duplicates": 2} and Person.objects.count() == 2
+    assert staff_cr_client.post(reverse("registers:duplicates", args=[register.pk]), {"all": "new"}).status_code == 302
+    assert Person.objects.count() == 4 and Case.objects.count() == 2
+    new = ImportedRow.objects.get(number=2).person
+    assert new.document_number == "AB 123456" and Consent.objects.get(person=new).kind == "processing"
+    assert ImportedRow.objects.get(number=2).consent_recorded_on == date(2024, 11, 2)
+    assert not services.pending(register).exists()
+    assert staff_cr_client.get(reverse("registers:detail", args=[register.pk])).context["to_decide"] == 0
+
+
+def test_only_the_window_s_writers_decide_and_only_once_the_import_is_done(window_cr, staff_cr, officer_cr):
+    make_person(window_cr, staff_cr, given_names="Wilner", family_names="Pierre", date_of_birth=date(1985, 1, 1))
+    register = imported(window_cr, staff_cr, [PEOPLE[0], WILNER_WITH_CASE], kind=F.PEOPLE)
+    row = services.pending(register).get()
+    with pytest.raises(services.RegisterError):
+        services.decide(register=register, by=officer_cr, choices={row.pk: "same"})
+    with pytest.raises(services.RegisterError):
+        services.decide(register=register, by=staff_cr, choices={row.pk: "maybe"})
+    services.undo(register=register, by=staff_cr)
+    with pytest.raises(services.RegisterError):
+        services.decide(register=register, by=staff_cr, choices={row.pk: "same"})
+    assert Person.objects.count() == 1 and not Case.objects.exists()
 
 
 def test_an_interrupted_run_resumes_after_the_last_chunk_written(window_cr, staff_cr, monkeypatch):
@@ -216,6 +275,16 @@ def test_a_file_never_confirmed_is_forgotten_by_the_retention_run(window_cr, sta
     assert retention.run_registered(timezone.now() + timedelta(days=8))["register_files"] == 1
     assert list(RegisterImport.objects.values_list("pk", flat=True)) == [done.pk]
     assert waiting.pk != done.pk
+
+
+def test_a_row_held_and_never_decided_is_forgotten_by_the_retention_run(window_cr, staff_cr):
+    from privacy import retention
+
+    make_person(window_cr, staff_cr, given_names="Wilner", family_names="Pierre", date_of_birth=date(1985, 1, 1))
+    register = imported(window_cr, staff_cr, [PEOPLE[0], PEOPLE[1], WILNER_WITH_CASE], kind=F.PEOPLE)
+    assert retention.run_registered(timezone.now() + timedelta(days=29))["register_held_rows"] == 0
+    assert retention.run_registered(timezone.now() + timedelta(days=31))["register_held_rows"] == 1
+    assert not services.pending(register).exists() and ImportedRow.objects.count() == 1
 
 
 def test_a_process_reaches_the_stage_the_register_gives_through_the_cases_services(window_cr, staff_cr, cr):
