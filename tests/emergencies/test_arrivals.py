@@ -116,7 +116,7 @@ def test_names_and_phones_go_once_the_emergency_is_over_for_the_countrys_retenti
     assert retention.run_registered(timezone.now() + timedelta(days=days - 1))["emergency_contacts"] == 0
     assert retention.run_registered(timezone.now() + timedelta(days=days + 1))["emergency_contacts"] == 2
     arrival = Arrival.objects.get()
-    assert not arrival.contact_name and not arrival.contact_phone and arrival.name_key == ""
+    assert not arrival.contact_name and not arrival.contact_phone and arrival.name_tokens == []
     assert arrival.household_size == 4  # the count stays for the figures
     assert LookingFor.objects.get().sought_name == ""
     assert retention.run_registered(timezone.now() + timedelta(days=days + 2))["emergency_contacts"] == 0
