@@ -211,7 +211,15 @@ def write_text(*, emergency: Emergency, by, language: str, title: str, instructi
 
 
 def end(*, emergency: Emergency, by) -> Emergency:
-    """End the emergency now: its page stays as a past emergency, the banner goes, a Cancel bulletin says so."""
+    """End the emergency now: its page stays as a past emergency, the banner goes, a Cancel bulletin says so.
+
+    Its purpose ends with it: every broadcast not yet sent is cancelled (held messages included), and a task
+    (``end_consents``) withdraws the consent to emergency messages of the people it covered.
+    """
+    from notifications import services as outbox
+
+    from . import tasks
+
     with transaction.atomic():
         emergency = Emergency.objects.select_for_update().select_related("country").get(pk=emergency.pk)
         if emergency.is_over:
@@ -219,8 +227,50 @@ def end(*, emergency: Emergency, by) -> Emergency:
         emergency.ended_at = timezone.now()
         emergency.version += 1
         emergency.save()
-        _publish(emergency, Bulletin.MessageType.CANCEL, by=by, details={})
+        cancelled = 0
+        for broadcast in emergency.broadcasts.exclude(status=Broadcast.Status.CANCELLED):
+            Broadcast.objects.filter(pk=broadcast.pk).update(status=Broadcast.Status.CANCELLED)
+            outbox.release_for(broadcast, per_second=settings.EMERGENCY_BROADCAST_RATES)
+            cancelled += outbox.cancel_for(broadcast) or 0
+        _publish(emergency, Bulletin.MessageType.CANCEL, by=by, details={"messages_cancelled": cancelled})
+        transaction.on_commit(lambda: tasks.end_consents.delay(emergency.pk, getattr(by, "pk", None)))
     return emergency
+
+
+def end_consents(emergency_id: int, by=None) -> int:
+    """The consent to emergency messages ends with the emergency: withdraw it for each person of the windows
+    the ended emergency covered (its regions, or the whole country), except those whose window another
+    emergency of the country, not ended, still covers (that purpose still runs; they lose it when it ends).
+    Returns how many consents were withdrawn; running it again withdraws nothing more."""
+    from cases import services as case_services
+    from cases.models import ConsentKind, Person
+    from ventanillas.models import InformationWindow
+
+    emergency = Emergency.objects.select_related("country").get(pk=emergency_id)
+    if not emergency.is_over:
+        return 0
+    others = list(Emergency.objects.filter(country=emergency.country, ended_at__isnull=True))
+    if any(not other.regions for other in others):
+        return 0  # another emergency covers the whole country
+    windows = InformationWindow.objects.filter(country=emergency.country)
+    if emergency.regions:
+        windows = windows.filter(region__in=emergency.regions)
+    windows = windows.exclude(region__in=sorted({region for other in others for region in other.regions}))
+    people = Person.objects.filter(
+        window__in=windows, consents__kind=ConsentKind.EMERGENCY, consents__withdrawn_at__isnull=True
+    ).distinct()
+    withdrawn = 0
+    for person in people.order_by("pk").iterator(chunk_size=500):
+        try:
+            case_services.withdraw_consent(person=person, kind=ConsentKind.EMERGENCY, by=by)
+        except case_services.CaseError:
+            continue  # withdrawn meanwhile
+        withdrawn += 1
+    audit.record(
+        user=by, action="change", object_type="emergencies.emergency", object_id=emergency.pk,
+        details={"consents_ended": withdrawn},
+    )  # fmt: skip
+    return withdrawn
 
 
 def add_point(*, emergency: Emergency, by, data: dict[str, Any]) -> ServicePoint:
@@ -340,6 +390,8 @@ def queue_broadcast(broadcast_id: int) -> int:
     Broadcast.objects.filter(pk=broadcast.pk, status=Broadcast.Status.QUEUEING).update(
         status=Broadcast.Status.SENDING, recipients=count
     )
+    if Broadcast.objects.filter(pk=broadcast.pk, status=Broadcast.Status.CANCELLED).exists():
+        outbox.cancel_for(broadcast)  # cancelled (or its emergency ended) while it was being queued
     return count
 
 
