@@ -41,7 +41,9 @@ def opt_in(*, channel: str, number: str, word: str, message_id: str | None) -> i
     people = list(people_with_number(number, channel))
     for person in people:
         if channel in contact_channels(person) and not has_consent(person, ConsentKind.EMERGENCY):
-            case_services.record_consent(person=person, kinds=[ConsentKind.EMERGENCY], notice_language=language, by=None)
+            case_services.record_consent(
+                person=person, kinds=[ConsentKind.EMERGENCY], notice_language=language, by=None
+            )
             given += 1
     case_services.record_audit(
         user=None,

@@ -37,7 +37,9 @@ def test_the_status_page_offers_emergency_messages_and_the_person_gives_then_sto
     person = access.process.case.person
     page = _check(client, access.reference, pin)
     assert page.context["emergency"] == "possible"
-    assert 'value="emergency:give"' in page.content.decode() and "ends when that emergency ends" in page.content.decode()
+    assert (
+        'value="emergency:give"' in page.content.decode() and "ends when that emergency ends" in page.content.decode()
+    )
     done = _act(client, page.context["off_token"], "emergency:give", language="ht")
     assert done.status_code == 200
     consent = person.consents.get(kind=ConsentKind.EMERGENCY)
@@ -98,7 +100,9 @@ def haiti(settings):
     return ht, people, northerner
 
 
-def test_ending_the_emergency_cancels_its_queued_messages_and_ends_the_consent(haiti, django_capture_on_commit_callbacks):
+def test_ending_the_emergency_cancels_its_queued_messages_and_ends_the_consent(
+    haiti, django_capture_on_commit_callbacks
+):
     ht, people, northerner = haiti
     hurricane = declare(ht, regions=["Ouest"])
     flood = declare(ht, by=hurricane.declared_by, regions=["Nord"], kind="flood")
