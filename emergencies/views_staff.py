@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from helpers.validation import record_id
 from ventanillas import access
+from ventanillas.models import Role
 
 from . import selectors, services
 from .forms import ArrivalForm, CorrectForm, DeclareForm, LookingForForm, PointForm, PointStateForm, TextForm
@@ -45,7 +46,11 @@ def emergency_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "emergencies/staff_list.html",
-        {"rows": rows, "may_declare": access.emergency_countries(request.user).exists()},
+        {
+            "rows": rows,
+            "may_declare": access.emergency_countries(request.user).exists(),
+            "sees_region": access.has_role(request.user, Role.REGIONAL_OFFICER),
+        },
     )
 
 
