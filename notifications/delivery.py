@@ -154,10 +154,13 @@ def dispatch_due(*, budget_seconds: float = 45.0, batch: int = 10, pace: bool = 
     The budget stays under the task's soft time limit: the beat starts the next run a minute later.
     With ``pace`` (the beat's run), when nothing is due now but a message falls due within the budget, the
     dispatcher waits for it: messages spaced at a gateway's rate (an emergency broadcast) leave at that
-    rate, not in one burst a minute. Returns counts per resulting status.
+    rate, not in one burst a minute; and no channel sends faster than its gateway's rate. Returns counts per
+    resulting status.
     """
     deadline = timezone.now() + timedelta(seconds=budget_seconds)
     counts: dict[str, int] = {}
+    rates = setting("EMERGENCY_BROADCAST_RATES", {}) if pace else {}
+    last_sent: dict[str, float] = {}
     stuck = mark_stuck()
     if stuck:
         counts[Status.STUCK] = stuck
@@ -176,7 +179,13 @@ def dispatch_due(*, budget_seconds: float = 45.0, batch: int = 10, pace: bool = 
             time.sleep(min(max((upcoming - timezone.now()).total_seconds(), 0.01), 1.0))
             continue
         for message in claimed:
+            # Paced, each channel keeps its gateway's rate (EMERGENCY_BROADCAST_RATES, messages a second),
+            # also when catching up on messages overdue after a pause or a lost worker.
+            rate = float(rates.get(message.channel) or 0)
+            if rate > 0 and message.channel in last_sent:
+                time.sleep(max(last_sent[message.channel] + 1 / rate - time.monotonic(), 0))
             status = deliver(message)
+            last_sent[message.channel] = time.monotonic()
             forget_secrets(message.pk)
             counts[status] = counts.get(status, 0) + 1
     return counts
