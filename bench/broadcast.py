@@ -18,7 +18,7 @@ import argparse
 import json
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404  (starts our own worker and server)
 import sys
 import threading
 import time
