@@ -534,8 +534,15 @@ class Consent(models.Model):
     kind = models.CharField(_("consent to"), max_length=20, choices=ConsentKind.choices)
     given_at = models.DateTimeField(_("given at"))
     notice_language = models.CharField(_("language of the notice"), max_length=5, choices=settings.LANGUAGES)
+    # None: the person gave it themselves (after their reference and PIN at the status check, or by texting
+    # a keyword from their number), not at a window.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(

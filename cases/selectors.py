@@ -23,6 +23,7 @@ from .models import (
     ConsentKind,
     FactKind,
     FollowUp,
+    LegalBasis,
     Person,
     Referral,
     ReferralStatus,
@@ -30,7 +31,7 @@ from .models import (
     RegularizationProcess,
 )
 from .name_index import near, search_tokens
-from .rules import CONTACT_CHANNELS, PERSON_FIELDS, contact_channels, has_consent, identifier_hashes, name_key
+from .rules import CONTACT_CHANNELS, PERSON_FIELDS, identifier_hashes, name_key
 
 # Fewer decided processes than this and the observed median says more about chance than about the office.
 MIN_OBSERVED_SAMPLE = 10
@@ -337,9 +338,30 @@ class EmergencyRecipient:
     language: str
 
 
-def emergency_recipients(*, country_id: int, regions: list[str]) -> Iterator[EmergencyRecipient]:
+def _consents_held(person_ids: list[int]) -> dict[int, set[str]]:
+    """The kinds of consent each person holds today (the latest row of each kind not withdrawn, as
+    ``has_consent`` decides), read in one query for a chunk of people."""
+    held: dict[int, set[str]] = {}
+    seen: set[tuple[int, str]] = set()
+    rows = (
+        Consent.objects.filter(person_id__in=person_ids)
+        .order_by("person_id", "kind", "-given_at", "-pk")
+        .values_list("person_id", "kind", "withdrawn_at")
+    )
+    for person_id, kind, withdrawn_at in rows:
+        if (person_id, kind) in seen:
+            continue
+        seen.add((person_id, kind))
+        if withdrawn_at is None:
+            held.setdefault(person_id, set()).add(kind)
+    return held
+
+
+def emergency_recipients(*, country_id: int, regions: list[str], chunk: int = 2000) -> Iterator[EmergencyRecipient]:
     """Who an emergency broadcast writes to: people of the country's windows (of ``regions`` when given) whose
-    consent to emergency messages holds, each once, on their preferred channel that they consented to.
+    consent to emergency messages holds, each once, on their preferred channel that they consented to (the
+    rule of ``contact_channels``, decided here for a chunk of people at a time: one query of consents per
+    chunk, so that a hundred thousand people are read in seconds).
 
     Read by the broadcast alone (emergencies.services), which keeps counts and never shows who: it acts for
     the programme, not for the officer who pressed the button, so it is not scoped to that officer.
@@ -350,12 +372,22 @@ def emergency_recipients(*, country_id: int, regions: list[str]) -> Iterator[Eme
     consenting = Consent.objects.filter(kind=ConsentKind.EMERGENCY, withdrawn_at__isnull=True).values("person_id")
     people = Person.objects.filter(
         window__in=windows, pk__in=consenting, anonymised_at__isnull=True, merged_into__isnull=True
-    ).order_by("pk")
-    for person in people.iterator(chunk_size=500):
-        if not has_consent(person, ConsentKind.EMERGENCY):
-            continue
-        channels = contact_channels(person)
-        if channels:
-            channel = channels[0]
-            address = getattr(person, {name: field for name, field, _kind in CONTACT_CHANNELS}[channel])
-            yield EmergencyRecipient(person, channel, address, person.preferred_language or "")
+    ).only("pk", "legal_basis", "preferred_language", "phone", "whatsapp", "email")
+    last = 0
+    while True:
+        batch = list(people.filter(pk__gt=last).order_by("pk")[:chunk])
+        if not batch:
+            return
+        last = batch[-1].pk
+        held = _consents_held([person.pk for person in batch])
+        for person in batch:
+            kinds = held.get(person.pk, set())
+            if ConsentKind.EMERGENCY not in kinds:
+                continue
+            if person.legal_basis == LegalBasis.CONSENT and ConsentKind.PROCESSING not in kinds:
+                continue  # consent to processing withdrawn: not written to (contact_channels)
+            for channel, field, kind in CONTACT_CHANNELS:
+                address = getattr(person, field)
+                if address and kind in kinds:
+                    yield EmergencyRecipient(person, channel, address, person.preferred_language or "")
+                    break

@@ -1,5 +1,5 @@
 """Demo data of crisis mode: one active emergency (data/demo/emergencies.json), declared through the services
-as an officer would, with its service points. Loading again leaves a declared one as it is. Sample content."""
+as an officer would, with its service points, a few households registered and people looked for. Loading again leaves a declared one as it is. Sample content."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cases.rules import parse_phone
 from ventanillas.models import Country
 
 from . import services
@@ -45,11 +46,20 @@ def load(stdout=None) -> list[tuple[str, str]]:
         )
         for language in others:
             services.write_text(emergency=emergency, by=by, language=language, **entry["texts"][language])
+        points = []
         for point in entry["points"]:
             state = point.pop("state")
             made = services.add_point(emergency=emergency, by=by, data=point)
             if state != made.state:
                 services.set_point_state(point=made, by=by, state=state)
+            points.append(made)
+        # Households registered at the points, and people looked for: invented names, encrypted as any.
+        for arrival in entry.get("arrivals", []):
+            data = {**arrival, "contact_phone": parse_phone(arrival["contact_phone"], country.code) or ""}
+            services.register_arrival(point=points[data.pop("point")], by=by, data=data)
+        for search in entry.get("looking_for", []):
+            data = {**search, "seeker_phone": parse_phone(search["seeker_phone"], country.code) or ""}
+            services.register_looking_for(emergency=emergency, by=by, data=data)
         if stdout:
             stdout.write(f"  emergency: /{source}/{country.slug}/emergencies/{emergency.pk}/ (staff: regional)")
     return []

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from privacy.fields import EncryptedCharField
+from privacy.fields import EncryptedCharField, KeyedTokensField
 from ventanillas import access
 
 
@@ -279,14 +279,21 @@ class Arrival(models.Model):
     vulnerabilities = models.JSONField(_("vulnerabilities"), default=list, blank=True)
     came_from = CountryField(_("came from"), blank=True)
     contact_name = EncryptedCharField(_("name"), max_length=120, blank=True, null=True)
-    # The normalised words of the name (cases.rules.name_key), for the "looking for" matching; empty without a name.
-    name_key = models.CharField(max_length=250, blank=True, editable=False, db_index=True)
+    # The blind index of the name (cases.name_index, as for people): keyed hashes of the pieces of its words,
+    # which the "looking for" matching reads; no name, nor any word of it, is stored in clear.
+    name_tokens = KeyedTokensField()
     contact_phone = EncryptedCharField(_("phone"), max_length=30, blank=True, null=True)
     contact_consent = models.BooleanField(_("agrees to be contacted and found"), default=False)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
+    # The person record the household became at a window (emergencies.services.link_arrival), kept so that
+    # nobody types it twice and the figures can tell registrations that reached a window.
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("person")
+    )
+    linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
 
     objects = ArrivalQuerySet.as_manager()
 
@@ -312,7 +319,6 @@ class LookingFor(models.Model):
         Emergency, on_delete=models.CASCADE, related_name="searches", verbose_name=_("emergency")
     )
     sought_name = EncryptedCharField(_("name of the person sought"), max_length=120)
-    name_key = models.CharField(max_length=250, editable=False, db_index=True)
     seeker_phone = EncryptedCharField(_("phone of the person searching"), max_length=30, blank=True, null=True)
     seeker_consent = models.BooleanField(_("agrees to be contacted"), default=False)
     found = models.ForeignKey(

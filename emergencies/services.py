@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -210,7 +211,15 @@ def write_text(*, emergency: Emergency, by, language: str, title: str, instructi
 
 
 def end(*, emergency: Emergency, by) -> Emergency:
-    """End the emergency now: its page stays as a past emergency, the banner goes, a Cancel bulletin says so."""
+    """End the emergency now: its page stays as a past emergency, the banner goes, a Cancel bulletin says so.
+
+    Its purpose ends with it: every broadcast not yet sent is cancelled (held messages included), and a task
+    (``end_consents``) withdraws the consent to emergency messages of the people it covered.
+    """
+    from notifications import services as outbox
+
+    from . import tasks
+
     with transaction.atomic():
         emergency = Emergency.objects.select_for_update().select_related("country").get(pk=emergency.pk)
         if emergency.is_over:
@@ -218,8 +227,50 @@ def end(*, emergency: Emergency, by) -> Emergency:
         emergency.ended_at = timezone.now()
         emergency.version += 1
         emergency.save()
-        _publish(emergency, Bulletin.MessageType.CANCEL, by=by, details={})
+        cancelled = 0
+        for broadcast in emergency.broadcasts.exclude(status=Broadcast.Status.CANCELLED):
+            Broadcast.objects.filter(pk=broadcast.pk).update(status=Broadcast.Status.CANCELLED)
+            outbox.release_for(broadcast, per_second=settings.EMERGENCY_BROADCAST_RATES)
+            cancelled += outbox.cancel_for(broadcast) or 0
+        _publish(emergency, Bulletin.MessageType.CANCEL, by=by, details={"messages_cancelled": cancelled})
+        transaction.on_commit(lambda: tasks.end_consents.delay(emergency.pk, getattr(by, "pk", None)))
     return emergency
+
+
+def end_consents(emergency_id: int, by=None) -> int:
+    """The consent to emergency messages ends with the emergency: withdraw it for each person of the windows
+    the ended emergency covered (its regions, or the whole country), except those whose window another
+    emergency of the country, not ended, still covers (that purpose still runs; they lose it when it ends).
+    Returns how many consents were withdrawn; running it again withdraws nothing more."""
+    from cases import services as case_services
+    from cases.models import ConsentKind, Person
+    from ventanillas.models import InformationWindow
+
+    emergency = Emergency.objects.select_related("country").get(pk=emergency_id)
+    if not emergency.is_over:
+        return 0
+    others = list(Emergency.objects.filter(country=emergency.country, ended_at__isnull=True))
+    if any(not other.regions for other in others):
+        return 0  # another emergency covers the whole country
+    windows = InformationWindow.objects.filter(country=emergency.country)
+    if emergency.regions:
+        windows = windows.filter(region__in=emergency.regions)
+    windows = windows.exclude(region__in=sorted({region for other in others for region in other.regions}))
+    people = Person.objects.filter(
+        window__in=windows, consents__kind=ConsentKind.EMERGENCY, consents__withdrawn_at__isnull=True
+    ).distinct()
+    withdrawn = 0
+    for person in people.order_by("pk").iterator(chunk_size=500):
+        try:
+            case_services.withdraw_consent(person=person, kind=ConsentKind.EMERGENCY, by=by)
+        except case_services.CaseError:
+            continue  # withdrawn meanwhile
+        withdrawn += 1
+    audit.record(
+        user=by, action="change", object_type="emergencies.emergency", object_id=emergency.pk,
+        details={"consents_ended": withdrawn},
+    )  # fmt: skip
+    return withdrawn
 
 
 def add_point(*, emergency: Emergency, by, data: dict[str, Any]) -> ServicePoint:
@@ -308,37 +359,44 @@ def queue_broadcast(broadcast_id: int) -> int:
     zone = emergency.country.time_zone if settings.EMERGENCY_QUIET_HOURS else ""
     start = timezone.now()
     sent_on: dict[str, int] = {}
-    count = 0
-    for recipient in emergency_recipients(country_id=emergency.country_id, regions=list(emergency.regions)):
-        language = recipient.language if recipient.language in texts else emergency.source_language
-        text = texts[language]
-        index = sent_on.get(recipient.channel, 0)
-        sent_on[recipient.channel] = index + 1
-        due = start + timedelta(seconds=index / max(float(rates.get(recipient.channel, 1.0)), 0.001))
+    links = {}
+    for language in texts:
         with translation.override(language):
-            url = emergency.get_absolute_url()
-        outbox.enqueue(
-            kind=BROADCAST_KIND,
-            channel=recipient.channel,
-            recipient=recipient.address,
-            language=language,
-            template=BROADCAST_TEMPLATE,
-            context={
-                "title": text.title,
-                "instructions": text.instructions,
-                "link": settings.PORTAL_URL + url,
-                "stoppable": recipient.channel != "email",
-            },
-            due_at=due,
-            obj=broadcast,
-            key=f"{BROADCAST_KIND}:{broadcast.pk}:{recipient.channel}:{recipient_digest(recipient.address)}",
-            time_zone=zone,
-            addressee=recipient.person,
-        )
-        count += 1
+            links[language] = settings.PORTAL_URL + emergency.get_absolute_url()
+
+    def rows():
+        for recipient in emergency_recipients(country_id=emergency.country_id, regions=list(emergency.regions)):
+            language = recipient.language if recipient.language in texts else emergency.source_language
+            text = texts[language]
+            index = sent_on.get(recipient.channel, 0)
+            sent_on[recipient.channel] = index + 1
+            due = start + timedelta(seconds=index / max(float(rates.get(recipient.channel, 1.0)), 0.001))
+            yield {
+                "kind": BROADCAST_KIND,
+                "channel": recipient.channel,
+                "recipient": recipient.address,
+                "language": language,
+                "template": BROADCAST_TEMPLATE,
+                "context": {
+                    "title": text.title,
+                    "instructions": text.instructions,
+                    "link": links[language],
+                    "stoppable": recipient.channel != "email",
+                },
+                "due_at": due,
+                "key": f"{BROADCAST_KIND}:{broadcast.pk}:{recipient.channel}:{recipient_digest(recipient.address)}",
+                "time_zone": zone,
+                "addressee": recipient.person,
+            }
+
+    # In batches of inserts (one statement a thousand rows), not one transaction a person: a hundred thousand
+    # people are queued within the minute (bench/broadcast.py).
+    count = outbox.enqueue_many(rows(), obj=broadcast)
     Broadcast.objects.filter(pk=broadcast.pk, status=Broadcast.Status.QUEUEING).update(
         status=Broadcast.Status.SENDING, recipients=count
     )
+    if Broadcast.objects.filter(pk=broadcast.pk, status=Broadcast.Status.CANCELLED).exists():
+        outbox.cancel_for(broadcast)  # cancelled (or its emergency ended) while it was being queued
     return count
 
 
@@ -394,15 +452,17 @@ def register_arrival(*, point: ServicePoint, by, data: dict[str, Any]) -> Arriva
     """Register a household arriving at ``point``: a short record, counted apart from consultations.
 
     Preconditions: the form checked that a name or phone comes with the person's consent. Side effects: one
-    row, an audit row (codes and counts only).
+    row (the name encrypted, its keyed tokens beside it), an audit row (codes and counts only).
     """
-    from cases.rules import name_key
+    from cases.name_index import name_tokens
 
     if point.emergency.is_over:
         raise EmergencyError(_("This emergency has ended; declare a new one."))
     name = (data.get("contact_name") or "").strip()
     with transaction.atomic():
-        arrival = Arrival.objects.create(point=point, registered_by=by, name_key=name_key(name) if name else "", **data)
+        arrival = Arrival.objects.create(
+            point=point, registered_by=by, name_tokens=name_tokens(name, "") if name else [], **data
+        )
         audit.record(
             user=by, action="create", object_type="emergencies.arrival", object_id=arrival.pk,
             details={"point": point.pk, "household": arrival.household_size, "contact": bool(name or arrival.contact_phone)},
@@ -410,14 +470,17 @@ def register_arrival(*, point: ServicePoint, by, data: dict[str, Any]) -> Arriva
     return arrival
 
 
+def arrival_hashes(arrival: Arrival) -> dict[str, list[int]]:
+    """The keyed tokens of an arrival's name under the current key (``privacy.rotation`` re-hashes with it)."""
+    from cases.name_index import name_tokens
+
+    return {"name_tokens": name_tokens(arrival.contact_name or "", "") if arrival.contact_name else []}
+
+
 def register_looking_for(*, emergency: Emergency, by, data: dict[str, Any]) -> LookingFor:
     """Record that someone looks for a relative; ``matches`` then compares the name with the registrations."""
-    from cases.rules import name_key
-
     with transaction.atomic():
-        search = LookingFor.objects.create(
-            emergency=emergency, registered_by=by, name_key=name_key(data["sought_name"]), **data
-        )
+        search = LookingFor.objects.create(emergency=emergency, registered_by=by, **data)
         audit.record(
             user=by, action="create", object_type="emergencies.lookingfor", object_id=search.pk,
             details={"emergency": emergency.pk},
@@ -425,24 +488,85 @@ def register_looking_for(*, emergency: Emergency, by, data: dict[str, Any]) -> L
     return search
 
 
-def matches(search: LookingFor, *, by) -> list[Arrival]:
-    """Registrations of the emergency, with consent to be found, whose name holds every word sought (exactly
-    or nearly), best first. Reading them discloses names: audited."""
+def _holding(rows, wanted: list[list[int]]) -> list[int]:
+    """The primary keys of the arrivals whose name tokens hold one of each list of ``wanted`` (PostgreSQL: the
+    GIN index of ``name_tokens``; elsewhere Python compares them)."""
+    if connection.vendor == "postgresql":
+        # Fixed SQL; the tokens travel as parameters.
+        holding = rows.extra(  # noqa: S610  # nosec B610
+            where=["emergencies_arrival.name_tokens && %s::bigint[]"] * len(wanted), params=wanted
+        )
+        return list(holding.values_list("pk", flat=True))
+    sets = [set(tokens) for tokens in wanted]
+    return [
+        pk
+        for pk, stored in rows.values_list("pk", "name_tokens")
+        if all(not wanted_set.isdisjoint(stored) for wanted_set in sets)
+    ]
+
+
+def named_arrivals(emergency: Emergency, name: str) -> list[Arrival]:
+    """Registrations of the emergency, with consent to be found, whose name holds every word of ``name``
+    (exactly or nearly, as the person search compares), best first. Candidates come from the keyed tokens;
+    only theirs are decrypted. The caller audits the reading."""
+    from cases.name_index import search_tokens
+    from cases.rules import name_key
     from cases.selectors import compare_names
 
-    tokens = search.name_key.split()
+    words = name_key(name).split()
+    wanted = [search_tokens(word) for word in words]
+    if not words or not all(wanted):
+        return []
+    rows = Arrival.objects.filter(point__emergency=emergency, contact_consent=True)
+    candidates = Arrival.objects.filter(pk__in=_holding(rows, wanted)).select_related("point")
     scored = []
-    rows = Arrival.objects.filter(point__emergency=search.emergency, contact_consent=True).exclude(name_key="")
-    for arrival in rows.select_related("point"):
-        exact, similar = compare_names(tokens, arrival.name_key)
-        if tokens and exact + similar == len(tokens):
+    for arrival in candidates:
+        exact, similar = compare_names(words, name_key(arrival.contact_name or ""))
+        if exact + similar == len(words):
             scored.append((-exact, -arrival.registered_at.timestamp(), arrival))
-    found = [arrival for *_key, arrival in sorted(scored, key=lambda row: row[:2])]
+    return [arrival for *_key, arrival in sorted(scored, key=lambda row: row[:2])]
+
+
+def matches(search: LookingFor, *, by) -> list[Arrival]:
+    """The registrations that may be the relative sought (``named_arrivals``). Reading them discloses names:
+    audited."""
+    found = named_arrivals(search.emergency, search.sought_name or "")
     audit.record(
         user=by, action="search", object_type="emergencies.lookingfor", object_id=search.pk,
         details={"matches": len(found)},
     )  # fmt: skip
     return found
+
+
+def find_registrations(*, emergency: Emergency, name: str, by) -> list[Arrival]:
+    """A clerk at a window looks for the registration of the person in front of them, by name. Audited (the
+    count only: the name typed is not kept)."""
+    found = named_arrivals(emergency, name)
+    audit.record(
+        user=by, action="search", object_type="emergencies.arrival", object_id="",
+        details={"emergency": emergency.pk, "matches": len(found)},
+    )  # fmt: skip
+    return found
+
+
+def link_arrival(*, arrival: Arrival, person, by) -> Arrival:
+    """Keep which person record a registered household became at a window (found, or created from the
+    registration). Preconditions: the caller may write to ``person``. Side effects: the link, an audit row
+    (ids only). A registration already linked to another person is refused: unlink is not offered."""
+    with transaction.atomic():
+        arrival = Arrival.objects.select_for_update().get(pk=arrival.pk)
+        if arrival.person_id == person.pk:
+            return arrival
+        if arrival.person_id is not None:
+            raise EmergencyError(_("This registration is already linked to another person record."))
+        arrival.person = person
+        arrival.linked_at = timezone.now()
+        arrival.save(update_fields=["person", "linked_at"])
+        audit.record(
+            user=by, action="change", object_type="emergencies.arrival", object_id=arrival.pk,
+            details={"person": person.pk, "point": arrival.point_id},
+        )  # fmt: skip
+    return arrival
 
 
 def forget_ended_contacts(*, now: datetime | None = None) -> int:
@@ -456,10 +580,10 @@ def forget_ended_contacts(*, now: datetime | None = None) -> int:
     for emergency in ended:
         if emergency.ended_at + timedelta(days=emergency.country.retention_days) > now:
             continue
-        arrivals = Arrival.objects.filter(point__emergency=emergency).exclude(
-            contact_name__isnull=True, contact_phone__isnull=True, name_key=""
+        arrivals = Arrival.objects.filter(point__emergency=emergency).filter(
+            Q(contact_name__isnull=False) | Q(contact_phone__isnull=False)
         )
-        count += arrivals.update(contact_name=None, contact_phone=None, name_key="", contact_consent=False)
+        count += arrivals.update(contact_name=None, contact_phone=None, name_tokens=[], contact_consent=False)
         searches = LookingFor.objects.filter(emergency=emergency).exclude(sought_name="", seeker_phone__isnull=True)
-        count += searches.update(sought_name="", seeker_phone=None, name_key="", seeker_consent=False)
+        count += searches.update(sought_name="", seeker_phone=None, seeker_consent=False)
     return count

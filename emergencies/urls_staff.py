@@ -16,5 +16,7 @@ urlpatterns = [
     path("<int:pk>/broadcast/", views.broadcast_start, name="broadcast-start"),
     path("points/<int:pk>/arrivals/", views.arrivals, name="arrivals"),
     path("<int:pk>/looking-for/", views.looking_for, name="looking-for"),
+    path("<int:pk>/registrations/", views.registration_find, name="registration-find"),
+    path("arrivals/<int:pk>/person/", views.arrival_person, name="arrival-person"),
     path("broadcasts/<int:pk>/<str:action>/", views.broadcast_action, name="broadcast-action"),
 ]

@@ -4,6 +4,8 @@ through ``emergencies.services``."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -16,10 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from helpers.validation import record_id
 from ventanillas import access
+from ventanillas.models import Role
 
 from . import selectors, services
 from .forms import ArrivalForm, CorrectForm, DeclareForm, LookingForForm, PointForm, PointStateForm, TextForm
-from .models import Broadcast, Emergency, EmergencyText, LookingFor, PointState, ServicePoint
+from .models import Arrival, Broadcast, Emergency, EmergencyText, LookingFor, PointState, ServicePoint
 
 GET_POST = ["GET", "HEAD", "POST"]
 
@@ -43,7 +46,11 @@ def emergency_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "emergencies/staff_list.html",
-        {"rows": rows, "may_declare": access.emergency_countries(request.user).exists()},
+        {
+            "rows": rows,
+            "may_declare": access.emergency_countries(request.user).exists(),
+            "sees_region": access.has_role(request.user, Role.REGIONAL_OFFICER),
+        },
     )
 
 
@@ -262,3 +269,99 @@ def looking_for(request: HttpRequest, pk: int) -> HttpResponse:
     found = services.matches(shown, by=request.user) if shown else []
     context = {"emergency": emergency, "form": form, "searches": searches, "shown": shown, "found": found}
     return render(request, "emergencies/staff_looking_for.html", context, status=400 if form.errors else 200)
+
+
+# -- a registration reaches a window: found by name, linked to a person record or made into one ----------------
+
+# The surge registration's vulnerabilities as the person record's (cases.models.Vulnerability).
+VULNERABILITY_TO_PERSON = {
+    "child_alone": "separated_child",
+    "pregnant": "pregnant",
+    "disability": "disability",
+    "older": "older_person",
+    "illness": "chronic_illness",
+    "violence": "violence_survivor",
+}
+
+
+@login_required
+@require_http_methods(GET_POST)
+def registration_find(request: HttpRequest, pk: int) -> HttpResponse:
+    """At a window, the clerk finds the registration of the person in front of them (the name travels in the
+    body of a POST, never in a URL)."""
+    emergency = _emergency(request, pk)
+    name = request.POST.get("name", "").strip()[:120] if request.method == "POST" else ""
+    found = services.find_registrations(emergency=emergency, name=name, by=request.user) if name else None
+    context = {"emergency": emergency, "name": name, "found": found}
+    return render(request, "emergencies/staff_registration_find.html", context)
+
+
+def _person_initial(arrival) -> dict:
+    names = (arrival.contact_name or "").split(maxsplit=1)
+    initial = {
+        "given_names": names[0] if names else "",
+        "family_names": names[1] if len(names) > 1 else "",
+        "phone": arrival.contact_phone or "",
+        "preferred_language": arrival.language,
+        "vulnerabilities": [
+            VULNERABILITY_TO_PERSON[v] for v in arrival.vulnerabilities if v in VULNERABILITY_TO_PERSON
+        ],
+    }
+    if arrival.came_from:
+        initial["nationality"] = arrival.came_from
+    return initial
+
+
+@login_required
+@require_http_methods(GET_POST)
+def arrival_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """A registration becomes a person record at a window without retyping: the people it may already be
+    (the person search on its name and phone) to link, or the intake form filled from it. The link is kept
+    on the registration and audited."""
+    from cases import selectors as case_selectors
+    from cases import services as case_services
+    from cases.forms import NewPersonForm
+    from cases.models import Person
+
+    arrival = get_object_or_404(Arrival.objects.visible_to(request.user).select_related("point__emergency"), pk=pk)
+    if arrival.person_id:
+        messages.info(request, _("This registration is already linked to a person record."))
+        return redirect("cases:person-detail", pk=arrival.person_id)
+    action = request.POST.get("action", "")
+    if action == "link":
+        person = get_object_or_404(Person.objects.writable_by(request.user), pk=record_id(request.POST.get("person")))
+        try:
+            services.link_arrival(arrival=arrival, person=person, by=request.user)
+        except services.EmergencyError as exc:
+            messages.error(request, str(exc))
+            return redirect("emergencies-staff:arrival-person", pk=arrival.pk)
+        messages.success(request, _("The registration is linked to this person record."))
+        return redirect("cases:person-detail", pk=person.pk)
+    form = NewPersonForm(
+        request.POST if action == "create" else None,
+        user=request.user,
+        initial={**_person_initial(arrival), "form_token": uuid.uuid4()},
+    )
+    if action == "create" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person, _created = case_services.create_person(
+                window=data["window"], by=request.user, data=form.person_data(),
+                vulnerabilities=data["vulnerabilities"], consents=data["consents"], form_token=data["form_token"],
+            )  # fmt: skip
+            services.link_arrival(arrival=arrival, person=person, by=request.user)
+        except (case_services.CaseError, services.EmergencyError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The person record is made from the registration and linked to it."))
+            return redirect("cases:case-create", person=person.pk)
+    candidates = []
+    if arrival.contact_name or arrival.contact_phone:
+        candidates = case_selectors.find_people(
+            request.user, names=arrival.contact_name or "", phone=arrival.contact_phone or ""
+        )
+        case_services.audit_identifier_search(
+            user=request.user, phone=arrival.contact_phone or "", found=[m.person.pk for m in candidates]
+        )
+    context = {"arrival": arrival, "candidates": candidates, "form": form}
+    return render(request, "emergencies/staff_arrival_person.html", context, status=400 if form.errors else 200)

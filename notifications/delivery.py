@@ -5,6 +5,7 @@ sending. See docs/notifications.md."""
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from datetime import datetime, timedelta
 
@@ -147,14 +148,19 @@ def deliver(message: Message) -> str:
     return Status.SENT
 
 
-def dispatch_due(*, budget_seconds: float = 45.0, batch: int = 10) -> dict[str, int]:
+def dispatch_due(*, budget_seconds: float = 45.0, batch: int = 10, pace: bool = False) -> dict[str, int]:
     """Send due messages, batch after batch, until none is due or the time budget is spent.
 
     The budget stays under the task's soft time limit: the beat starts the next run a minute later.
-    Returns counts per resulting status.
+    With ``pace`` (the beat's run), when nothing is due now but a message falls due within the budget, the
+    dispatcher waits for it: messages spaced at a gateway's rate (an emergency broadcast) leave at that
+    rate, not in one burst a minute; and no channel sends faster than its gateway's rate. Returns counts per
+    resulting status.
     """
     deadline = timezone.now() + timedelta(seconds=budget_seconds)
     counts: dict[str, int] = {}
+    rates = setting("EMERGENCY_BROADCAST_RATES", {}) if pace else {}
+    last_sent: dict[str, float] = {}
     stuck = mark_stuck()
     if stuck:
         counts[Status.STUCK] = stuck
@@ -162,9 +168,24 @@ def dispatch_due(*, budget_seconds: float = 45.0, batch: int = 10) -> dict[str, 
     while timezone.now() < deadline:
         claimed = claim_due(limit=batch)
         if not claimed:
-            break
+            upcoming = (
+                Message.objects.filter(status=Status.SCHEDULED, due_at__lt=deadline)
+                .order_by("due_at")
+                .values_list("due_at", flat=True)
+                .first()
+            )
+            if not pace or upcoming is None:
+                break
+            time.sleep(min(max((upcoming - timezone.now()).total_seconds(), 0.01), 1.0))
+            continue
         for message in claimed:
+            # Paced, each channel keeps its gateway's rate (EMERGENCY_BROADCAST_RATES, messages a second),
+            # also when catching up on messages overdue after a pause or a lost worker.
+            rate = float(rates.get(message.channel) or 0)
+            if rate > 0 and message.channel in last_sent:
+                time.sleep(max(last_sent[message.channel] + 1 / rate - time.monotonic(), 0))
             status = deliver(message)
+            last_sent[message.channel] = time.monotonic()
             forget_secrets(message.pk)
             counts[status] = counts.get(status, 0) + 1
     return counts

@@ -51,6 +51,7 @@ __all__ = [
     "dispatch_due",
     "dump_context",
     "enqueue",
+    "enqueue_many",
     "hold_for",
     "lease_seconds",
     "load_context",
@@ -180,6 +181,60 @@ def enqueue(
     if message.status == Status.SCHEDULED and message.due_at <= now:
         transaction.on_commit(lambda: nudge(message.pk))
     return message
+
+
+def enqueue_many(rows, *, obj: models.Model, batch_size: int = 1000) -> int:
+    """Queue many messages of one object (an emergency broadcast) in batches of inserts: each row holds
+    ``enqueue``'s arguments (kind, channel, recipient, language, template, context, due_at, key, time_zone,
+    addressee) and becomes the same row ``enqueue`` would make, consent given. A key already queued is left
+    as it is (never queued twice, nor rescheduled), so running it again adds nobody. The rows due now are
+    nudged after commit, as ``enqueue`` does; the dispatcher sends the others as they fall due. Returns how
+    many rows were offered."""
+    content_type = ContentType.objects.get_for_model(obj)
+    offered = 0
+    pending: list[Message] = []
+    now = timezone.now()
+
+    def flush() -> None:
+        due_now = [message.key for message in pending if message.due_at <= now]
+        with transaction.atomic():
+            Message.objects.bulk_create(pending, batch_size=batch_size, ignore_conflicts=True)
+        pending.clear()
+        if due_now:
+            due = Message.objects.filter(key__in=due_now, status=Status.SCHEDULED).values_list("pk", flat=True)
+            for pk in list(due):
+                transaction.on_commit(lambda pk=pk: nudge(pk))
+
+    for row in rows:
+        if row["channel"] not in Channel.values or not row["recipient"]:
+            raise ValueError("A message needs a known channel and a recipient.")
+        requested = row.get("due_at") or now
+        time_zone = row.get("time_zone", "")
+        pending.append(
+            Message(
+                key=row["key"][:255],
+                kind=row["kind"],
+                channel=row["channel"],
+                recipient=row["recipient"].strip(),
+                recipient_hash=recipient_hash(row["recipient"]),
+                language=row["language"],
+                template=row["template"],
+                context=dump_context(row["context"]),
+                time_zone=time_zone,
+                due_at=due_for_channel(row["channel"], requested, time_zone),
+                status=Status.SCHEDULED,
+                addressee=addressee_of(row.get("addressee")),
+                content_type=content_type,
+                object_id=str(obj.pk),
+            )
+        )
+        offered += 1
+        if len(pending) >= batch_size:
+            flush()
+    if pending:
+        flush()
+    logger.info("notifications queued in bulk count=%s object=%s:%s", offered, content_type.model, obj.pk)
+    return offered
 
 
 def nudge(message_id: int) -> None:

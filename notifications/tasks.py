@@ -27,7 +27,7 @@ __all__ = ["build_monthly_reports", "build_quarterly_report", "build_report", "d
 )
 def dispatch_due() -> dict[str, int]:
     """Run by the beat every minute: send what is due. Safe to run twice or side by side."""
-    return services.dispatch_due(budget_seconds=40)
+    return services.dispatch_due(budget_seconds=40, pace=True)
 
 
 @shared_task(name="notifications.build_report", soft_time_limit=300, time_limit=360, ignore_result=True)

@@ -4,7 +4,8 @@ The gateway posts each inbound message to the webhook, form-encoded as the Messa
 ``To``, ``Body``, ``MessageSid``), signed in ``X-Twilio-Signature``: base64 of HMAC-SHA1, keyed with the
 account's auth token, over the URL the gateway called followed by every parameter name and value in
 name order. A request without a valid signature is refused and changes nothing. STOP and its translations
-are handled by ``optout``, replies other apps wait for by ``replies``. The answer is not sent
+are handled by ``optout``, the emergency keywords ("ALERTE", "ALÈT"...) by ``optin``, replies other apps wait
+for by ``replies``. The answer is not sent
 in the HTTP reply: it is queued in the outbox like any message, so it is sent once, retried, and logged
 without the number.
 """
@@ -22,7 +23,7 @@ from django.http import HttpRequest
 from notifications.models import Channel
 from notifications.services import enqueue
 
-from . import optout, replies, services
+from . import optin, optout, replies, services
 from .models import LookupChannel
 
 
@@ -72,6 +73,10 @@ def answer(request: HttpRequest) -> None:
     word = optout.keyword(request.POST.get("Body", ""))
     if word and number:
         optout.stop(channel=channel, number=number, word=word, message_id=message_id)
+        return
+    word = optin.keyword(request.POST.get("Body", ""))
+    if word and number:
+        optin.opt_in(channel=channel, number=number, word=word, message_id=message_id)
         return
     if number and replies.handle(channel=channel, number=number, body=request.POST.get("Body", ""),
                                  message_id=message_id):  # fmt: skip

@@ -332,6 +332,40 @@ def withdraw_channel(*, access: StatusAccess, channel: str) -> bool:
     return True
 
 
+def emergency_consent(access: StatusAccess) -> str:
+    """The consent to emergency messages as the status page offers it: "given" (in force), "possible" (not
+    given, and a channel the person consented to exists to write on), or "" (no channel: nothing to offer)."""
+    from cases.models import ConsentKind
+    from cases.rules import contact_channels
+
+    person = access.process.case.person
+    if case_services.has_consent(person, ConsentKind.EMERGENCY):
+        return "given"
+    return "possible" if contact_channels(person) else ""
+
+
+def give_emergency(*, access: StatusAccess, language: str) -> bool:
+    """The person asks for emergency messages, having read the notice in ``language``; False when nothing
+    was given (already given, or no channel to write on). Recorded as given by the person (no clerk)."""
+    from cases.models import ConsentKind
+
+    if emergency_consent(access) != "possible":
+        return False
+    person = access.process.case.person
+    case_services.record_consent(person=person, kinds=[ConsentKind.EMERGENCY], notice_language=language, by=None)
+    return True
+
+
+def withdraw_emergency(*, access: StatusAccess) -> bool:
+    """The person stops emergency messages; False when there was no such consent."""
+    from cases.models import ConsentKind
+
+    if emergency_consent(access) != "given":
+        return False
+    case_services.withdraw_consent(person=access.process.case.person, kind=ConsentKind.EMERGENCY, by=None)
+    return True
+
+
 def ask_erasure(*, access: StatusAccess) -> bool:
     """The person asks to be erased: the request reaches the window as a follow-up of the case, due when
     the answer is due, for the clerk of the case (else the one who issued the PIN, else who opened the

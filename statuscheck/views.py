@@ -53,6 +53,7 @@ def check(request: HttpRequest) -> HttpResponse:
                 "info": services.summary(result.access, language),
                 "off_token": token,
                 "channels": _labelled(services.consented_channels(result.access)),
+                "emergency": services.emergency_consent(result.access),
                 "erasure_asked": bool(result.access.process.case.person.erasure_requested_at),
             }
             return render(request, "statuscheck/status.html", context)
@@ -87,7 +88,8 @@ def _expired(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def my_data(request: HttpRequest) -> HttpResponse:
-    """The person withdraws a channel's consent or asks to be erased, from their status page."""
+    """The person withdraws a channel's consent, gives or stops the consent to emergency messages, or asks
+    to be erased, from their status page."""
     access = _signed_access(request)
     if access is None or not access.enabled or services._person_gone(access):
         return _expired(request)
@@ -104,6 +106,13 @@ def my_data(request: HttpRequest) -> HttpResponse:
         text = _("You will receive no more messages from us by %(channel)s.") % {
             "channel": dict(Channel.choices)[channel]
         }
+    elif action == "emergency:give" and services.give_emergency(access=access, language=get_language()):
+        text = _(
+            "You will receive emergency messages, on a channel you agreed to, until the emergency ends. You can "
+            "stop them at any time from this page or by texting STOP."
+        )
+    elif action == "emergency:stop" and services.withdraw_emergency(access=access):
+        text = _("You will receive no more emergency messages from us.")
     else:
         return _expired(request)
     return render(request, "statuscheck/my_data_done.html", {"text": text})

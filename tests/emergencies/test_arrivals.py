@@ -116,21 +116,77 @@ def test_names_and_phones_go_once_the_emergency_is_over_for_the_countrys_retenti
     assert retention.run_registered(timezone.now() + timedelta(days=days - 1))["emergency_contacts"] == 0
     assert retention.run_registered(timezone.now() + timedelta(days=days + 1))["emergency_contacts"] == 2
     arrival = Arrival.objects.get()
-    assert not arrival.contact_name and not arrival.contact_phone and arrival.name_key == ""
+    assert not arrival.contact_name and not arrival.contact_phone and arrival.name_tokens == []
     assert arrival.household_size == 4  # the count stays for the figures
     assert LookingFor.objects.get().sought_name == ""
     assert retention.run_registered(timezone.now() + timedelta(days=days + 2))["emergency_contacts"] == 0
 
 
-def test_a_match_opens_a_person_record_at_the_window_without_retyping(setting):
+def test_a_registration_becomes_a_person_record_at_the_window_without_retyping_and_stays_linked(setting):
+    from cases.models import Person
+
     emergency, point, client = setting
     url = f"/en/staff/emergencies/points/{point.pk}/arrivals/"
     client.post(url, {"household_size": "2", "language": "ht", "contact_name": "Marie-Claude Joseph",
-                      "contact_phone": "3700 5555", "contact_consent": "on"})  # fmt: skip
-    response = client.post(f"/en/staff/emergencies/{emergency.pk}/looking-for/", {"sought_name": "Marie-Claude Joseph"})
-    page = client.get(response["Location"]).content.decode()
-    assert 'action="/en/staff/cases/people/new/"' in page and 'name="names" value="Marie-Claude Joseph"' in page
-    form = client.post(
-        "/en/staff/cases/people/new/", {"prefill": "1", "names": "Marie-Claude Joseph", "phone": "+50937005555"}
-    ).content.decode()
-    assert 'value="Marie-Claude"' in form and 'value="Joseph"' in form and "+50937005555" in form
+                      "contact_phone": "3700 5555", "contact_consent": "on", "came_from": "HT",
+                      "vulnerabilities": ["pregnant"]})  # fmt: skip
+    arrival = Arrival.objects.get()
+    # At the window, the clerk finds the registration by name (a near spelling) ...
+    found = client.post(f"/en/staff/emergencies/{emergency.pk}/registrations/", {"name": "Mari Claude Josef"})
+    assert f"/en/staff/emergencies/arrivals/{arrival.pk}/person/" in found.content.decode()
+    assert AuditEntry.objects.filter(object_type="emergencies.arrival", action="search").exists()
+    # ... and the intake form opens filled from it.
+    page = client.get(f"/en/staff/emergencies/arrivals/{arrival.pk}/person/")
+    form = page.context["form"]
+    assert form.initial["given_names"] == "Marie-Claude" and form.initial["family_names"] == "Joseph"
+    assert form.initial["phone"] == "+50937005555" and form.initial["preferred_language"] == "ht"
+    assert form.initial["vulnerabilities"] == ["pregnant"] and form.initial["nationality"] == "HT"
+    data = {name: value for name, value in form.initial.items() if name != "window"}
+    data.update(action="create", window=str(form.fields["window"].queryset.first().pk), legal_basis="consent",
+                consents=["processing", "contact_phone"], sex="female", gender="unknown", vulnerabilities=["pregnant"])  # fmt: skip
+    response = client.post(f"/en/staff/emergencies/arrivals/{arrival.pk}/person/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    person = Person.objects.get()
+    assert (person.given_names, person.family_names, person.phone) == ("Marie-Claude", "Joseph", "+50937005555")
+    assert response["Location"] == f"/en/staff/cases/people/{person.pk}/cases/new/"
+    arrival.refresh_from_db()
+    assert arrival.person == person and arrival.linked_at is not None
+    assert AuditEntry.objects.filter(
+        object_type="emergencies.arrival", object_id=str(arrival.pk), details__person=person.pk
+    ).exists()
+    # Linked once: the page now leads to the record, and a second person cannot take it.
+    again = client.get(f"/en/staff/emergencies/arrivals/{arrival.pk}/person/")
+    assert again.status_code == 302 and again["Location"] == f"/en/staff/cases/people/{person.pk}/"
+
+
+def test_a_registration_is_linked_to_the_person_the_search_finds(setting):
+    from tests.cases.factories import make_person
+
+    emergency, point, client = setting
+    window = emergency.country.windows.first()
+    staff = UserFactory()
+    member(staff, Role.WINDOW_STAFF, window=window)
+    known = make_person(window, staff, given_names="Pierre", family_names="Louis", phone="+509 3700 7777",
+                        consents=("processing",))  # fmt: skip
+    client.post(f"/en/staff/emergencies/points/{point.pk}/arrivals/", {"household_size": "1", "language": "ht",
+                "contact_name": "Pierre Louis", "contact_phone": "3700 7777", "contact_consent": "on"})  # fmt: skip
+    arrival = Arrival.objects.get()
+    page = client.get(f"/en/staff/emergencies/arrivals/{arrival.pk}/person/")
+    assert [match.person for match in page.context["candidates"]] == [known]
+    response = client.post(
+        f"/en/staff/emergencies/arrivals/{arrival.pk}/person/", {"action": "link", "person": known.pk}
+    )
+    assert response.status_code == 302
+    arrival.refresh_from_db()
+    assert arrival.person == known
+
+
+def test_staff_of_another_country_cannot_link_a_registration(setting):
+    _emergency, point, client = setting
+    client.post(f"/en/staff/emergencies/points/{point.pk}/arrivals/", {"household_size": "1", "language": "ht"})
+    arrival = Arrival.objects.get()
+    outsider = UserFactory()
+    member(outsider, Role.WINDOW_STAFF, window=WindowFactory(country=country("DO")))
+    other = Client()
+    other.force_login(outsider)
+    assert other.get(f"/es/staff/emergencies/arrivals/{arrival.pk}/person/").status_code == 404

@@ -155,3 +155,20 @@ def test_only_the_emergencys_officers_broadcast(haiti, people):
     client.force_login(clerk)
     assert client.post(f"/ht/staff/emergencies/{emergency.pk}/broadcast/").status_code == 404
     assert not Broadcast.objects.exists()
+
+
+def test_the_beats_dispatcher_waits_for_messages_falling_due_within_its_run(haiti, people, on_commit):
+    """Messages spaced at the gateway's rate leave at that rate within a run, not in one burst a minute: the
+    paced dispatcher (the beat's) sends one due in a moment; the unpaced one leaves it for later."""
+    ht, _west, _north = haiti
+    emergency = declare(ht)
+    with on_commit(execute=True):
+        broadcast = services.start_broadcast(emergency=emergency, by=emergency.declared_by)
+    waiting = Message.objects.for_object(broadcast).filter(status="scheduled")
+    assert waiting.count() == 2
+    waiting.update(due_at=timezone.now() + timedelta(seconds=1))
+    dispatch_due(budget_seconds=5)
+    assert waiting.count() == 2
+    dispatch_due(budget_seconds=5, pace=True)
+    assert not waiting.exists()
+    assert Message.objects.for_object(broadcast).filter(status="sent").count() == 4

@@ -291,6 +291,10 @@ def world(db):
         emergency=emergency, by=users["officer"], data={"kind": "shelter", "name": "Gimnasio", "address": "Upala"}
     )
     broadcast = emergency_services.start_broadcast(emergency=emergency, by=users["officer"])
+    arrival = emergency_services.register_arrival(
+        point=point, by=users["staff_window"],
+        data={"household_size": 2, "language": "es", "contact_name": "Rosa Llegada", "contact_consent": True},
+    )  # fmt: skip
 
     report = Report.objects.create(
         kind="monthly",
@@ -372,7 +376,9 @@ def world(db):
         "emergencies-staff:point-state": point.pk,
         "emergencies-staff:broadcast-action": broadcast.pk,
         "emergencies-staff:arrivals": point.pk,
+        "emergencies-staff:arrival-person": arrival.pk,
         "dashboards:emergency": emergency.pk,
+        "dashboards:api-emergency": emergency.pk,
     }
     return {"users": users, "fill": fill, "pks": pks}
 
@@ -400,6 +406,8 @@ def concrete_url(pattern: Pattern, world) -> str:
             return "set-password"
         if name == "kind" and pattern.name.startswith("hub:"):
             return "guide"
+        if name == "table" and pattern.name == "dashboards:emergency-export":
+            return "days"  # a table of the emergency's figures
         if name in world["fill"]:
             return str(world["fill"][name])
         raise Unfillable(f"{pattern.name}: no value for <{name}>")
