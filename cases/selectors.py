@@ -361,7 +361,7 @@ def emergency_recipients(*, country_id: int, regions: list[str], chunk: int = 20
     """Who an emergency broadcast writes to: people of the country's windows (of ``regions`` when given) whose
     consent to emergency messages holds, each once, on their preferred channel that they consented to (the
     rule of ``contact_channels``, decided here for a chunk of people at a time: one query of consents per
-    chunk, so that a hundred thousand people are read in seconds).
+    chunk, instead of several a person).
 
     Read by the broadcast alone (emergencies.services), which keeps counts and never shows who: it acts for
     the programme, not for the officer who pressed the button, so it is not scoped to that officer.

@@ -389,8 +389,8 @@ def queue_broadcast(broadcast_id: int) -> int:
                 "addressee": recipient.person,
             }
 
-    # In batches of inserts (one statement a thousand rows), not one transaction a person: a hundred thousand
-    # people are queued within the minute (bench/broadcast.py).
+    # In batches of inserts (one statement a thousand rows), not one transaction a person; the time for a
+    # hundred thousand people: bench/README.md.
     count = outbox.enqueue_many(rows(), obj=broadcast)
     Broadcast.objects.filter(pk=broadcast.pk, status=Broadcast.Status.QUEUEING).update(
         status=Broadcast.Status.SENDING, recipients=count
