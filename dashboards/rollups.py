@@ -152,14 +152,28 @@ def period_of(kind: str, day: date) -> tuple[date, date]:
     return period.start, period.end
 
 
-def _period_rows(country: Country | None, days: set[date] | None) -> tuple[list[tuple], Q]:
+def _periods_of(days: set[date]) -> Q:
+    """The ``PeriodUnique`` rows of the months, quarters and years containing ``days``."""
+    found = Q(pk__in=[])
+    for kind in PERIOD_TRUNC:
+        for first, _after in {period_of(kind, day) for day in days}:
+            found |= Q(kind=kind, start=first)
+    return found
+
+
+def _period_rows(
+    country: Country | None, days: set[date] | None, subjects: list[int] | None = None
+) -> tuple[list[tuple], Q]:
     """People counted once per month, quarter and year (of the given days' periods, or all), for a
-    country or (``None``) the whole region; and the filter on ``PeriodUnique`` of the periods recomputed."""
+    country or (``None``) the whole region, among the given subjects (or all); and the filter on
+    ``PeriodUnique`` of the periods recomputed."""
     rows: list[tuple] = []
     replaced = Q()
     base = UniqueFact.objects.order_by()
     if country is not None:
         base = base.filter(country=country)
+    if subjects is not None:
+        base = base.filter(subject__in=subjects)
     for kind, trunc in PERIOD_TRUNC.items():
         qs = base
         if days is not None:
@@ -227,29 +241,87 @@ def _replace_periods(country: Country | None, days: set[date] | None) -> None:
 
 @transaction.atomic
 def replace(country: Country, days: set[date] | None = None) -> int:
-    """Recompute and replace the slices of a country (all of them when ``days`` is None), and the
-    country's people counted per month, quarter and year of those days."""
-    written = _replace_slices(country, days)
-    _replace_periods(country, days)
-    return written
+    """Recompute and replace the slices of a country (all of them when ``days`` is None), and the people
+    counted per month, quarter and year of those days: recounted whole for a whole country (the caller then
+    recounts the region's), or for some days changed by what the people whose rows changed add or remove, in
+    the country and in the region."""
+    if days is None:
+        written = _replace_slices(country, None)
+        _replace_periods(country, None)
+        return written
+    return _replace_slices(country, days, periods=True)
 
 
-def _replace_slices(country: Country, days: set[date] | None) -> int:
+# People counted per period are adjusted for this many people at a time (the counts add up over disjoint sets).
+SUBJECT_BATCH = 5000
+
+
+def _people_in_periods(country: Country | None, days: set[date], subjects: list[int]) -> Counter:
+    """How many of ``subjects`` each month, quarter and year of ``days`` counts (what ``_period_rows``
+    would count if they were the only people), keyed like ``PeriodUnique`` rows without their count."""
+    found: Counter = Counter()
+    for begin in range(0, len(subjects), SUBJECT_BATCH):
+        rows, _replaced = _period_rows(country, days, subjects[begin : begin + SUBJECT_BATCH])
+        for *key, n in rows:
+            found[tuple(key)] += n
+    return found
+
+
+def _adjust_periods(country: Country | None, days: set[date], before: Counter, after: Counter) -> None:
+    """Change the stored people per period by what the rewritten people's own counts moved. The people whose
+    rows were neither deleted nor inserted count as before, so the result is what a recount would give."""
+    delta = Counter(after)
+    delta.subtract(before)
+    delta = {key: n for key, n in delta.items() if n}
+    if not delta:
+        return
+    _changed(country)
+    stored = PeriodUnique.objects.filter(country=country).filter(_periods_of(days))
+    kept = {(row.country_id, row.kind, row.start, row.indicator, row.dimension, row.value): row for row in stored}
+    new, changed, gone = [], [], []
+    for key, n in delta.items():
+        row = kept.get(key)
+        count = (row.count if row else 0) + n
+        if count < 0 or (row is None and count == 0):
+            # Only if the stored counts were already wrong: recount these periods whole.
+            logger.warning("roll-ups: people per period out of step, recounting %s", key[1])
+            _replace_periods(country, days)
+            return
+        if row is None:
+            new.append(PeriodUnique(**dict(zip(PERIOD_FIELDS, (*key, count), strict=True))))
+        elif count == 0:
+            gone.append(row.pk)
+        else:
+            row.count = count
+            changed.append(row)
+    PeriodUnique.objects.filter(pk__in=gone).delete()
+    PeriodUnique.objects.bulk_update(changed, ["count"], batch_size=BATCH)
+    PeriodUnique.objects.bulk_create(new, batch_size=BATCH)
+
+
+def _replace_slices(country: Country, days: set[date] | None, *, periods: bool = False) -> int:
     _changed(country)
     daily, unique, processing = compute(country, days)
-    touched: set[int] = set()
+    old = UniqueFact.objects.filter(country=country)
+    if days is not None:
+        old = old.filter(day__in=sorted(days))
+    touched = set(old.values_list("subject", flat=True).distinct())
+    touched.update(row[-1] for row in unique)
+    subjects = sorted(touched)
+    before = {}
+    if periods:
+        before = {scope: _people_in_periods(scope, days, subjects) for scope in (country, None)}
     for model in (DailyFact, UniqueFact, ProcessingFact):
         qs = model.objects.filter(country=country)
         if days is not None:
             qs = qs.filter(day__in=sorted(days))
-        if model is UniqueFact:
-            touched.update(qs.values_list("subject", flat=True).distinct())
         qs.delete()
     _insert(DailyFact, DAILY_FIELDS, daily)
     _insert(UniqueFact, UNIQUE_FIELDS, unique)
     _insert(ProcessingFact, PROCESSING_FIELDS, processing)
-    touched.update(row[-1] for row in unique)
-    link(touched)
+    link(subjects)
+    for scope, counted in before.items():
+        _adjust_periods(scope, days, counted, _people_in_periods(scope, days, subjects))
     return len(daily) + len(unique) + len(processing)
 
 
@@ -417,9 +489,6 @@ def _refresh_changed(now: datetime | None) -> dict[str, int]:
     slices = changed_slices(last - OVERLAP)
     countries = Country.objects.in_bulk(list(slices))
     for country_id, days in slices.items():
-        replace(countries[country_id], days)
-    if slices:
-        with transaction.atomic():
-            _replace_periods(None, set().union(*slices.values()))
+        replace(countries[country_id], days)  # the region's people per period included
     _mark(started)
     return {"countries": len(slices), "days": sum(len(d) for d in slices.values())}
