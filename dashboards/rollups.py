@@ -140,6 +140,75 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
     model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=BATCH)
 
 
+# New daily people rows wait here, in the writing transaction, to be inserted already linked (``_insert_staged``).
+STAGE = "rollups_new_people"
+STAGE_SQL = """
+CREATE TEMPORARY TABLE IF NOT EXISTS rollups_new_people (
+    country_id integer, window_id integer, day date, indicator varchar(40), dimension varchar(20),
+    value varchar(40), subject bigint
+)
+"""
+# Each new row's previous days, from the rows kept of the same people and the new rows together. The rows are
+# inserted in the order the window reads them, so their ids order same-day rows as ``link`` does (a kept row
+# before a new one): ``link`` afterwards changes only kept rows that a new row now precedes.
+INSERT_LINKED_SQL = """
+INSERT INTO {table} (country_id, window_id, day, indicator, dimension, value, subject, previous_day,
+                     previous_day_in_country)
+SELECT country_id, window_id, day, indicator, dimension, value, subject, previous, previous_in_country FROM (
+    SELECT rows.*,
+        LAG(day) OVER (PARTITION BY indicator, dimension, value, subject
+                       ORDER BY day, fresh, kept_id, country_id, window_id) AS previous,
+        LAG(day) OVER (PARTITION BY indicator, dimension, value, country_id, subject
+                       ORDER BY day, fresh, kept_id, window_id) AS previous_in_country
+    FROM (
+        SELECT country_id, window_id, day, indicator, dimension, value, subject, 1 AS fresh, 0 AS kept_id
+        FROM rollups_new_people
+        {kept}
+    ) AS rows
+) AS linked
+WHERE fresh = 1
+ORDER BY indicator, dimension, value, subject, day, country_id, window_id
+"""
+KEPT_SQL = """
+        UNION ALL
+        SELECT country_id, window_id, day, indicator, dimension, value, subject, 0, id FROM {table} WHERE {where}
+"""
+
+
+def _stage(rows: list[tuple]) -> None:
+    """Add daily people rows (``UNIQUE_FIELDS``) to the ones waiting to be inserted in this transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(STAGE_SQL)
+        if not rows:
+            return
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(UNIQUE_FIELDS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(UNIQUE_FIELDS))
+        cursor.executemany(f"INSERT INTO {STAGE} ({', '.join(UNIQUE_FIELDS)}) VALUES ({marks})", rows)  # noqa: S608 - constants
+
+
+def _insert_staged(subjects: list[int] | None) -> None:
+    """Insert the waiting daily people rows with their previous days, computed with the rows already stored
+    of ``subjects`` (the people whose rows the write touched; None: no row is stored, a full rebuild)."""
+    table = connection.ops.quote_name(UniqueFact._meta.db_table)
+    kept, params = "", []
+    if subjects:
+        if connection.vendor == "postgresql":
+            where, params = "subject = ANY(%s)", [subjects]
+        else:
+            where, params = "subject IN (SELECT value FROM json_each(%s))", [json.dumps(subjects)]
+        kept = KEPT_SQL.format(table=table, where=where)
+    with connection.cursor() as cursor:
+        cursor.execute(STAGE_SQL)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # the window sorts of a whole rebuild, in memory
+        cursor.execute(INSERT_LINKED_SQL.format(table=table, kept=kept), params)
+        cursor.execute(f"DELETE FROM {STAGE}")  # noqa: S608 - a constant
+
+
 PERIOD_TRUNC = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
 PERIOD_FIELDS = ("country_id", "kind", "start", "indicator", "dimension", "value", "count")
 
@@ -174,6 +243,7 @@ def _period_rows(
         base = base.filter(country=country)
     if subjects is not None:
         base = base.filter(subject__in=subjects)
+    previous = "previous_day" if country is None else "previous_day_in_country"
     for kind, trunc in PERIOD_TRUNC.items():
         qs = base
         if days is not None:
@@ -184,7 +254,10 @@ def _period_rows(
                 replaced |= Q(kind=kind, start=first)
             qs = qs.filter(span)
         qs = qs.annotate(p=trunc("day"))
-        found = qs.values("p", "indicator", "dimension", "value").annotate(n=Count("subject", distinct=True))
+        # Each person's first row in the period is the one whose previous day is empty or before the period
+        # (``UniqueFact``): counting those rows counts the people, without sorting them to count them once.
+        first = Q(**{f"{previous}__isnull": True}) | Q(**{f"{previous}__lt": F("p")})
+        found = qs.values("p", "indicator", "dimension", "value").annotate(n=Count("pk", filter=first))
         rows += [(country and country.pk, kind, r["p"], r["indicator"], r["dimension"], r["value"], r["n"])
                  for r in found]  # fmt: skip
         if country is not None:
@@ -317,9 +390,10 @@ def _replace_slices(country: Country, days: set[date] | None, *, periods: bool =
             qs = qs.filter(day__in=sorted(days))
         qs.delete()
     _insert(DailyFact, DAILY_FIELDS, daily)
-    _insert(UniqueFact, UNIQUE_FIELDS, unique)
+    _stage(unique)
+    _insert_staged(subjects)
     _insert(ProcessingFact, PROCESSING_FIELDS, processing)
-    link(subjects)
+    link(subjects)  # the kept rows that a new row now precedes (or a deleted one no longer does)
     for scope, counted in before.items():
         _adjust_periods(scope, days, counted, _people_in_periods(scope, days, subjects))
     return len(daily) + len(unique) + len(processing)
@@ -382,16 +456,38 @@ def rebuild(countries: Iterable[Country] | None = None, *, wait: bool = True) ->
 
 def _rebuild(countries: Iterable[Country] | None) -> int:
     started = timezone.now()
+    if countries is None:
+        return _rebuild_all(started)
     written = 0
-    for country in countries if countries is not None else Country.objects.all():
+    for country in countries:
         written += replace(country)
-    days = None
-    if countries is not None:
-        days = set(UniqueFact.objects.filter(country__in=countries).dates("day", "day"))
+    days = set(UniqueFact.objects.filter(country__in=countries).dates("day", "day"))
     with transaction.atomic():
         _replace_periods(None, days)
-    if countries is None:
-        _mark(started)
+    return written
+
+
+@transaction.atomic
+def _rebuild_all(started: datetime) -> int:
+    """Every roll-up from scratch, in one transaction (readers see the old figures until it commits): every
+    daily people row is inserted at once, already linked, with no stored row to link to."""
+    written = 0
+    countries = list(Country.objects.all())
+    UniqueFact.objects.all().delete()
+    for country in countries:
+        _changed(country)
+        daily, unique, processing = compute(country)
+        for model in (DailyFact, ProcessingFact):
+            model.objects.filter(country=country).delete()
+        _insert(DailyFact, DAILY_FIELDS, daily)
+        _insert(ProcessingFact, PROCESSING_FIELDS, processing)
+        _stage(unique)
+        written += len(daily) + len(unique) + len(processing)
+    _insert_staged(None)
+    for country in countries:
+        _replace_periods(country, None)
+    _replace_periods(None, None)
+    _mark(started)
     return written
 
 
