@@ -554,15 +554,17 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
     for country_id, at in Lookup.objects.filter(at__gte=since, country__isnull=False).values_list("country_id", "at"):
         slices[country_id].add(_local_day(at, zones[country_id]))
 
-    sessions = Session.objects.filter(
-        Q(finalised_at__gte=since)
-        | Q(enrolments__created_at__gte=since)
-        | Q(enrolments__confirmed_at__gte=since)
-        | Q(enrolments__cancelled_at__gte=since)
-        | Q(enrolments__offered_at__gte=since)
-        | Q(enrolments__waitlisted_at__gte=since)
-        | Q(pk__in=Enrolment.objects.filter(participant__created_at__gte=since).values("session_id"))
-    ).distinct()
+    # Subqueries rather than a join: an OR across the enrolments' join (and its DISTINCT) read every session's
+    # enrolments.
+    enrolments = Enrolment.objects.filter(
+        Q(created_at__gte=since)
+        | Q(confirmed_at__gte=since)
+        | Q(cancelled_at__gte=since)
+        | Q(offered_at__gte=since)
+        | Q(waitlisted_at__gte=since)
+        | Q(participant__created_at__gte=since)
+    )
+    sessions = Session.objects.filter(Q(finalised_at__gte=since) | Q(pk__in=enrolments.values("session_id")))
     for country_id, starts_on, ends_on in sessions.values_list("country_id", "starts_on", "ends_on"):
         slices[country_id].update({starts_on, ends_on})
     return {country_id: days for country_id, days in slices.items() if days}
