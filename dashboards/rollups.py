@@ -149,8 +149,10 @@ CREATE TEMPORARY TABLE IF NOT EXISTS rollups_new_people (
 )
 """
 # Each new row's previous days, from the rows kept of the same people and the new rows together. The rows are
-# inserted in the order the window reads them, so their ids order same-day rows as ``link`` does (a kept row
-# before a new one): ``link`` afterwards changes only kept rows that a new row now precedes.
+# inserted in the order of the largest index (indicator, dimension, country, day), so that it grows at its end
+# rather than at random pages; within one person's rows of one day that order is the window's (country, then
+# window), so their ids order same-day rows as ``link`` does (a kept row before a new one): ``link`` afterwards
+# changes only kept rows that a new row now precedes.
 INSERT_LINKED_SQL = """
 INSERT INTO {table} (country_id, window_id, day, indicator, dimension, value, subject, previous_day,
                      previous_day_in_country)
@@ -167,7 +169,7 @@ SELECT country_id, window_id, day, indicator, dimension, value, subject, previou
     ) AS rows
 ) AS linked
 WHERE fresh = 1
-ORDER BY indicator, dimension, value, subject, day, country_id, window_id
+ORDER BY indicator, dimension, country_id, day, value, subject, window_id
 """
 KEPT_SQL = """
         UNION ALL
