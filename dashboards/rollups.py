@@ -189,7 +189,7 @@ def _stage(rows: list[tuple]) -> None:
                     copy.write_row(row)
             return
         marks = ", ".join(["%s"] * len(UNIQUE_FIELDS))
-        cursor.executemany(f"INSERT INTO {STAGE} ({', '.join(UNIQUE_FIELDS)}) VALUES ({marks})", rows)  # noqa: S608 - constants
+        cursor.executemany(f"INSERT INTO {STAGE} ({', '.join(UNIQUE_FIELDS)}) VALUES ({marks})", rows)  # noqa: S608  # nosec B608 - the names are constants
 
 
 def _insert_staged(subjects: list[int] | None) -> None:
@@ -208,7 +208,7 @@ def _insert_staged(subjects: list[int] | None) -> None:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '256MB'")  # the window sorts of a whole rebuild, in memory
         cursor.execute(INSERT_LINKED_SQL.format(table=table, kept=kept), params)
-        cursor.execute(f"DELETE FROM {STAGE}")  # noqa: S608 - a constant
+        cursor.execute(f"DELETE FROM {STAGE}")  # noqa: S608  # nosec B608 - a constant name
 
 
 PERIOD_TRUNC = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
