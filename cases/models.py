@@ -340,7 +340,11 @@ class Consultation(models.Model):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["window", "date"])]
+        indexes = [
+            models.Index(fields=["window", "date"]),
+            # The roll-ups' refresh looks for what was written since its last run (``dashboards.rollups``).
+            models.Index(fields=["created_at"], name="cases_consultation_created"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.date}"
@@ -449,7 +453,11 @@ class Person(models.Model):
         ordering = ["pk"]
         # The search before creating a person also looks at the people born the same day. (On PostgreSQL the
         # GIN index of name_tokens is made by migration 0018.)
-        indexes = [models.Index(fields=["date_of_birth"], name="cases_person_birth")]
+        indexes = [
+            models.Index(fields=["date_of_birth"], name="cases_person_birth"),
+            # The roll-ups' refresh looks for the people changed since its last run.
+            models.Index(fields=["updated_at"], name="cases_person_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -620,6 +628,8 @@ class Case(models.Model):
             models.Index(fields=["window", "status"]),
             models.Index(fields=["window", "-opened_at", "-id"], name="cases_case_window_opened"),
             models.Index(fields=["-opened_at", "-id"], name="cases_case_opened"),
+            # The roll-ups' refresh: a day's cases closed.
+            models.Index(fields=["closed_at"], name="cases_case_closed"),
         ]
 
     def __str__(self) -> str:
@@ -696,6 +706,12 @@ class RegularizationProcess(models.Model):
             # The case list filtered by stage counts a window's cases holding a process at that stage: the
             # database reads the stage's case numbers from this index instead of every process.
             models.Index(fields=["stage", "case"], name="cases_process_stage_case"),
+            # The roll-ups' refresh: the processes changed since its last run, and a day's processes started,
+            # submitted or decided.
+            models.Index(fields=["updated_at"], name="cases_process_updated"),
+            models.Index(fields=["started_at"], name="cases_process_started"),
+            models.Index(fields=["submitted_at"], name="cases_process_submitted"),
+            models.Index(fields=["decided_at"], name="cases_process_decided"),
         ]
 
     def __str__(self) -> str:
@@ -846,6 +862,12 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-sent_at", "-pk"]
+        # The roll-ups' refresh: the referrals changed since its last run, and a day's referrals sent or answered.
+        indexes = [
+            models.Index(fields=["status_changed_at"], name="cases_referral_changed"),
+            models.Index(fields=["sent_at"], name="cases_referral_sent"),
+            models.Index(fields=["answered_at"], name="cases_referral_answered"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.get_service_display()}"

@@ -20,13 +20,19 @@ from ventanillas.models import Country, InformationWindow
 
 from .indicators import INDICATORS
 
+# The roll-up tables' references to countries and windows: derived rows, written millions at a time by the
+# roll-up writers alone from rows that reference them already, so the database checks no constraint on each
+# (a full rebuild's deferred checks took a minute at commit) and keeps no index on the window alone; a deleted
+# country or window still takes its rows along (Django's cascade).
+DERIVED = {"db_constraint": False, "db_index": False}
+
 
 class DailyFact(models.Model):
     """How many events of an indicator happened on a day at a window, in total (dimension "") or for one
     value of a breakdown dimension (sex "female", nationality "HT"...)."""
 
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
-    window = models.ForeignKey(InformationWindow, on_delete=models.CASCADE, null=True, related_name="+")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+", **DERIVED)
+    window = models.ForeignKey(InformationWindow, on_delete=models.CASCADE, null=True, related_name="+", **DERIVED)
     day = models.DateField()
     indicator = models.CharField(max_length=40)
     dimension = models.CharField(max_length=20, blank=True)
@@ -37,7 +43,11 @@ class DailyFact(models.Model):
         verbose_name = _("daily figure")
         verbose_name_plural = _("daily figures")
         # Every dashboard query filters on dimension and a day range, for one country or all of them.
-        indexes = [models.Index(fields=["dimension", "country", "day"], name="dailyfact_dim_country_day")]
+        indexes = [
+            models.Index(fields=["dimension", "country", "day"], name="dailyfact_dim_country_day"),
+            # The writers replace a country's days.
+            models.Index(fields=["country", "day"], name="dailyfact_country_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.indicator} {self.dimension}={self.value}: {self.count}"
@@ -53,8 +63,8 @@ class UniqueFact(models.Model):
     before ``start``: a count of rows, not of distinct people. ``dashboards.rollups.link`` keeps both exact
     whenever rows are written."""
 
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
-    window = models.ForeignKey(InformationWindow, on_delete=models.CASCADE, null=True, related_name="+")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+", **DERIVED)
+    window = models.ForeignKey(InformationWindow, on_delete=models.CASCADE, null=True, related_name="+", **DERIVED)
     day = models.DateField()
     indicator = models.CharField(max_length=40)
     dimension = models.CharField(max_length=20, blank=True)
@@ -76,6 +86,8 @@ class UniqueFact(models.Model):
             ),
             # Linking the rows of the people a write touched (``rollups.link``).
             models.Index(fields=["subject"], name="uniquefact_subject"),
+            # The writers replace a country's days.
+            models.Index(fields=["country", "day"], name="uniquefact_country_day"),
             # A period from the programme's start (the targets' "whole programme") counts first-ever rows
             # only: these hold them alone, a fraction of all rows.
             models.Index(
@@ -100,8 +112,8 @@ class ProcessingFact(models.Model):
     """A histogram of processing times: ``count`` processes decided on ``day`` took ``days`` days from
     submission, so that the median and 90th percentile of any period come exactly from the roll-up."""
 
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
-    window = models.ForeignKey(InformationWindow, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+", **DERIVED)
+    window = models.ForeignKey(InformationWindow, on_delete=models.CASCADE, related_name="+", **DERIVED)
     pathway_id = models.BigIntegerField()
     day = models.DateField()
     days = models.IntegerField()

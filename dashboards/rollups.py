@@ -140,6 +140,77 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
     model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=BATCH)
 
 
+# New daily people rows wait here, in the writing transaction, to be inserted already linked (``_insert_staged``).
+STAGE = "rollups_new_people"
+STAGE_SQL = """
+CREATE TEMPORARY TABLE IF NOT EXISTS rollups_new_people (
+    country_id integer, window_id integer, day date, indicator varchar(40), dimension varchar(20),
+    value varchar(40), subject bigint
+)
+"""
+# Each new row's previous days, from the rows kept of the same people and the new rows together. The rows are
+# inserted in the order of the largest index (indicator, dimension, country, day), so that it grows at its end
+# rather than at random pages; within one person's rows of one day that order is the window's (country, then
+# window), so their ids order same-day rows as ``link`` does (a kept row before a new one): ``link`` afterwards
+# changes only kept rows that a new row now precedes.
+INSERT_LINKED_SQL = """
+INSERT INTO {table} (country_id, window_id, day, indicator, dimension, value, subject, previous_day,
+                     previous_day_in_country)
+SELECT country_id, window_id, day, indicator, dimension, value, subject, previous, previous_in_country FROM (
+    SELECT rows.*,
+        LAG(day) OVER (PARTITION BY indicator, dimension, value, subject
+                       ORDER BY day, fresh, kept_id, country_id, window_id) AS previous,
+        LAG(day) OVER (PARTITION BY indicator, dimension, value, country_id, subject
+                       ORDER BY day, fresh, kept_id, window_id) AS previous_in_country
+    FROM (
+        SELECT country_id, window_id, day, indicator, dimension, value, subject, 1 AS fresh, 0 AS kept_id
+        FROM rollups_new_people
+        {kept}
+    ) AS rows
+) AS linked
+WHERE fresh = 1
+ORDER BY indicator, dimension, country_id, day, value, subject, window_id
+"""
+KEPT_SQL = """
+        UNION ALL
+        SELECT country_id, window_id, day, indicator, dimension, value, subject, 0, id FROM {table} WHERE {where}
+"""
+
+
+def _stage(rows: list[tuple]) -> None:
+    """Add daily people rows (``UNIQUE_FIELDS``) to the ones waiting to be inserted in this transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(STAGE_SQL)
+        if not rows:
+            return
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(UNIQUE_FIELDS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(UNIQUE_FIELDS))
+        cursor.executemany(f"INSERT INTO {STAGE} ({', '.join(UNIQUE_FIELDS)}) VALUES ({marks})", rows)  # noqa: S608  # nosec B608 - the names are constants
+
+
+def _insert_staged(subjects: list[int] | None) -> None:
+    """Insert the waiting daily people rows with their previous days, computed with the rows already stored
+    of ``subjects`` (the people whose rows the write touched; None: no row is stored, a full rebuild)."""
+    table = connection.ops.quote_name(UniqueFact._meta.db_table)
+    kept, params = "", []
+    if subjects:
+        if connection.vendor == "postgresql":
+            where, params = "subject = ANY(%s)", [subjects]
+        else:
+            where, params = "subject IN (SELECT value FROM json_each(%s))", [json.dumps(subjects)]
+        kept = KEPT_SQL.format(table=table, where=where)
+    with connection.cursor() as cursor:
+        cursor.execute(STAGE_SQL)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # the window sorts of a whole rebuild, in memory
+        cursor.execute(INSERT_LINKED_SQL.format(table=table, kept=kept), params)
+        cursor.execute(f"DELETE FROM {STAGE}")  # noqa: S608  # nosec B608 - a constant name
+
+
 PERIOD_TRUNC = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
 PERIOD_FIELDS = ("country_id", "kind", "start", "indicator", "dimension", "value", "count")
 
@@ -152,14 +223,29 @@ def period_of(kind: str, day: date) -> tuple[date, date]:
     return period.start, period.end
 
 
-def _period_rows(country: Country | None, days: set[date] | None) -> tuple[list[tuple], Q]:
+def _periods_of(days: set[date]) -> Q:
+    """The ``PeriodUnique`` rows of the months, quarters and years containing ``days``."""
+    found = Q(pk__in=[])
+    for kind in PERIOD_TRUNC:
+        for first, _after in {period_of(kind, day) for day in days}:
+            found |= Q(kind=kind, start=first)
+    return found
+
+
+def _period_rows(
+    country: Country | None, days: set[date] | None, subjects: list[int] | None = None
+) -> tuple[list[tuple], Q]:
     """People counted once per month, quarter and year (of the given days' periods, or all), for a
-    country or (``None``) the whole region; and the filter on ``PeriodUnique`` of the periods recomputed."""
+    country or (``None``) the whole region, among the given subjects (or all); and the filter on
+    ``PeriodUnique`` of the periods recomputed."""
     rows: list[tuple] = []
     replaced = Q()
     base = UniqueFact.objects.order_by()
     if country is not None:
         base = base.filter(country=country)
+    if subjects is not None:
+        base = base.filter(subject__in=subjects)
+    previous = "previous_day" if country is None else "previous_day_in_country"
     for kind, trunc in PERIOD_TRUNC.items():
         qs = base
         if days is not None:
@@ -170,7 +256,10 @@ def _period_rows(country: Country | None, days: set[date] | None) -> tuple[list[
                 replaced |= Q(kind=kind, start=first)
             qs = qs.filter(span)
         qs = qs.annotate(p=trunc("day"))
-        found = qs.values("p", "indicator", "dimension", "value").annotate(n=Count("subject", distinct=True))
+        # Each person's first row in the period is the one whose previous day is empty or before the period
+        # (``UniqueFact``): counting those rows counts the people, without sorting them to count them once.
+        first = Q(**{f"{previous}__isnull": True}) | Q(**{f"{previous}__lt": F("p")})
+        found = qs.values("p", "indicator", "dimension", "value").annotate(n=Count("pk", filter=first))
         rows += [(country and country.pk, kind, r["p"], r["indicator"], r["dimension"], r["value"], r["n"])
                  for r in found]  # fmt: skip
         if country is not None:
@@ -227,29 +316,88 @@ def _replace_periods(country: Country | None, days: set[date] | None) -> None:
 
 @transaction.atomic
 def replace(country: Country, days: set[date] | None = None) -> int:
-    """Recompute and replace the slices of a country (all of them when ``days`` is None), and the
-    country's people counted per month, quarter and year of those days."""
-    written = _replace_slices(country, days)
-    _replace_periods(country, days)
-    return written
+    """Recompute and replace the slices of a country (all of them when ``days`` is None), and the people
+    counted per month, quarter and year of those days: recounted whole for a whole country (the caller then
+    recounts the region's), or for some days changed by what the people whose rows changed add or remove, in
+    the country and in the region."""
+    if days is None:
+        written = _replace_slices(country, None)
+        _replace_periods(country, None)
+        return written
+    return _replace_slices(country, days, periods=True)
 
 
-def _replace_slices(country: Country, days: set[date] | None) -> int:
+# People counted per period are adjusted for this many people at a time (the counts add up over disjoint sets).
+SUBJECT_BATCH = 5000
+
+
+def _people_in_periods(country: Country | None, days: set[date], subjects: list[int]) -> Counter:
+    """How many of ``subjects`` each month, quarter and year of ``days`` counts (what ``_period_rows``
+    would count if they were the only people), keyed like ``PeriodUnique`` rows without their count."""
+    found: Counter = Counter()
+    for begin in range(0, len(subjects), SUBJECT_BATCH):
+        rows, _replaced = _period_rows(country, days, subjects[begin : begin + SUBJECT_BATCH])
+        for *key, n in rows:
+            found[tuple(key)] += n
+    return found
+
+
+def _adjust_periods(country: Country | None, days: set[date], before: Counter, after: Counter) -> None:
+    """Change the stored people per period by what the rewritten people's own counts moved. The people whose
+    rows were neither deleted nor inserted count as before, so the result is what a recount would give."""
+    delta = Counter(after)
+    delta.subtract(before)
+    delta = {key: n for key, n in delta.items() if n}
+    if not delta:
+        return
+    _changed(country)
+    stored = PeriodUnique.objects.filter(country=country).filter(_periods_of(days))
+    kept = {(row.country_id, row.kind, row.start, row.indicator, row.dimension, row.value): row for row in stored}
+    new, changed, gone = [], [], []
+    for key, n in delta.items():
+        row = kept.get(key)
+        count = (row.count if row else 0) + n
+        if count < 0 or (row is None and count == 0):
+            # Only if the stored counts were already wrong: recount these periods whole.
+            logger.warning("roll-ups: people per period out of step, recounting %s", key[1])
+            _replace_periods(country, days)
+            return
+        if row is None:
+            new.append(PeriodUnique(**dict(zip(PERIOD_FIELDS, (*key, count), strict=True))))
+        elif count == 0:
+            gone.append(row.pk)
+        else:
+            row.count = count
+            changed.append(row)
+    PeriodUnique.objects.filter(pk__in=gone).delete()
+    PeriodUnique.objects.bulk_update(changed, ["count"], batch_size=BATCH)
+    PeriodUnique.objects.bulk_create(new, batch_size=BATCH)
+
+
+def _replace_slices(country: Country, days: set[date] | None, *, periods: bool = False) -> int:
     _changed(country)
     daily, unique, processing = compute(country, days)
-    touched: set[int] = set()
+    old = UniqueFact.objects.filter(country=country)
+    if days is not None:
+        old = old.filter(day__in=sorted(days))
+    touched = set(old.values_list("subject", flat=True).distinct())
+    touched.update(row[-1] for row in unique)
+    subjects = sorted(touched)
+    before = {}
+    if periods:
+        before = {scope: _people_in_periods(scope, days, subjects) for scope in (country, None)}
     for model in (DailyFact, UniqueFact, ProcessingFact):
         qs = model.objects.filter(country=country)
         if days is not None:
             qs = qs.filter(day__in=sorted(days))
-        if model is UniqueFact:
-            touched.update(qs.values_list("subject", flat=True).distinct())
         qs.delete()
     _insert(DailyFact, DAILY_FIELDS, daily)
-    _insert(UniqueFact, UNIQUE_FIELDS, unique)
+    _stage(unique)
+    _insert_staged(subjects)
     _insert(ProcessingFact, PROCESSING_FIELDS, processing)
-    touched.update(row[-1] for row in unique)
-    link(touched)
+    link(subjects)  # the kept rows that a new row now precedes (or a deleted one no longer does)
+    for scope, counted in before.items():
+        _adjust_periods(scope, days, counted, _people_in_periods(scope, days, subjects))
     return len(daily) + len(unique) + len(processing)
 
 
@@ -310,16 +458,38 @@ def rebuild(countries: Iterable[Country] | None = None, *, wait: bool = True) ->
 
 def _rebuild(countries: Iterable[Country] | None) -> int:
     started = timezone.now()
+    if countries is None:
+        return _rebuild_all(started)
     written = 0
-    for country in countries if countries is not None else Country.objects.all():
+    for country in countries:
         written += replace(country)
-    days = None
-    if countries is not None:
-        days = set(UniqueFact.objects.filter(country__in=countries).dates("day", "day"))
+    days = set(UniqueFact.objects.filter(country__in=countries).dates("day", "day"))
     with transaction.atomic():
         _replace_periods(None, days)
-    if countries is None:
-        _mark(started)
+    return written
+
+
+@transaction.atomic
+def _rebuild_all(started: datetime) -> int:
+    """Every roll-up from scratch, in one transaction (readers see the old figures until it commits): every
+    daily people row is inserted at once, already linked, with no stored row to link to."""
+    written = 0
+    countries = list(Country.objects.all())
+    UniqueFact.objects.all().delete()
+    for country in countries:
+        _changed(country)
+        daily, unique, processing = compute(country)
+        for model in (DailyFact, ProcessingFact):
+            model.objects.filter(country=country).delete()
+        _insert(DailyFact, DAILY_FIELDS, daily)
+        _insert(ProcessingFact, PROCESSING_FIELDS, processing)
+        _stage(unique)
+        written += len(daily) + len(unique) + len(processing)
+    _insert_staged(None)
+    for country in countries:
+        _replace_periods(country, None)
+    _replace_periods(None, None)
+    _mark(started)
     return written
 
 
@@ -386,15 +556,17 @@ def changed_slices(since: datetime) -> dict[int, set[date]]:
     for country_id, at in Lookup.objects.filter(at__gte=since, country__isnull=False).values_list("country_id", "at"):
         slices[country_id].add(_local_day(at, zones[country_id]))
 
-    sessions = Session.objects.filter(
-        Q(finalised_at__gte=since)
-        | Q(enrolments__created_at__gte=since)
-        | Q(enrolments__confirmed_at__gte=since)
-        | Q(enrolments__cancelled_at__gte=since)
-        | Q(enrolments__offered_at__gte=since)
-        | Q(enrolments__waitlisted_at__gte=since)
-        | Q(pk__in=Enrolment.objects.filter(participant__created_at__gte=since).values("session_id"))
-    ).distinct()
+    # Subqueries rather than a join: an OR across the enrolments' join (and its DISTINCT) read every session's
+    # enrolments.
+    enrolments = Enrolment.objects.filter(
+        Q(created_at__gte=since)
+        | Q(confirmed_at__gte=since)
+        | Q(cancelled_at__gte=since)
+        | Q(offered_at__gte=since)
+        | Q(waitlisted_at__gte=since)
+        | Q(participant__created_at__gte=since)
+    )
+    sessions = Session.objects.filter(Q(finalised_at__gte=since) | Q(pk__in=enrolments.values("session_id")))
     for country_id, starts_on, ends_on in sessions.values_list("country_id", "starts_on", "ends_on"):
         slices[country_id].update({starts_on, ends_on})
     return {country_id: days for country_id, days in slices.items() if days}
@@ -417,9 +589,6 @@ def _refresh_changed(now: datetime | None) -> dict[str, int]:
     slices = changed_slices(last - OVERLAP)
     countries = Country.objects.in_bulk(list(slices))
     for country_id, days in slices.items():
-        replace(countries[country_id], days)
-    if slices:
-        with transaction.atomic():
-            _replace_periods(None, set().union(*slices.values()))
+        replace(countries[country_id], days)  # the region's people per period included
     _mark(started)
     return {"countries": len(slices), "days": sum(len(d) for d in slices.values())}
