@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0019_consent_emergency'),
+        ('cases', '0020_consent_given_by_the_person'),
         ('ventanillas', '0004_window_languages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
