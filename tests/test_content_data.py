@@ -251,6 +251,26 @@ SHAPES = {
                         "state": one_of(*emergency_models.PointState.values),
                     }
                 ],
+                "arrivals": [
+                    {
+                        "point": INT,
+                        "household_size": INT,
+                        "language": LANGUAGE,
+                        "needs": [one_of(*emergency_models.Need.values)],
+                        "vulnerabilities": [one_of(*emergency_models.Vulnerability.values)],
+                        "came_from": CODE,
+                        "contact_name": str,
+                        "contact_phone": str,
+                        "contact_consent": lambda value: isinstance(value, bool),
+                    }
+                ],
+                "looking_for": [
+                    {
+                        "sought_name": TEXT,
+                        "seeker_phone": str,
+                        "seeker_consent": lambda value: isinstance(value, bool),
+                    }
+                ],
             }
         ],
     },
