@@ -19,7 +19,11 @@ from emergencies.models import Arrival, Emergency, Need
 from notifications.models import Message
 from ventanillas.models import Role
 
-from .suppression import cell_key, round_count, scope_key
+from .suppression import cell_key, protect_table, round_count, scope_key
+
+
+def _key(emergency: Emergency, scope: str, code: str, dimension: str = "", group: str = "") -> str:
+    return cell_key(f"emergency{emergency.pk}.{code}", scope, dimension, group)
 
 
 @dataclass
@@ -42,7 +46,7 @@ def emergency_figures(emergency: Emergency) -> EmergencyFigures:
     scope = scope_key([emergency.country_id])
 
     def rounded(code: str, value, dimension: str = "", group: str = "") -> int:
-        return round_count(value, cell_key(f"emergency{emergency.pk}.{code}", scope, dimension, group))
+        return round_count(value, _key(emergency, scope, code, dimension, group))
 
     rows = Arrival.objects.filter(point__emergency=emergency)
     total = rows.aggregate(households=Count("pk"), people=Sum("household_size"))
@@ -51,28 +55,50 @@ def emergency_figures(emergency: Emergency) -> EmergencyFigures:
         .filter(object_id__in=[str(pk) for pk in emergency.broadcasts.values_list("pk", flat=True)], status="sent")
         .count()
     )
-    figures = EmergencyFigures(
-        households=rounded("households", total["households"]),
-        people=rounded("people", total["people"]),
-        messages_sent=rounded("messages", sent),
-    )
-    days = (
+    days = list(
         rows.annotate(day=TruncDate("registered_at", tzinfo=emergency.country.zoneinfo))
         .values("day")
         .annotate(households=Count("pk"), people=Sum("household_size"))
         .order_by("day")
     )
-    figures.by_day = [
-        (row["day"], rounded("households", row["households"], "day", row["day"].isoformat()),
-         rounded("people", row["people"], "day", row["day"].isoformat()))
-        for row in days
-    ]  # fmt: skip
-    points = rows.values("point_id", "point__name").annotate(households=Count("pk"), people=Sum("household_size"))
-    figures.by_point = [
-        (row["point__name"], rounded("households", row["households"], "point", str(row["point_id"])),
-         rounded("people", row["people"], "point", str(row["point_id"])))
-        for row in points.order_by("point__name")
-    ]  # fmt: skip
+    points = {
+        row["point_id"]: row
+        for row in rows.values("point_id").annotate(households=Count("pk"), people=Sum("household_size")).order_by()
+    }
+    # The days and the points each add up to the totals: chosen together, so that no total beside the other
+    # rows proves a day or a point of one to four households non-zero (``suppression.protect_table``).
+    truths, keys, relations = {}, {}, []
+    for code in ("households", "people"):
+        whole = (code, "", "")
+        truths[whole], keys[whole] = int(total[code] or 0), _key(emergency, scope, code)
+        for dimension, found in (("day", {row["day"].isoformat(): row for row in days}), ("point", points)):
+            parts = []
+            for group, row in found.items():
+                cell = (code, dimension, str(group))
+                truths[cell], keys[cell] = int(row[code] or 0), _key(emergency, scope, code, dimension, str(group))
+                parts.append(cell)
+            relations.append((whole, parts))
+    shown = protect_table(truths, keys, relations)
+    figures = EmergencyFigures(
+        households=shown[("households", "", "")],
+        people=shown[("people", "", "")],
+        messages_sent=rounded("messages", sent),
+    )
+    # A day is listed when one of its figures shows more than 0 (a day's presence says nothing its figures do
+    # not); every point is listed, with 0 where nobody arrived.
+    for row in days:
+        day = row["day"].isoformat()
+        pair = (shown[("households", "day", day)], shown[("people", "day", day)])
+        if any(pair):
+            figures.by_day.append((row["day"], *pair))
+    for point in emergency.points.order_by("name"):
+        group = str(point.pk)
+        if point.pk in points:
+            figures.by_point.append(
+                (point.name, shown[("households", "point", group)], shown[("people", "point", group)])
+            )
+        else:
+            figures.by_point.append((point.name, 0, 0))
     needs = Counter(need for row in rows.values_list("needs", flat=True) for need in row or [])
     figures.needs = [(str(label), rounded("need", needs.get(code, 0), "need", code)) for code, label in Need.choices]
     figures.occupancy = [
