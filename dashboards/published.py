@@ -126,6 +126,8 @@ def _grouped(codes, country_ids, start, end, *, by="", window_id=None, groups=No
     base_scope = _scope(ids, window_id)
     place = _table_place(base_scope, window_id)
     in_table = place is not None and bool(figures.standard_period(start, end))
+    if in_table:
+        prepare(wanted, [start.year])
     out: dict[str, dict[str, Cell]] = {code: {} for code in wanted}
     for code in wanted:
         if indicators.get(code).kind in (DERIVED, RATIO):
@@ -193,6 +195,8 @@ def series(codes: Iterable[str], country_ids, start: date, end: date) -> tuple[s
     scope = _scope(list(country_ids) if country_ids is not None else None)
     place = _table_place(scope, None)
     in_table = place is not None and bool(figures.standard_period(start, end))
+    if in_table:
+        prepare(codes, [start.year])
     edges = [*starts, end]
     out: dict[str, list[Cell]] = {code: [] for code in codes}
     for i in range(len(starts)):
@@ -244,65 +248,69 @@ def _places() -> tuple[dict[int, Place], Place]:
 
 
 def _year_counts(code: str, year: int) -> dict[CellId, int]:
-    """The true counts of the indicator's table of the year, read from the roll-ups as ``figures.grouped``
-    reads them: every place, grid period (and, for events, week of a month), breakdown and row. People by
-    window in the whole region (counted from the daily rows, with the people seen at no window) are left out:
-    those cells are rounded on their own."""
+    """The true counts of the indicator's table of the year (see ``_years_counts``)."""
+    return _years_counts([code], year)[code]
+
+
+def _years_counts(codes: list[str], year: int) -> dict[str, dict[CellId, int]]:
+    """The true counts of the indicators' tables of the year, read from the roll-ups as ``figures.grouped``
+    reads them (a few queries for all the indicators together): every place, grid period (and, for events,
+    week of a month), breakdown and row. People by window in the whole region (counted from the daily rows,
+    with the people seen at no window) are left out: those cells are rounded on their own."""
     countries, region = _places()
     first, after = date(year, 1, 1), date(year + 1, 1, 1)
-    found: dict[CellId, int] = defaultdict(int)
+    found: dict[str, dict[CellId, int]] = {code: defaultdict(int) for code in codes}
+    grid = _grid_of_year(year)
 
-    def add(country_id, start, end, dim, group, n) -> None:
+    def add(code, country_id, start, end, dim, group, n) -> None:
         if not n:
             return
         if country_id in countries:
-            found[(countries[country_id], start, end, dim, group)] += n
-        found[(region, start, end, dim, group)] += n
+            found[code][(countries[country_id], start, end, dim, group)] += n
+        found[code][(region, start, end, dim, group)] += n
 
-    if indicators.get(code).kind == indicators.COUNT:
-        rows = DailyFact.objects.filter(indicator=code, day__gte=first, day__lt=after).order_by()
+    counted = [c for c in codes if indicators.get(c).kind == indicators.COUNT]
+    if counted:
+        rows = DailyFact.objects.filter(indicator__in=counted, day__gte=first, day__lt=after).order_by()
         monthly = defaultdict(int)
-        for row in (
-            rows.annotate(m=TruncMonth("day")).values("country_id", "dimension", "value", "m").annotate(n=Sum("count"))
-        ):
-            monthly[
-                (row["country_id"], _as_date(row["m"]), row["dimension"], row["value"] if row["dimension"] else "")
-            ] += row["n"]
-        for row in (
-            rows.filter(dimension="")
-            .annotate(m=TruncMonth("day"))
-            .values("country_id", "window_id", "m")
-            .annotate(n=Sum("count"))
-        ):
-            monthly[(row["country_id"], _as_date(row["m"]), WINDOW, str(row["window_id"]))] += row["n"]
-        for (country_id, month, dim, group), n in monthly.items():
-            for start, end in _grid_of_year(year):
+        by_value = rows.annotate(m=TruncMonth("day")).values("indicator", "country_id", "dimension", "value", "m")
+        for row in by_value.annotate(n=Sum("count")):
+            group = row["value"] if row["dimension"] else ""
+            monthly[(row["indicator"], row["country_id"], _as_date(row["m"]), row["dimension"], group)] += row["n"]
+        by_window = (
+            rows.filter(dimension="").annotate(m=TruncMonth("day")).values("indicator", "country_id", "window_id", "m")
+        )
+        for row in by_window.annotate(n=Sum("count")):
+            key = (row["indicator"], row["country_id"], _as_date(row["m"]), WINDOW, str(row["window_id"]))
+            monthly[key] += row["n"]
+        for (code, country_id, month, dim, group), n in monthly.items():
+            for start, end in grid:
                 if start <= month < end:
-                    add(country_id, start, end, dim, group, n)
-        daily = rows.filter(dimension="").values("country_id", "day").annotate(n=Sum("count"))
+                    add(code, country_id, start, end, dim, group, n)
         weeks = {}
-        for start, end in _grid_of_year(year)[5:]:
+        for start, end in grid[5:]:
             _unit, starts = figures.bucket_starts(start, end)
             weeks[start] = list(zip(starts, [*starts[1:], end], strict=True))
+        daily = rows.filter(dimension="").values("indicator", "country_id", "day").annotate(n=Sum("count"))
         for row in daily:
             day = row["day"]
             for a, b in weeks[day.replace(day=1)]:
                 if a <= day < b:
-                    add(row["country_id"], a, b, "", "", row["n"])
-        return dict(found)
+                    add(row["indicator"], row["country_id"], a, b, "", "", row["n"])
+    people = [c for c in codes if indicators.get(c).kind == indicators.UNIQUE]
     kinds = {"year": 12, "quarter": 3, "month": 1}
-    rows = PeriodUnique.objects.filter(indicator=code, kind__in=kinds, start__gte=first, start__lt=after).order_by()
-    for row in rows.values("country_id", "kind", "start", "dimension", "value", "count"):
+    rows = PeriodUnique.objects.filter(indicator__in=people, kind__in=kinds, start__gte=first, start__lt=after)
+    for row in rows.order_by().values("indicator", "country_id", "kind", "start", "dimension", "value", "count"):
         start = row["start"]
         end = periods.add_months(start, kinds[row["kind"]])
         group = row["value"] if row["dimension"] else ""
+        cells = found[row["indicator"]]
         if row["country_id"] is None:
-            if row["dimension"] != WINDOW:
-                found[(region, start, end, row["dimension"], group)] += row["count"]
-        elif row["count"]:
-            if row["country_id"] in countries:
-                found[(countries[row["country_id"]], start, end, row["dimension"], group)] += row["count"]
-    return dict(found)
+            if row["dimension"] != WINDOW and row["count"]:
+                cells[(region, start, end, row["dimension"], group)] += row["count"]
+        elif row["count"] and row["country_id"] in countries:
+            cells[(countries[row["country_id"]], start, end, row["dimension"], group)] += row["count"]
+    return {code: dict(cells) for code, cells in found.items()}
 
 
 def _as_date(value) -> date:
@@ -359,14 +367,37 @@ def _key_of(code: str, cell: CellId) -> str:
 def _protect_year(code: str, year: int) -> dict[CellId, tuple[int, int]]:
     """The cells of the year's table whose figure the table moved from their own rounding:
     {cell: (true count, published figure)}."""
-    truths = _year_counts(code, year)
-    keys = {cell: _key_of(code, cell) for cell in truths}
-    shown = suppression.protect_table(truths, keys, _year_relations(truths, year))
-    return {
-        cell: (truths[cell], figure)
-        for cell, figure in shown.items()
-        if figure != suppression.round_count(truths[cell], keys[cell])
-    }
+    return _protect_years([code], year)[code]
+
+
+def _protect_years(codes: list[str], year: int) -> dict[str, dict[CellId, tuple[int, int]]]:
+    out = {}
+    for code, truths in _years_counts(codes, year).items():
+        keys = {cell: _key_of(code, cell) for cell in truths}
+        shown = suppression.protect_table(truths, keys, _year_relations(truths, year))
+        out[code] = {
+            cell: (truths[cell], figure)
+            for cell, figure in shown.items()
+            if figure != suppression.round_count(truths[cell], keys[cell])
+        }
+    return out
+
+
+def prepare(codes: Iterable[str], years: Iterable[int]) -> None:
+    """Within a page (``figures.memo``), have the year's tables of these indicators at hand, the missing ones
+    computed together (a few queries for all of them, rather than a few for each)."""
+    page = figures._memo.get()
+    if page is None:
+        return
+    counted = [c for c in codes if indicators.get(c).kind in (COUNT, UNIQUE)]
+    for year in set(years):
+        missing = [c for c in counted if ("protected", c, year) not in page]
+        if missing:
+            found = figures._shared(
+                "protected", missing, (None, year), lambda wanted, year=year: _protect_years(wanted, year)
+            )
+            for code, moved in found.items():
+                page[("protected", code, year)] = moved
 
 
 def protected(code: str, year: int) -> dict[CellId, tuple[int, int]]:
@@ -375,9 +406,7 @@ def protected(code: str, year: int) -> dict[CellId, tuple[int, int]]:
     memo_key = ("protected", code, year)
     if page is not None and memo_key in page:
         return page[memo_key]
-    found = figures._shared(
-        "protected", [code], (None, year), lambda codes: {c: _protect_year(c, year) for c in codes}
-    )[code]
+    found = figures._shared("protected", [code], (None, year), lambda codes: _protect_years(codes, year))[code]
     if page is not None:
         page[memo_key] = found
     return found
