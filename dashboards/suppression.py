@@ -294,21 +294,47 @@ def _exposed_cells(truths: dict, known: dict) -> list:
     ]
 
 
+def _proofs(truths: dict, known: dict, table: list, touching: dict, exposed: list) -> int:
+    """How many relations, each on its own with what the reader can work out of the other cells, prove an
+    exposed cell non-zero or leave it fewer than three values: a move that breaks one of several such proofs
+    is progress even before the cell is free."""
+    found = 0
+    for cell in exposed:
+        for index in touching.get(cell, ()):
+            whole, parts, kind = table[index]
+            if cell == whole:
+                found += kind == EXACT and sum(known[p][0] for p in parts) >= 1
+                continue
+            others_high = sum(known[p][1] for p in parts if p != cell)
+            others_low = sum(known[p][0] for p in parts if p != cell)
+            low = known[whole][0] - others_high
+            high = known[whole][1] - others_low if kind == EXACT else known[whole][1]
+            found += low >= 1 or high - max(low, 0) < 2
+    return found
+
+
 def _protect_chains(truths: dict, shown: dict, table: list, touching: dict) -> None:
     """Chains across relations (a country's week beside its month and the region's week, the region's month
     beside the other country's month and its weeks): while bounds propagated over the whole table prove a cell
-    of 1 to 4 non-zero or leave it fewer than three values, the move of a cell of 5 or more that shares a
-    relation with it (to another figure its count may round to) that leaves the fewest such cells is made."""
-    known = _narrowed(truths, shown, table, touching)
-    exposed = _exposed_cells(truths, known)
-    for _attempt in range(4 * len(exposed) + 8):
-        if not exposed:
+    of 1 to 4 non-zero or leave it fewer than three values, a cell of 5 or more that shares a relation with it
+    is moved to another figure its count may round to: the move that leaves the fewest such cells, then the
+    fewest relations proving them. A cell no move helps is left as it is."""
+
+    def state() -> tuple[int, int, list]:
+        known = _narrowed(truths, shown, table, touching)
+        exposed = _exposed_cells(truths, known)
+        return len(exposed), _proofs(truths, known, table, touching, exposed), exposed
+
+    count, proofs, exposed = state()
+    given_up: set = set()
+    reach: dict = {}  # how far from each exposed cell moves are sought: its relations, then theirs
+    for _attempt in range(8 * len(exposed) + 8):
+        targets = [c for c in exposed if c not in given_up]
+        if not targets:
             return
-        target = exposed[0]
-        near = []
-        for index in touching.get(target, ()):
-            whole, parts, _kind = table[index]
-            near += [c for c in (whole, *parts) if c != target and truths[c] >= BASE and c not in near]
+        target = targets[0]
+        hops = reach.setdefault(target, 1)
+        near = _around(truths, table, touching, target, hops)
         best = None
         for order, cell in enumerate(near):
             before = shown[cell]
@@ -316,12 +342,33 @@ def _protect_chains(truths: dict, shown: dict, table: list, touching: dict) -> N
                 if option == before:
                     continue
                 shown[cell] = option
-                left = _exposed_cells(truths, _narrowed(truths, shown, table, touching))
-                score = (len(left), target in left, abs(option - truths[cell]), order)
+                score = (*state()[:2], abs(option - truths[cell]), order)
                 if best is None or score < best[0]:
-                    best = (score, cell, option, left)
+                    best = (score, cell, option)
             shown[cell] = before
-        if best is None or best[0][0] > len(exposed) or (best[0][0] == len(exposed) and best[0][1]):
-            return  # no move of a neighbour helps: left as it is
-        _score, cell, option, exposed = best
-        shown[cell] = option
+        if best is None or best[0][:2] >= (count, proofs):
+            if hops == 1:
+                reach[target] = 2
+            else:
+                given_up.add(target)  # no move of a cell near it helps it
+            continue
+        shown[best[1]] = best[2]
+        count, proofs, exposed = state()
+
+
+def _around(truths: dict, table: list, touching: dict, target, hops: int) -> list:
+    """The cells of 5 or more that share a relation with ``target`` (``hops`` 2: or with one of those)."""
+    seen, frontier, found = {target}, [target], []
+    for _hop in range(hops):
+        following = []
+        for cell in frontier:
+            for index in touching.get(cell, ()):
+                whole, parts, _kind = table[index]
+                for other in (whole, *parts):
+                    if other not in seen:
+                        seen.add(other)
+                        following.append(other)
+                        if truths[other] >= BASE:
+                            found.append(other)
+        frontier = following
+    return found
