@@ -29,7 +29,10 @@ GRID_RULE = (
     "and its figures are the sums of the published figures of the years, quarters and months it is made of "
     "(listed in disclosure_control.period_is_sum_of), with no processing time; any other period is refused "
     "with 400. Every count is rounded to a multiple of 5 by consistent random rounding: 0 stands for a true "
-    "count from 0 to 9, 5 for 5 to 9, 10 for 5 to 14, any other p for p-4 to p+4."
+    "count from 0 to 9, 5 for 5 to 9, 10 for 5 to 14, any other p for p-4 to p+4. The figures of a year (the "
+    "region and each country; the year, its quarters, months and weeks; totals and breakdown rows) are chosen "
+    "together, so that no published sum proves that a count from 1 to 4 is not zero: rows need not add up to "
+    "their total, nor months to their quarter."
 )
 
 

@@ -22,8 +22,12 @@ from notifications.models import Message
 from ventanillas.models import Role
 
 from .periods import CUSTOM, Period
-from .suppression import cell_key, protect_rows, round_count, scope_key
+from .suppression import cell_key, protect_rows, protect_table, round_count, scope_key
 from .tables import Row, Table
+
+
+def _key(emergency: Emergency, scope: str, code: str, dimension: str = "", group: str = "") -> str:
+    return cell_key(f"emergency{emergency.pk}.{code}", scope, dimension, group)
 
 
 @dataclass
@@ -49,48 +53,62 @@ def emergency_figures(emergency: Emergency) -> EmergencyFigures:
     """Every count rounded to base 5 under a key naming the emergency and the cell (a count of 1 to 4 shows 0).
 
     Rows that add up to a total shown beside them (per day, per point) are protected as the other dashboards'
-    breakdowns are (``suppression.protect_rows``): no row of 1 to 4 can be pinned from the total and the rest.
+    breakdowns are (``suppression.protect_table``): no row of 1 to 4 can be pinned from the total and the rest.
     Occupancy and capacity of the points are what staff post on the public page, not counts of people's
     records: shown as posted.
     """
     scope = scope_key([emergency.country_id])
 
     def rounded(code: str, value, dimension: str = "", group: str = "") -> int:
-        return round_count(value, cell_key(f"emergency{emergency.pk}.{code}", scope, dimension, group))
-
-    def protected(code: str, rows: list[tuple[str, int]], dimension: str, total: int) -> list[int]:
-        shown = [rounded(code, value, dimension, group) for group, value in rows]
-        return protect_rows([int(value or 0) for _group, value in rows], shown, total)
+        return round_count(value, _key(emergency, scope, code, dimension, group))
 
     rows = Arrival.objects.filter(point__emergency=emergency)
     total = rows.aggregate(households=Count("pk"), people=Sum("household_size"))
     sent = _messages_sent(emergency)
-    figures = EmergencyFigures(
-        households=rounded("households", total["households"]),
-        people=rounded("people", total["people"]),
-        messages_sent=rounded("messages", sent),
-    )
     days = list(
         rows.annotate(day=TruncDate("registered_at", tzinfo=emergency.country.zoneinfo))
         .values("day")
         .annotate(households=Count("pk"), people=Sum("household_size"))
         .order_by("day")
     )
-    day_households = protected(
-        "households", [(r["day"].isoformat(), r["households"]) for r in days], "day", figures.households
+    points = {
+        row["point_id"]: row
+        for row in rows.values("point_id").annotate(households=Count("pk"), people=Sum("household_size")).order_by()
+    }
+    # The days and the points each add up to the totals: chosen together, so that no total beside the other
+    # rows proves a day or a point of one to four households non-zero (``suppression.protect_table``).
+    truths, keys, relations = {}, {}, []
+    for code in ("households", "people"):
+        whole = (code, "", "")
+        truths[whole], keys[whole] = int(total[code] or 0), _key(emergency, scope, code)
+        for dimension, found in (("day", {row["day"].isoformat(): row for row in days}), ("point", points)):
+            parts = []
+            for group, row in found.items():
+                cell = (code, dimension, str(group))
+                truths[cell], keys[cell] = int(row[code] or 0), _key(emergency, scope, code, dimension, str(group))
+                parts.append(cell)
+            relations.append((whole, parts))
+    shown = protect_table(truths, keys, relations)
+    figures = EmergencyFigures(
+        households=shown[("households", "", "")],
+        people=shown[("people", "", "")],
+        messages_sent=rounded("messages", sent),
     )
-    day_people = protected("people", [(r["day"].isoformat(), r["people"]) for r in days], "day", figures.people)
-    figures.by_day = list(zip([r["day"] for r in days], day_households, day_people, strict=True))
-    points = list(
-        rows.values("point_id", "point__name")
-        .annotate(households=Count("pk"), people=Sum("household_size"))
-        .order_by("point__name", "point_id")
-    )
-    point_households = protected(
-        "households", [(str(r["point_id"]), r["households"]) for r in points], "point", figures.households
-    )
-    point_people = protected("people", [(str(r["point_id"]), r["people"]) for r in points], "point", figures.people)
-    figures.by_point = list(zip([r["point__name"] for r in points], point_households, point_people, strict=True))
+    # A day is listed when one of its figures shows more than 0 (a day's presence says nothing its figures do
+    # not); every point is listed, with 0 where nobody arrived.
+    for row in days:
+        day = row["day"].isoformat()
+        pair = (shown[("households", "day", day)], shown[("people", "day", day)])
+        if any(pair):
+            figures.by_day.append((row["day"], *pair))
+    for point in emergency.points.order_by("name"):
+        group = str(point.pk)
+        if point.pk in points:
+            figures.by_point.append(
+                (point.name, shown[("households", "point", group)], shown[("people", "point", group)])
+            )
+        else:
+            figures.by_point.append((point.name, 0, 0))
     needs = Counter(need for row in rows.values_list("needs", flat=True) for need in row or [])
     figures.needs = [(str(label), rounded("need", needs.get(code, 0), "need", code)) for code, label in Need.choices]
     figures.occupancy = [

@@ -16,7 +16,8 @@ Costa Rica (America/Costa_Rica, UTC-6), March and April 2025:
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import random
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,7 +34,7 @@ from cases.models import (
     Stage,
 )
 from dashboards import rollups
-from dashboards.models import ApiToken
+from dashboards.models import ApiToken, Target
 from tests.cases.factories import PathwayFactory
 from tests.factories import Role, UserFactory, member
 from tests.training.factories import ParticipantFactory, SessionFactory
@@ -133,3 +134,69 @@ def token_for():
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return issue
+
+
+# --- a year of many small counts, for the attacker (test_attacker.py) and the year's table (test_protected.py)
+
+YEAR = 2025
+
+
+@pytest.fixture
+def small_world(window_cr, window_cr2, window_pa, staff_cr, cr, pa):
+    rng = random.Random(2025)
+    by = staff_cr
+    windows = [window_cr, window_cr2, window_pa]
+    nationalities = ["VE", "HT", "NI"]
+    for window in windows:
+        day = date(YEAR, 1, 1)
+        while day.year == YEAR:
+            for _n in range(rng.choice([0, 0, 1, 1, 2, 3])):
+                Consultation.objects.create(
+                    window=window, date=day, sex=rng.choice(["female", "male"]),
+                    nationality=rng.choice(nationalities), age_group=rng.choice(["18-29", "30-59"]), recorded_by=by,
+                )  # fmt: skip
+            day += timedelta(days=rng.choice([3, 5, 9]))
+    pathways = {cr.pk: PathwayFactory(country=cr), pa.pk: PathwayFactory(country=pa)}
+    partners = {c.pk: PartnerOrganisation.objects.create(country=c, name=f"Socio {c.code}") for c in (cr, pa)}
+    for n in range(30):
+        window = windows[n % 3]
+        person = Person.objects.create(
+            window=window, given_names=f"Persona {n}", sex=rng.choice(["female", "male"]),
+            nationality=rng.choice(nationalities), age_group=rng.choice(["18-29", "30-59"]), created_by=by,
+        )  # fmt: skip
+        if n % 7 == 0:
+            PersonVulnerability.objects.create(person=person, code="disability")
+        opened = local(YEAR, 1 + (n * 5) % 12, 1 + (n * 11) % 27, 10, 0)
+        case = Case.objects.create(person=person, window=window, opened_by=by, opened_at=opened)
+        if n % 5 == 1 and opened.month < 12:
+            case.status, case.closed_at, case.close_reason = CaseStatus.CLOSED, opened + timedelta(days=20), "resolved"
+            case.save()
+        if n % 2 == 0:
+            started = opened.date() + timedelta(days=3)
+            stage = [Stage.APPROVED, Stage.DENIED, Stage.SUBMITTED, Stage.PREPARING][(n // 2) % 4]
+            process = RegularizationProcess(case=case, pathway=pathways[window.country_id], stage=stage,
+                                            started_at=started)  # fmt: skip
+            if stage != Stage.PREPARING:
+                process.submitted_at = started + timedelta(days=10)
+            if stage in (Stage.APPROVED, Stage.DENIED):
+                process.decided_at = started + timedelta(days=40 + n)
+                process.approved = stage == Stage.APPROVED
+                if process.decided_at.year != YEAR:
+                    process.decided_at = date(YEAR, 12, 20)
+            process.save()
+        if n % 3 == 0:
+            Referral.objects.create(
+                case=case, partner=partners[window.country_id], service="legal", status="sent",
+                sent_at=opened + timedelta(days=1), status_changed_at=opened + timedelta(days=1), created_by=by,
+            )  # fmt: skip
+    for place, month in ((cr, 3), (cr, 9), (pa, 6)):
+        session = SessionFactory(country=place, starts_on=date(YEAR, month, 10), ends_on=date(YEAR, month, 12))
+        session.finalised_at = local(YEAR, month, 12, 18)
+        session.save()
+        for k in range(rng.choice([2, 3, 4])):
+            participant = ParticipantFactory(sector=rng.choice(["government", "media"]), country=place)
+            Enrolment.objects.create(session=session, participant=participant,
+                                     status="completed" if k else "no_show")  # fmt: skip
+    Target.objects.create(country=cr, year=YEAR, indicator="consultations", value=200)
+    Target.objects.create(country=None, year=None, indicator="regularized", value=100)
+    rollups.rebuild()
