@@ -400,6 +400,24 @@ def prepare(codes: Iterable[str], years: Iterable[int]) -> None:
                 page[("protected", code, year)] = moved
 
 
+def warm(years: Iterable[int]) -> int:
+    """Compute the year tables of every counted indicator for ``years`` and keep them in the shared cache, so
+    that the first dashboard after a roll-up change reads them instead of computing them while an officer
+    waits (the refresh and rebuild tasks call it once they have written). Returns how many tables were
+    computed (0 where the cache already held them, or when the cache is down)."""
+    codes = [code for code, indicator in indicators.INDICATORS.items() if indicator.kind in (COUNT, UNIQUE)]
+    computed = 0
+    for year in sorted(set(years)):
+
+        def read(wanted, year=year):
+            nonlocal computed
+            computed += len(wanted)
+            return _protect_years(wanted, year)
+
+        figures._shared("protected", codes, (None, year), read)
+    return computed
+
+
 def protected(code: str, year: int) -> dict[CellId, tuple[int, int]]:
     """``_protect_year``, kept in the shared cache until the roll-ups change (and once per page)."""
     page = figures._memo.get()

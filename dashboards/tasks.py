@@ -1,8 +1,15 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
-from . import rollups
+from . import published, rollups
+
+
+def _warm() -> None:
+    """The year tables of this year and the last, computed for the dashboards' next first view."""
+    year = timezone.localdate().year
+    published.warm([year - 1, year])
 
 
 @shared_task(name="dashboards.refresh_rollups", soft_time_limit=8 * 60, time_limit=9 * 60)
@@ -11,14 +18,21 @@ def refresh_rollups() -> dict[str, int]:
     roll-up writer at a time, through a PostgreSQL advisory lock: while the nightly rebuild (or a
     ``rebuild_rollups`` command) runs, the refresh skips, and the next run catches up."""
     found = rollups.refresh_changed(wait=False)
-    return found if found is not None else {"countries": 0, "days": 0, "skipped": 1}
+    if found is None:
+        return {"countries": 0, "days": 0, "skipped": 1}
+    if found.get("days"):
+        _warm()
+    return found
 
 
 @shared_task(name="dashboards.rebuild_rollups", soft_time_limit=40 * 60, time_limit=45 * 60)
 def rebuild_rollups() -> int:
     """Recompute every roll-up from the records, nightly: catches what the incremental refresh cannot see
     (edits in the Django admin that write no audit row, deleted rows). Skips if another writer runs."""
-    return rollups.rebuild(wait=False) or 0
+    written = rollups.rebuild(wait=False)
+    if written is not None:
+        _warm()
+    return written or 0
 
 
 @shared_task(name="dashboards.send_emergency_reports")

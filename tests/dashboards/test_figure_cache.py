@@ -194,3 +194,25 @@ def test_a_change_in_one_country_leaves_the_other_countries_figures_in_the_cache
 def rollups_female(place, year) -> int:
     cache.clear()
     return figures.grouped(["consultations"], place, *year, by="sex")["consultations"]["female"]
+
+
+def test_the_refresh_task_computes_the_year_tables_before_any_officer_asks(world, window_cr, staff_cr, monkeypatch):
+    """The year tables (every cell chosen with the cells it adds up with) are computed by the refresh task, so
+    the first dashboard after new records reads them from the cache instead of making an officer wait."""
+    from dashboards import published, tasks
+
+    today = date.today()
+    Consultation.objects.create(window=window_cr, date=today, recorded_by=staff_cr)
+    cache.clear()
+    assert tasks.refresh_rollups()["days"]
+
+    def not_again(codes, year):
+        raise AssertionError(f"year tables of {year} computed at the first view: {codes}")
+
+    monkeypatch.setattr(published, "_protect_years", not_again)
+    for year in (today.year - 1, today.year):
+        assert isinstance(published.protected("consultations", year), dict)
+        assert isinstance(published.protected("people_assisted", year), dict)
+    cache.clear()  # without the task's work, the first view computes them
+    with pytest.raises(AssertionError, match="computed at the first view"):
+        published.protected("consultations", today.year)
