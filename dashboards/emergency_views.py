@@ -106,8 +106,8 @@ def _table_json(table) -> dict:
 
 
 def _control() -> dict:
-    return {"method": "consistent random rounding", "base": BASE,
-            "description": gettext("Counts are rounded to a multiple of 5; a count of 1 to 4 shows 0.")}  # fmt: skip
+    """The same description of the rounding as every page and download (``tables.PROTECTION_NOTE``)."""
+    return {"method": "consistent random rounding", "base": BASE, "description": tables.protection_note()}
 
 
 @require_safe
