@@ -97,7 +97,7 @@ def memo():
 # Part of every key: raise it when what a cached figure means or holds changes (or when a migration rewrites
 # roll-up rows without stamping them), so that a deploy does not serve the figures of before until the
 # roll-ups next change.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_SECONDS = 24 * 3600  # a key holds until the roll-ups change; this only lets the unused ones go
 _DOWN = "cache down"
 
