@@ -72,10 +72,13 @@ beat: install
 
 # Every page under load against the framework's floor, at programme scale (bench/README.md). Needs an own
 # PostgreSQL database: DATABASE_URL=postgres://... make bench; BENCH_SCALE=0.1 for a tenth of the data.
+# bench/broadcast.py makes its own database beside it (<name>_broadcast) and uses the two Redis databases
+# after BENCH_CACHE_URL's.
 bench: install compilemessages
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(PY) bench/run.py
 	$(PY) bench/imports.py --rows $${BENCH_IMPORT_ROWS:-100000}
+	$(PY) bench/broadcast.py --own-database --people $${BENCH_BROADCAST_PEOPLE:-100000}
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

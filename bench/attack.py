@@ -794,3 +794,76 @@ def attack_emergency(client: Client, emergency) -> tuple[int, list[tuple]]:
             if low >= 1 or high - low < 2:
                 found.append(((code, *name), truth_here, low, high))
     return checked, found
+
+
+def attack_emergency_needs(client: Client, emergency) -> tuple[int, list[tuple]]:
+    """Households per need, as the emergency's page gives them (its export, API answer and daily report give
+    the same figures): each need's count is rounded on its own, a household may have several needs or none.
+    What ties them to the other figures: no need counts more households than were registered, the
+    households are what the days and the points add up to, and each holds 1 to 50 people. A linear program
+    over the households (H), people (P) and each need's households bounds every need whose true count is 1 to
+    4. Returns (counts checked, [(("need", code), true, low, high)] proved to be at least 1 or narrowed below
+    three values)."""
+    from scipy.optimize import linprog
+
+    from emergencies.models import Arrival, Need
+
+    response = client.get(f"/en/staff/dashboards/emergencies/{emergency.pk}/")
+    assert response.status_code == 200
+    shown = response.context["figures"]
+    labels = dict(Need.choices)
+    with translation.override("en"):
+        codes = {str(labels[code]): code for code in labels}
+    published = {codes[str(label)]: value for label, value in shown.needs}
+    assert set(published) == set(labels), "every need is listed, 0 or not"
+    true = defaultdict(int)
+    for needs in Arrival.objects.filter(point__emergency=emergency).values_list("needs", flat=True):
+        for code in needs or []:
+            true[code] += 1
+    needs = list(labels)
+    size = 2 + len(needs)  # H, P, then one variable a need
+    rows, rhs = [], []
+
+    def between(coefficients: dict[int, float], low: float, high: float) -> None:
+        row = [0.0] * size
+        for n, c in coefficients.items():
+            row[n] = c
+        rows.append(row)
+        rhs.append(high)
+        rows.append([-c for c in row])
+        rhs.append(-low)
+
+    def sum_of(values) -> tuple[int, int]:
+        ends = [bounds(v) for v in values]
+        return sum(low for low, _high in ends), sum(high for _low, high in ends)
+
+    households = [bounds(shown.households), sum_of(h for _d, h, _p in shown.by_day)]
+    households.append(sum_of(h for _name, h, _p in shown.by_point))
+    people = [bounds(shown.people), sum_of(p for _d, _h, p in shown.by_day)]
+    people.append(sum_of(p for _name, _h, p in shown.by_point))
+    between({0: 1.0}, max(low for low, _ in households), min(high for _, high in households))
+    between({1: 1.0}, max(low for low, _ in people), min(high for _, high in people))
+    between({1: 1.0, 0: -1.0}, 0, math.inf)  # at least one person a household
+    between({1: 1.0, 0: -50.0}, -math.inf, 0)  # at most 50 (the form's limit)
+    for n, code in enumerate(needs, start=2):
+        low, high = bounds(published[code])
+        between({n: 1.0}, low, high)
+        between({n: 1.0, 0: -1.0}, -math.inf, 0)  # no more households with a need than households
+    finite = [(row, limit) for row, limit in zip(rows, rhs, strict=True) if math.isfinite(limit)]
+    a_ub, b_ub = [row for row, _ in finite], [limit for _, limit in finite]
+    found, checked = [], 0
+    for n, code in enumerate(needs, start=2):
+        if not 1 <= true[code] <= BASE - 1:
+            continue
+        checked += 1
+        c = [0.0] * size
+        c[n] = 1.0
+        ends = []
+        for sign in (1, -1):
+            result = linprog([sign * x for x in c], A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+            assert result.status == 0, f"the attacker's model does not fit the data: {result.message}"
+            ends.append(math.ceil(result.fun - 1e-6) if sign == 1 else math.floor(-result.fun + 1e-6))
+        low, high = ends
+        if low >= 1 or high - low < 2:
+            found.append((("need", code), true[code], low, high))
+    return checked, found

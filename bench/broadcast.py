@@ -289,8 +289,49 @@ def bench_page(duration: int, cache_url: str) -> dict:
         server.wait(timeout=30)
 
 
+def own_environment() -> None:
+    """``--own-database`` (how ``make bench`` runs it): a PostgreSQL database and Redis databases of its own,
+    derived from what ``make bench`` is given, so that its hundred thousand people and its worker's queue touch
+    neither the data of ``bench/run.py`` nor its page cache. ``BENCH_BROADCAST_DATABASE_URL``,
+    ``BENCH_BROADCAST_BROKER_URL`` and ``BENCH_BROADCAST_CACHE_URL`` name them outright; else the database is
+    DATABASE_URL's with ``_broadcast`` after its name (created when missing), and the broker and the page
+    cache the two Redis databases after BENCH_CACHE_URL's."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    database = os.environ.get("BENCH_BROADCAST_DATABASE_URL", "")
+    if not database:
+        given = urlsplit(os.environ.get("DATABASE_URL", ""))
+        if not given.scheme.startswith("postgres"):
+            sys.exit("Set DATABASE_URL to an own PostgreSQL database (postgres://...).")
+        database = urlunsplit(given._replace(path=given.path.rstrip("/") + "_broadcast"))
+    parts = urlsplit(database)
+    name = parts.path.lstrip("/")
+    import psycopg
+    from psycopg import sql
+
+    server = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            log(f"created database {name}")
+    cache = urlsplit(os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/1"))
+    number = int(cache.path.strip("/") or 0)
+
+    def redis(offset: int) -> str:
+        return urlunsplit(cache._replace(path=f"/{(number + offset) % 16}"))
+
+    os.environ["DATABASE_URL"] = database
+    os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROADCAST_BROKER_URL") or redis(1)
+    os.environ["BENCH_CACHE_URL"] = os.environ.get("BENCH_BROADCAST_CACHE_URL") or redis(2)
+    log(f"database {name}, broker {os.environ['CELERY_BROKER_URL']}, page cache {os.environ['BENCH_CACHE_URL']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--own-database", action="store_true",
+        help="a database and Redis databases of its own, derived from DATABASE_URL and BENCH_CACHE_URL",
+    )  # fmt: skip
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--rate", type=float, default=10.0, help="SMS per second of the gateway")
     parser.add_argument("--sent", type=int, default=600, help="recipients of the dispatched broadcast")
@@ -299,6 +340,8 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated steps to skip: queue, dispatch, page")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
+    if args.own_database:
+        own_environment()
     gateway = Gateway()
     setup_django(gateway.url, args.rate)
     from django.core.management import call_command

@@ -332,22 +332,16 @@ def likely_duplicates(user, person: Person, *, limit: int = 5) -> list[Match]:
 
 @dataclass(frozen=True)
 class EmergencyRecipient:
-    person: Person
+    person_id: int
     channel: str
     address: str
     language: str
 
 
-def _consents_held(person_ids: list[int]) -> dict[int, set[str]]:
-    """The kinds of consent each person holds today (the latest row of each kind not withdrawn, as
-    ``has_consent`` decides), read in one query for a chunk of people."""
+def _held(rows) -> dict[int, set[str]]:
+    # Rows ordered by person, kind, newest first: the first row of each (person, kind) decides.
     held: dict[int, set[str]] = {}
     seen: set[tuple[int, str]] = set()
-    rows = (
-        Consent.objects.filter(person_id__in=person_ids)
-        .order_by("person_id", "kind", "-given_at", "-pk")
-        .values_list("person_id", "kind", "withdrawn_at")
-    )
     for person_id, kind, withdrawn_at in rows:
         if (person_id, kind) in seen:
             continue
@@ -357,37 +351,51 @@ def _consents_held(person_ids: list[int]) -> dict[int, set[str]]:
     return held
 
 
-def emergency_recipients(*, country_id: int, regions: list[str], chunk: int = 2000) -> Iterator[EmergencyRecipient]:
+def emergency_recipients(*, country_id: int, regions: list[str], chunk: int = 5000) -> Iterator[EmergencyRecipient]:
     """Who an emergency broadcast writes to: people of the country's windows (of ``regions`` when given) whose
     consent to emergency messages holds, each once, on their preferred channel that they consented to (the
-    rule of ``contact_channels``, decided here for a chunk of people at a time: one query of consents per
-    chunk, instead of several a person).
+    rule of ``contact_channels``), in the order of their ids.
+
+    Two reads however many people: the people and their consents, each in one query streamed in order of
+    the person and merged here (docs/crisis.md); only the chosen address is decrypted.
 
     Read by the broadcast alone (emergencies.services), which keeps counts and never shows who: it acts for
     the programme, not for the officer who pressed the button, so it is not scoped to that officer.
     """
+    from django.db.models import ExpressionWrapper, F, TextField
+
+    from privacy import crypto
+
     windows = InformationWindow.objects.filter(country_id=country_id)
     if regions:
         windows = windows.filter(region__in=regions)
-    consenting = Consent.objects.filter(kind=ConsentKind.EMERGENCY, withdrawn_at__isnull=True).values("person_id")
-    people = Person.objects.filter(
-        window__in=windows, pk__in=consenting, anonymised_at__isnull=True, merged_into__isnull=True
-    ).only("pk", "legal_basis", "preferred_language", "phone", "whatsapp", "email")
-    last = 0
-    while True:
-        batch = list(people.filter(pk__gt=last).order_by("pk")[:chunk])
-        if not batch:
-            return
-        last = batch[-1].pk
-        held = _consents_held([person.pk for person in batch])
-        for person in batch:
-            kinds = held.get(person.pk, set())
-            if ConsentKind.EMERGENCY not in kinds:
-                continue
-            if person.legal_basis == LegalBasis.CONSENT and ConsentKind.PROCESSING not in kinds:
-                continue  # consent to processing withdrawn: not written to (contact_channels)
-            for channel, field, kind in CONTACT_CHANNELS:
-                address = getattr(person, field)
-                if address and kind in kinds:
-                    yield EmergencyRecipient(person, channel, address, person.preferred_language or "")
-                    break
+    # The stored (encrypted) addresses, decrypted below only for the channel chosen.
+    raw = {field: ExpressionWrapper(F(field), output_field=TextField()) for _c, field, _k in CONTACT_CHANNELS}
+    people = (
+        Person.objects.filter(window__in=windows, anonymised_at__isnull=True, merged_into__isnull=True)
+        .annotate(**{f"{field}_stored": expression for field, expression in raw.items()})
+        .order_by("pk")
+        .values_list("pk", "legal_basis", "preferred_language", *(f"{field}_stored" for field in raw))
+    )
+    consents = (
+        Consent.objects.filter(person__window__in=windows)
+        .order_by("person_id", "kind", "-given_at", "-pk")
+        .values_list("person_id", "kind", "withdrawn_at")
+        .iterator(chunk_size=chunk * 3)
+    )
+    pending = next(consents, None)
+    for person_id, legal_basis, language, *stored in people.iterator(chunk_size=chunk):
+        rows = []
+        while pending is not None and pending[0] <= person_id:
+            if pending[0] == person_id:
+                rows.append(pending)
+            pending = next(consents, None)
+        kinds = _held(rows).get(person_id, set())
+        if ConsentKind.EMERGENCY not in kinds:
+            continue
+        if legal_basis == LegalBasis.CONSENT and ConsentKind.PROCESSING not in kinds:
+            continue  # consent to processing withdrawn: not written to (contact_channels)
+        for (channel, _field, kind), token in zip(CONTACT_CHANNELS, stored, strict=True):
+            if token and kind in kinds:
+                yield EmergencyRecipient(person_id, channel, crypto.decrypt(token), language or "")
+                break

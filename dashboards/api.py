@@ -64,6 +64,7 @@ def token_required(view):
         request.api_token = token
         return view(request, *args, **kwargs)
 
+    wrapped.token_api = True  # the OpenAPI description must list it (tests/dashboards/test_api.py)
     return wrapped
 
 
@@ -261,6 +262,44 @@ def _openapi(base: str) -> dict:
             "countries": {"type": "array", "items": {"type": "object", "required": ["code", "name", "figure"],
                           "properties": {"code": {"type": "string"}, "name": {"type": "string"},
                                          "figure": {"$ref": "#/components/schemas/Figure"}}}}}},
+        # Crisis mode's figures (docs/crisis.md): tables as the pages and downloads show them.
+        "Cell": {"type": ["number", "string", "null"],
+                 "description": "A count rounded as Figure says; an occupancy's state, people there and capacity "
+                                "are as staff posted them (null when not posted)."},
+        "Table": {"type": "object", "required": ["title", "columns", "rows", "total", "notes"], "properties": {
+            "title": {"type": "string"},
+            "columns": {"type": "object", "additionalProperties": {"type": "string"},
+                        "description": "Each column's key and heading."},
+            "rows": {"type": "array", "items": {"type": "object", "required": ["label", "key"], "properties": {
+                "label": {"type": "string"}, "key": {"type": "string"}},
+                "additionalProperties": {"$ref": "#/components/schemas/Cell"},
+                "description": "The row's label and key, and one cell per column key."}},
+            "total": {"oneOf": [{"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Cell"}},
+                                {"type": "null"}]},
+            "notes": {"type": "array", "items": {"type": "string"}}}},
+        "DisclosureControl": {"type": "object", "required": ["method", "base", "description"], "properties": {
+            "method": {"type": "string"}, "base": {"type": "integer"}, "description": {"type": "string"}}},
+        "Emergency": {"type": "object", "required": ["emergency", "tables", "data_as_of", "disclosure_control"],
+                      "properties": {
+            "emergency": {"type": "object", "required": ["id", "country", "kind", "severity", "regions", "start",
+                                                         "ended"], "properties": {
+                "id": {"type": "integer"}, "country": {"type": "string"}, "kind": {"type": "string"},
+                "severity": {"type": "string"}, "regions": {"type": "array", "items": {"type": "string"}},
+                "start": {"type": "string", "format": "date"},
+                "ended": {"oneOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]}}},
+            "tables": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Table"},
+                       "description": "totals, days, points, needs and occupancy."},
+            "data_as_of": {"type": "string", "format": "date-time"},
+            "disclosure_control": {"$ref": "#/components/schemas/DisclosureControl"}}},
+        "Emergencies": {"type": "object", "required": ["country", "emergencies", "table", "data_as_of",
+                                                       "disclosure_control"], "properties": {
+            "country": {"oneOf": [{"$ref": "#/components/schemas/Country"}, {"type": "null"}]},
+            "emergencies": {"type": "array", "items": {"type": "object", "required": ["id", "country", "kind"],
+                            "properties": {"id": {"type": "integer"}, "country": {"type": "string"},
+                                           "kind": {"type": "string"}}}},
+            "table": {"$ref": "#/components/schemas/Table"},
+            "data_as_of": {"type": "string", "format": "date-time"},
+            "disclosure_control": {"$ref": "#/components/schemas/DisclosureControl"}}},
     }  # fmt: skip
 
     def body(name: str, description: str) -> dict:
@@ -285,6 +324,18 @@ def _openapi(base: str) -> dict:
                 "type": "object", "required": ["countries"], "properties": {
                     "countries": {"type": "array", "items": {"$ref": "#/components/schemas/Country"}}}}}}},
             "401": errors["401"], "429": errors["429"]}}},
+        "/emergencies/{pk}/": {"get": {
+            "summary": "An emergency's figures: totals, per day, per service point, per need, occupancy",
+            "parameters": [{"name": "pk", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {"200": body("Emergency", "The emergency's tables."), **errors}}},
+        "/countries/{country}/emergencies/": {"get": {
+            "summary": "A country's emergencies in force and those ended in the last 30 days, one row each",
+            "parameters": [country_param],
+            "responses": {"200": body("Emergencies", "The country's emergencies."), **errors}}},
+        "/region/emergencies/": {"get": {
+            "summary": "The region's emergencies in force and those ended in the last 30 days (regional officers)",
+            "responses": {"200": body("Emergencies", "The region's emergencies."),
+                          "403": body("Error", "Not a regional officer."), **errors}}},
     }  # fmt: skip
     for code, indicator in indicators.INDICATORS.items():
         params = list(period_params)

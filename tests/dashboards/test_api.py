@@ -105,6 +105,33 @@ def test_the_registry_and_the_schema_describe_the_api(world, officer_cr, token_f
     assert by["schema"]["enum"] == ["sex", "sector"]  # only the breakdowns this indicator has
 
 
+def test_every_token_api_address_is_in_the_schema_with_its_parameters():
+    """A client generated from the description reaches every view behind a token, the emergency figures
+    included: each URL pattern of a token view (an indicator's pattern once per indicator) is a path of the
+    schema, with a parameter for each part of the address."""
+    import re
+
+    schema = Client().get(f"{API}/openapi.json").json()  # loads the URLconf, its converters first
+    from dashboards import indicators, urls
+
+    wanted = set()
+    for pattern in urls.urlpatterns:
+        if not getattr(pattern.callback, "token_api", False):
+            continue
+        route = str(pattern.pattern)
+        assert route.startswith("api/v1/"), route
+        path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.removeprefix("api/v1/"))
+        if "{indicator}" in path:
+            wanted |= {path.replace("{indicator}", code) for code in indicators.INDICATORS}
+        else:
+            wanted.add(path)
+    assert {"/emergencies/{pk}/", "/countries/{country}/emergencies/", "/region/emergencies/"} <= wanted
+    assert wanted - set(schema["paths"]) == set()
+    for path in wanted:
+        named = {p["name"] for p in schema["paths"][path]["get"].get("parameters", []) if p["in"] == "path"}
+        assert named == set(re.findall(r"{(\w+)}", path)), path
+
+
 def test_a_period_off_the_grid_gets_400_naming_the_grid(world, officer_cr, token_for):
     auth = token_for(officer_cr)
     swept = Client().get(f"{API}/countries/cr/consultations/?period=custom&start=2025-02-01&end=2025-03-07", **auth)

@@ -51,7 +51,8 @@ def test_no_published_combination_pins_down_a_count_from_one_to_four(small_world
 
 @pytest.fixture
 def small_emergency():
-    """Two weeks of a few households a day at three service points (0 to 2 a day each, of 1 to 5 people)."""
+    """Two weeks of a few households a day at three service points (0 to 2 a day each, of 1 to 5 people), each
+    with none to three needs, some needs rare (drawn apart, so the households are the same whatever the needs)."""
     from emergencies import services
     from emergencies.models import Arrival
     from tests.emergencies.factories import declare, shelter
@@ -64,11 +65,15 @@ def small_emergency():
     clerk = UserFactory()
     member(clerk, Role.WINDOW_STAFF, window=window)
     rng = random.Random(22)
+    needs_rng = random.Random(29)
+    common, rare = ["food", "shelter", "health"], ["documents", "family", "protection", "information"]
     start = emergency.starts_at
     for day in range(14):
         for point in points:
             for _n in range(rng.choice([0, 0, 0, 1, 1, 2])):
-                data = {"household_size": rng.randint(1, 5), "language": "ht", "needs": ["food"]}
+                needs = needs_rng.sample(common, needs_rng.randint(0, 2))
+                needs += [need for need in rare if needs_rng.random() < 0.08]
+                data = {"household_size": rng.randint(1, 5), "language": "ht", "needs": needs}
                 arrival = services.register_arrival(point=point, by=clerk, data=data)
                 Arrival.objects.filter(pk=arrival.pk).update(registered_at=start + timedelta(days=day, hours=1))
     return emergency
@@ -80,4 +85,13 @@ def test_an_emergencys_figures_prove_no_small_count(small_emergency):
     checked, proved = attack.attack_emergency(client, small_emergency)
     print(f"emergency: {checked} counts of 1-4 checked, proved: {proved}")
     assert checked >= 10, checked
+    assert not proved, proved
+
+
+def test_an_emergencys_households_per_need_prove_no_small_count(small_emergency):
+    client = Client()
+    client.force_login(small_emergency.declared_by)
+    checked, proved = attack.attack_emergency_needs(client, small_emergency)
+    print(f"emergency needs: {checked} counts of 1-4 checked, proved: {proved}")
+    assert checked >= 2, checked
     assert not proved, proved

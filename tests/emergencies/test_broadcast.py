@@ -172,3 +172,33 @@ def test_the_beats_dispatcher_waits_for_messages_falling_due_within_its_run(hait
     dispatch_due(budget_seconds=5, pace=True)
     assert not waiting.exists()
     assert Message.objects.for_object(broadcast).filter(status="sent").count() == 4
+
+
+def test_a_second_run_after_some_left_adds_nobody_and_changes_nothing_and_nothing_is_stored_in_clear(
+    haiti, people, on_commit, monkeypatch
+):
+    """Queued in batches (one of two rows here, so that every batch goes through the insert that leaves out
+    keys already queued); run again after a lost worker, the rows already queued, sent or not, stay as they
+    were; addresses and texts are stored encrypted."""
+    from django.db import connection
+
+    from notifications import services as outbox
+
+    many = outbox.enqueue_many
+    monkeypatch.setattr(outbox, "enqueue_many", lambda rows, *, obj: many(rows, obj=obj, batch_size=2))
+    ht, _west, _north = haiti
+    emergency = declare(ht)
+    with on_commit(execute=True):
+        broadcast = services.start_broadcast(emergency=emergency, by=emergency.declared_by)
+    rows = Message.objects.for_object(broadcast)
+    assert rows.count() == 4  # West's three and the North's one
+    rows.filter(channel="email").update(status="sent")  # left before the worker was lost
+    rows.filter(status="scheduled").update(due_at=timezone.now() + timedelta(hours=1))  # its rate, slowed
+    before = {m.pk: (m.status, m.due_at, m.uuid) for m in rows}
+    Broadcast.objects.filter(pk=broadcast.pk).update(status="queueing")
+    services.queue_broadcast(broadcast.pk)
+    assert {m.pk: (m.status, m.due_at, m.uuid) for m in rows} == before
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT recipient, context FROM notifications_message WHERE object_id = %s", [str(broadcast.pk)])
+        stored = " ".join(" ".join(row) for row in cursor.fetchall())
+    assert "3700" not in stored and "ana@example.org" not in stored and "rete lakay" not in stored.lower()
