@@ -43,7 +43,7 @@ from privacy import crypto
 from ventanillas.models import InformationWindow
 
 from . import fields as F
-from . import reading
+from . import reading, signals
 from .models import Decision, ImportedRow, MappingTemplate, RegisterImport, Status
 
 CHUNK = 500
@@ -483,6 +483,7 @@ def run(register_id: int) -> str:
     seen: Counter = Counter()
     chunk: list[tuple[Row, str]] = []
     written = 0
+    news = _News(register)
     try:
         for row in checked_rows(register):
             fingerprint = _fingerprint(register, row, seen)
@@ -490,27 +491,65 @@ def run(register_id: int) -> str:
                 continue  # written by an earlier run
             chunk.append((row, fingerprint))
             if len(chunk) == CHUNK:
-                _write(register, by, chunk)
+                news.add(_write(register, by, chunk))
                 written += len(chunk)
                 chunk = []
                 if written >= (
                     ROWS_PER_TASK if register.kind == F.CONSULTATIONS else min(ROWS_PER_TASK, PEOPLE_PER_TASK)
                 ):
+                    news.send(final=True)
                     return "more"
         if chunk:
-            _write(register, by, chunk)
+            news.add(_write(register, by, chunk))
     except Exception:
         RegisterImport.objects.filter(pk=register.pk).update(status=Status.INTERRUPTED)
+        news.send(final=True)  # what was committed counts
         raise
     _finish(register, by)
+    news.send(final=True)
     return "done"
 
 
+# While a run goes on, the days its chunks wrote are told at most this often (each telling recomputes them).
+TELL_EVERY = timedelta(seconds=30)
+
+
+class _News:
+    """The days a run has written and not yet told (``signals.days_changed``): told after the first chunk,
+    then at most every ``TELL_EVERY``, and at the end of each task's part."""
+
+    def __init__(self, register: RegisterImport) -> None:
+        self.country_id = register.window.country_id
+        self.days: set[date] = set()
+        self.told: datetime | None = None
+        self.sent = False
+
+    def add(self, days: set[date]) -> None:
+        self.days |= days
+        if self.told is None or timezone.now() - self.told >= TELL_EVERY:
+            self.send(final=False)
+
+    def send(self, *, final: bool) -> None:
+        # The end is told even with no day left (the readers' last work, such as tables computed for the
+        # next view), when the run had written some.
+        if self.days or (final and self.sent):
+            tell(self.country_id, self.days, final=final, empty=final)
+            self.sent = True
+        self.days, self.told = set(), timezone.now()
+
+
+def tell(country_id: int, days: set[date], *, final: bool, empty: bool = False) -> None:
+    """Tell the rooms reading the records that these days of the country changed (after the commit)."""
+    if days or empty:
+        signals.days_changed.send(sender=RegisterImport, country_id=country_id, days=set(days), final=final)
+
+
 @transaction.atomic
-def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> None:
-    """One chunk in one transaction, with the import's progress: all of it or none."""
+def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> set[date]:
+    """One chunk in one transaction, with the import's progress: all of it or none. Returns the local days
+    its records count on."""
     counts = Counter(register.counts)
-    days = set(register.days)
+    days: set[str] = set()
     known = set(
         ImportedRow.objects.filter(window=register.window, fingerprint__in=[f for _r, f in chunk]).values_list(
             "fingerprint", flat=True
@@ -572,9 +611,10 @@ def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> N
         row.written_at = written_at
     ImportedRow.objects.bulk_create(imported)
     register.counts = {name: n for name, n in counts.items() if n}
-    register.days = sorted(days)
+    register.days = sorted(days.union(register.days))
     register.processed_rows = chunk[-1][0].number - 1
     register.save(update_fields=["counts", "days", "processed_rows", "touched_at"])
+    return {date.fromisoformat(d) for d in days}
 
 
 def _imported(register: RegisterImport, row: Row, fingerprint: str, **made) -> ImportedRow:
@@ -610,13 +650,21 @@ class Decided:
     same: int = 0
     new: int = 0
     refused: list[tuple[int, str]] = field(default_factory=list)  # (row number, why, translated)
+    days: set[date] = field(default_factory=set)  # the local days the records written count on
 
 
-@transaction.atomic
 def decide(*, register: RegisterImport, by: Any, choices: dict[int, str]) -> Decided:
     """The clerk's decision on rows held as likely duplicates ({imported row id: "same" or "new"}): "same"
     adds the row's case and process to the person registered before, "new" registers the person as any
-    other row. The row's held values are then emptied; the import's counts and days follow."""
+    other row. The row's held values are then emptied; the import's counts and days follow, and the days
+    written are told once committed."""
+    result = _decide(register=register, by=by, choices=choices)
+    tell(register.window.country_id, result.days, final=True)
+    return result
+
+
+@transaction.atomic
+def _decide(*, register: RegisterImport, by: Any, choices: dict[int, str]) -> Decided:
     register = RegisterImport.objects.select_for_update().get(pk=register.pk)
     if register.status != Status.DONE or not RegisterImport.objects.writable_by(by).filter(pk=register.pk).exists():
         raise RegisterError(_("The rows of this import can no longer be decided."))
@@ -642,6 +690,7 @@ def decide(*, register: RegisterImport, by: Any, choices: dict[int, str]) -> Dec
         counts["people_created" if made["person_created"] else "people_matched"] += 1
         counts["cases_opened"] += 1 if made["case"] else 0
         days.update(d.isoformat() for d in made["days"])
+        result.days.update(made["days"])
         row.person, row.person_created, row.case = made["person"], made["person_created"], made["case"]
         row.consent_recorded_on = data.get("consent_date") if made["person_created"] else None
         row.decision, row.held_data, row.written_at = choice, "", timezone.now()
@@ -821,8 +870,16 @@ def kept_reasons(codes: list[str]) -> list[str]:
     return sorted(set(texts))
 
 
-@transaction.atomic
 def undo(*, register: RegisterImport, by: Any) -> dict[str, int]:
+    """Undo the import (``_undo``), then tell the days its records counted on, once committed."""
+    counts = _undo(register=register, by=by)
+    days = RegisterImport.objects.filter(pk=register.pk).values_list("days", flat=True).get()
+    tell(register.window.country_id, {date.fromisoformat(d) for d in days}, final=True)
+    return counts
+
+
+@transaction.atomic
+def _undo(*, register: RegisterImport, by: Any) -> dict[str, int]:
     """Remove what the import created: its consultations, cases and the people it registered, except the
     records staff have added to since (``later_work``): those are kept whole (case, process and person), their
     rows keep their fingerprints (the file imported again does not write them twice) and say why. The days
@@ -833,6 +890,7 @@ def undo(*, register: RegisterImport, by: Any) -> dict[str, int]:
     rows = list(
         ImportedRow.objects.filter(register_import=register)
         .filter(Q(consultation__isnull=False) | Q(case__isnull=False) | Q(person_created=True, person__isnull=False))
+        .only("pk", "number", "consultation_id", "case_id", "person_id", "person_created", "written_at", "kept")
         .select_for_update()
     )
     kept = later_work(register, rows)
