@@ -88,6 +88,10 @@ def columns(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "sheets": sheets,
         "sheet": register.sheet or next(iter(register.sheets), ""),
+        # A repeat group's sheet read with its parent rows (``reading.joined``): the parent's columns follow.
+        "parent": next((s for s in register.sheets if any(h.startswith(f"{s}/") for h in register.headers)), "")
+        if register.sheet and reading.PARENT_INDEX in register.headers
+        else "",
     }
     return render(request, "registers/columns.html", context, status=status)
 
