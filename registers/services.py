@@ -38,6 +38,7 @@ from cases.models import (
     TimelineEntry,
 )
 from cases.rules import normalise_document_number, parse_phone
+from helpers import bulk
 from helpers.validation import EARLIEST_DAY, control_characters
 from privacy import crypto
 from ventanillas.models import InformationWindow
@@ -609,7 +610,7 @@ def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> s
     written_at = timezone.now()  # after every record of the chunk: what comes later is staff's work
     for row in imported:
         row.written_at = written_at
-    ImportedRow.objects.bulk_create(imported)
+    bulk.create(ImportedRow, imported)
     register.counts = {name: n for name, n in counts.items() if n}
     register.days = sorted(days.union(register.days))
     register.processed_rows = chunk[-1][0].number - 1
