@@ -50,7 +50,7 @@ def create(model: type[models.Model], objs: list[models.Model], *, using: str = 
         rows.append(row)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [pk, *fields])
-    statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"  # nosec B608 - names from the model
+    statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"  # the names come from the model
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
