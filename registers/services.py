@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ from ventanillas.models import InformationWindow
 from . import fields as F
 from . import reading, signals
 from .models import Decision, ImportedRow, MappingTemplate, RegisterImport, Status
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 500
 # A run writes this many rows, then queues the rest as a new task: no task outlives its time limit (15
@@ -542,7 +545,14 @@ class _News:
 def tell(country_id: int, days: set[date], *, final: bool, empty: bool = False) -> None:
     """Tell the rooms reading the records that these days of the country changed (after the commit)."""
     if days or empty:
-        signals.days_changed.send(sender=RegisterImport, country_id=country_id, days=set(days), final=final)
+        # A reader that fails (a broker out of reach) never stops the import: the beat's refresh finds the
+        # days later.
+        answers = signals.days_changed.send_robust(
+            sender=RegisterImport, country_id=country_id, days=set(days), final=final
+        )
+        for receiver, answer in answers:
+            if isinstance(answer, Exception):
+                logger.warning("register import: %s failed on the days changed: %r", receiver.__qualname__, answer)
 
 
 @transaction.atomic

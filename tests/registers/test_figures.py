@@ -81,3 +81,16 @@ def test_people_cases_and_decisions_show_at_once_and_equal_a_rebuild(window_cr, 
     assert after != before
     call_command("rebuild_rollups", verbosity=0)
     assert figures(cr) == after
+
+
+def test_an_import_goes_on_when_the_dashboards_cannot_be_told(window_cr, staff_cr, caplog):
+    def broken(sender, **kwargs):
+        raise ConnectionError("broker out of reach")
+
+    signals.days_changed.connect(broken)
+    try:
+        register = imported(window_cr, staff_cr, VISITS)
+    finally:
+        signals.days_changed.disconnect(broken)
+    assert (register.status, register.counts) == ("done", {"consultations": 4})
+    assert "broker out of reach" in caplog.text
