@@ -129,7 +129,10 @@ def test_undo_keeps_the_records_staff_have_added_to_and_says_which_and_why(windo
     assert Consultation.objects.get(pk=visit.pk).case_id == jorge_case.pk
     assert Person.objects.get(pk=jean.pk).merged_into_id == wilner.pk
     # The clerk is told, in their language, how many were kept and why, with a link to each.
-    assert "4 registros importados se conservaron" in page, page
+    assert "4 registros importados se conservaron" in page
+    assert "4 registros de esta importación se conservaron" in page and "Por qué se conservó" in page
+    # Why, in the same language: the follow-up, the change of the case, the merge.
+    assert all(why in page for why in ("Seguimiento programado", "Caso modificado", "fusionado con otro registro"))
     for case in (rosa.cases.get(), daniela_case, jorge_case):
         assert reverse("cases:case-detail", args=[case.pk]) in page
     assert reverse("cases:person-detail", args=[jean.pk]) in page
