@@ -11,3 +11,9 @@ class DashboardsConfig(AppConfig):
         from . import reports
 
         reports.register()
+        # A register import says which days its records changed: they are recomputed at once.
+        from registers.signals import days_changed
+
+        from . import tasks
+
+        days_changed.connect(tasks.days_changed, dispatch_uid="dashboards.register_days")

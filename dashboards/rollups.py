@@ -580,6 +580,15 @@ def refresh_changed(now: datetime | None = None, *, wait: bool = True) -> dict[s
         return _refresh_changed(now) if acquired else None
 
 
+def refresh_days(country_id: int, days: set[date]) -> int:
+    """Recompute some days of a country at once, for a writer that knows which it changed (a register import:
+    ``registers.signals.days_changed``). One roll-up writer at a time: waits for the others. Returns the
+    rows written."""
+    with locks.exclusive(LOCK, wait=True):
+        country = Country.objects.filter(pk=country_id).first()
+        return replace(country, set(days)) if country is not None and days else 0
+
+
 def _refresh_changed(now: datetime | None) -> dict[str, int]:
     started = now or timezone.now()
     last = data_as_of()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -23,6 +25,23 @@ def refresh_rollups() -> dict[str, int]:
     if found.get("days"):
         _warm()
     return found
+
+
+@shared_task(name="dashboards.refresh_days", soft_time_limit=8 * 60, time_limit=9 * 60)
+def refresh_days(country_id: int, days: list[str], final: bool = True) -> int:
+    """Recompute the given local days of a country (ISO dates), as a register import writes or removes their
+    records: its figures show as it goes, not at the beat's next refresh. Waits for another roll-up writer;
+    at the end of a run the year tables are computed again for the dashboards' next first view."""
+    written = rollups.refresh_days(country_id, {date.fromisoformat(d) for d in days})
+    if final:
+        _warm()
+    return written
+
+
+def days_changed(sender, *, country_id: int, days: set, final: bool, **kwargs) -> None:
+    """Receiver of ``registers.signals.days_changed``: the days are recomputed by a task (in a worker, so
+    the import goes on meanwhile; in the process itself without a broker)."""
+    refresh_days.delay(country_id, sorted(d.isoformat() for d in days), final)
 
 
 @shared_task(name="dashboards.rebuild_rollups", soft_time_limit=40 * 60, time_limit=45 * 60)

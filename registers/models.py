@@ -152,6 +152,11 @@ class ImportedRow(models.Model):
     # decides; meanwhile its values wait here, encrypted with the field keys, and are emptied once decided.
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
     held_data = EncryptedTextField(blank=True, editable=False)  # the row's values as JSON
+    # When the row's records were written (by the run, or by the decision on a likely duplicate): what the
+    # records have from after it is staff's work, which undo keeps.
+    written_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Why undo kept the row's records (codes, see ``services.kept_reasons``); empty while not undone.
+    kept = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("imported row")

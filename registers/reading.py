@@ -266,14 +266,97 @@ def _csv_rows(content: bytes) -> Iterator[list]:
         yield [_cell(value) for value in row]
 
 
-def numbered_rows(content: bytes, fmt: str, sheet: str = "", merged: list | None = None) -> Iterator[tuple[int, list]]:
-    """(number as the spreadsheet shows it, row) for every row of the table (of a workbook's ``sheet``, the
-    first by default), the header row first; blank rows are left out. A workbook's merged blocks are added
-    to ``merged`` once the rows are read."""
+def _numbered(content: bytes, fmt: str, sheet: str = "", merged: list | None = None) -> Iterator[tuple[int, list]]:
     source = _xlsx_rows(content, sheet, merged) if fmt == XLSX else _csv_rows(content)
     for number, row in enumerate(source, start=1):
         if any(value not in ("", None) for value in row):
             yield number, row
+
+
+def numbered_rows(content: bytes, fmt: str, sheet: str = "", merged: list | None = None) -> Iterator[tuple[int, list]]:
+    """(number as the spreadsheet shows it, row) for every row of the table (of a workbook's ``sheet``, the
+    first by default), the header row first; blank rows are left out. A workbook's merged blocks are added
+    to ``merged`` once the rows are read. A KoBoToolbox repeat group's sheet comes with its parent row's
+    cells after its own (``joined``)."""
+    if fmt == XLSX and sheet:
+        return joined(content, sheet, merged)
+    return _numbered(content, fmt, sheet, merged)
+
+
+# KoBoToolbox numbers the rows of every sheet (``_index``); a repeat group's sheet names the row of the sheet
+# its group sits in (``_parent_index``) and that sheet (``_parent_table_name``, the first sheet without it).
+INDEX, PARENT_INDEX, PARENT_TABLE = "_index", "_parent_index", "_parent_table_name"
+NESTING = 4  # repeat groups inside repeat groups, at most
+
+
+def _key(value: object) -> str:
+    try:
+        return str(int(float(str(value))))
+    except ValueError:
+        return str(value).strip()
+
+
+def joined(content: bytes, sheet: str, merged: list | None = None, depth: int = 0) -> Iterator[tuple[int, list]]:
+    """The rows of a workbook's ``sheet``; when it is a KoBoToolbox repeat group's (its header has
+    ``_parent_index``), each row followed by the cells of its parent row (the row of the parent sheet whose
+    ``_index`` it names; blank when there is none), so a household's members, or a person's several
+    consultations, come with what the form asked once. The parent's columns are named ``<parent
+    sheet>/<header>`` (suggested by their names as any KoBoToolbox group) but for its own numbering columns
+    (``_index``, ``_id``, ``_uuid``...), which would make the rows of one parent look the same. A parent that
+    is itself a repeat group comes with its own parent. The parent sheet is kept in memory while the sheet is
+    read (its cells only, a row per submission)."""
+    source = _numbered(content, XLSX, sheet, merged)
+    first = next(source, None)
+    if first is None:
+        return
+    number, headers = first
+    names = [str(h).strip() for h in headers]
+    if PARENT_INDEX not in names or depth >= NESTING:
+        yield first
+        yield from source
+        return
+    peek = next(source, None)
+    sheets = sheet_names(content, XLSX)
+    parent = ""
+    if peek is not None and PARENT_TABLE in names:
+        cells = peek[1]
+        at = names.index(PARENT_TABLE)
+        parent = str(cells[at]).strip() if at < len(cells) else ""
+    if parent not in sheets or parent == sheet:
+        parent = sheets[0] if sheets and sheets[0] != sheet else ""
+    if not parent:
+        yield first
+        if peek is not None:
+            yield peek
+        yield from source
+        return
+    above = joined(content, parent if parent != sheets[0] else "", merged, depth + 1)
+    parent_head = next(above, None)
+    parent_names = [str(h).strip() for h in parent_head[1]] if parent_head else []
+    if INDEX not in parent_names:
+        yield first
+        if peek is not None:
+            yield peek
+        yield from source
+        return
+    kept = [i for i, name in enumerate(parent_names) if not name.rsplit("/", 1)[-1].startswith("_")]
+    index_at = parent_names.index(INDEX)
+    parents = {}
+    for _number, cells in above:
+        if index_at < len(cells):
+            parents[_key(cells[index_at])] = [cells[i] if i < len(cells) else "" for i in kept]
+    width, blank = len(names), [""] * len(kept)
+    at = names.index(PARENT_INDEX)
+    yield number, [*names, *(f"{parent}/{parent_names[i]}" for i in kept)]
+
+    def rows_of(stream):
+        for row_number, cells in stream:
+            own = [*cells[:width], *[""] * (width - len(cells))]
+            yield row_number, [*own, *parents.get(_key(own[at]), blank)]
+
+    if peek is not None:
+        yield from rows_of([peek])
+    yield from rows_of(source)
 
 
 def rows(content: bytes, fmt: str, sheet: str = "", merged: list | None = None) -> Iterator[list]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,20 +20,35 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.models import AgeGroup, AuditEntry, Case, ChecklistStatus, Consultation, Person, Stage
+from cases.models import (
+    AgeGroup,
+    AuditEntry,
+    Case,
+    ChecklistStatus,
+    Consent,
+    Consultation,
+    Person,
+    RegularizationProcess,
+    Stage,
+    TimelineEntry,
+)
 from cases.rules import normalise_document_number, parse_phone
+from helpers import bulk
 from helpers.validation import EARLIEST_DAY, control_characters
 from privacy import crypto
 from ventanillas.models import InformationWindow
 
 from . import fields as F
-from . import reading
+from . import reading, signals
 from .models import Decision, ImportedRow, MappingTemplate, RegisterImport, Status
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 500
 # A run writes this many rows, then queues the rest as a new task: no task outlives its time limit (15
@@ -471,6 +487,7 @@ def run(register_id: int) -> str:
     seen: Counter = Counter()
     chunk: list[tuple[Row, str]] = []
     written = 0
+    news = _News(register)
     try:
         for row in checked_rows(register):
             fingerprint = _fingerprint(register, row, seen)
@@ -478,27 +495,72 @@ def run(register_id: int) -> str:
                 continue  # written by an earlier run
             chunk.append((row, fingerprint))
             if len(chunk) == CHUNK:
-                _write(register, by, chunk)
+                news.add(_write(register, by, chunk))
                 written += len(chunk)
                 chunk = []
                 if written >= (
                     ROWS_PER_TASK if register.kind == F.CONSULTATIONS else min(ROWS_PER_TASK, PEOPLE_PER_TASK)
                 ):
+                    news.send(final=True)
                     return "more"
         if chunk:
-            _write(register, by, chunk)
+            news.add(_write(register, by, chunk))
     except Exception:
         RegisterImport.objects.filter(pk=register.pk).update(status=Status.INTERRUPTED)
+        news.send(final=True)  # what was committed counts
         raise
     _finish(register, by)
+    news.send(final=True)
     return "done"
 
 
+# While a run goes on, the days its chunks wrote are told at most this often (each telling recomputes them).
+TELL_EVERY = timedelta(seconds=30)
+
+
+class _News:
+    """The days a run has written and not yet told (``signals.days_changed``): told after the first chunk,
+    then at most every ``TELL_EVERY``, and at the end of each task's part."""
+
+    def __init__(self, register: RegisterImport) -> None:
+        self.country_id = register.window.country_id
+        self.days: set[date] = set()
+        self.told: datetime | None = None
+        self.sent = False
+
+    def add(self, days: set[date]) -> None:
+        self.days |= days
+        if self.told is None or timezone.now() - self.told >= TELL_EVERY:
+            self.send(final=False)
+
+    def send(self, *, final: bool) -> None:
+        # The end is told even with no day left (the readers' last work, such as tables computed for the
+        # next view), when the run had written some.
+        if self.days or (final and self.sent):
+            tell(self.country_id, self.days, final=final, empty=final)
+            self.sent = True
+        self.days, self.told = set(), timezone.now()
+
+
+def tell(country_id: int, days: set[date], *, final: bool, empty: bool = False) -> None:
+    """Tell the rooms reading the records that these days of the country changed (after the commit)."""
+    if days or empty:
+        # A reader that fails (a broker out of reach) never stops the import: the beat's refresh finds the
+        # days later.
+        answers = signals.days_changed.send_robust(
+            sender=RegisterImport, country_id=country_id, days=set(days), final=final
+        )
+        for receiver, answer in answers:
+            if isinstance(answer, Exception):
+                logger.warning("register import: %s failed on the days changed: %r", receiver.__qualname__, answer)
+
+
 @transaction.atomic
-def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> None:
-    """One chunk in one transaction, with the import's progress: all of it or none."""
+def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> set[date]:
+    """One chunk in one transaction, with the import's progress: all of it or none. Returns the local days
+    its records count on."""
     counts = Counter(register.counts)
-    days = set(register.days)
+    days: set[str] = set()
     known = set(
         ImportedRow.objects.filter(window=register.window, fingerprint__in=[f for _r, f in chunk]).values_list(
             "fingerprint", flat=True
@@ -555,11 +617,15 @@ def _write(register: RegisterImport, by: Any, chunk: list[tuple[Row, str]]) -> N
                     consent_recorded_on=row.data.get("consent_date") if made["person_created"] else None,
                 )
             )
-    ImportedRow.objects.bulk_create(imported)
+    written_at = timezone.now()  # after every record of the chunk: what comes later is staff's work
+    for row in imported:
+        row.written_at = written_at
+    bulk.create(ImportedRow, imported)
     register.counts = {name: n for name, n in counts.items() if n}
-    register.days = sorted(days)
+    register.days = sorted(days.union(register.days))
     register.processed_rows = chunk[-1][0].number - 1
     register.save(update_fields=["counts", "days", "processed_rows", "touched_at"])
+    return {date.fromisoformat(d) for d in days}
 
 
 def _imported(register: RegisterImport, row: Row, fingerprint: str, **made) -> ImportedRow:
@@ -595,13 +661,21 @@ class Decided:
     same: int = 0
     new: int = 0
     refused: list[tuple[int, str]] = field(default_factory=list)  # (row number, why, translated)
+    days: set[date] = field(default_factory=set)  # the local days the records written count on
 
 
-@transaction.atomic
 def decide(*, register: RegisterImport, by: Any, choices: dict[int, str]) -> Decided:
     """The clerk's decision on rows held as likely duplicates ({imported row id: "same" or "new"}): "same"
     adds the row's case and process to the person registered before, "new" registers the person as any
-    other row. The row's held values are then emptied; the import's counts and days follow."""
+    other row. The row's held values are then emptied; the import's counts and days follow, and the days
+    written are told once committed."""
+    result = _decide(register=register, by=by, choices=choices)
+    tell(register.window.country_id, result.days, final=True)
+    return result
+
+
+@transaction.atomic
+def _decide(*, register: RegisterImport, by: Any, choices: dict[int, str]) -> Decided:
     register = RegisterImport.objects.select_for_update().get(pk=register.pk)
     if register.status != Status.DONE or not RegisterImport.objects.writable_by(by).filter(pk=register.pk).exists():
         raise RegisterError(_("The rows of this import can no longer be decided."))
@@ -627,10 +701,14 @@ def decide(*, register: RegisterImport, by: Any, choices: dict[int, str]) -> Dec
         counts["people_created" if made["person_created"] else "people_matched"] += 1
         counts["cases_opened"] += 1 if made["case"] else 0
         days.update(d.isoformat() for d in made["days"])
+        result.days.update(made["days"])
         row.person, row.person_created, row.case = made["person"], made["person_created"], made["case"]
         row.consent_recorded_on = data.get("consent_date") if made["person_created"] else None
-        row.decision, row.held_data = choice, ""
-        row.save(update_fields=["person", "person_created", "case", "consent_recorded_on", "decision", "held_data"])
+        row.decision, row.held_data, row.written_at = choice, "", timezone.now()
+        row.save(
+            update_fields=["person", "person_created", "case", "consent_recorded_on", "decision", "held_data",
+                           "written_at"]
+        )  # fmt: skip
         setattr(result, choice, getattr(result, choice) + 1)
     register.counts = {name: n for name, n in counts.items() if n}
     register.days = sorted(days)
@@ -675,34 +753,197 @@ STALLED = timedelta(minutes=10)
 # --- undo ----------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+# What the records of an import may have from the import itself; anything else on them is staff's work.
+# Relations not named here (referrals, follow-ups, appointments, handovers, status checks, household members,
+# vulnerabilities, arrivals, and those of rooms added later) count as later work wherever they point.
+OWN_RELATIONS = {"registers.importedrow", "cases.timelineentry", "cases.consultation", "cases.consent",
+                 "cases.case", "cases.person", "cases.regularizationprocess", "cases.checklistitem"}  # fmt: skip
+# Audit actions that write (a view, a search, an export or a refusal changes nothing).
+WRITING = [
+    AuditEntry.Action.CREATE, AuditEntry.Action.CHANGE, AuditEntry.Action.STAGE, AuditEntry.Action.MERGE,
+    AuditEntry.Action.ERASE, AuditEntry.Action.ANONYMISE,
+]  # fmt: skip
+
+
+def _reverse_relations(model) -> list:
+    return [f for f in model._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+
+
+def later_work(register: RegisterImport, rows: list[ImportedRow]) -> dict[int, set[str]]:
+    """{imported row id: reasons} of the rows whose records staff have added to since the import wrote them:
+    a consultation logged on or linked to the case, a timeline entry (a stage moved, a document received, a
+    note, a closing...), an audit entry that writes, a merge, another case of the person, or any record of
+    another kind pointing at the case, its process or the person. Reasons are codes (``kept_reasons``)."""
+    found: dict[int, set[str]] = {}
+    since = {r.pk: r.written_at or register.finished_at for r in rows}
+    by_case = {r.case_id: r for r in rows if r.case_id}
+    by_person = {r.person_id: r for r in rows if r.person_created and r.person_id}
+    own_cases = set(
+        ImportedRow.objects.filter(register_import=register).exclude(case=None).values_list("case_id", flat=True)
+    )
+
+    def flag(row: ImportedRow, reason: str) -> None:
+        found.setdefault(row.pk, set()).add(reason)
+
+    consultation_rows = {r.consultation_id: r for r in rows if r.consultation_id}
+    for pk in (
+        Consultation.objects.filter(pk__in=list(consultation_rows)).exclude(case=None).values_list("pk", flat=True)
+    ):
+        flag(consultation_rows[pk], "model:cases.consultation")
+
+    if by_case:
+        own_consultations = set(consultation_rows)
+        for case_id, pk in Consultation.objects.filter(case_id__in=list(by_case)).values_list("case_id", "pk"):
+            if pk not in own_consultations:
+                flag(by_case[case_id], "model:cases.consultation")
+        for case_id, kind, at in TimelineEntry.objects.filter(case_id__in=list(by_case)).values_list(
+            "case_id", "kind", "at"
+        ):
+            row = by_case[case_id]
+            if since[row.pk] is None or at > since[row.pk]:
+                flag(row, f"timeline:{kind}")
+        for case_id, person_id in Case.objects.filter(pk__in=list(by_case)).values_list("pk", "person_id"):
+            if person_id != by_case[case_id].person_id:
+                flag(by_case[case_id], "merged")  # the case went with its person into another record
+        processes = dict(RegularizationProcess.objects.filter(case_id__in=list(by_case)).values_list("pk", "case_id"))
+        for model, targets, rows_of in ((Case, list(by_case), by_case), (RegularizationProcess, list(processes), None)):
+            for relation in _reverse_relations(model):
+                label = relation.related_model._meta.label_lower
+                if label in OWN_RELATIONS:
+                    continue
+                name = relation.field.name
+                for target in relation.related_model._base_manager.filter(**{f"{name}__in": targets}).values_list(
+                    name, flat=True
+                ):
+                    flag(rows_of[target] if rows_of else by_case[processes[target]], f"model:{label}")
+    if by_person:
+        for person_id in (
+            Case.objects.filter(person_id__in=list(by_person))
+            .exclude(pk__in=own_cases)
+            .values_list("person_id", flat=True)
+        ):
+            flag(by_person[person_id], "other_case")
+        for person_id in Person.objects.filter(merged_into_id__in=list(by_person)).values_list(
+            "merged_into_id", flat=True
+        ):
+            flag(by_person[person_id], "merged")
+        for person_id in (
+            Person.objects.filter(pk__in=list(by_person)).exclude(merged_into=None).values_list("pk", flat=True)
+        ):
+            flag(by_person[person_id], "merged")
+        for person_id, given, withdrawn in Consent.objects.filter(person_id__in=list(by_person)).values_list(
+            "person_id", "given_at", "withdrawn_at"
+        ):
+            row = by_person[person_id]
+            if since[row.pk] is None or given > since[row.pk] or withdrawn is not None:
+                flag(row, "consent")
+        for relation in _reverse_relations(Person):
+            label = relation.related_model._meta.label_lower
+            if label in OWN_RELATIONS:
+                continue
+            name = relation.field.name
+            for target in relation.related_model._base_manager.filter(**{f"{name}__in": list(by_person)}).values_list(
+                name, flat=True
+            ):
+                flag(by_person[target], f"model:{label}")
+    audits = AuditEntry.objects.filter(action__in=WRITING).filter(
+        Q(case_id__in=list(by_case)) | Q(person_id__in=list(by_person))
+    )
+    for case_id, person_id, action, at in audits.values_list("case_id", "person_id", "action", "at"):
+        for row in (by_case.get(case_id), by_person.get(person_id)):
+            if row is not None and (since[row.pk] is None or at > since[row.pk]):
+                flag(row, f"audit:{action}")
+    return found
+
+
+def kept_reasons(codes: list[str]) -> list[str]:
+    """The reasons undo kept a row's records, in the reader's language."""
+    from django.apps import apps
+
+    texts = []
+    for code in codes:
+        kind, _sep, name = code.partition(":")
+        if kind == "timeline" and name in TimelineEntry.Kind.values:
+            texts.append(str(TimelineEntry.Kind(name).label))
+        elif kind == "audit" and name in AuditEntry.Action.values:
+            texts.append(str(AuditEntry.Action(name).label))
+        elif kind == "model":
+            try:
+                texts.append(str(apps.get_model(name)._meta.verbose_name))
+            except LookupError:
+                continue
+        elif code == "merged":
+            texts.append(_("merged with another record"))
+        elif code == "other_case":
+            texts.append(_("the person has another case"))
+        elif code == "consent":
+            texts.append(_("consent recorded or withdrawn"))
+    return sorted(set(texts))
+
+
 def undo(*, register: RegisterImport, by: Any) -> dict[str, int]:
-    """Remove what the import created: its consultations, cases and the people it registered (a person
-    who since got a case from elsewhere, or into whom another record was merged, is kept). The fingerprints
-    go with them, so the file can be imported again; the days touched are kept for the roll-ups."""
+    """Undo the import (``_undo``), then tell the days its records counted on, once committed."""
+    counts = _undo(register=register, by=by)
+    days = RegisterImport.objects.filter(pk=register.pk).values_list("days", flat=True).get()
+    tell(register.window.country_id, {date.fromisoformat(d) for d in days}, final=True)
+    return counts
+
+
+@transaction.atomic
+def _undo(*, register: RegisterImport, by: Any) -> dict[str, int]:
+    """Remove what the import created: its consultations, cases and the people it registered, except the
+    records staff have added to since (``later_work``): those are kept whole (case, process and person), their
+    rows keep their fingerprints (the file imported again does not write them twice) and say why. The days
+    touched are kept for the roll-ups."""
     register = RegisterImport.objects.select_for_update().get(pk=register.pk)
     if not register.may_undo(by):
         raise RegisterError(_("This import can no longer be undone."))
-    rows = ImportedRow.objects.filter(register_import=register)
-    consultation_ids = list(rows.exclude(consultation=None).values_list("consultation_id", flat=True))
-    case_ids = list(rows.exclude(case=None).values_list("case_id", flat=True))
-    person_ids = set(rows.filter(person_created=True).exclude(person=None).values_list("person_id", flat=True))
-    kept = set(
-        Case.objects.filter(person_id__in=person_ids).exclude(pk__in=case_ids).values_list("person_id", flat=True)
+    rows = list(
+        ImportedRow.objects.filter(register_import=register)
+        .filter(Q(consultation__isnull=False) | Q(case__isnull=False) | Q(person_created=True, person__isnull=False))
+        .only("pk", "number", "consultation_id", "case_id", "person_id", "person_created", "written_at", "kept")
+        .select_for_update()
     )
-    kept |= set(Person.objects.filter(merged_into_id__in=person_ids).values_list("merged_into_id", flat=True))
+    kept = later_work(register, rows)
+    kept_rows = [r for r in rows if r.pk in kept]
+    kept_people = {r.person_id for r in kept_rows if r.person_id}
+    kept_cases = {r.case_id for r in kept_rows if r.case_id}
+    # A person keeps any case kept, wherever it came from.
+    kept_people |= set(Case.objects.filter(pk__in=kept_cases).values_list("person_id", flat=True))
+    gone = [r for r in rows if r.pk not in kept]
+    consultation_ids = [r.consultation_id for r in gone if r.consultation_id]
+    case_ids = [r.case_id for r in gone if r.case_id and r.case_id not in kept_cases]
+    person_ids = {r.person_id for r in gone if r.person_created and r.person_id} - kept_people
     counts = {
         "consultations": Consultation.objects.filter(pk__in=consultation_ids).delete()[1].get("cases.Consultation", 0),
         "cases": Case.objects.filter(pk__in=case_ids).delete()[1].get("cases.Case", 0),
     }
-    counts["people"] = Person.objects.filter(pk__in=person_ids - kept).delete()[1].get("cases.Person", 0)
-    counts["people_kept"] = len(kept)
-    rows.delete()
+    counts["people"] = Person.objects.filter(pk__in=person_ids).delete()[1].get("cases.Person", 0)
+    counts["kept"] = len(kept_rows)
+    counts["consultations_kept"] = sum(1 for r in kept_rows if r.consultation_id)
+    counts["cases_kept"] = len(kept_cases)
+    counts["people_kept"] = sum(1 for r in kept_rows if r.person_created and r.person_id)
+    for row in kept_rows:
+        row.kept = sorted(kept[row.pk])
+    ImportedRow.objects.bulk_update(kept_rows, ["kept"])
+    ImportedRow.objects.filter(register_import=register).exclude(pk__in=[r.pk for r in kept_rows]).delete()
     register.status = Status.UNDONE
     register.undone_at = timezone.now()
     register.undone_by = by
     register.save(update_fields=["status", "undone_at", "undone_by", "touched_at"])
-    case_services.record_audit(user=by, action=AuditEntry.Action.ERASE, obj=register, details={"undone": counts})
+    details: dict = {"undone": counts}
+    if kept_rows:
+        # Ids and codes only: which records were kept, and why.
+        details["kept"] = {
+            str(r.number): {
+                "case": r.case_id,
+                "person": r.person_id if r.person_created else None,
+                "consultation": r.consultation_id,
+                "why": r.kept,
+            }
+            for r in kept_rows
+        }
+    case_services.record_audit(user=by, action=AuditEntry.Action.ERASE, obj=register, details=details)
     return counts
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import services as case_services
@@ -87,6 +88,10 @@ def columns(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "sheets": sheets,
         "sheet": register.sheet or next(iter(register.sheets), ""),
+        # A repeat group's sheet read with its parent rows (``reading.joined``): the parent's columns follow.
+        "parent": next((s for s in register.sheets if any(h.startswith(f"{s}/") for h in register.headers)), "")
+        if register.sheet and reading.PARENT_INDEX in register.headers
+        else "",
     }
     return render(request, "registers/columns.html", context, status=status)
 
@@ -164,7 +169,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         and RegisterImport.objects.writable_by(request.user).filter(pk=pk).exists(),
         "running": register.status in (Status.QUEUED, Status.RUNNING),
     }
+    if register.status == Status.UNDONE:
+        # The records undo kept because staff had added to them since: ids only, each a link to its record.
+        kept = register.rows.exclude(kept=[]).order_by("number")
+        context["kept_count"] = kept.count()
+        context["kept"] = [(row, services.kept_reasons(row.kept)) for row in kept[:KEPT_SHOWN]]
     return render(request, "registers/detail.html", context)
+
+
+KEPT_SHOWN = 200
 
 
 SHOWN = 100  # held rows decided on one page; "all at once" decides every one
@@ -232,4 +245,16 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
             _("Import undone: %(consultations)d consultations, %(cases)d cases and %(people)d people removed.")
             % counts,
         )
+        if counts["kept"]:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)d imported record was kept because staff have added to it since (a consultation, a "
+                    "stage, a note, a document, a referral, a handover, a merge...): it is listed below.",
+                    "%(n)d imported records were kept because staff have added to them since (a consultation, a "
+                    "stage, a note, a document, a referral, a handover, a merge...): they are listed below.",
+                    counts["kept"],
+                )
+                % {"n": counts["kept"]},
+            )
     return redirect("registers:detail", pk=register.pk)

@@ -253,7 +253,10 @@ def test_undo_removes_what_the_import_created_within_the_set_time(window_cr, sta
     register.refresh_from_db()
     assert register.status == "undone"
     entry = AuditEntry.objects.get(object_type="registers.registerimport", action=AuditEntry.Action.ERASE)
-    assert entry.details == {"undone": {"consultations": 0, "cases": 1, "people": 2, "people_kept": 0}}
+    assert entry.details == {
+        "undone": {"consultations": 0, "cases": 1, "people": 2, "kept": 0, "consultations_kept": 0, "cases_kept": 0,
+                   "people_kept": 0}
+    }  # fmt: skip
     # Undone, the same file can come in again.
     assert imported(window_cr, staff_cr, PEOPLE, kind=F.PEOPLE).counts["people_created"] == 2
 

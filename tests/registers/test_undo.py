@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from cases import services as case_services
 from cases.models import Case, Consultation, Person, RegularizationProcess
@@ -74,3 +75,77 @@ def test_undo_removes_only_what_the_import_wrote_and_the_figures_come_back(windo
     assert not RegularizationProcess.objects.exists()
     rollups.refresh_changed()
     assert figures(cr) == before
+
+
+STAFF_WORK = [
+    ["Nombres", "Apellidos", "Fecha de nacimiento", "Sexo", "Nacionalidad", "Número de documento", "Teléfono",
+     "Fecha de consentimiento", "Fecha de apertura", "Servicios"],
+    ["Rosa Elena", "Joseph", "1990-05-04", "F", "HT", "AB 123456", "", "2024-11-02", "2024-11-02", "legal"],
+    ["Daniela", "Castillo", "1992-02-01", "F", "VE", "CD 555111", "", "2024-11-04", "2024-11-04", "legal"],
+    ["Jorge", "Morales", "1980-07-09", "M", "NI", "EF 777222", "", "2024-11-05", "2024-11-05", "legal"],
+    ["Jean", "Louis", "1979-03-03", "M", "HT", "GH 999333", "", "2024-11-06", "", ""],
+    ["Carmen", "Díaz", "1995-08-08", "F", "CU", "IJ 444888", "", "2024-11-07", "2024-11-07", "legal"],
+]  # fmt: skip
+
+
+def test_undo_keeps_the_records_staff_have_added_to_and_says_which_and_why(window_cr, staff_cr, staff_cr_client, cr):
+    from cases.models import AuditEntry, FollowUp
+    from registers.models import ImportedRow
+
+    from .test_runs import named
+
+    wilner = make_person(window_cr, staff_cr, given_names="Wilner", family_names="Pierre")
+    rollups.refresh_changed()
+    register = imported(window_cr, staff_cr, STAFF_WORK, kind=F.PEOPLE)
+    assert register.counts["people_created"] == 5 and register.counts["cases_opened"] == 4
+    rosa, daniela, jorge, jean, carmen = (named(n) for n in ("Rosa Elena", "Daniela", "Jorge", "Jean", "Carmen"))
+    # Staff's work since: a follow-up on Rosa Elena's case, a note on Daniela's, a consultation on Jorge's,
+    # Jean merged into the record the window had; Carmen's case is left as imported.
+    case_services.plan_follow_up(
+        case=rosa.cases.get(), due_on=date.today(), assigned_to=staff_cr, note="Llamar", by=staff_cr
+    )
+    daniela_case = daniela.cases.get()
+    case_services.update_case(
+        case=daniela_case, by=staff_cr, needs=["legal"], notes="Trajo el pasaporte", assigned_to=None
+    )
+    jorge_case = jorge.cases.get()
+    (visit,) = case_services.log_consultations(
+        window=window_cr, by=staff_cr, rows=[{"date": date(2025, 3, 1), "nationality": "NI"}]
+    )
+    visit.case = jorge_case
+    visit.save(update_fields=["case"])
+    case_services.merge_people(keep=wilner, duplicate=jean, by=staff_cr)
+    carmen_case = carmen.cases.get()
+
+    staff_cr_client.cookies["django_language"] = "es"
+    answer = staff_cr_client.post(reverse("registers:undo", args=[register.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="es")
+    page = answer.content.decode()
+
+    # Carmen, untouched, is gone with her case; the others are kept whole, and the follow-up, the note and the
+    # consultation with them.
+    assert not Case.objects.filter(pk=carmen_case.pk).exists() and not Person.objects.filter(pk=carmen.pk).exists()
+    assert FollowUp.objects.filter(case__person=rosa).count() == 1
+    assert Case.objects.get(pk=daniela_case.pk).notes == "Trajo el pasaporte"
+    assert Consultation.objects.get(pk=visit.pk).case_id == jorge_case.pk
+    assert Person.objects.get(pk=jean.pk).merged_into_id == wilner.pk
+    # The clerk is told, in their language, how many were kept and why, with a link to each.
+    assert "4 registros importados se conservaron" in page
+    assert "4 registros de esta importación se conservaron" in page and "Por qué se conservó" in page
+    # Why, in the same language: the follow-up, the change of the case, the merge.
+    assert all(why in page for why in ("Seguimiento programado", "Caso modificado", "fusionado con otro registro"))
+    for case in (rosa.cases.get(), daniela_case, jorge_case):
+        assert reverse("cases:case-detail", args=[case.pk]) in page
+    assert reverse("cases:person-detail", args=[jean.pk]) in page
+    # The audit row of the undo says which records were kept, by id.
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.ERASE, object_type="registers.registerimport")
+    assert entry.details["undone"]["kept"] == 4 and entry.details["undone"]["people"] == 1
+    assert {v["case"] for v in entry.details["kept"].values()} == {
+        rosa.cases.get().pk,
+        daniela_case.pk,
+        jorge_case.pk,
+        None,
+    }
+    # The kept rows keep their fingerprints: the same file again writes only Carmen anew.
+    assert ImportedRow.objects.filter(register_import=register).count() == 4
+    again = imported(window_cr, staff_cr, STAFF_WORK, kind=F.PEOPLE)
+    assert again.counts == {"already_imported": 4, "people_created": 1, "cases_opened": 1}
