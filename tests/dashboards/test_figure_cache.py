@@ -216,3 +216,31 @@ def test_the_refresh_task_computes_the_year_tables_before_any_officer_asks(world
     cache.clear()  # without the task's work, the first view computes them
     with pytest.raises(AssertionError, match="computed at the first view"):
         published.protected("consultations", today.year)
+
+
+def test_a_refresh_of_this_years_days_keeps_the_year_tables_of_earlier_years(world, window_cr, staff_cr, monkeypatch):
+    """A custom run of months and the run before it reach back two years: their year tables stay in the cache
+    when a refresh writes only this year's days, so the first dashboard after it does not compute them again;
+    a record of an earlier year (typed late) makes that year's table new."""
+    from dashboards import published, tasks
+
+    today = date.today()
+    assert tasks.refresh_rollups() is not None
+    computed = []
+    real = published._protect_years
+    monkeypatch.setattr(published, "_protect_years", lambda codes, year: computed.append(year) or real(codes, year))
+
+    Consultation.objects.create(window=window_cr, date=today, recorded_by=staff_cr)
+    rollups.replace(window_cr.country, {today})
+    tasks._warm()  # what the refresh task does once it has written
+    assert set(computed) == {today.year}
+    for year in (today.year - 2, today.year - 1, today.year):
+        published.protected("consultations", year)
+    assert set(computed) == {today.year}
+
+    computed.clear()
+    late = today.replace(year=today.year - 1, day=1)
+    Consultation.objects.create(window=window_cr, date=late, recorded_by=staff_cr)
+    rollups.replace(window_cr.country, {late})
+    tasks._warm()
+    assert set(computed) == {today.year - 1}
