@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from . import published, rollups
+from . import published, rollups, tables
 
 
 def _warm() -> None:
@@ -12,6 +12,7 @@ def _warm() -> None:
     until a writer changes that year's rows, so after a refresh of recent days only this year's is computed."""
     year = timezone.localdate().year
     published.warm([year - 2, year - 1, year])
+    tables.warm_programme()  # and the targets' whole programme, which every dashboard shows
 
 
 @shared_task(name="dashboards.refresh_rollups", soft_time_limit=8 * 60, time_limit=9 * 60)

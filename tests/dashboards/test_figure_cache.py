@@ -244,3 +244,28 @@ def test_a_refresh_of_this_years_days_keeps_the_year_tables_of_earlier_years(wor
     rollups.replace(window_cr.country, {late})
     tasks._warm()
     assert set(computed) == {today.year - 1}
+
+
+def test_the_refresh_task_reads_the_targets_whole_programme_before_any_officer_asks(
+    world, window_cr, staff_cr, officer_cr_client, monkeypatch
+):
+    """Every dashboard shows the targets' whole programme, whose people are counted over every daily row: the
+    refresh task reads those figures once it has written, so the first dashboard after new records does not."""
+    from dashboards import tables, tasks
+    from dashboards.models import Target
+
+    cr = window_cr.country
+    Target.objects.create(country=cr, indicator="people_assisted", value=100)
+    Target.objects.create(country=None, indicator="consultations", value=1000)
+    Consultation.objects.create(window=window_cr, date=date.today(), recorded_by=staff_cr)
+    assert tasks.refresh_rollups()["days"]
+
+    read = []
+    real = figures._grouped
+    monkeypatch.setattr(
+        figures, "_grouped", lambda codes, ids, start, *a, **k: read.append(start) or real(codes, ids, start, *a, **k)
+    )
+    response = officer_cr_client.get("/en/staff/dashboards/cr/", {"period": "year", "on": "2025-01-01"})
+    shown = {row.key: row.cells for row in response.context["targets"].rows}
+    assert "people_assisted" in shown
+    assert tables.PROGRAMME_START not in read
