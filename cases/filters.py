@@ -102,7 +102,7 @@ class CaseFilter(django_filters.FilterSet):
 
         processes = RegularizationProcess.objects.filter(case=OuterRef("pk"), stage=value)
         # A process is on a pathway of its case's country (``services.start_process``): naming the reader's
-        # countries lets the database read their processes at that stage from the (stage, pathway, case) index
+        # countries lets the database read their processes at that stage from the (pathway, stage, case) index
         # rather than every country's (docs/speed.md). The cases themselves stay scoped by ``visible_to``.
         countries = access.record_country_ids(self.user)
         if countries is not None:

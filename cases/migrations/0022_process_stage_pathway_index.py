@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="regularizationprocess",
-            index=models.Index(fields=["stage", "pathway", "case"], name="cases_process_stage_pathway"),
+            index=models.Index(fields=["pathway", "stage", "case"], name="cases_process_pathway_stage"),
         ),
     ]
