@@ -704,8 +704,10 @@ class RegularizationProcess(models.Model):
         indexes = [
             models.Index(fields=["pathway", "stage", "decided_at"]),
             # The case list filtered by stage counts a window's cases holding a process at that stage: the
-            # database reads the stage's case numbers from this index instead of every process.
-            models.Index(fields=["stage", "case"], name="cases_process_stage_case"),
+            # database reads the case numbers of the reader's countries' pathways at that stage from this index
+            # (a few thousand entries) instead of the stage's processes in every country. Filtered by pathway,
+            # it reads the pathway's case numbers from the same index, without the table.
+            models.Index(fields=["pathway", "stage", "case"], name="cases_process_pathway_stage"),
             # The roll-ups' refresh: the processes changed since its last run, and a day's processes started,
             # submitted or decided.
             models.Index(fields=["updated_at"], name="cases_process_updated"),

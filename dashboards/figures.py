@@ -114,6 +114,21 @@ def _written_at(country_ids) -> str:
     return rollups.written_at(country_ids, page["stamps"])
 
 
+# The disclosure control's year tables (``published.prepare``/``warm``, scope (None, year)) read only the roll-up
+# rows of their year's days: they are keyed by that year's stamp, so a refresh of this year's days keeps the
+# tables of earlier years (which a custom period and its previous period reach) in the cache.
+YEAR_TABLES = "protected"
+
+
+def _year_written_at(year: int) -> str:
+    page = _memo.get()
+    if page is None:
+        return rollups.year_written_at(year)
+    if "stamps" not in page:
+        page["stamps"] = rollups.stamps()
+    return rollups.year_written_at(year, page["stamps"])
+
+
 def _cache_key(kind: str, code: str, scope: tuple, written_at: str) -> str:
     text = repr((CACHE_FORMAT, kind, code, scope, written_at))
     return f"dashboards:{kind}:{code}:" + hashlib.sha256(text.encode()).hexdigest()
@@ -128,7 +143,7 @@ def _shared(kind: str, codes: list[str], scope: tuple, read) -> dict:
     page = _memo.get()
     if page is not None and page.get(_DOWN):
         return read(codes)
-    written_at = _written_at(scope[0])
+    written_at = _year_written_at(scope[1]) if kind == YEAR_TABLES else _written_at(scope[0])
     keys = {code: _cache_key(kind, code, scope, written_at) for code in codes}
     try:
         kept = cache.get_many(list(keys.values()))

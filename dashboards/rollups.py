@@ -275,18 +275,28 @@ def _period_rows(
     return rows, replaced
 
 
-def _changed(country: Country | None) -> None:
+def _changed(country: Country | None, days: Iterable[date] | None = None) -> None:
     """Record that the roll-ups change, in the writing transaction itself: readers see the new mark exactly
     when they see the new rows. A country's rows stamp that country and the whole (the region's figures add
-    every country up); the region's own people counted once stamp the whole only."""
+    every country up); the region's own people counted once stamp the whole only. The years of the days
+    written are stamped too (every year, ``ALL_YEARS``, when the writer rewrites a country whole): the
+    disclosure control's year tables read only their year's rows and are kept by these stamps."""
     now = timezone.now()
     keys = [WRITTEN_KEY] + ([country_stamp(country.pk)] if country is not None else [])
+    keys += [year_stamp(year) for year in sorted({day.year for day in days})] if days is not None else [ALL_YEARS]
     for key in keys:
         RollupState.objects.update_or_create(key=key, defaults={"data_as_of": now, "finished_at": now})
 
 
 def country_stamp(country_id: int) -> str:
     return f"{WRITTEN_KEY}.{country_id}"
+
+
+ALL_YEARS = f"{WRITTEN_KEY}.years"  # a writer that rewrote every day of a country (a rebuild)
+
+
+def year_stamp(year: int) -> str:
+    return f"{WRITTEN_KEY}.year.{year}"
 
 
 def stamps() -> dict[str, str]:
@@ -304,8 +314,14 @@ def written_at(country_ids=None, known: dict[str, str] | None = None) -> str:
     return "|".join(known.get(country_stamp(pk), "never") for pk in sorted(country_ids))
 
 
+def year_written_at(year: int, known: dict[str, str] | None = None) -> str:
+    """When the roll-up rows of one year's days last changed, as text for a cache key."""
+    known = stamps() if known is None else known
+    return f"{known.get(ALL_YEARS, 'never')}|{known.get(year_stamp(year), 'never')}"
+
+
 def _replace_periods(country: Country | None, days: set[date] | None) -> None:
-    _changed(country)
+    _changed(country, days)
     rows, replaced = _period_rows(country, days)
     old = PeriodUnique.objects.filter(country=country) if country else PeriodUnique.objects.filter(country=None)
     if days is not None:
@@ -350,7 +366,7 @@ def _adjust_periods(country: Country | None, days: set[date], before: Counter, a
     delta = {key: n for key, n in delta.items() if n}
     if not delta:
         return
-    _changed(country)
+    _changed(country, days)
     stored = PeriodUnique.objects.filter(country=country).filter(_periods_of(days))
     kept = {(row.country_id, row.kind, row.start, row.indicator, row.dimension, row.value): row for row in stored}
     new, changed, gone = [], [], []
@@ -375,7 +391,7 @@ def _adjust_periods(country: Country | None, days: set[date], before: Counter, a
 
 
 def _replace_slices(country: Country, days: set[date] | None, *, periods: bool = False) -> int:
-    _changed(country)
+    _changed(country, days)
     daily, unique, processing = compute(country, days)
     old = UniqueFact.objects.filter(country=country)
     if days is not None:

@@ -5,13 +5,16 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from . import published, rollups
+from . import published, rollups, tables
 
 
 def _warm() -> None:
-    """The year tables of this year and the last, computed for the dashboards' next first view."""
+    """The year tables of this year and the two before (a custom run of months ending this year and the run
+    before it reach back that far), computed for the dashboards' next first view. Each year's table is kept
+    until a writer changes that year's rows, so after a refresh of recent days only this year's is computed."""
     year = timezone.localdate().year
-    published.warm([year - 1, year])
+    published.warm([year - 2, year - 1, year])
+    tables.warm_programme()  # and the targets' whole programme, which every dashboard shows
 
 
 @shared_task(name="dashboards.refresh_rollups", soft_time_limit=8 * 60, time_limit=9 * 60)

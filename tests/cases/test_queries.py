@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -90,3 +91,31 @@ def test_the_case_list_stays_under_a_fixed_budget(staff_cr_client, window_cr, st
     # rows, sample content, the filter's choices (pathways, staff): 11 today.
     _queries(staff_cr_client, reverse("cases:case-list"))
     assert _queries(staff_cr_client, reverse("cases:case-list")) <= 11
+
+
+def test_the_stage_filter_lists_the_cases_at_that_stage_in_each_country_the_reader_works_in(
+    window_cr, window_pa, staff_cr, staff_pa, pathway_cr, officer_cr_client
+):
+    from tests.cases.factories import pathway_with_documents
+    from tests.factories import UserFactory, member
+    from ventanillas.models import Role
+
+    pathway_pa = pathway_with_documents(country=window_pa.country, slug="residencia-panama")
+    at_stage = {}
+    for window, staff, pathway in ((window_cr, staff_cr, pathway_cr), (window_pa, staff_pa, pathway_pa)):
+        case = make_case(window, staff, person=make_person(window, staff, given_names="Etapa"))
+        services.start_process(case=case, pathway=pathway, by=staff)
+        make_case(window, staff, person=make_person(window, staff, given_names="Sin proceso"))
+        at_stage[window.country.code] = case.pk
+    # Window staff of both countries: the filter finds the process of each country.
+    both = UserFactory(username="staff_both")
+    member(both, Role.WINDOW_STAFF, window=window_cr)
+    member(both, Role.WINDOW_STAFF, window=window_pa)
+    client = Client()
+    client.force_login(both)
+    page = client.get(reverse("cases:case-list"), {"stage": "preparing"}).context["page"]
+    assert sorted(c.pk for c in page) == sorted(at_stage.values())
+    # A country officer: the cases of that country only.
+    page = officer_cr_client.get(reverse("cases:case-list"), {"stage": "preparing"}).context["page"]
+    assert [c.pk for c in page] == [at_stage["CR"]]
+    assert page.paginator.count == 1

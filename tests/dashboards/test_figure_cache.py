@@ -216,3 +216,56 @@ def test_the_refresh_task_computes_the_year_tables_before_any_officer_asks(world
     cache.clear()  # without the task's work, the first view computes them
     with pytest.raises(AssertionError, match="computed at the first view"):
         published.protected("consultations", today.year)
+
+
+def test_a_refresh_of_this_years_days_keeps_the_year_tables_of_earlier_years(world, window_cr, staff_cr, monkeypatch):
+    """A custom run of months and the run before it reach back two years: their year tables stay in the cache
+    when a refresh writes only this year's days, so the first dashboard after it does not compute them again;
+    a record of an earlier year (typed late) makes that year's table new."""
+    from dashboards import published, tasks
+
+    today = date.today()
+    assert tasks.refresh_rollups() is not None
+    computed = []
+    real = published._protect_years
+    monkeypatch.setattr(published, "_protect_years", lambda codes, year: computed.append(year) or real(codes, year))
+
+    Consultation.objects.create(window=window_cr, date=today, recorded_by=staff_cr)
+    rollups.replace(window_cr.country, {today})
+    tasks._warm()  # what the refresh task does once it has written
+    assert set(computed) == {today.year}
+    for year in (today.year - 2, today.year - 1, today.year):
+        published.protected("consultations", year)
+    assert set(computed) == {today.year}
+
+    computed.clear()
+    late = today.replace(year=today.year - 1, day=1)
+    Consultation.objects.create(window=window_cr, date=late, recorded_by=staff_cr)
+    rollups.replace(window_cr.country, {late})
+    tasks._warm()
+    assert set(computed) == {today.year - 1}
+
+
+def test_the_refresh_task_reads_the_targets_whole_programme_before_any_officer_asks(
+    world, window_cr, staff_cr, officer_cr_client, monkeypatch
+):
+    """Every dashboard shows the targets' whole programme, whose people are counted over every daily row: the
+    refresh task reads those figures once it has written, so the first dashboard after new records does not."""
+    from dashboards import tables, tasks
+    from dashboards.models import Target
+
+    cr = window_cr.country
+    Target.objects.create(country=cr, indicator="people_assisted", value=100)
+    Target.objects.create(country=None, indicator="consultations", value=1000)
+    Consultation.objects.create(window=window_cr, date=date.today(), recorded_by=staff_cr)
+    assert tasks.refresh_rollups()["days"]
+
+    read = []
+    real = figures._grouped
+    monkeypatch.setattr(
+        figures, "_grouped", lambda codes, ids, start, *a, **k: read.append(start) or real(codes, ids, start, *a, **k)
+    )
+    response = officer_cr_client.get("/en/staff/dashboards/cr/", {"period": "year", "on": "2025-01-01"})
+    shown = {row.key: row.cells for row in response.context["targets"].rows}
+    assert "people_assisted" in shown
+    assert tables.PROGRAMME_START not in read

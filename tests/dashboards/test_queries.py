@@ -258,3 +258,25 @@ def test_every_writer_keeps_the_previous_days_as_a_link_of_every_row_would(world
     RegularizationProcess.objects.filter(pk=process.pk).update(started_at=date(2025, 3, 11))
     rollups.rebuild([cr])
     assert unlinked() == 0
+
+
+def test_a_custom_run_of_months_reads_no_processing_times_and_shows_them_hidden(world, officer_cr_client):
+    """A run of months publishes no processing time (only a month, a quarter or a year does): the page does
+    not read the histograms behind them at its first view, and shows each as hidden, as the published sums do."""
+    from dashboards import published
+    from dashboards.indicators import PROCESSING, TIME
+
+    rollups.rebuild()
+    path, params = PAGES["country, custom period by window"]
+    officer_cr_client.get(path, params)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = officer_cr_client.get(path, params)
+    assert not [q for q in queries.captured_queries if "processingfact" in q["sql"]]
+    timed = [c for c, i in indicators.INDICATORS.items() if i.kind in (PROCESSING, TIME)]
+    rows = {row.key: row.cells for row in response.context["summary"].rows}
+    assert all(rows[code] == [None, None] for code in timed)
+    cr = Country.objects.get(code="CR")
+    with figures.memo():
+        sums = published.totals(timed, [cr.pk], date(2025, 2, 1), date(2025, 5, 1))
+    assert all(value is None for value in sums.values())
