@@ -146,6 +146,13 @@ if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+# PostgreSQL's just-in-time compilation is off: the planner's estimate for a name search through the GIN index
+# of name tokens (tens of thousands of rows, where the index finds a handful) crossed its threshold, and
+# compiling took 140 ms of a 3 ms query. Only the full rebuild of the roll-ups turns it on (dashboards/rollups.py).
+for _alias, _database in DATABASES.items():
+    if "postgresql" in _database["ENGINE"]:
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
