@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,6 +95,7 @@ def pathway_processing_time(pathway: RegularizationPathway, *, today: date | Non
 # similar spelling, sounds alike) is the same Python comparison on both, so both match alike.
 NAME_SCAN_LIMIT = 20000
 NAME_CANDIDATES = 200
+NAME_FEW = 2000
 
 
 @dataclass
@@ -135,9 +136,18 @@ def _holding(people, wanted: list[list[int]]) -> list[int]:
     list of ``wanted``."""
     if connection.vendor == "postgresql":
         # Fixed SQL; the tokens travel as parameters.
-        holding = people.extra(  # noqa: S610  # nosec B610
-            where=["cases_person.name_tokens && %s::bigint[]"] * len(wanted), params=wanted
-        )
+        where = ["cases_person.name_tokens && %s::bigint[]"] * len(wanted)
+        # A name of rare words: the index alone first (its bitmap, as the planner would not choose it on its
+        # estimate), then the user's scope on those few ids. Asked together, the planner hashed every case of
+        # the user's windows for each search (8 of 14 ms at 200,000 people). Only ids are read here; the
+        # scope decides which of them leave. Common words (more than NAME_FEW ids) are asked with the scope.
+        every = Person.objects.extra(where=where, params=wanted).order_by()  # noqa: S610  # nosec B610
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            few = list(every.values_list("pk", flat=True)[: NAME_FEW + 1])
+        if len(few) <= NAME_FEW:
+            return list(people.filter(pk__in=few).order_by("-pk").values_list("pk", flat=True))
+        holding = people.extra(where=where, params=wanted)  # noqa: S610  # nosec B610
         return list(holding.order_by("-pk").values_list("pk", flat=True)[:NAME_SCAN_LIMIT])
     sets = [set(tokens) for tokens in wanted]
     return [
