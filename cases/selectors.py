@@ -145,6 +145,8 @@ def _holding(people, wanted: list[list[int]]) -> list[int]:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             few = list(every.values_list("pk", flat=True)[: NAME_FEW + 1])
+            # Back at once: called inside a longer transaction (an import's chunk), the setting would last to its end.
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
         if len(few) <= NAME_FEW:
             return list(people.filter(pk__in=few).order_by("-pk").values_list("pk", flat=True))
         holding = people.extra(where=where, params=wanted)  # noqa: S610  # nosec B610
