@@ -727,13 +727,24 @@ def attack(
 # --- an emergency's figures ----------------------------------------------------------------------------------
 
 
+def least_and_most(objective: list[float], **constraints) -> tuple[int, int]:
+    """The least and the most whole value the linear program allows ``objective`` (variables at 0 or more)."""
+    from scipy.optimize import linprog
+
+    ends = []
+    for sign in (1, -1):
+        result = linprog([sign * x for x in objective], bounds=(0, None), method="highs", **constraints)
+        assert result.status == 0, f"the attacker's model does not fit the data: {result.message}"
+        ends.append(math.ceil(result.fun - 1e-6) if sign == 1 else math.floor(-result.fun + 1e-6))
+    return ends[0], ends[1]
+
+
 def attack_emergency(client: Client, emergency) -> tuple[int, list[tuple]]:
     """The emergency's page as its reader gets it: households and people in total, per day and per point. For
     each indicator a linear program over the households (or people) of each day at each point bounds every
     published count whose true value is 1 to 4, knowing which rows are listed (a row listed with only zeros
     says that somebody is there). Returns (counts checked, [(cell, true, low, high)] of those
     proved to be at least 1 or narrowed below three values)."""
-    from scipy.optimize import linprog
 
     from emergencies.models import Arrival
 
@@ -786,12 +797,7 @@ def attack_emergency(client: Client, emergency) -> tuple[int, list[tuple]]:
             c = [0.0] * len(grid)
             for g in members:
                 c[index[g]] = 1.0
-            ends = []
-            for sign in (1, -1):
-                result = linprog([sign * x for x in c], A_ub=rows, b_ub=rhs, bounds=(0, None), method="highs")
-                assert result.status == 0, f"the attacker's model does not fit the data: {result.message}"
-                ends.append(math.ceil(result.fun - 1e-6) if sign == 1 else math.floor(-result.fun + 1e-6))
-            low, high = ends
+            low, high = least_and_most(c, A_ub=rows, b_ub=rhs)
             if low >= 1 or high - low < 2:
                 found.append(((code, *name), truth_here, low, high))
     return checked, found
@@ -805,7 +811,6 @@ def attack_emergency_needs(client: Client, emergency) -> tuple[int, list[tuple]]
     over the households (H), people (P) and each need's households bounds every need whose true count is 1 to
     4. Returns (counts checked, [(("need", code), true, low, high)] proved to be at least 1 or narrowed below
     three values)."""
-    from scipy.optimize import linprog
 
     from emergencies.models import Arrival, Need
 
@@ -859,12 +864,7 @@ def attack_emergency_needs(client: Client, emergency) -> tuple[int, list[tuple]]
         checked += 1
         c = [0.0] * size
         c[n] = 1.0
-        ends = []
-        for sign in (1, -1):
-            result = linprog([sign * x for x in c], A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
-            assert result.status == 0, f"the attacker's model does not fit the data: {result.message}"
-            ends.append(math.ceil(result.fun - 1e-6) if sign == 1 else math.floor(-result.fun + 1e-6))
-        low, high = ends
+        low, high = least_and_most(c, A_ub=a_ub, b_ub=b_ub)
         if low >= 1 or high - low < 2:
             found.append((("need", code), true[code], low, high))
     return checked, found

@@ -106,12 +106,17 @@ def _written_at(country_ids) -> str:
     """The stamp of the roll-ups a figure of these countries reads (each country's own, the whole's for the
     region): a change in Costa Rica leaves Panama's cached figures valid. Every stamp is read once per page
     within a ``memo`` block, else at each call."""
+    return rollups.written_at(country_ids, _page_stamps())
+
+
+def _page_stamps() -> dict[str, str] | None:
+    """The roll-ups' stamps, read once per ``memo`` block (None outside one: each caller reads its own)."""
     page = _memo.get()
     if page is None:
-        return rollups.written_at(country_ids)
+        return None
     if "stamps" not in page:
         page["stamps"] = rollups.stamps()
-    return rollups.written_at(country_ids, page["stamps"])
+    return page["stamps"]
 
 
 # The disclosure control's year tables (``published.prepare``/``warm``, scope (None, year)) read only the roll-up
@@ -121,12 +126,7 @@ YEAR_TABLES = "protected"
 
 
 def _year_written_at(year: int) -> str:
-    page = _memo.get()
-    if page is None:
-        return rollups.year_written_at(year)
-    if "stamps" not in page:
-        page["stamps"] = rollups.stamps()
-    return rollups.year_written_at(year, page["stamps"])
+    return rollups.year_written_at(year, _page_stamps())
 
 
 def _cache_key(kind: str, code: str, scope: tuple, written_at: str) -> str:
