@@ -61,40 +61,28 @@ def _events(source: Source, country: Country, days: set[date] | None):
     return qs.annotate(w=F(source.window_field) if source.window_field else Value(None, IntegerField()))
 
 
-def compute(country: Country, days: set[date] | None = None) -> tuple[list, list, list]:
-    """The roll-up rows of a country, for the given days (None: every day), as tuples in the order of
-    ``DAILY_FIELDS``, ``UNIQUE_FIELDS`` and ``PROCESSING_FIELDS``. Nothing is written."""
+def compute(country: Country, days: set[date] | None = None) -> tuple[list, list]:
+    """The counted roll-up rows of a country, for the given days (None: every day), as tuples in the order of
+    ``DAILY_FIELDS`` and ``PROCESSING_FIELDS``. Nothing is written; the daily people rows are ``stage_people``'s."""
     daily: list[tuple] = []
-    unique: set[tuple] = set()
-    # A person handed over from another country counts as the person first registered (docs/domain.md).
-    aliases = handovers.person_aliases()
     for indicator in indicators.counted():
+        if indicator.kind != COUNT:
+            continue
         for source in indicator.sources:
             dims = [("", None)] + [(d, source.fields[d]) for d in indicator.dimensions if d in source.fields]
             for dimension, path in dims:
                 qs = _events(source, country, days)
-                if indicator.kind == COUNT:
-                    group = ["w", "d"]
-                    if path:
-                        qs = qs.annotate(v=F(path))
-                        group.append("v")
-                    # A person with two vulnerabilities is one row per vulnerability, never two per case.
-                    rows = qs.values(*group).annotate(n=Count("pk", distinct=dimension == "vulnerability"))
-                    for row in rows:
-                        if dimension and row["v"] is None:
-                            continue  # e.g. a person without any vulnerability
-                        value = str(row["v"]) if dimension else ""
-                        daily.append((country.pk, row["w"], row["d"], indicator.code, dimension, value, row["n"]))
-                elif indicator.kind == UNIQUE:
-                    fields = ["w", "d", source.subject_field] + ([path] if path else [])
-                    people = source.subject_field.endswith("person_id")
-                    for row in qs.values_list(*fields).distinct():
-                        if dimension and row[3] is None:
-                            continue
-                        value = str(row[3]) if dimension else ""
-                        subject = aliases.get(row[2], row[2]) if people else row[2]
-                        unique.add((row[0], row[1], indicator.code, dimension, value, subject))
-    unique_rows = [(country.pk, *row) for row in unique]
+                group = ["w", "d"]
+                if path:
+                    qs = qs.annotate(v=F(path))
+                    group.append("v")
+                # A person with two vulnerabilities is one row per vulnerability, never two per case.
+                rows = qs.values(*group).annotate(n=Count("pk", distinct=dimension == "vulnerability"))
+                for row in rows:
+                    if dimension and row["v"] is None:
+                        continue  # e.g. a person without any vulnerability
+                    value = str(row["v"]) if dimension else ""
+                    daily.append((country.pk, row["w"], row["d"], indicator.code, dimension, value, row["n"]))
     processing = Counter()
     decided = indicators.decided_processes(country).order_by()
     if days is not None:
@@ -105,7 +93,72 @@ def compute(country: Country, days: set[date] | None = None) -> tuple[list, list
         processing[(window_id, pathway_id, decided_on, (decided_on - submitted).days)] += 1
     processing_rows = [(country.pk, w, p, d, n_days, n) for (w, p, d, n_days), n in processing.items()]
     daily += _referral_answer_days(country, days)
-    return daily, unique_rows, processing_rows
+    return daily, processing_rows
+
+
+# A person handed over from another country counts as the person first registered (docs/domain.md): the
+# people rows are written with the first person's id, looked up in this table of the writing transaction.
+ALIASES = "rollups_person_aliases"
+ALIASES_SQL = f"CREATE TEMPORARY TABLE IF NOT EXISTS {ALIASES} (person bigint PRIMARY KEY, origin bigint NOT NULL)"
+# One indicator and dimension's people of one country: every source's (window, day, person, value) with the
+# person's first id, each row once (UNION) however many sources or joined rows name it.
+STAGE_PEOPLE_SQL = """
+INSERT INTO {stage} (country_id, window_id, day, indicator, dimension, value, subject)
+SELECT %s, w, d, %s, %s, v, s FROM ({sources}) AS people
+"""
+SOURCE_SQL = """
+SELECT CAST(q.w AS bigint) AS w, q.d AS d, {subject} AS s, {value} AS v
+FROM ({inner}) AS q {join}
+"""
+
+
+def _load_aliases() -> None:
+    """Fill the aliases table with ``handovers.person_aliases`` (a handful of rows: the accepted handovers)."""
+    with connection.cursor() as cursor:
+        cursor.execute(ALIASES_SQL)
+        cursor.execute(f"DELETE FROM {ALIASES}")  # noqa: S608  # nosec B608 - a constant name
+        aliases = sorted(handovers.person_aliases().items())
+        if aliases:
+            cursor.executemany(f"INSERT INTO {ALIASES} (person, origin) VALUES (%s, %s)", aliases)  # noqa: S608  # nosec B608 - a constant name
+
+
+def stage_people(country: Country, days: set[date] | None = None, *, aliases: bool = True) -> None:
+    """Add the daily people rows (``UniqueFact``) of a country, for the given days (None: every day), to the
+    rows waiting to be inserted in this transaction (``_insert_staged``). The database reads and writes them
+    itself: a full rebuild stages millions, which never cross into Python. ``aliases=False`` when the caller
+    has already loaded this transaction's aliases (``_load_aliases``)."""
+    if aliases:
+        _load_aliases()
+    with connection.cursor() as cursor:
+        cursor.execute(STAGE_SQL)
+        for indicator in indicators.counted():
+            if indicator.kind != UNIQUE:
+                continue
+            for dimension in ("", *indicator.dimensions):
+                parts, params = [], []
+                for source in indicator.sources:
+                    if dimension and dimension not in source.fields:
+                        continue
+                    qs = _events(source, country, days).annotate(rollup_subject=F(source.subject_field))
+                    columns = ["w", "d", "rollup_subject"]
+                    if dimension:
+                        qs = qs.annotate(rollup_value=F(source.fields[dimension])).filter(rollup_value__isnull=False)
+                        columns.append("rollup_value")
+                    inner, inner_params = qs.values_list(*columns).distinct().query.sql_with_params()
+                    people = source.subject_field.endswith("person_id")
+                    parts.append(
+                        SOURCE_SQL.format(
+                            inner=inner,
+                            subject="COALESCE(a.origin, q.rollup_subject)" if people else "q.rollup_subject",
+                            value="CAST(q.rollup_value AS varchar(40))" if dimension else "''",
+                            join=f"LEFT JOIN {ALIASES} AS a ON a.person = q.rollup_subject" if people else "",
+                        )
+                    )
+                    params += inner_params
+                if not parts:
+                    continue
+                sql = STAGE_PEOPLE_SQL.format(stage=STAGE, sources=" UNION ".join(parts))
+                cursor.execute(sql, [country.pk, indicator.code, dimension, *params])
 
 
 def _referral_answer_days(country: Country, days: set[date] | None) -> list[tuple]:
@@ -148,20 +201,27 @@ CREATE TEMPORARY TABLE IF NOT EXISTS rollups_new_people (
     value varchar(40), subject bigint
 )
 """
-# Each new row's previous days, from the rows kept of the same people and the new rows together. The rows are
-# inserted in the order of the largest index (indicator, dimension, country, day), so that it grows at its end
-# rather than at random pages; within one person's rows of one day that order is the window's (country, then
-# window), so their ids order same-day rows as ``link`` does (a kept row before a new one): ``link`` afterwards
-# changes only kept rows that a new row now precedes.
+# Each new row's previous days, from the rows kept of the same people and the new rows together, with one sort:
+# the previous day in the same country is the row before in (person, country, day) order, and it is the previous
+# day anywhere for a person seen in one country only. The rows of a person seen in several (under one indicator,
+# dimension and value: a person handed over, counted as first registered) get ``UNLINKED`` instead, which
+# ``link`` then replaces. The rows are inserted in the order of the largest index (indicator, dimension,
+# country, day), so that it grows at its end rather than at random pages (and a rebuilt table is laid out as
+# the dashboards read it); within one person's rows of one day that order is the window's (country, then
+# window), so their ids order same-day rows as ``link`` does (a kept row before a new one): ``link``
+# afterwards changes only kept rows that a new row now precedes.
+UNLINKED = date(1, 1, 1)
 INSERT_LINKED_SQL = """
 INSERT INTO {table} (country_id, window_id, day, indicator, dimension, value, subject, previous_day,
                      previous_day_in_country)
-SELECT country_id, window_id, day, indicator, dimension, value, subject, previous, previous_in_country FROM (
+SELECT country_id, window_id, day, indicator, dimension, value, subject,
+       CASE WHEN first_country = last_country THEN previous_in_country ELSE %s END, previous_in_country
+FROM (
     SELECT rows.*,
-        LAG(day) OVER (PARTITION BY indicator, dimension, value, subject
-                       ORDER BY day, fresh, kept_id, country_id, window_id) AS previous,
-        LAG(day) OVER (PARTITION BY indicator, dimension, value, country_id, subject
-                       ORDER BY day, fresh, kept_id, window_id) AS previous_in_country
+        LAG(day) OVER (PARTITION BY indicator, dimension, value, subject, country_id
+                       ORDER BY day, fresh, kept_id, window_id) AS previous_in_country,
+        MIN(country_id) OVER (PARTITION BY indicator, dimension, value, subject) AS first_country,
+        MAX(country_id) OVER (PARTITION BY indicator, dimension, value, subject) AS last_country
     FROM (
         SELECT country_id, window_id, day, indicator, dimension, value, subject, 1 AS fresh, 0 AS kept_id
         FROM rollups_new_people
@@ -177,38 +237,31 @@ KEPT_SQL = """
 """
 
 
-def _stage(rows: list[tuple]) -> None:
-    """Add daily people rows (``UNIQUE_FIELDS``) to the ones waiting to be inserted in this transaction."""
-    with connection.cursor() as cursor:
-        cursor.execute(STAGE_SQL)
-        if not rows:
-            return
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(UNIQUE_FIELDS)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(UNIQUE_FIELDS))
-        cursor.executemany(f"INSERT INTO {STAGE} ({', '.join(UNIQUE_FIELDS)}) VALUES ({marks})", rows)  # noqa: S608  # nosec B608 - the names are constants
-
-
-def _insert_staged(subjects: list[int] | None) -> None:
+def _insert_staged(subjects: list[int] | None, *, into: str | None = None) -> int:
     """Insert the waiting daily people rows with their previous days, computed with the rows already stored
-    of ``subjects`` (the people whose rows the write touched; None: no row is stored, a full rebuild)."""
-    table = connection.ops.quote_name(UniqueFact._meta.db_table)
-    kept, params = "", []
+    of ``subjects`` (the people whose rows the write touched, whom the caller then links; None: no row is
+    stored, a full rebuild, which links the people seen in several countries itself). ``into``: another table
+    than ``UniqueFact``'s (a rebuild's new table)."""
+    table = connection.ops.quote_name(into or UniqueFact._meta.db_table)
+    kept, params = "", [UNLINKED]
     if subjects:
         if connection.vendor == "postgresql":
-            where, params = "subject = ANY(%s)", [subjects]
+            where, params = "subject = ANY(%s)", [*params, subjects]
         else:
-            where, params = "subject IN (SELECT value FROM json_each(%s))", [json.dumps(subjects)]
+            where, params = "subject IN (SELECT value FROM json_each(%s))", [*params, json.dumps(subjects)]
         kept = KEPT_SQL.format(table=table, where=where)
     with connection.cursor() as cursor:
         cursor.execute(STAGE_SQL)
         if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL work_mem = '256MB'")  # the window sorts of a whole rebuild, in memory
+            # The sorts of a whole rebuild in memory (a sort spilled to disk at 256 MB with 3 million rows).
+            cursor.execute("SET LOCAL work_mem = '1GB'")
         cursor.execute(INSERT_LINKED_SQL.format(table=table, kept=kept), params)
+        inserted = cursor.rowcount
         cursor.execute(f"DELETE FROM {STAGE}")  # noqa: S608  # nosec B608 - a constant name
+        if subjects is None:
+            cursor.execute(f"SELECT DISTINCT subject FROM {table} WHERE previous_day = %s", [UNLINKED])  # noqa: S608  # nosec B608 - a model's table
+            link([subject for (subject,) in cursor.fetchall()], table=into)
+    return inserted
 
 
 PERIOD_TRUNC = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
@@ -392,12 +445,15 @@ def _adjust_periods(country: Country | None, days: set[date], before: Counter, a
 
 def _replace_slices(country: Country, days: set[date] | None, *, periods: bool = False) -> int:
     _changed(country, days)
-    daily, unique, processing = compute(country, days)
+    daily, processing = compute(country, days)
+    stage_people(country, days)
     old = UniqueFact.objects.filter(country=country)
     if days is not None:
         old = old.filter(day__in=sorted(days))
     touched = set(old.values_list("subject", flat=True).distinct())
-    touched.update(row[-1] for row in unique)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT subject FROM {STAGE}")  # noqa: S608  # nosec B608 - a constant name
+        touched.update(subject for (subject,) in cursor.fetchall())
     subjects = sorted(touched)
     before = {}
     if periods:
@@ -408,13 +464,12 @@ def _replace_slices(country: Country, days: set[date] | None, *, periods: bool =
             qs = qs.filter(day__in=sorted(days))
         qs.delete()
     _insert(DailyFact, DAILY_FIELDS, daily)
-    _stage(unique)
-    _insert_staged(subjects)
+    staged = _insert_staged(subjects)
     _insert(ProcessingFact, PROCESSING_FIELDS, processing)
     link(subjects)  # the kept rows that a new row now precedes (or a deleted one no longer does)
     for scope, counted in before.items():
         _adjust_periods(scope, days, counted, _people_in_periods(scope, days, subjects))
-    return len(daily) + len(unique) + len(processing)
+    return len(daily) + staged + len(processing)
 
 
 LINK_SQL = """
@@ -430,11 +485,12 @@ WHERE u.id = w.id AND (u.previous_day {differs} w.previous OR u.previous_day_in_
 """
 
 
-def link(subjects: Iterable[int] | None = None, *, using: str = "default") -> int:
+def link(subjects: Iterable[int] | None = None, *, using: str = "default", table: str | None = None) -> int:
     """Set each daily people row's previous day (see ``UniqueFact``) for every row of the given subjects (all
     rows with None), from the rows as they are now. A write changes the previous day of later rows of the
     same people, in any country and on any day, so every writer of ``UniqueFact`` rows links the people of
-    the rows it deleted and inserted, in the same transaction. Returns the number of rows changed."""
+    the rows it deleted and inserted, in the same transaction. Returns the number of rows changed. ``table``:
+    another table than ``UniqueFact``'s (a rebuild's new table)."""
     from django.db import connections
 
     conn = connections[using]
@@ -449,7 +505,7 @@ def link(subjects: Iterable[int] | None = None, *, using: str = "default") -> in
         else:
             where, params = "WHERE subject IN (SELECT value FROM json_each(%s))", [json.dumps(subjects)]
     differs = "IS DISTINCT FROM" if conn.vendor == "postgresql" else "IS NOT"
-    table = conn.ops.quote_name(UniqueFact._meta.db_table)
+    table = conn.ops.quote_name(table or UniqueFact._meta.db_table)
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql" and conn.in_atomic_block:
             cursor.execute("SET LOCAL work_mem = '256MB'")  # the window sorts of a whole rebuild, in memory
@@ -494,22 +550,80 @@ def _rebuild_all(started: datetime) -> int:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = on")  # off for the portal's short queries (portal/settings.py)
     countries = list(Country.objects.all())
-    UniqueFact.objects.all().delete()
+    if connection.vendor == "postgresql":
+        rebuilt = _new_people_table()
+    else:
+        rebuilt = None
+        UniqueFact.objects.all().delete()
+    _load_aliases()
     for country in countries:
         _changed(country)
-        daily, unique, processing = compute(country)
+        daily, processing = compute(country)
         for model in (DailyFact, ProcessingFact):
             model.objects.filter(country=country).delete()
         _insert(DailyFact, DAILY_FIELDS, daily)
         _insert(ProcessingFact, PROCESSING_FIELDS, processing)
-        _stage(unique)
-        written += len(daily) + len(unique) + len(processing)
-    _insert_staged(None)
+        stage_people(country, aliases=False)
+        written += len(daily) + len(processing)
+    written += _insert_staged(None, into=rebuilt)
+    if rebuilt:
+        _swap_in(rebuilt)
     for country in countries:
         _replace_periods(country, None)
     _replace_periods(None, None)
     _mark(started)
     return written
+
+
+# A full rebuild on PostgreSQL writes the daily people (millions of rows) into a new table without indexes, builds
+# the indexes once, and puts it in the place of the old one: inserting into the indexed table cost more than all
+# the rest. Readers see the old table until the swap; from the swap to the commit (the people per period, a few
+# seconds) a reader of the table waits.
+REBUILT_SUFFIX = "_rebuilt"
+
+
+def _new_people_table() -> str:
+    table = UniqueFact._meta.db_table
+    new = f"{table}{REBUILT_SUFFIX}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {new}")
+        cursor.execute(
+            f"CREATE TABLE {new} (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS "
+            "INCLUDING STORAGE)"
+        )
+    return new
+
+
+def _swap_in(new: str) -> None:
+    """Give the new table the old one's indexes (same definitions), then its name and theirs, and drop the old."""
+    table = UniqueFact._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid), c.conname FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid "
+            "LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.contype = 'p' "
+            "WHERE x.indrelid = %s::regclass",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        for name, definition, _primary in indexes:
+            head, _on, rest = definition.partition(" ON ")
+            head = head[: -len(name)] + connection.ops.quote_name(f"{name[:50]}{REBUILT_SUFFIX}")
+            rest = rest.replace(f"{table} ", f"{new} ", 1)  # "public.<table> USING btree (...)"
+            cursor.execute(f"{head} ON {rest}")
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id'), pg_get_serial_sequence(%s, 'id')", [table, new])
+        old_sequence, new_sequence = cursor.fetchone()
+        cursor.execute(f"DROP TABLE {table}")
+        cursor.execute(f"ALTER TABLE {new} RENAME TO {table}")
+        for name, _definition, primary in indexes:
+            built = connection.ops.quote_name(f"{name[:50]}{REBUILT_SUFFIX}")
+            if primary:
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {primary} PRIMARY KEY USING INDEX {built}")
+            else:
+                cursor.execute(f"ALTER INDEX {built} RENAME TO {connection.ops.quote_name(name)}")
+        cursor.execute(f"ALTER SEQUENCE {new_sequence} RENAME TO {old_sequence.rpartition('.')[2]}")
+        cursor.execute(f"ANALYZE {table}")  # the planner's statistics, which a new table lacks
 
 
 def data_as_of() -> datetime | None:
