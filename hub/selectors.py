@@ -113,7 +113,7 @@ class _CompiledItemQuery:
         return item
 
 
-_COMPILED: dict[tuple[type, str], _CompiledItemQuery] = {}
+_COMPILED: dict[tuple[type, str], _CompiledItemQuery | None] = {}
 
 
 def published_item_or_404(model: type[Content], country: Country | str, slug: str) -> Content:
@@ -126,8 +126,12 @@ def published_item_or_404(model: type[Content], country: Country | str, slug: st
     code = country.code if isinstance(country, Country) else country.upper()
     key = (model, router.db_for_read(model))
     if key not in _COMPILED:
-        _COMPILED[key] = _CompiledItemQuery(*key)
-    item = _COMPILED[key].first(code, slug)
+        try:
+            _COMPILED[key] = _CompiledItemQuery(*key)
+        except ValueError:  # a query whose code and slug cannot be told from its other values: the ORM's way
+            _COMPILED[key] = None
+    compiled = _COMPILED[key]
+    item = compiled.first(code, slug) if compiled else _item_rows(model, code, slug).first()
     if item is None or not item.languages():
         raise Http404
     item.demo_data = item.demo_pathways or item.demo_guides
