@@ -95,7 +95,7 @@ def valid_until(request: HttpRequest, moment: datetime | None) -> None:
 
 def version(request: HttpRequest, tag: str) -> str | None:
     """The version ``tag`` had before the page of ``request`` was rendered, if the page names the tag and the
-    cache answered: a part of the page kept between requests (``hub.pathways.facts_section``, the banner's
+    cache answered: a part of the page kept between requests (``hub.pathways.facts_box``, the banner's
     alerts) is current while it was made under this same version."""
     return getattr(request, "_pagecache_versions", {}).get(tag) or None
 
