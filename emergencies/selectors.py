@@ -8,9 +8,11 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db.models import Prefetch
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+import pagecache
 from ventanillas.models import Country
 
 from .models import Emergency, EmergencyText, ServicePoint
@@ -54,14 +56,29 @@ def public_emergency_or_none(country: Country, pk: int) -> Emergency | None:
 
 
 BANNER_KEY = "emergencies:banner:"
+# The banner's rows of each country as this process last read them, with the version of the tag
+# "alerts:<code>" they were read under (every change of an emergency gives it a new one).
+_KEPT: dict[int, tuple[str, list[dict]]] = {}
 
 
-def _banner_rows(country: Country) -> list[dict]:
+def _banner_rows(country: Country, request: HttpRequest | None = None) -> list[dict]:
     """The country's emergencies not ended, as plain values: read from the cache, else from the database.
 
     Every public page of a country renders the banner: kept in the cache (ended by ``forget_banner`` on any
-    change), it costs a page no query of its own.
+    change), it costs a page no query of its own; kept by the process too while the page's tag
+    ``alerts:<code>`` has the version it was read under (``pagecache.version``), no round trip either.
     """
+    version = pagecache.version(request, f"alerts:{country.code}")
+    kept = _KEPT.get(country.pk)
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]
+    rows = _shared_banner_rows(country)
+    if version is not None:
+        _KEPT[country.pk] = (version, rows)
+    return rows
+
+
+def _shared_banner_rows(country: Country) -> list[dict]:
     key = f"{BANNER_KEY}{country.pk}"
     try:
         rows = cache.get(key)
@@ -87,11 +104,13 @@ def forget_banner(country_id: int) -> None:
         cache.delete(f"{BANNER_KEY}{country_id}")
 
 
-def banner(country: Country, language: str, now: datetime | None = None) -> tuple[list[dict], datetime | None]:
+def banner(
+    country: Country, language: str, now: datetime | None = None, request: HttpRequest | None = None
+) -> tuple[list[dict], datetime | None]:
     """The country's emergencies in force now (link, title in the reader's language or the one it was
     written in, and that language), and the next start of one declared to start later."""
     now = now or timezone.now()
-    rows = _banner_rows(country)
+    rows = _banner_rows(country, request)
     shown = []
     for row in rows:
         if row["starts_at"] > now:

@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 
+import pagecache
 from cases.models import RegularizationPathway
 from cases.selectors import ProcessingTime, pathway_processing_time
 from pagecache import changed
@@ -25,6 +29,8 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from django.db.models import Model
+    from django.http import HttpRequest
+    from django.utils.safestring import SafeString
 
     from ventanillas.models import Country
 
@@ -51,9 +57,13 @@ def pick(obj: Model, name: str, language: str, country: Country) -> Text:
     return Text("", language)
 
 
-def _figure_key(pathway: RegularizationPathway, today: date) -> str:
+def _announced(pathway: RegularizationPathway) -> list[int | None]:
+    return [fact.days for fact in pathway.facts.all() if fact.kind == "time"]
+
+
+def _figure_key(pathway: RegularizationPathway, today: date, announced: list[int | None] | None = None) -> str:
     # The announced days take part: an editor's change of the announced time shows at once.
-    announced = [fact.days for fact in pathway.facts.all() if fact.kind == "time"]
+    announced = _announced(pathway) if announced is None else announced
     return f"hub:processing:{pathway.pk}:{today.isoformat()}:{announced}:{pathway.is_sample}"
 
 
@@ -238,3 +248,52 @@ def index_text(pathway, language: str) -> str:
         if fact.amount:
             parts.append(f"{fact.amount:f} {fact.currency}")
     return " ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class _Box:
+    versions: tuple[str, str]
+    announced: list[int | None]
+    figure_key: str  # the day's figure it shows: another day (or announced time) is another figure
+    html: SafeString
+
+
+# The pathway's box of the guides (hub/_pathway.html) as this process last rendered it, by pathway, language
+# of the facts and language of the page. It shows the pathway's rows, the country's languages and the day's
+# published processing time, and nothing of the reader: it is rendered again only when one of those changes.
+_BOXES: dict[tuple[int, str, str], _Box] = {}
+BOXES_KEPT = 2000
+
+
+def facts_box(request: HttpRequest, guide: Content, language: str) -> SafeString | str:
+    """The guide's pathway box (hub/_pathway.html) in ``language``, or "" when it has no active pathway.
+
+    Kept by the process for the day while the tags ``pathways:<code>`` and ``country:<code>`` keep the
+    versions the page was rendered under (``pagecache.version``): a saved pathway, step, document or fact, a
+    published time that moved (``refresh_processing_time``) or a change of the country's languages give them
+    new ones, as they end the page's cached copies. Otherwise, or without the cache, its facts, steps and
+    documents are read (one query each) and it is rendered again. Why: docs/speed.md.
+    """
+    pathway = getattr(guide, "pathway", None)
+    if pathway is None or not pathway.active:
+        return ""
+    code = guide.country.code
+    versions = (pagecache.version(request, f"pathways:{code}"), pagecache.version(request, f"country:{code}"))
+    key = (pathway.pk, language, get_language())
+    today = timezone.localdate()
+    kept = _BOXES.get(key) if None not in versions else None
+    if (
+        kept is not None
+        and kept.versions == versions
+        and kept.figure_key == _figure_key(pathway, today, kept.announced)
+    ):
+        return kept.html
+    prefetch_related_objects([pathway], "facts", "steps", "documents")
+    facts = guide_facts(guide, language, today=today)
+    html = render_to_string("hub/_pathway.html", {"facts": facts, "LANGUAGE_CODE": get_language()})
+    if None not in versions:
+        if len(_BOXES) >= BOXES_KEPT:
+            _BOXES.clear()
+        announced = _announced(pathway)
+        _BOXES[key] = _Box(versions, announced, _figure_key(pathway, today, announced), html)
+    return html

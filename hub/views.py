@@ -5,6 +5,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,7 +26,7 @@ from . import selectors, services
 from .forms import FeedbackForm, NewItemForm, RevisionForm, SearchForm
 from .languages import Localized, language_name, localize, ordered_for, reader_language_name
 from .models import LANGUAGE_CODES, Article, Content, Guide, Revision
-from .pathways import guide_facts
+from .pathways import facts_box, guide_facts
 from .pdf import guide_pdf
 from .search import search, suggestion
 
@@ -66,16 +67,28 @@ def country_home(request: HttpRequest, country: str) -> HttpResponse:
 def _content_page(request: HttpRequest, item: Content, kind: str, localized: Localized, **extra) -> HttpResponse:
     if hasattr(item, "demo_data"):
         request.demo_data = item.demo_data  # read with the item: the banner asks no second query
+    box = facts_box(request, item, localized.requested) if kind == "guides" else ""
+    alternates = selectors.alternates(item)
+    page_url = request.build_absolute_uri(item.get_absolute_url())
+    # The page's own part (text, notices, pathway box, sharing links, the empty feedback form) shows nothing
+    # but what this key names: the item as saved, the languages, the day (a review that falls due), the
+    # address, the box. The process renders it once per key (docs/speed.md); a preview or an answered form
+    # is rendered every time.
+    content_key = None
+    if not extra:
+        content_key = (kind, item.pk, item.updated_at, localized.language, localized.requested, get_language(),
+                       timezone.localdate(), page_url, tuple(alternates), box)  # fmt: skip
     context = {
         "country": item.country,
         "item": item,
         "kind": kind,
         "text": localized,
-        "facts": guide_facts(item, localized.requested) if kind == "guides" else None,
-        "alternates": selectors.alternates(item),
+        "facts_box": box,
+        "alternates": alternates,
         "page_languages": ordered_for(item.country, item.languages()),
         "feedback_form": extra.pop("feedback_form", None) or FeedbackForm(initial={"kind": kind, "slug": item.slug}),
-        "page_url": request.build_absolute_uri(item.get_absolute_url()),
+        "page_url": page_url,
+        "content_key": content_key,
         **extra,
     }
     return render(request, "hub/content_detail.html", context)
@@ -97,6 +110,8 @@ def content_detail(request: HttpRequest, country: str, slug: str, kind: str) -> 
 def guide_download(request: HttpRequest, country: str, slug: str) -> HttpResponse:
     """The guide on one page, as a PDF a window can print and hand out, with a QR code to the page online."""
     item = selectors.published_item_or_404(Guide, country, slug)
+    if item.pathway is not None:
+        prefetch_related_objects([item.pathway], "facts", "steps", "documents")
     country_obj = item.country
     localized = localize(item, get_language(), country_obj)
     facts = guide_facts(item, localized.requested)

@@ -93,6 +93,22 @@ def valid_until(request: HttpRequest, moment: datetime | None) -> None:
     request._pagecache_until = min(request._pagecache_until, moment.timestamp())
 
 
+def version(request: HttpRequest, tag: str) -> str | None:
+    """The version ``tag`` had before the page of ``request`` was rendered, if the page names the tag and the
+    cache answered: a part of the page kept between requests (``hub.pathways.facts_box``, the banner's
+    alerts) is current while it was made under this same version."""
+    return getattr(request, "_pagecache_versions", {}).get(tag) or None
+
+
+def _note_versions(request: HttpRequest, page_tags: list[str]) -> None:
+    """A page rendered for one reader still reads its tags' versions first (one round trip), so that the parts
+    kept between requests can be checked against them (``version``)."""
+    try:
+        request._pagecache_versions = _versions(page_tags, cache.get_many([TAG + tag for tag in page_tags]))
+    except Exception:  # the cache is down: every part of the page is read from the database
+        return
+
+
 def _cacheable(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
@@ -286,7 +302,10 @@ def public_page(tags: Callable[..., list[str]]):
     def decorator(view):
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not _cacheable(request) or getattr(request, "_pagecache_down", False):
+            down = getattr(request, "_pagecache_down", False)
+            if not _cacheable(request) or down:
+                if not down:
+                    _note_versions(request, sorted(set(tags(**kwargs))))
                 return _uncached(view, request, *args, **kwargs)
             page_tags = sorted(set(tags(**kwargs)))
             address = _address(request)
@@ -299,6 +318,7 @@ def public_page(tags: Callable[..., list[str]]):
                     _forget_session_read(request)
                     return _answer(request, {**copy, "gzip": None, "whole": False}, "hit")
                 versions = _versions(page_tags, found)
+                request._pagecache_versions = versions
             except Exception:  # the cache is down: the page is rendered for this reader alone
                 return _uncached(view, request, *args, **kwargs)
             request._pagecache_until = now + LONGEST

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 
-from cases.models import PathwayDocument, PathwayStep, RegularizationPathway, RegularizationProcess
+from cases.models import PathwayDocument, PathwayFact, PathwayStep, RegularizationPathway, RegularizationProcess
 from hub.models import Alert, Article, FaqEntry, Guide
 from pagecache import changed
 from training.models import Course, Session
@@ -83,6 +83,7 @@ RECEIVERS = [
     (OpeningHours, hours_changed),
     (Closure, closure_changed),
     (RegularizationPathway, pathway_changed),
+    (PathwayFact, pathway_changed),
     (PathwayStep, pathway_changed),
     (PathwayDocument, pathway_changed),
     (RegularizationProcess, process_changed),

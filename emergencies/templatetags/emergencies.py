@@ -18,8 +18,8 @@ def emergency_banner(context: template.Context) -> dict[str, object]:
     country = context.get("country")
     if not isinstance(country, Country):
         return {"shown": []}
-    shown, next_start = banner(country, get_language())
     request = context.get("request")
+    shown, next_start = banner(country, get_language(), request=request)
     if request is not None:
         # A declared emergency that starts later puts its banner up by the clock; a change ends the copy at once
         # (every page of the country carries the tag "alerts:<code>").

@@ -15,6 +15,41 @@ from ..selectors import alerts_and_next_change
 
 register = template.Library()
 
+# Parts of pages this process has rendered, by the key their view gave them (the ``kept`` tag). A key names
+# every input of its part, so a part is only ever reused for the same inputs; emptied when full.
+_KEPT: dict[tuple, SafeString] = {}
+KEPT_PARTS = 2000
+
+
+class KeptNode(template.Node):
+    def __init__(self, key: template.base.FilterExpression, nodelist: template.NodeList) -> None:
+        self.key = key
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> SafeString:
+        key = self.key.resolve(context)
+        if not key:
+            return self.nodelist.render(context)
+        part = _KEPT.get(key)
+        if part is None:
+            part = self.nodelist.render(context)
+            if len(_KEPT) >= KEPT_PARTS:
+                _KEPT.clear()
+            _KEPT[key] = part
+        return part
+
+
+@register.tag
+def kept(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
+    """``{% kept key %}...{% endkept %}``: the part rendered once per process for each ``key`` (a tuple of
+    everything the part shows, built by the view; no key, rendered every time)."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("kept takes one argument: the part's key")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(parser.compile_filter(bits[1]), nodelist)
+
 
 @register.inclusion_tag("hub/_alerts.html", takes_context=True)
 def country_alerts(context: template.Context) -> dict[str, object]:
@@ -22,8 +57,8 @@ def country_alerts(context: template.Context) -> dict[str, object]:
     country = context.get("country")
     if not isinstance(country, Country):
         return {"alerts": []}
-    alerts, next_change = alerts_and_next_change(country, get_language())
     request = context.get("request")
+    alerts, next_change = alerts_and_next_change(country, get_language(), request=request)
     if request is not None:
         # A cached copy of the page ends when an alert starts or ends, and at the country's midnight
         # (dates such as "review due" and "today" change then).

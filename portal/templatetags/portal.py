@@ -1,14 +1,35 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 
 from helpers import dates
 
 register = template.Library()
+
+
+@lru_cache(maxsize=1024)
+def _translated(path: str, code: str, prefix: str, urlconf: str | None) -> str:
+    return translate_url(path, code)
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs) -> None:
+    _translated.cache_clear()
+
+
+def _translate_url(path: str, code: str) -> str:
+    """``translate_url``, remembered by the process: the same address gives the same link in each language
+    until the next deployment, and resolving it and reversing it under five prefixes cost a tenth of a rendered
+    guide. The script prefix and URLconf take part, as they take part in the link."""
+    return _translated(path, code, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 @register.inclusion_tag("portal/_language_switcher.html", takes_context=True)
@@ -30,7 +51,7 @@ def language_switcher(context: template.Context) -> dict[str, object]:
             {
                 "code": code,
                 "name": capfirst(info["name_local"]),
-                "url": translate_url(path, code),
+                "url": _translate_url(path, code),
                 "current": code == current,
             }
         )
@@ -47,7 +68,7 @@ def alternate_links(context: template.Context) -> dict[str, object]:
         return {"links": []}
     offered = context.get("page_languages") or [code for code, _name in settings.LANGUAGES]
     base = f"{request.scheme}://{request.get_host()}"
-    return {"links": [(code, base + translate_url(request.path, code)) for code in offered]}
+    return {"links": [(code, base + _translate_url(request.path, code)) for code in offered]}
 
 
 @register.filter

@@ -6,6 +6,8 @@ countries the slowest.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -133,3 +135,65 @@ def test_search_reads_as_many_queries_in_every_language_and_when_falling_back(cl
             assert expected in html, (query, lang)
             counts[query, lang] = len(queries)
     assert len(set(counts.values())) == 1, counts
+
+
+def _for_one_reader(client, url: str):
+    """The page as a reader with a pending message gets it: rendered, never the cache's copy."""
+    client.cookies["messages"] = "x"
+    try:
+        return client.get(url)
+    finally:
+        client.cookies.pop("messages", None)
+
+
+def _without_nonce(response) -> str:
+    return re.sub(r'nonce="[^"]*"', "", response.content.decode())
+
+
+@pytest.mark.parametrize("lang", ["es", "ht"])
+def test_a_guide_rendered_again_for_a_reader_reads_only_the_guide(client, cr, lang, django_assert_num_queries):
+    """The pathway's box, the banner's alerts and emergencies and the page's own part are kept by the process
+    while nothing they show has changed: the next reader's page reads the guide alone, and is the same page."""
+    pathway = pathway_with_documents(country=cr)
+    PathwayFact.objects.create(pathway=pathway, kind="fee", order=0, text_es="Dato 0", amount=50)
+    guide(cr, texts={"es": ES, "fr": FR}, pathway=pathway)
+    alert(cr)
+    url = f"/{lang}/cr/guides/residencia/"
+    first = _for_one_reader(client, url)
+    with django_assert_num_queries(1):
+        again = _for_one_reader(client, url)
+    assert _without_nonce(again) == _without_nonce(first)
+    assert "Dato 0" in again.content.decode() and "Cierre de frontera" in again.content.decode()
+
+
+def test_what_changes_shows_on_the_next_readers_guide_at_once(client, cr):
+    """A fact, a step, a published translation, an alert and an emergency saved after a reader's page was
+    rendered each show on the next reader's page, although its parts are kept between readers."""
+    from tests.emergencies.factories import declare
+
+    pathway = pathway_with_documents(country=cr)
+    fact = PathwayFact.objects.create(pathway=pathway, kind="fee", order=0, text_es="Tarifa vieja", amount=50)
+    guide(cr, texts={"es": ES}, pathway=pathway)
+    url = "/es/cr/guides/residencia/"
+    page = _for_one_reader(client, url).content.decode()
+    assert "Tarifa vieja" in page and "Reunir los documentos" in page and "Texto." in page
+
+    fact.text_es = "Tarifa nueva"
+    fact.save()
+    page = _for_one_reader(client, url).content.decode()
+    assert "Tarifa nueva" in page and "Tarifa vieja" not in page
+
+    step = PathwayStep.objects.get(pathway=pathway, order=1)
+    step.title_es = "Reunir los papeles"
+    step.save()
+    page = _for_one_reader(client, url).content.decode()
+    assert "Reunir los papeles" in page and "Reunir los documentos" not in page
+
+    guide(cr, texts={"es": ("Guía", "Resumen.", "Texto nuevo.")})
+    assert "Texto nuevo." in _for_one_reader(client, url).content.decode()
+
+    alert(cr, title="Oficina cerrada hoy")
+    assert "Oficina cerrada hoy" in _for_one_reader(client, url).content.decode()
+
+    declare(cr, language="es", title="Huracán: quédese en casa")
+    assert "Huracán: quédese en casa" in _for_one_reader(client, url).content.decode()
