@@ -70,13 +70,25 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A portal beat --loglevel=info --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
-# Every page under load against the framework's floor, at programme scale (bench/README.md). Needs an own
-# PostgreSQL database: DATABASE_URL=postgres://... make bench; BENCH_SCALE=0.1 for a tenth of the data.
-# bench/broadcast.py makes its own database beside it (<name>_broadcast) and uses the two Redis databases
-# after BENCH_CACHE_URL's.
+# Every page under load against the framework's floor and a Wagtail guide site, at programme scale
+# (bench/README.md). Needs an own PostgreSQL database: DATABASE_URL=postgres://... make bench; BENCH_SCALE=0.1
+# for a tenth of the data. BENCH_GROWTH=1,3 runs scale 1, then scale 3, and compares them: on DATABASE_URL's
+# database filled further, or with BENCH_DATABASES=postgres://...1,postgres://...3 each scale on its own
+# database (seeded once, kept; DATABASE_URL still names the one of imports.py and broadcast.py).
+# The peers (BENCH_PEERS_FROM: the bare Django floor and a Wagtail + wagtail-localize guide site) are copied
+# to BENCH_PEERS_COPY, outside the checkout, and run side by side when present; BENCH_PEERS=DIR names a copy
+# of your own, BENCH_PEERS_FROM= runs without them. bench/broadcast.py makes its own database beside
+# DATABASE_URL's (<name>_broadcast) and uses the two Redis databases after BENCH_CACHE_URL's.
+BENCH_PEERS_FROM ?= ../shared/peers
+BENCH_PEERS_COPY ?= ../bench-peers
 bench: install compilemessages
 	command -v wrk >/dev/null || apt-get install -y wrk
-	$(PY) bench/run.py
+	set -e; peers="$$BENCH_PEERS"; \
+	if [ -z "$$peers" ] && [ -d "$(BENCH_PEERS_FROM)" ]; then \
+	  peers="$(abspath $(BENCH_PEERS_COPY))"; mkdir -p "$$peers"; \
+	  cp -Rp "$(BENCH_PEERS_FROM)/." "$$peers/"; chmod -R u+w "$$peers"; \
+	fi; \
+	$(PY) bench/run.py $${peers:+--peers "$$peers"}
 	$(PY) bench/imports.py --rows $${BENCH_IMPORT_ROWS:-100000}
 	$(PY) bench/broadcast.py --own-database --people $${BENCH_BROADCAST_PEOPLE:-100000}
 

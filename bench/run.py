@@ -1,25 +1,35 @@
 # ruff: noqa: S603, S607, S310 - runs this checkout's own tools (gunicorn, wrk, manage.py) against 127.0.0.1
-"""`make bench`: every page of the portal under load, against the framework's floor, at programme scale.
+"""`make bench`: every page of the portal under load, against the framework's floor and a Wagtail guide site.
 
 Not a test; never run in CI. Needs its own PostgreSQL database and a Redis database for the page cache:
 
     psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE vt_bench"
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/vt_bench BENCH_CACHE_URL=redis://127.0.0.1:6379/1 \
-        .venv/bin/python bench/run.py [--scale 1] [--duration 10] [--connections 4]
+        .venv/bin/python bench/run.py [--scale 1] [--duration 10] [--connections 4] [--peers DIR]
+    # growth, each scale in its own database (seeded once, kept):
+    ... bench/run.py --growth 1,3 --databases postgres://.../vt_bench,postgres://.../vt_bench3
 
 1. ``manage.py seed_scale --scale S`` (resumable) fills the database (1,000,000 consultations ... at 1).
 2. gunicorn (2 sync workers) starts with the production settings (DEBUG off, Redis cache, connections kept)
    plus ``BENCH_FLOOR=1``, which routes the floor: a small template, and the same reading one row.
+   With ``--peers DIR`` (a writable copy of the peers' folder: the bare Django floor and a Wagtail +
+   wagtail-localize guide site), its ``setup.sh`` runs first and its floor, its Wagtail site and the same
+   site with Django's per-site cache start beside the portal, with the same gunicorn settings.
 3. Each scenario is first requested in this process, with the same settings, to count its database queries
-   and the bytes of its gzipped answer; then wrk drives it for ``--duration`` seconds with ``--connections``
-   connections (one per thread), three rounds for the floor and the cached guide.
+   and the bytes of its gzipped answer (the peers' pages through their own ``lib/count_queries.py``); then
+   wrk drives it for ``--duration`` seconds with ``--connections`` connections (one per thread). The floors,
+   the guides cached and uncached, every cached public page and the peers' pages are driven in turn,
+   ``--rounds`` times, so that what is compared ran under the same load; each keeps its best round.
 4. ``bench/results/<date>.md`` gets the table (req/s, p50/p95/p99, errors, queries per request, gzip bytes,
-   ratio to the template floor) and the goals met or not; the README shows the latest table.
+   ratio to the template floor) and the goals met or not; the README shows the latest table. With
+   ``--growth``, each scale runs in a process of its own (on ``--databases``' own database, or all on
+   ``DATABASE_URL``'s, filled further), and the report compares them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gzip
 import json
@@ -27,12 +37,14 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +87,7 @@ class Scenario:
     cycle: bool = False  # the consultation intake: form, POST, redirect to a fresh form
     first_view_ms: float | None = None  # dashboards: in-process, the first view after a roll-up change
     goal: str = ""
+    server: str = "portal"  # or one of the peers' servers (PEER_SITES)
     probe: dict = field(default_factory=dict)
     result: dict = field(default_factory=dict)
 
@@ -83,23 +96,46 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def scenarios(data: dict) -> list[Scenario]:
+def peer_scenarios(kind: str) -> list[Scenario]:
+    """The peers' pages (their README): the bare Django floor, and Wagtail's guide and country page in
+    Spanish and Dutch (the languages its run.sh loads), from the cached site or the uncached one."""
+    if kind == "floor":
+        return [
+            Scenario("peers", "Django floor (peers): small template", "/hello", server="floor"),
+            Scenario("peers", "Django floor (peers): one row", "/row", server="floor"),
+        ]
+    cached = kind == "cached"
+    server, label = ("wagtail-cached", "cached") if cached else ("wagtail", "uncached")
+    return [
+        Scenario("peers", f"Wagtail guide es, {label}", f"/es/{PEER_GUIDE}", server=server, goal=f"wagtail {label}"),
+        Scenario("peers", f"Wagtail guide nl, {label}", f"/nl/{PEER_GUIDE}", server=server, goal=f"wagtail {label}"),
+        Scenario("peers", f"Wagtail country page es, {label}", f"/{PEER_COUNTRY}", server=server),
+    ]
+
+
+def scenarios(data: dict, peers: bool = False) -> list[Scenario]:
     guide, window = data["guide"], data["window"]
     today = dt.date(2026, 6, 1)
     rows = [
         Scenario("floor", "floor: small template", "/floor/template/"),
         Scenario("floor", "floor: one row", "/floor/row/"),
     ]
+    if peers:
+        rows += peer_scenarios("floor")
     for lang in ("es", "en", "fr", "nl", "ht"):
         rows.append(
             Scenario("public", f"guide {lang}, cached", f"/{lang}/cr/guides/{guide}/", cached=True, goal="cached")
         )
+    if peers:
+        rows += peer_scenarios("cached")
     for lang in ("es", "en", "fr", "nl", "ht"):
         rows.append(
             Scenario(
                 "public", f"guide {lang}, uncached", f"/{lang}/cr/guides/{guide}/", cached=False, goal="uncached guide"
             )
         )
+    if peers:
+        rows += peer_scenarios("uncached")
     rows += [
         Scenario("public", "window directory, cached", "/es/cr/windows/", cached=True, goal="cached"),
         Scenario("public", "window directory, uncached", "/es/cr/windows/", cached=False),
@@ -573,30 +609,164 @@ def run_wrk(base: str, row: Scenario, cookie: str, duration: int, connections: i
     return result
 
 
+def gunicorn_options(gunicorn: Path) -> list[str]:
+    """The settings every server of the run shares: 2 sync workers on 127.0.0.1, warnings only. gunicorn 25 and
+    later open a control socket at one shared path (~/.gunicorn) unless told not to: servers side by side would
+    take it from each other."""
+    options = ["--workers", "2", "--worker-class", "sync", "--log-level", "warning"]
+    shown = subprocess.run([str(gunicorn), "--help"], capture_output=True, text=True, check=False).stdout
+    if "--no-control-socket" in shown:
+        options.append("--no-control-socket")
+    return options
+
+
+def wait_ready(server: subprocess.Popen, url: str, name: str) -> None:
+    for _attempt in range(60):
+        if server.poll() is not None:
+            break
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(1)
+    stop_server(server)
+    raise SystemExit(f"{name} did not start ({url})")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop a gunicorn started here, master and workers (its own process group), whatever state it is in."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, sig)
+        try:
+            server.wait(timeout=30)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def port_in_use(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+    return False
+
+
 def start_server(env: dict, port: int) -> subprocess.Popen:
+    gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+    if port_in_use(port):
+        raise SystemExit(f"127.0.0.1:{port} is already in use (BENCH_PORT names another)")
     server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "portal.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
+        [str(gunicorn), "portal.wsgi:application", *gunicorn_options(gunicorn), "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
         start_new_session=True,
     )
-    for _attempt in range(60):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/floor/template/", timeout=2)
-            return server
-        except OSError:
-            time.sleep(1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    wait_ready(server, f"http://127.0.0.1:{port}/floor/template/", "the portal's gunicorn")
+    return server
+
+
+# --- The peers: the bare Django floor and a Wagtail guide site, side by side --------------------------------
+
+PEER_GUIDE = "spain/residence-permit/"  # the guide and country page the peers' run.sh loads
+PEER_COUNTRY = "es/spain/"
+# Each of the peers' servers: its folder, WSGI application, settings, extra environment and port (their
+# run.sh's: 8101, 8102, 8103; BENCH_PEER_PORTS names three others).
+PEER_SITES = {
+    "floor": ("floor", "floorproj.wsgi:application", "floorproj.settings", {}),
+    "wagtail": ("wagtail", "wagsite.wsgi:application", "wagsite.settings", {}),
+    "wagtail-cached": ("wagtail", "wagsite.wsgi:application", "wagsite.settings", {"PEER_CACHE": "1"}),
+}
+PEER_READY = {"floor": "/hello", "wagtail": f"/es/{PEER_GUIDE}", "wagtail-cached": f"/es/{PEER_GUIDE}"}
+
+
+class Peers:
+    """A writable copy of the peers' folder (its README.md): set up, its pages' queries counted, its three
+    servers started beside the portal's and stopped with it."""
+
+    def __init__(self, folder: str) -> None:
+        self.root = Path(folder).resolve()
+        if not (self.root / "setup.sh").exists() or not (self.root / "wagtail").is_dir():
+            raise SystemExit(f"--peers {folder}: not a copy of the peers' folder (no setup.sh, no wagtail/)")
+        ports = os.environ.get("BENCH_PEER_PORTS", "8101,8102,8103").split(",")
+        self.ports = dict(zip(PEER_SITES, map(int, ports), strict=True))
+        self.python = self.root / ".venv" / "bin" / "python"
+
+    def env(self, server: str | None = None) -> dict[str, str]:
+        # Their manage.py and wsgi.py only set a default settings module: the portal's must not leak in.
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        if server:
+            env.update(PEER_SITES[server][3], DJANGO_SETTINGS_MODULE=PEER_SITES[server][2])
+        return env
+
+    def setup(self) -> None:
+        """Their setup.sh (idempotent: a venv, the role peer_bench, the databases peer_floor and peer_wagtail,
+        migrated and seeded)."""
+        log(f"the peers: {self.root}/setup.sh")
+        subprocess.run([str(self.root / "setup.sh")], cwd=self.root, env=self.env(), check=True)
+
+    def versions(self) -> str:
+        script = (
+            "from importlib.metadata import version as v; "
+            "print(', '.join(f'{p} {v(p)}' for p in ('Django', 'wagtail', 'wagtail-localize', 'gunicorn')))"
+        )
+        out = subprocess.run([str(self.python), "-c", script], capture_output=True, text=True, check=True)
+        return out.stdout.strip()
+
+    def probe(self, rows: list[Scenario]) -> None:
+        """Queries per request with their own counter (Django's test client, the third request of each page, so
+        a cached page reads none); a page that does not answer 200 stops the run."""
+        for server in PEER_SITES:
+            mine = [row for row in rows if row.server == server]
+            if not mine:
+                continue
+            folder = self.root / PEER_SITES[server][0]
+            out = subprocess.run(
+                [str(self.python), "../lib/count_queries.py", *(row.path for row in mine)],
+                cwd=folder,
+                env=self.env(server),
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            found = {}
+            for line in out.stdout.splitlines():
+                url, *fields = line.split("\t")
+                if fields:
+                    found[url] = dict(f.split("=", 1) for f in fields)
+            for row in mine:
+                counted = found.get(row.path, {})
+                if counted.get("status") != "200":
+                    raise SystemExit(f"{row.name}: {row.path} answered {counted.get('status')}\n{out.stderr}")
+                row.probe = {"status": 200, "queries": int(counted["queries_warm2"]), "cache": ""}
+
+    def start(self, stack: contextlib.ExitStack) -> dict[str, str]:
+        """Start the three servers (each stopped when ``stack`` closes) and return their addresses."""
+        gunicorn = self.root / ".venv" / "bin" / "gunicorn"
+        options = gunicorn_options(gunicorn)
+        bases = {}
+        for server, (folder, app, _settings, _env) in PEER_SITES.items():
+            port = self.ports[server]
+            if port_in_use(port):
+                raise SystemExit(f"127.0.0.1:{port} is already in use: not starting the peers' {server}")
+            process = subprocess.Popen(
+                [str(gunicorn), *options, "--bind", f"127.0.0.1:{port}", app],
+                cwd=self.root / folder,
+                env=self.env(server),
+                start_new_session=True,
+            )
+            stack.callback(stop_server, process)
+            bases[server] = f"http://127.0.0.1:{port}"
+            wait_ready(process, bases[server] + PEER_READY[server], f"the peers' {server}")
+            log(f"the peers' {server}: gunicorn pid {process.pid} on 127.0.0.1:{port}")
+        return bases
+
+    @staticmethod
+    def sizes(rows: list[Scenario], bases: dict[str, str]) -> None:
+        """The gzip bytes of each peer page (they answer uncompressed: their size once gzipped, as the portal's)."""
+        for row in rows:
+            if row.server in PEER_SITES:
+                body = urllib.request.urlopen(bases[row.server] + row.path, timeout=10).read()
+                row.probe["gzip"] = len(gzip.compress(body))
 
 
 # --- The report --------------------------------------------------------------------------------------------
@@ -606,7 +776,11 @@ def best(rounds: list[dict]) -> dict:
     return max(rounds, key=lambda r: r["rps"])
 
 
+MET = {True: "yes", False: "NO", None: "not run"}
+
+
 def goals(run: dict) -> list[tuple[str, bool | None, str]]:
+    """Each goal, met or not (None: not measured in this run), and what was measured."""
     rows = run["rows"]
     floor_rps = rows[0].result["rps"]
 
@@ -615,18 +789,51 @@ def goals(run: dict) -> list[tuple[str, bool | None, str]]:
 
     out = []
     cached = pick("cached")
-    worst = min(r.result["rps"] / floor_rps for r in cached)
+    lowest = min(cached, key=lambda r: r.result["rps"])
+    worst = lowest.result["rps"] / floor_rps
     out.append(("cached public page ≥ 0.9 × template floor", worst >= 0.9, f"lowest {worst:.2f} ×"))
     uncached = pick("uncached guide")
-    low = min(r.result["rps"] for r in uncached)
-    most = max(r.probe["queries"] for r in uncached)
-    out.append(
-        (
-            "uncached guide ≈ 500 req/s with ≤ 5 queries",
-            low >= 500 and most <= 5,
-            f"lowest {low:.0f} req/s, {most} queries",
+    slowest = min(uncached, key=lambda r: r.result["rps"])
+    wagtail_cached, wagtail_uncached = pick("wagtail cached"), pick("wagtail uncached")
+    if run.get("peers"):
+        # The peers: the lowest of the portal's pages against the best of theirs, each its best round.
+        [bare] = [r for r in rows if r.server == "floor" and r.path == "/hello"]
+        ratio = lowest.result["rps"] / bare.result["rps"]
+        out.append(
+            (
+                "cached public page ≥ 0.9 × the bare Django floor (the peers' small template)",
+                ratio >= 0.9,
+                f"lowest {ratio:.2f} × ({lowest.name}: {lowest.result['rps']:,.0f} req/s, the floor "
+                f"{bare.result['rps']:,.0f})",
+            )
         )
-    )
+        theirs = max(wagtail_cached, key=lambda r: r.result["rps"])
+        out.append(
+            (
+                "cached public pages ≥ Wagtail's cached guide",
+                lowest.result["rps"] >= theirs.result["rps"],
+                f"lowest {lowest.result['rps']:,.0f} req/s ({lowest.name}) against {theirs.result['rps']:,.0f} "
+                f"({theirs.name})",
+            )
+        )
+        theirs = max(wagtail_uncached, key=lambda r: r.result["rps"])
+        out.append(
+            (
+                "uncached guide ≥ 2 × Wagtail's uncached guide",
+                slowest.result["rps"] >= 2 * theirs.result["rps"],
+                f"lowest {slowest.result['rps']:,.0f} req/s ({slowest.name}) against 2 × "
+                f"{theirs.result['rps']:,.0f} ({theirs.name}): {slowest.result['rps'] / theirs.result['rps']:.2f} ×",
+            )
+        )
+    else:
+        for label in (
+            "cached public page ≥ 0.9 × the bare Django floor (the peers' small template)",
+            "cached public pages ≥ Wagtail's cached guide",
+            "uncached guide ≥ 2 × Wagtail's uncached guide",
+        ):
+            out.append((label, None, "the peers not run (no --peers)"))
+    most = max(r.probe["queries"] for r in uncached)
+    out.append(("uncached guide: ≤ 5 queries", most <= 5, f"{most} queries at most"))
     for goal, label, limit in (
         ("person search", "person search p95 < 50 ms (names encrypted, blind index)", 50),
         ("case list", "case list p95 < 100 ms, every role", 100),
@@ -677,15 +884,29 @@ def goals(run: dict) -> list[tuple[str, bool | None, str]]:
 def scale_report(run: dict, args, heading: str) -> list[str]:
     rows, numbers = run["rows"], run["counts"]
     floor_rps = rows[0].result["rps"]
+    if run.get("peers"):
+        peers = (
+            f"Beside the portal, in the same rounds, the peers' bare Django floor and their Wagtail + "
+            f"wagtail-localize guide site ({run['peers']}; 4 languages, 268 pages, on their own PostgreSQL "
+            f"databases, connections kept 600 s), on gunicorn with the same settings, once uncached and once "
+            f"with Django's per-site cache (local memory in each worker); their queries counted by their own "
+            f"`lib/count_queries.py` (a page's third request), their gzip bytes those of their plain answer gzipped."
+        )
+    else:
+        peers = "Wagtail and the peers' bare Django floor were not run (no `--peers`): their goals say so."
     lines = [
-        f"{heading}{run['scale']:g}: {numbers['consultations']:,} consultations, {numbers['people']:,} people, "
-        f"{numbers['cases']:,} cases, {numbers['processes']:,} processes, {numbers['participants']:,} training "
-        f"participants. gunicorn, 2 sync workers, production settings (DEBUG off, Redis page cache, database "
-        f"connections kept 60 s), PostgreSQL {numbers['postgres']}; wrk, {args.connections} connections, "
-        f"{args.duration} s per scenario (the floor and every cached public page: best of {args.rounds} rounds). Machine: "
-        f"{os.cpu_count()} cores shared with other work, so figures are noisy. Latencies in ms. Queries and "
-        f"gzip bytes are those of one request with the same settings; a cached page reads none. The intake's "
+        f"{heading}{run['scale']:g} (database `{run.get('database', '')}`): {numbers['consultations']:,} "
+        f"consultations, {numbers['people']:,} people, {numbers['cases']:,} cases, {numbers['processes']:,} "
+        f"processes, {numbers['participants']:,} training participants. gunicorn, 2 sync workers, production "
+        f"settings (DEBUG off, Redis page cache, database connections kept 60 s), PostgreSQL "
+        f"{numbers['postgres']}; wrk, {args.connections} connections, {args.duration} s per scenario (the floors, "
+        f"the guides cached and uncached, every cached public page and the peers' pages driven in turn, after a "
+        f"second's warm-up each, for {args.rounds} round{'s' * (args.rounds != 1)}, each its best). Machine: "
+        f"{os.cpu_count()} cores shared with other work, so figures are noisy. Latencies in ms. Queries and gzip "
+        f"bytes are those of one request with the same settings; a cached page reads none. The intake's "
         f"latencies are those of its whole cycle; the POST's own are given in its row.",
+        "",
+        peers,
         "",
         "| scenario | req/s | p50 | p95 | p99 | errors | queries/request | gzip bytes | × floor |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -735,7 +956,7 @@ def scale_report(run: dict, args, heading: str) -> list[str]:
                   + ", ".join(f"{mb:.0f} MB" for mb in run["memory"]) + "."]  # fmt: skip
     lines += ["", "| goal | met | measured |", "|---|---|---|"]
     for label, met, measured in goals(run):
-        lines.append(f"| {label} | {'yes' if met else 'NO'} | {measured} |")
+        lines.append(f"| {label} | {MET[met]} | {measured} |")
     return lines
 
 
@@ -747,14 +968,20 @@ GROWTH_LIMIT = 1.3
 def growth_report(runs: list[dict]) -> list[str]:
     first, last = runs[0], runs[-1]
     ratio_name = f"p95 × {last['scale']:g} / × {first['scale']:g}"
+    where = (
+        f"each scale on its own database (`{first['database']}`, `{last['database']}`)"
+        if first["database"] != last["database"]
+        else "the same database filled further"
+    )
     lines = [
         "",
         f"## Growth: scale {first['scale']:g} to {last['scale']:g}",
         "",
-        f"The same scenarios on the same database filled further. Goal: {ratio_name} ≤ {GROWTH_LIMIT} for the "
-        "case lists, the person search, the case page and the dashboards.",
+        f"The same scenarios, {where}. Goal: {ratio_name} ≤ {GROWTH_LIMIT} for the case lists, the person "
+        "search, the case page and the dashboards. The peers' pages read no data of the portal: their ratio is "
+        "the machine's own drift between the two runs.",
         "",
-        f"| scenario | p95 at {first['scale']:g} | p95 at {last['scale']:g} | ratio | goal |",
+        f"| scenario | p95 at {first['scale']:g} | p95 at {last['scale']:g} | ratio | goal ≤ {GROWTH_LIMIT} |",
         "|---|---:|---:|---:|---|",
     ]
     worst = None
@@ -767,12 +994,30 @@ def growth_report(runs: list[dict]) -> list[str]:
         lines.append(
             f"| {before.name} | {before.result['p95']:.1f} | {after.result['p95']:.1f} | {ratio:.2f} | {mark} |"
         )
-    for step in ("rebuild", "refresh"):
-        if first["rollups"] and last["rollups"]:
+    lines += [
+        "",
+        f"| at both scales | {first['scale']:g} | {last['scale']:g} | ratio | goal |",
+        "|---|---:|---:|---:|---|",
+    ]
+    if first["rollups"] and last["rollups"]:
+        steps = (
+            ("rebuild", "roll-ups: full rebuild (wall, s)", 120),
+            ("refresh", "roll-ups: one-day refresh (wall, s)", 1),
+        )
+        for step, name, limit in steps:
             a, b = first["rollups"][step]["wall"], last["rollups"][step]["wall"]
-            lines.append(f"| roll-ups: {step} (wall, s) | {a:.2f} | {b:.2f} | {b / a:.2f} | |")
+            met = "yes" if max(a, b) < limit else "NO"
+            lines.append(f"| {name} | {a:.2f} | {b:.2f} | {b / a:.2f} | < {limit} s at both: {met} |")
+    else:
+        lines.append("| roll-ups: rebuild and refresh | not timed (`--skip-rollups`) | | | |")
+    a, b = max(first["memory"] or [0]), max(last["memory"] or [0])
+    met = "yes" if max(a, b) <= 200 else "NO"
+    lines.append(
+        f"| each worker's resident memory after the run (MB, the larger) | {a:.0f} | {b:.0f} | "
+        f"{b / a if a else 0:.2f} | ≤ 200 MB at both: {met} |"
+    )
     if worst:
-        lines += ["", f"Worst ratio among the goal's scenarios: {worst[0]:.2f} ({worst[1]})."]
+        lines += ["", f"Worst p95 ratio among the goal's scenarios: {worst[0]:.2f} ({worst[1]})."]
     return lines
 
 
@@ -780,10 +1025,10 @@ def report(runs: list[dict], args, started: str) -> str:
     lines = [f"# Benchmark, {started}", ""]
     if len(runs) == 1:
         lines += scale_report(runs[0], args, "Scale ")
-    else:
+    else:  # the comparison first, then each scale's whole table
+        lines += [*growth_report(runs)[1:], ""]
         for run in runs:
             lines += [f"## Scale {run['scale']:g}", "", *scale_report(run, args, "Scale "), ""]
-        lines += growth_report(runs)
     return "\n".join(lines) + "\n"
 
 
@@ -823,7 +1068,13 @@ print(json.dumps(out))
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run_scale(scale: float, args, cache_url: str, dev_env: dict) -> dict:
+def compared(row: Scenario) -> bool:
+    """Driven round after round with the others compared: the floors, the guides (cached and uncached), every
+    cached public page and the peers' pages."""
+    return row.group in ("floor", "peers") or row.goal in ("cached", "uncached guide")
+
+
+def run_scale(scale: float, args, cache_url: str, dev_env: dict, peers: Peers | None) -> dict:
     """Seed to ``scale``, time the roll-ups, drive every scenario; the results of that scale."""
     if not args.skip_seed:
         log(f"seed_scale --scale {scale:g}")
@@ -834,31 +1085,90 @@ def run_scale(scale: float, args, cache_url: str, dev_env: dict) -> dict:
     subprocess.run([PYTHON, "manage.py", "compilemessages", "--ignore=.venv", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([PYTHON, "-c", f"import redis; redis.Redis.from_url({cache_url!r}).flushdb()"], cwd=ROOT, check=True)
     data = bench_data(env)
-    rows = scenarios(data)
+    rows = scenarios(data, peers=peers is not None)
     numbers = counts(env)
     log("probing queries and sizes")
-    probe(rows, env)
-    base = f"http://127.0.0.1:{args.port}"
-    server = start_server(env, args.port)
-    try:
-        cookies = {user: login(base, user) for user in {r.user for r in rows if r.user}}
-        for row in rows:
-            # The floor and every page compared with it (the cached public pages): best of the rounds alike.
-            rounds = args.rounds if row.group == "floor" or row.goal == "cached" else 1
-            results = []
-            for _round in range(rounds):
-                results.append(run_wrk(base, row, cookies.get(row.user, ""), args.duration, args.connections))
-            row.result = best(results)
+    probe([row for row in rows if row.server == "portal"], env)
+    if peers:
+        peers.probe(rows)
+    bases = {"portal": f"http://127.0.0.1:{args.port}"}
+    with contextlib.ExitStack() as stack:
+        server = start_server(env, args.port)
+        stack.callback(stop_server, server)
+        cookies = {user: login(bases["portal"], user) for user in {r.user for r in rows if r.user}}
+
+        def drive(row: Scenario) -> dict:
+            return run_wrk(bases[row.server], row, cookies.get(row.user, ""), args.duration, args.connections)
+
+        def logged(row: Scenario, result: dict, prefix: str = "") -> None:
             log(
-                f"{row.name}: {row.result['rps']:,.0f} req/s, p95 {row.result['p95']:.1f} ms, "
-                f"{row.result['errors']} errors"
+                f"{prefix}{row.name}: {result['rps']:,.0f} req/s, p95 {result['p95']:.1f} ms, {result['errors']} errors"
             )
+
+        together = [row for row in rows if compared(row)]
+        with contextlib.ExitStack() as peer_servers:  # the peers run beside the portal for these rounds only
+            if peers:
+                bases.update(peers.start(peer_servers))
+                peers.sizes(rows, bases)
+            for row in together:  # a second's warm-up each, alike: the cached Wagtail fills each worker's cache
+                run_wrk(bases[row.server], row, cookies.get(row.user, ""), 1, args.connections)
+            results: dict[int, list[dict]] = {id(row): [] for row in together}
+            for number in range(1, args.rounds + 1):
+                for row in together:
+                    results[id(row)].append(drive(row))
+                    logged(row, results[id(row)][-1], f"round {number}/{args.rounds}: ")
+            for row in together:
+                row.result = best(results[id(row)])
+        for row in rows:
+            if not compared(row):
+                row.result = drive(row)
+                logged(row, row.result)
         memory = worker_memory(server)
         log(f"workers' resident memory after the run: {', '.join(f'{mb:.0f} MB' for mb in memory)}")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    return {"scale": scale, "rows": rows, "counts": numbers, "rollups": rollup_times, "memory": memory}
+    return {
+        "scale": scale,
+        "database": urllib.parse.urlparse(os.environ["DATABASE_URL"]).path.lstrip("/"),
+        "rows": rows,
+        "counts": numbers,
+        "rollups": rollup_times,
+        "memory": memory,
+        "peers": peers.versions() if peers else None,
+    }
+
+
+def run_apart(scale: float, database: str, args) -> dict:
+    """One scale of a growth run in a process of its own, on its database: Django reads its settings once per
+    process, and the staff sessions and second factors belong to that database."""
+    with tempfile.TemporaryDirectory() as folder:
+        found = Path(folder) / "run.json"
+        command = [PYTHON, __file__, "--scale", str(scale), "--growth", "", "--databases", ""]
+        command += ["--duration", str(args.duration), "--connections", str(args.connections)]
+        command += ["--rounds", str(args.rounds), "--port", str(args.port), "--emit-json", str(found)]
+        command += ["--skip-seed"] * args.skip_seed + ["--skip-rollups"] * args.skip_rollups
+        if args.peers:
+            command += ["--peers", args.peers, "--peers-ready"]
+        log(f"scale {scale:g} on the database {urllib.parse.urlparse(database).path.lstrip('/')}")
+        child = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "DATABASE_URL": database})
+        try:
+            status = child.wait()
+        except KeyboardInterrupt:  # the child had it too, and stops its servers
+            child.wait()
+            raise
+        except BaseException:
+            child.terminate()
+            child.wait()
+            raise
+        if status:
+            raise SystemExit(f"scale {scale:g} stopped (exit status {status})")
+        run = json.loads(found.read_text())
+    run["rows"] = [Scenario(**row) for row in run["rows"]]
+    return run
+
+
+def stop_on_term(_signum, _frame) -> None:
+    """A terminated run still stops every server it started (the ``finally`` and exit stacks run)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(143)
 
 
 def main() -> None:
@@ -867,7 +1177,18 @@ def main() -> None:
     parser.add_argument(
         "--growth",
         default=os.environ.get("BENCH_GROWTH", ""),
-        help="scales to run one after the other in the same database, e.g. 1,3: the report compares them",
+        help="scales to run one after the other, e.g. 1,3: the report compares them",
+    )
+    parser.add_argument(
+        "--databases",
+        default=os.environ.get("BENCH_DATABASES", ""),
+        help="with --growth, one database URL per scale (seed_scale brings each to its scale, adding nothing "
+        "to one already there); without it every scale fills DATABASE_URL's further",
+    )
+    parser.add_argument(
+        "--peers",
+        default=os.environ.get("BENCH_PEERS", ""),
+        help="a writable copy of the peers' folder: its Django floor and Wagtail guide site run side by side",
     )
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 10)))
     parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 4)))
@@ -875,18 +1196,37 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
     parser.add_argument("--skip-seed", action="store_true", help="use the data already in the database")
     parser.add_argument("--skip-rollups", action="store_true", help="do not time a rebuild and a refresh")
+    parser.add_argument("--emit-json", help=argparse.SUPPRESS)  # one scale of a growth run: its results
+    parser.add_argument("--peers-ready", action="store_true", help=argparse.SUPPRESS)  # setup.sh has run
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to an own PostgreSQL database (postgres://...).")
+    signal.signal(signal.SIGTERM, stop_on_term)
+    scales = [float(x) for x in args.growth.split(",")] if args.growth else [args.scale]
+    databases = [url for url in args.databases.split(",") if url]
+    if databases and len(databases) != len(scales):
+        sys.exit(f"--databases: one database per scale of --growth ({len(scales)}), not {len(databases)}")
+    if not databases:
+        if scales != sorted(scales):
+            sys.exit("--growth: the scales in increasing order (the database is filled further for each)")
+        databases = [os.environ.get("DATABASE_URL", "")] * len(scales)
+    if not all(url.startswith("postgres") for url in databases):
+        sys.exit("Set DATABASE_URL (or --databases) to own PostgreSQL databases (postgres://...).")
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
-    scales = [float(x) for x in args.growth.split(",")] if args.growth else [args.scale]
-    if scales != sorted(scales):
-        sys.exit("--growth: the scales in increasing order (the database is filled further for each)")
+    peers = Peers(args.peers) if args.peers else None
+    if peers and not args.peers_ready:
+        peers.setup()
     cache_url = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/1")
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    dev_env = {**os.environ, "DEBUG": "1"}
-    runs = [run_scale(scale, args, cache_url, dev_env) for scale in scales]
+    if len(scales) == 1:
+        os.environ["DATABASE_URL"] = databases[0]
+        dev_env = {**os.environ, "DEBUG": "1"}
+        runs = [run_scale(scales[0], args, cache_url, dev_env, peers)]
+    else:
+        runs = [run_apart(scale, database, args) for scale, database in zip(scales, databases, strict=True)]
+    if args.emit_json:
+        run = {**runs[0], "rows": [asdict(row) for row in runs[0]["rows"]]}
+        Path(args.emit_json).write_text(json.dumps(run))
+        return
     text = report(runs, args, started)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
