@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,11 +142,15 @@ def _holding(people, wanted: list[list[int]]) -> list[int]:
         # the user's windows for each search (8 of 14 ms at 200,000 people). Only ids are read here; the
         # scope decides which of them leave. Common words (more than NAME_FEW ids) are asked with the scope.
         every = Person.objects.extra(where=where, params=wanted).order_by()  # noqa: S610  # nosec B610
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            few = list(every.values_list("pk", flat=True)[: NAME_FEW + 1])
-            # Back at once: called inside a longer transaction (an import's chunk), the setting would last to its end.
-            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+        sql, params = every.values_list("pk", flat=True)[: NAME_FEW + 1].query.sql_with_params()
+        # One round trip, not five (begin, set, read, set back, commit): the three statements are sent together
+        # and run in one transaction of their own (Django's client-side binding sends them as one simple query).
+        # The setting goes back at once: called inside a longer transaction (an import's chunk), it would last
+        # to its end.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL enable_seqscan = off; {sql}; SET LOCAL enable_seqscan TO DEFAULT", params)
+            cursor.nextset()
+            few = [pk for (pk,) in cursor.fetchall()]
         if len(few) <= NAME_FEW:
             return list(people.filter(pk__in=few).order_by("-pk").values_list("pk", flat=True))
         holding = people.extra(where=where, params=wanted)  # noqa: S610  # nosec B610
