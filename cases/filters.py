@@ -37,8 +37,8 @@ ANY = _("Any")
 class NationalitySelect(forms.Select):
     """The nationality select: some 250 options, the same markup as the portal's renderer writes for any
     select (``helpers.renderers``), with each option's markup made once per language and list in a process
-    (the list does not change while it runs) and only the chosen one marked per page. Building and
-    escaping 250 options on every case-list page cost 6 ms of it."""
+    (the list does not change while it runs) and only the chosen one marked per page: building and
+    escaping the 250 options cost 6 ms of every case-list page. A test compares the two markups."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
