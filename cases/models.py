@@ -625,7 +625,9 @@ class Case(models.Model):
         # The case list reads the newest cases of a user's windows 25 at a time: these indexes give them
         # in order, one window (window staff) or any (country officers, administrators), without a sort.
         indexes = [
-            models.Index(fields=["window", "status"]),
+            # With the case number: counting a window's open cases on a pathway (the list's filter) reads the
+            # index alone, not every open case's row.
+            models.Index(fields=["window", "status", "id"], name="cases_case_window_status"),
             models.Index(fields=["window", "-opened_at", "-id"], name="cases_case_window_opened"),
             models.Index(fields=["-opened_at", "-id"], name="cases_case_opened"),
             # The roll-ups' refresh: a day's cases closed.
@@ -658,6 +660,10 @@ class Stage(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# A process at one of these stages is no longer under way.
+FINAL_STAGES = (Stage.APPROVED, Stage.DENIED, Stage.WITHDRAWN)
+
+
 class ProcessQuerySet(ScopedQuerySet):
     window_path = "case__window"
 
@@ -666,7 +672,7 @@ class ProcessQuerySet(ScopedQuerySet):
 
     def under_way(self) -> ProcessQuerySet:
         """Not yet approved, denied or withdrawn: a case holds at most one such process at a time."""
-        return self.exclude(stage__in=[Stage.APPROVED, Stage.DENIED, Stage.WITHDRAWN])
+        return self.exclude(stage__in=FINAL_STAGES)
 
     def decided(self) -> ProcessQuerySet:
         return self.filter(

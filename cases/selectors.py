@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,8 +131,12 @@ def search_phone_hashes(user, phone: str) -> list[str]:
     return hashes
 
 
-def _holding(people, wanted: list[list[int]]) -> list[int]:
-    """The primary keys (newest first, up to NAME_SCAN_LIMIT) of the people whose tokens hold one of each
+# What the comparison of names reads of each candidate (decrypted): number, names, date of birth.
+NAME_COLUMNS = ("pk", "given_names", "family_names", "date_of_birth")
+
+
+def _holding(people, wanted: list[list[int]]) -> list[tuple]:
+    """The ``NAME_COLUMNS`` (newest first, up to NAME_SCAN_LIMIT) of the people whose tokens hold one of each
     list of ``wanted``."""
     if connection.vendor == "postgresql":
         # Fixed SQL; the tokens travel as parameters.
@@ -140,36 +144,45 @@ def _holding(people, wanted: list[list[int]]) -> list[int]:
         # A name of rare words: the index alone first (its bitmap, as the planner would not choose it on its
         # estimate), then the user's scope on those few ids. Asked together, the planner hashed every case of
         # the user's windows for each search (8 of 14 ms at 200,000 people). Only ids are read here; the
-        # scope decides which of them leave. Common words (more than NAME_FEW ids) are asked with the scope.
+        # scope decides which of them leave, read with their names. Common words (more than NAME_FEW ids)
+        # are asked with the scope.
         every = Person.objects.extra(where=where, params=wanted).order_by()  # noqa: S610  # nosec B610
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            few = list(every.values_list("pk", flat=True)[: NAME_FEW + 1])
-            # Back at once: called inside a longer transaction (an import's chunk), the setting would last to its end.
-            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+        sql, params = every.values_list("pk", flat=True)[: NAME_FEW + 1].query.sql_with_params()
+        # One round trip, not five (begin, set, read, set back, commit): the three statements are sent together
+        # and run in one transaction of their own (Django's client-side binding sends them as one simple query).
+        # The setting goes back at once: called inside a longer transaction (an import's chunk), it would last
+        # to its end.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL enable_seqscan = off; {sql}; SET LOCAL enable_seqscan TO DEFAULT", params)
+            cursor.nextset()
+            few = [pk for (pk,) in cursor.fetchall()]
         if len(few) <= NAME_FEW:
-            return list(people.filter(pk__in=few).order_by("-pk").values_list("pk", flat=True))
+            return list(people.filter(pk__in=few).order_by("-pk").values_list(*NAME_COLUMNS))
         holding = people.extra(where=where, params=wanted)  # noqa: S610  # nosec B610
-        return list(holding.order_by("-pk").values_list("pk", flat=True)[:NAME_SCAN_LIMIT])
+        return list(holding.order_by("-pk").values_list(*NAME_COLUMNS)[:NAME_SCAN_LIMIT])
+    # SQLite: the tokens of every person in scope compared here; only the names of those who hold them read.
     sets = [set(tokens) for tokens in wanted]
-    return [
+    pks = [
         pk
         for pk, stored in people.order_by("-pk").values_list("pk", "name_tokens")[:NAME_SCAN_LIMIT]
         if all(not wanted_set.isdisjoint(stored) for wanted_set in sets)
     ]
+    return list(Person.objects.filter(pk__in=pks).order_by("-pk").values_list(*NAME_COLUMNS))
 
 
 def _name_candidates(people, tokens: list[str], date_of_birth: date | None) -> list[tuple[int, str, date | None]]:
     """(pk, name key, date of birth) of the people whose name may match, newest first: only theirs are read
-    and decrypted."""
+    and decrypted, with the read that finds them."""
     wanted = [search_tokens(token) for token in tokens]
-    pks: set[int] = set()
+    rows: dict[int, tuple] = {}
     if all(wanted):
-        pks.update(_holding(people, wanted))
+        rows.update((row[0], row) for row in _holding(people, wanted))
     if date_of_birth:
-        pks.update(people.filter(date_of_birth=date_of_birth).values_list("pk", flat=True)[:NAME_CANDIDATES])
-    rows = Person.objects.filter(pk__in=pks).values_list("pk", "given_names", "family_names", "date_of_birth")
-    return sorted(((pk, name_key(given, family), dob) for pk, given, family, dob in rows), key=lambda row: -row[0])
+        born = people.filter(date_of_birth=date_of_birth).values_list(*NAME_COLUMNS)[:NAME_CANDIDATES]
+        rows.update((row[0], row) for row in born)
+    return sorted(
+        ((pk, name_key(given, family), dob) for pk, given, family, dob in rows.values()), key=lambda row: -row[0]
+    )
 
 
 def find_people(

@@ -9,22 +9,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Exists
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from helpers.pagination import DeferredJoinPaginator
 from helpers.validation import record_id
+from hub.models import Guide
 from ventanillas import access
 
 from . import forms, selectors, services
 from .exports import export_cases
 from .filters import CaseFilter, ConsultationFilter
 from .models import (
+    FINAL_STAGES,
     Appointment,
     AuditEntry,
     Case,
@@ -35,6 +40,7 @@ from .models import (
     HouseholdMember,
     Person,
     Referral,
+    RegularizationPathway,
     RegularizationProcess,
 )
 from .rules import TOPIC_NEEDS, contact_channels, has_consent
@@ -52,8 +58,26 @@ def _get(request: HttpRequest, model, pk: int, *, write: bool = False):
     return obj
 
 
+# Whether demonstration data is loaded: every page's banner asks (``portal.context_processors``). A page
+# that reads a row anyway reads the answer with it (``request.demo_data``) rather than in a query of its own.
+DEMO_DATA = {
+    "demo_pathways": Exists(RegularizationPathway.objects.filter(is_sample=True)),
+    "demo_guides": Exists(Guide.objects.filter(is_sample=True)),
+}
+
+
+def _sees_windows(request: HttpRequest, *, write: bool = False) -> bool:
+    """Whether the user sees (or, with ``write``, works at) any window; the banner's answer comes with it."""
+    rows = access.visible_windows(request.user, write=write).annotate(**DEMO_DATA)
+    row = rows.values_list("demo_pathways", "demo_guides").first()
+    if row is None:
+        return False
+    request.demo_data = any(row)
+    return True
+
+
 def _require_staff(request: HttpRequest) -> None:
-    if not access.visible_windows(request.user, write=True).exists():
+    if not _sees_windows(request, write=True):
         raise PermissionDenied
 
 
@@ -99,7 +123,7 @@ CASE_LIST_COLUMNS = (
 @login_required
 @require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
-    if not access.visible_windows(request.user).exists():
+    if not _sees_windows(request):
         raise PermissionDenied
     cases = Case.objects.visible_to(request.user).select_related("person", "window__country", "assigned_to")
     filterset = CaseFilter(request.GET, queryset=cases, user=request.user)
@@ -210,6 +234,12 @@ def person_search(request: HttpRequest) -> HttpResponse:
             phone=data["phone"],
             found=[m.person.pk for m in matches],
         )
+        # Each match's nationality as ``get_nationality_display`` names it, from one list of the countries
+        # (that method builds the list of some 250 names again for every person it is asked about).
+        labels = dict(make_hashable(Person._meta.get_field("nationality").flatchoices))
+        for match in matches:
+            code = match.person.nationality
+            match.nationality = force_str(labels.get(make_hashable(code), code), strings_only=True)
     context = {"form": form, "matches": matches, "prefill": {f: request.POST.get(f, "") for f in SEARCH_FIELDS}}
     status = 400 if form.is_bound and matches is None else 200
     return render(request, "cases/person_search.html", context, status=status)
@@ -520,14 +550,29 @@ def case_create(request: HttpRequest, person: int) -> HttpResponse:
     return render(request, "cases/case_form.html", context, status=400 if form.is_bound else 200)
 
 
+# Of the person, the case page shows the name and links to their page: their other fields (contacts,
+# documents, notes, the name's blind index) are neither read nor decrypted here.
+PERSON_NOT_ON_CASE_PAGE = tuple(
+    f"person__{f.name}" for f in Person._meta.concrete_fields if f.name not in ("id", "given_names", "family_names")
+)
+
+
 @login_required
 @require_safe
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get(request, Case, pk)
+    # The case with what its heading shows (the person's name, the window and its country's clock, who opened
+    # it and who has it) in one read; of the person only the name is read and decrypted (docs/speed.md).
+    cases = Case.objects.visible_to(request.user).select_related(
+        "person", "window__country", "opened_by", "assigned_to"
+    )
+    case = get_object_or_404(cases.defer(*PERSON_NOT_ON_CASE_PAGE).annotate(**DEMO_DATA), pk=pk)
+    request.demo_data = case.demo_pathways or case.demo_guides
     # The case page shows the person's name and the notes about them: opening it is audited like theirs.
     services.record_audit(user=request.user, action=AuditEntry.Action.VIEW, obj=case)
     # status_access: the person's own status check (statuscheck app), to show the clerk when it is locked
-    processes = case.processes.select_related("pathway", "status_access").prefetch_related("checklist", "appointments")
+    processes = list(
+        case.processes.select_related("pathway", "status_access").prefetch_related("checklist", "appointments")
+    )
     context = {
         "case": case,
         "processes": [
@@ -536,9 +581,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": case.timeline.select_related("by"),
         "follow_ups": case.follow_ups.select_related("assigned_to"),
         "referrals": case.referrals.select_related("partner__country"),
-        "can_write": Case.objects.writable_by(request.user).filter(pk=pk).exists(),
+        # The user's memberships, already read, decide it: the rule of ``writable_by``.
+        "can_write": access.can_write_window(request.user, case.window),
         # start_process refuses a second process while one is under way: do not offer it
-        "can_start_process": not case.processes.under_way().exists(),
+        "can_start_process": not any(p.stage not in FINAL_STAGES for p in processes),
         "is_admin": access.is_administrator(request.user),
         "checklist_statuses": forms.ChecklistForm.base_fields["status"].choices,
         "now": timezone.now(),

@@ -21,6 +21,26 @@ class DeferredJoinPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = self._page_ids(bottom, top)
         rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+    def _page_ids(self, bottom: int, top: int) -> list:
+        """The page's row numbers, in the list's order. A page in the second half of a list whose order is
+        total (it ends with the primary key) is read from the end, in the reverse order, and turned back:
+        the last page of a country officer's 20,000 cases skips 25 rows instead of sorting and skipping
+        20,000 (the rows of several windows come unsorted from the index, by window)."""
+        numbers = self.object_list.values_list("pk", flat=True)
+        if bottom > self.count // 2 and _ends_with_pk(self.object_list):
+            return list(numbers.reverse()[self.count - top : self.count - bottom])[::-1]
+        return list(numbers[bottom:top])
+
+
+def _ends_with_pk(queryset) -> bool:
+    """Whether the queryset's order ends with its primary key, so that no two rows tie and the reverse order is
+    exactly the order read backwards."""
+    query = queryset.query
+    ordering = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
+    if query.extra_order_by or not ordering or not isinstance(ordering[-1], str):
+        return False
+    return ordering[-1].lstrip("-") in ("pk", queryset.model._meta.pk.attname, queryset.model._meta.pk.name)

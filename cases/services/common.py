@@ -127,12 +127,16 @@ def _idempotent_create(model: type[models.Model], form_token: uuid.UUID | None, 
 def audit_identifier_search(*, user: Any, document_number: str = "", phone: str = "", found: list[int] = ()) -> None:
     """A search by document number or phone discloses who holds it: one audit row per identifier searched,
     holding its keyed hash (never the value) and the people shown. A search by name alone is not logged."""
+    searched = [
+        (kind, value) for kind, value in (("document", document_number), ("phone", phone)) if (value or "").strip()
+    ]
+    if not searched:
+        return  # a search by name alone: nothing to log, so the user's country is not read either
     region = next(iter(access.visible_windows(user).values_list("country__code", flat=True)), "")
-    for kind, value in (("document", document_number), ("phone", phone)):
-        if value and value.strip():
-            record_audit(
-                user=user,
-                action=AuditEntry.Action.SEARCH,
-                object_type="cases.person",
-                details={"identifier": kind, "hash": identifier_hash(kind, value, region), "found": list(found)},
-            )
+    for kind, value in searched:
+        record_audit(
+            user=user,
+            action=AuditEntry.Action.SEARCH,
+            object_type="cases.person",
+            details={"identifier": kind, "hash": identifier_hash(kind, value, region), "found": list(found)},
+        )

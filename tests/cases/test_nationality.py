@@ -193,3 +193,18 @@ def test_the_case_list_filters_and_exports_nationality_by_name(staff_cr_client, 
     column = rows[0].split(",").index("Nationalité")
     by_person = {int(row.split(",")[1]): row.split(",")[column] for row in rows[1:]}
     assert by_person == {senegalese.pk: "Sénégal", haitian.pk: "Haïti", undisclosed.pk: "Non indiqué"}
+
+
+@pytest.mark.parametrize("language", ["es", "ht"])
+@pytest.mark.parametrize("value", [None, "", "SN", "ZZ", ["HT"]])
+def test_the_case_lists_nationality_select_is_the_markup_every_select_gets(language, value):
+    from django import forms
+
+    from cases.filters import NationalitySelect
+
+    choices = [("", "Any"), *nationality_choices(blank=False)]
+    attrs = {"id": "id_nationality", "class": "form-select"}
+    with translation.override(language):
+        usual = forms.Select(choices=choices).render("nationality", value, attrs=attrs)
+        for _again in range(2):  # the second from the options kept for this language
+            assert NationalitySelect(choices=choices).render("nationality", value, attrs=attrs) == usual

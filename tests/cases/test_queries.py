@@ -85,12 +85,77 @@ def test_a_case_with_two_processes_and_two_vulnerabilities_is_listed_once(
     )
 
 
-def test_the_case_list_stays_under_a_fixed_budget(staff_cr_client, window_cr, staff_cr, pathway_cr):
+def test_the_case_list_stays_under_a_fixed_budget(staff_cr_client, officer_cr_client, window_cr, staff_cr, pathway_cr):
     _add_rows(window_cr, staff_cr, pathway_cr, 25)
-    # Session, user, second factor, memberships, scope check, count, the page's case numbers, the page's
-    # rows, sample content, the filter's choices (pathways, staff): 11 today.
+    # Session, user, second factor, memberships, scope check (with whether sample content is loaded), count,
+    # the page's case numbers, the page's rows, the filter's choices (pathways, staff): 10.
     _queries(staff_cr_client, reverse("cases:case-list"))
-    assert _queries(staff_cr_client, reverse("cases:case-list")) <= 11
+    assert _queries(staff_cr_client, reverse("cases:case-list")) <= 10
+    # A pathway chosen is checked against the choices the page lists, not read again; an officer also reads
+    # the windows of their country.
+    assert _queries(officer_cr_client, reverse("cases:case-list"), "get", {"pathway": pathway_cr.pk}) <= 11
+
+
+def test_the_person_search_by_name_stays_under_a_fixed_budget(staff_cr_client, window_cr, staff_cr, pathway_cr):
+    _add_rows(window_cr, staff_cr, pathway_cr, 5)
+    url = reverse("cases:person-search")
+    _queries(staff_cr_client, url, "post", {"names": "persona"})
+    # Session, user, second factor, memberships, scope check (with whether sample content is loaded), the
+    # people holding the name's tokens (one round trip with its planner setting on PostgreSQL), the names of
+    # those of them in scope, the matches: 8. A search by name alone is not audited and reads no country.
+    assert _queries(staff_cr_client, url, "post", {"names": "persona"}) <= 8
+
+
+def test_a_pathway_of_another_country_is_not_a_choice_of_the_case_list(staff_cr_client, window_cr, staff_cr, pa):
+    from tests.cases.factories import PathwayFactory
+
+    make_case(window_cr, staff_cr, person=make_person(window_cr, staff_cr, given_names="Ana"))
+    elsewhere = PathwayFactory(country=pa)
+    for value in (elsewhere.pk, "abc", 10**9):
+        response = staff_cr_client.get(reverse("cases:case-list"), {"pathway": value})
+        assert response.context["filter"].errors["pathway"], value
+
+
+def test_the_last_pages_of_a_long_list_list_the_rows_of_the_plain_order(window_cr, window_cr2, staff_cr):
+    from django.core.paginator import Paginator
+
+    from cases.models import Case
+    from helpers.pagination import DeferredJoinPaginator
+
+    opened = timezone.now()
+    for i in range(23):
+        window = window_cr if i % 3 else window_cr2
+        case = make_case(window, staff_cr, person=make_person(window, staff_cr, given_names=f"P{i}"))
+        # Some cases opened at the same moment: the case number decides between them.
+        Case.objects.filter(pk=case.pk).update(opened_at=opened - timezone.timedelta(hours=i // 2))
+    cases = Case.objects.filter(window__in=[window_cr, window_cr2])
+    for ordering in ((), ("opened_at", "pk"), ("-status", "-opened_at", "id")):
+        listed = cases.order_by(*ordering) if ordering else cases
+        plain, deferred = Paginator(listed, 4, orphans=1), DeferredJoinPaginator(listed, 4, orphans=1)
+        every = [[c.pk for c in deferred.page(n)] for n in deferred.page_range]
+        assert every == [[c.pk for c in plain.page(n)] for n in plain.page_range]
+        assert sorted(pk for page in every for pk in page) == sorted(c.pk for c in cases)
+
+
+def test_the_case_page_reads_as_many_queries_with_three_processes_as_with_one(
+    staff_cr_client, window_cr, staff_cr, pathway_cr
+):
+    case = make_case(window_cr, staff_cr, person=make_person(window_cr, staff_cr, given_names="Rosa"))
+    services.start_process(case=case, pathway=pathway_cr, by=staff_cr)
+    services.plan_follow_up(case=case, due_on=timezone.localdate(), assigned_to=staff_cr, note="Llamar", by=staff_cr)
+    url = reverse("cases:case-detail", args=[case.pk])
+    _queries(staff_cr_client, url)
+    one = _queries(staff_cr_client, url)
+    # Session, user, second factor, memberships, the case with its person, window and users (and whether
+    # sample content is loaded), the audit row, processes, their documents and appointments, follow-ups,
+    # referrals, handovers, timeline: 13.
+    assert one <= 13
+    for _n in range(2):
+        RegularizationProcess.objects.create(
+            case=case, pathway=pathway_cr, stage="denied", started_at=timezone.localdate()
+        )
+        services.plan_follow_up(case=case, due_on=timezone.localdate(), assigned_to=staff_cr, note="Otra", by=staff_cr)
+    assert _queries(staff_cr_client, url) == one
 
 
 def test_the_stage_filter_lists_the_cases_at_that_stage_in_each_country_the_reader_works_in(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.models import AuditEntry, Consultation, Person
+from cases.models import AuditEntry, Consultation, Person, RegularizationProcess
 from tests.cases.factories import make_case, make_person
 from tests.factories import UserFactory, member
 from ventanillas.models import PartnerOrganisation, Role
@@ -480,3 +480,20 @@ def test_the_case_page_shows_times_on_the_windows_clock_and_dates_in_the_readers
     assert f"{at:%d/%m/%Y} 10:00 · Lugar: DGME" in page
     assert "16:00" not in page
     assert f"Seguimiento programado para el {at:%d/%m/%Y}." in page
+
+
+def test_the_case_page_offers_a_new_process_only_when_none_is_under_way_and_changes_only_to_its_staff(
+    staff_cr_client, officer_cr_client, window_cr, staff_cr, pathway_cr
+):
+    case = make_case(window_cr, staff_cr, person=make_person(window_cr, staff_cr, given_names="Lucía"))
+    url = reverse("cases:case-detail", args=[case.pk])
+    start = reverse("cases:process-start", args=[case.pk])
+    page = staff_cr_client.get(url).content.decode()
+    assert start in page and "Lucía" in page
+    process = services.start_process(case=case, pathway=pathway_cr, by=staff_cr)
+    assert start not in staff_cr_client.get(url).content.decode()
+    RegularizationProcess.objects.filter(pk=process.pk).update(stage="withdrawn")
+    assert start in staff_cr_client.get(url).content.decode()
+    # A country officer reads the case and its person's name, and is offered no change.
+    page = officer_cr_client.get(url).content.decode()
+    assert "Lucía" in page and start not in page and reverse("cases:case-edit", args=[case.pk]) not in page
