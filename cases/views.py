@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Exists
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from helpers import samples
 from helpers.pagination import DeferredJoinPaginator
 from helpers.validation import record_id
-from hub.models import Guide
 from ventanillas import access
 
 from . import forms, selectors, services
@@ -40,7 +39,6 @@ from .models import (
     HouseholdMember,
     Person,
     Referral,
-    RegularizationPathway,
     RegularizationProcess,
 )
 from .rules import TOPIC_NEEDS, contact_channels, has_consent
@@ -58,21 +56,14 @@ def _get(request: HttpRequest, model, pk: int, *, write: bool = False):
     return obj
 
 
-# Whether demonstration data is loaded: every page's banner asks (``portal.context_processors``). A page
-# that reads a row anyway reads the answer with it (``request.demo_data``) rather than in a query of its own.
-DEMO_DATA = {
-    "demo_pathways": Exists(RegularizationPathway.objects.filter(is_sample=True)),
-    "demo_guides": Exists(Guide.objects.filter(is_sample=True)),
-}
-
-
 def _sees_windows(request: HttpRequest, *, write: bool = False) -> bool:
     """Whether the user sees (or, with ``write``, works at) any window; the banner's answer comes with it."""
-    rows = access.visible_windows(request.user, write=write).annotate(**DEMO_DATA)
-    row = rows.values_list("demo_pathways", "demo_guides").first()
+    # Whether demonstration data is loaded (every page's banner asks) comes with it: ``helpers.samples``.
+    columns = samples.columns()
+    row = access.visible_windows(request.user, write=write).annotate(**columns).values(*columns).first()
     if row is None:
         return False
-    request.demo_data = any(row)
+    request.demo_data = samples.loaded(row)
     return True
 
 
@@ -565,8 +556,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cases = Case.objects.visible_to(request.user).select_related(
         "person", "window__country", "opened_by", "assigned_to"
     )
-    case = get_object_or_404(cases.defer(*PERSON_NOT_ON_CASE_PAGE).annotate(**DEMO_DATA), pk=pk)
-    request.demo_data = case.demo_pathways or case.demo_guides
+    case = get_object_or_404(cases.defer(*PERSON_NOT_ON_CASE_PAGE).annotate(**samples.columns()), pk=pk)
+    request.demo_data = samples.loaded(case)
     # The case page shows the person's name and the notes about them: opening it is audited like theirs.
     services.record_audit(user=request.user, action=AuditEntry.Action.VIEW, obj=case)
     # status_access: the person's own status check (statuscheck app), to show the clerk when it is locked
