@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from cases import services
@@ -201,3 +201,48 @@ def test_the_nightly_rebuild_is_scheduled_and_never_runs_beside_a_refresh(world)
         assert rebuild_rollups.apply().get() == 0
         assert refresh_rollups.apply().get()["skipped"] == 1
     assert "skipped" not in refresh_rollups.apply().get()
+
+
+def test_a_rebuild_links_every_person_as_a_relinking_would(world, window_cr, window_pa, staff_cr):
+    # A person counted in two countries (the same subject under Costa Rica and Panama) is linked across them.
+    rollups.rebuild()
+    row = UniqueFact.objects.filter(country=window_cr.country, dimension="").order_by("day").first()
+    UniqueFact.objects.create(
+        country=window_pa.country, window=window_pa, day=row.day + timedelta(days=1), indicator=row.indicator,
+        subject=row.subject,
+    )  # fmt: skip
+    staged = [(c, w, d, i, dim, v, s) for c, w, d, i, dim, v, s in UniqueFact.objects.values_list(
+        "country_id", "window_id", "day", "indicator", "dimension", "value", "subject")]  # fmt: skip
+    UniqueFact.objects.all().delete()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(rollups.STAGE_SQL)
+            marks = ", ".join(["%s"] * 7)
+            cursor.executemany(
+                f"INSERT INTO {rollups.STAGE} ({', '.join(rollups.UNIQUE_FIELDS)}) VALUES ({marks})",  # noqa: S608
+                staged,
+            )
+        rollups._insert_staged(None)
+        # Every row's previous days are already what linking all rows again gives.
+        assert rollups.link() == 0
+    moved = UniqueFact.objects.get(country=window_pa.country, subject=row.subject, indicator=row.indicator)
+    assert moved.previous_day is not None  # a day in Costa Rica
+    assert moved.previous_day_in_country is None  # the first in Panama
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the new table is PostgreSQL's way")
+def test_a_full_rebuild_puts_a_new_table_in_place_with_the_same_indexes(world):
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexname",
+                           [UniqueFact._meta.db_table])  # fmt: skip
+            return [definition for (definition,) in cursor.fetchall()]
+
+    before, rows = indexes(), snapshot()["unique"]
+    rollups.rebuild()
+    assert indexes() == before
+    assert snapshot()["unique"] == rows
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE %s", ["%" + rollups.REBUILT_SUFFIX + "%"])
+        assert cursor.fetchone()[0] == 0
+    assert rollups.link() == 0
