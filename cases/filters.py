@@ -53,7 +53,7 @@ class NationalitySelect(forms.Select):
             attributes = (" selected" if selected else "") + marks
             out.append(f'\n  <option value="{option_value}"{attributes}>{markup}</option>\n')
         out.append("\n</select>")
-        return mark_safe("".join(out))  # noqa: S308 - every part is escaped above or in _options
+        return mark_safe("".join(out))  # noqa: S308  # nosec B308 B703 - every part is escaped above or in _options
 
 
 @lru_cache(maxsize=32)
