@@ -24,6 +24,15 @@ def columns() -> dict[str, Exists]:
     return {f"sample_{name}": Exists(rows()) for name, rows in _SAMPLES.items()}
 
 
+def any_loaded() -> bool:
+    """Whether any app holds sample rows, in one query for all of them (every page's banner may ask)."""
+    found = [rows().order_by().values_list("pk") for rows in _SAMPLES.values()]
+    if not found:
+        return False
+    first, *others = found
+    return bool(list(first.union(*others)[:1]))
+
+
 def loaded(row) -> bool:
     """Whether a row annotated with ``columns`` (a model instance or a dict) says sample content is loaded."""
     names = [f"sample_{name}" for name in _SAMPLES]

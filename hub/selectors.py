@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import connections, router
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.query import get_related_populators
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 import pagecache
+from helpers import samples
 from ventanillas.models import Country
 
 from .languages import Localized, best_language, localize, ordered_for
@@ -57,16 +58,11 @@ def published_articles(country: Country) -> list[Article]:
 
 
 def _item_rows(model: type[Content], code: str, slug: str) -> QuerySet:
-    from cases.models import RegularizationPathway
-
     rows = (
         model.objects.filter(country__code=code, slug=slug)
         .select_related("country")
         .defer(*SEARCH_COLUMNS)
-        .annotate(
-            demo_pathways=Exists(RegularizationPathway.objects.filter(is_sample=True)),
-            demo_guides=Exists(Guide.objects.filter(is_sample=True)),
-        )
+        .annotate(**samples.columns())
     )
     if model is Guide:
         rows = rows.select_related("pathway")
@@ -134,7 +130,7 @@ def published_item_or_404(model: type[Content], country: Country | str, slug: st
     item = compiled.first(code, slug) if compiled else _item_rows(model, code, slug).first()
     if item is None or not item.languages():
         raise Http404
-    item.demo_data = item.demo_pathways or item.demo_guides
+    item.demo_data = samples.loaded(item)
     return item
 
 

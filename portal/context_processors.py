@@ -8,13 +8,9 @@ from django.utils.functional import SimpleLazyObject
 def demo_data_loaded() -> bool:
     """Whether the demo's sample content is in the database: its guides, pathways and the invented cases and
     figures that come with them. Every page says so while it is (the banner of base.html)."""
-    from cases.models import RegularizationPathway
-    from hub.models import Guide
+    from helpers import samples
 
-    # One query for both tables: it runs on every page.
-    pathways = RegularizationPathway.objects.filter(is_sample=True).order_by().values_list("pk")
-    guides = Guide.objects.filter(is_sample=True).order_by().values_list("pk")
-    return bool(list(pathways.union(guides)[:1]))
+    return samples.any_loaded()
 
 
 def site(request: HttpRequest) -> dict[str, object]:
