@@ -183,6 +183,7 @@ class Session(models.Model):
                 condition=models.Q(seats_taken__lte=models.F("capacity")), name="session_seats_within_capacity"
             ),
         ]
+        indexes = [models.Index(fields=["finalised_at"], name="session_finalised_at_idx")]  # the refresh's
 
     def __str__(self) -> str:
         return f"{self.course} · {self.country} · {self.starts_on:%Y-%m-%d}"
@@ -318,6 +319,7 @@ class Participant(models.Model):
                 fields=["email_hash"], condition=~models.Q(email_hash=""), name="participant_email_hash_unique"
             )
         ]
+        indexes = [models.Index(fields=["created_at"], name="participant_created_at_idx")]  # the refresh's
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.email else self.name
@@ -393,7 +395,14 @@ class Enrolment(models.Model):
                 name="enrolment_offer_has_deadline",
             ),
         ]
-        indexes = [models.Index(fields=["session", "status", "waitlisted_at"], name="enrolment_waitlist_idx")]
+        indexes = [
+            models.Index(fields=["session", "status", "waitlisted_at"], name="enrolment_waitlist_idx"),
+            # The roll-ups' refresh looks for enrolments changed since its last run (dashboards.rollups).
+            *(
+                models.Index(fields=[f], name=f"enrolment_{f}_idx")
+                for f in ("created_at", "confirmed_at", "cancelled_at", "offered_at", "waitlisted_at")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant.name} · {self.session}"
