@@ -67,6 +67,39 @@ COUNTS_SQL = """
 INSERT INTO {table} (country_id, window_id, day, indicator, dimension, value, count)
 SELECT %s, CAST(q.w AS bigint), q.d, %s, %s, {value}, q.n FROM ({inner}) AS q {where}
 """
+# One source's daily counts of one country under every dimension whose field is one value per row (a person's sex,
+# not their vulnerabilities): the source is read once, each row is repeated once per dimension (the empty one:
+# the total) with that dimension's value, and the repeats are counted together.
+FANNED_COUNTS_SQL = """
+INSERT INTO {table} (country_id, window_id, day, indicator, dimension, value, count)
+SELECT %s, CAST(f.w AS bigint), f.d, %s, f.dim, f.v, COUNT(*) FROM (
+    SELECT q.w AS w, q.d AS d, x.dim AS dim, CASE x.dim {values} END AS v FROM ({inner}) AS q CROSS JOIN ({dims}) AS x
+) AS f WHERE f.v IS NOT NULL GROUP BY f.w, f.d, f.dim, f.v
+"""
+
+
+def _single_valued(model, path: str) -> bool:
+    """Whether ``path`` (``person__sex``) gives each row of ``model`` one value, crossing no to-many relation."""
+    opts = model._meta
+    for part in path.split("__"):
+        field = opts.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return False
+        if field.related_model is not None:
+            opts = field.related_model._meta
+    return True
+
+
+def _fanned(dimensions: list[str], columns: dict[str, str]) -> tuple[str, str]:
+    """The SQL of the dimensions' list (``''`` first: the total) and of the CASE choosing each one's value from
+    ``columns`` (dimension -> column of the inner query). Dimension names are the code's own words."""
+    if not all(dimension.replace("_", "").isalnum() for dimension in dimensions):
+        raise ValueError(f"not a dimension's name: {dimensions}")
+    dims = " UNION ALL ".join(f"SELECT '{dimension}' AS dim" for dimension in ("", *dimensions))
+    values = "WHEN '' THEN '' " + " ".join(
+        f"WHEN '{dimension}' THEN CAST({columns[dimension]} AS varchar(40))" for dimension in dimensions
+    )
+    return dims, values
 
 
 def write_counts(country: Country, days: set[date] | None = None) -> int:
@@ -79,21 +112,30 @@ def write_counts(country: Country, days: set[date] | None = None) -> int:
             if indicator.kind != COUNT:
                 continue
             for source in indicator.sources:
-                dims = [("", None)] + [(d, source.fields[d]) for d in indicator.dimensions if d in source.fields]
-                for dimension, path in dims:
-                    qs = _events(source, country, days)
-                    group = ["w", "d"]
-                    if path:
-                        qs = qs.annotate(v=F(path))
-                        group.append("v")
+                qs = _events(source, country, days)
+                present = [d for d in indicator.dimensions if d in source.fields]
+                fanned = [d for d in present if _single_valued(qs.model, source.fields[d])]
+                # The total and the single-valued dimensions: one read of the source.
+                columns = {dimension: f"q.v{n}" for n, dimension in enumerate(fanned)}
+                rows = qs.values("w", "d", **{f"v{n}": F(source.fields[d]) for n, d in enumerate(fanned)})
+                inner, params = rows.query.sql_with_params()
+                dims, values = _fanned(fanned, columns)
+                sql = FANNED_COUNTS_SQL.format(table=table, inner=inner, dims=dims, values=values)
+                cursor.execute(sql, [country.pk, indicator.code, *params])
+                written += cursor.rowcount
+                for dimension in present:
+                    if dimension in fanned:
+                        continue
                     # A person with two vulnerabilities is one row per vulnerability, never two per case.
-                    rows = qs.values(*group).annotate(n=Count("pk", distinct=dimension == "vulnerability"))
+                    rows = (
+                        _events(source, country, days)
+                        .annotate(v=F(source.fields[dimension]))
+                        .values("w", "d", "v")
+                        .annotate(n=Count("pk", distinct=True))
+                    )
                     inner, params = rows.query.sql_with_params()
                     sql = COUNTS_SQL.format(
-                        table=table,
-                        inner=inner,
-                        value="CAST(q.v AS varchar(40))" if dimension else "''",
-                        where="WHERE q.v IS NOT NULL" if dimension else "",  # e.g. a person without any vulnerability
+                        table=table, inner=inner, value="CAST(q.v AS varchar(40))", where="WHERE q.v IS NOT NULL"
                     )
                     cursor.execute(sql, [country.pk, indicator.code, dimension, *params])
                     written += cursor.rowcount
@@ -142,6 +184,29 @@ def _load_aliases() -> None:
             cursor.executemany(f"INSERT INTO {ALIASES} (person, origin) VALUES (%s, %s)", aliases)  # noqa: S608  # nosec B608 - a constant name
 
 
+# One indicator's people of one country under the total and every dimension that is one value per row in each
+# source: each source is read once, its rows repeated once per dimension with that dimension's value (NULL where
+# the source has no such field), and each (window, day, dimension, value, person) kept once.
+STAGE_FANNED_SQL = """
+INSERT INTO {stage} (country_id, window_id, day, indicator, dimension, value, subject)
+SELECT DISTINCT %s, f.w, f.d, %s, f.dim, f.v, f.s FROM (
+    SELECT u.w AS w, u.d AS d, u.s AS s, x.dim AS dim, CASE x.dim {values} END AS v
+    FROM ({sources}) AS u CROSS JOIN ({dims}) AS x
+) AS f WHERE f.v IS NOT NULL
+"""
+FANNED_SOURCE_SQL = """
+SELECT CAST(q.w AS bigint) AS w, q.d AS d, {subject} AS s{values}
+FROM ({inner}) AS q {join}
+"""
+
+
+def _subject(source: Source) -> tuple[str, str]:
+    """The SQL of a source's person (their first id when handed over) and of the join to the aliases it needs."""
+    if source.subject_field.endswith("person_id"):
+        return "COALESCE(a.origin, q.rollup_subject)", f"LEFT JOIN {ALIASES} AS a ON a.person = q.rollup_subject"
+    return "q.rollup_subject", ""
+
+
 def stage_people(country: Country, days: set[date] | None = None, *, aliases: bool = True) -> None:
     """Add the daily people rows (``UniqueFact``) of a country, for the given days (None: every day), to the
     rows waiting to be inserted in this transaction (``_insert_staged``). The database reads and writes them
@@ -154,29 +219,47 @@ def stage_people(country: Country, days: set[date] | None = None, *, aliases: bo
         for indicator in indicators.counted():
             if indicator.kind != UNIQUE:
                 continue
-            for dimension in ("", *indicator.dimensions):
+            events = [(source, _events(source, country, days)) for source in indicator.sources]
+            fanned, alone = [], []
+            for dimension in indicator.dimensions:
+                having = [(source, qs) for source, qs in events if dimension in source.fields]
+                if having:
+                    single = all(_single_valued(qs.model, source.fields[dimension]) for source, qs in having)
+                    (fanned if single else alone).append(dimension)
+            parts, params = [], []
+            for source, qs in events:
+                picked = {f"v{n}": F(source.fields[d]) for n, d in enumerate(fanned) if d in source.fields}
+                inner, inner_params = qs.values(
+                    "w", "d", rollup_subject=F(source.subject_field), **picked
+                ).query.sql_with_params()
+                subject, join = _subject(source)
+                values = "".join(
+                    f", CAST({'q.' + name if name in picked else 'NULL'} AS varchar(40)) AS {name}"
+                    for name in (f"v{n}" for n in range(len(fanned)))
+                )
+                parts.append(FANNED_SOURCE_SQL.format(inner=inner, subject=subject, values=values, join=join))
+                params += inner_params
+            dims, values = _fanned(fanned, {d: f"u.v{n}" for n, d in enumerate(fanned)})
+            sql = STAGE_FANNED_SQL.format(stage=STAGE, sources=" UNION ALL ".join(parts), dims=dims, values=values)
+            cursor.execute(sql, [country.pk, indicator.code, *params])
+            for dimension in alone:
                 parts, params = [], []
-                for source in indicator.sources:
-                    if dimension and dimension not in source.fields:
+                for source, qs in events:
+                    if dimension not in source.fields:
                         continue
-                    qs = _events(source, country, days).annotate(rollup_subject=F(source.subject_field))
-                    columns = ["w", "d", "rollup_subject"]
-                    if dimension:
-                        qs = qs.annotate(rollup_value=F(source.fields[dimension])).filter(rollup_value__isnull=False)
-                        columns.append("rollup_value")
-                    inner, inner_params = qs.values_list(*columns).distinct().query.sql_with_params()
-                    people = source.subject_field.endswith("person_id")
+                    rows = qs.annotate(
+                        rollup_subject=F(source.subject_field), rollup_value=F(source.fields[dimension])
+                    ).filter(rollup_value__isnull=False)
+                    inner, inner_params = (
+                        rows.values_list("w", "d", "rollup_subject", "rollup_value").distinct().query.sql_with_params()
+                    )
+                    subject, join = _subject(source)
                     parts.append(
                         SOURCE_SQL.format(
-                            inner=inner,
-                            subject="COALESCE(a.origin, q.rollup_subject)" if people else "q.rollup_subject",
-                            value="CAST(q.rollup_value AS varchar(40))" if dimension else "''",
-                            join=f"LEFT JOIN {ALIASES} AS a ON a.person = q.rollup_subject" if people else "",
+                            inner=inner, subject=subject, value="CAST(q.rollup_value AS varchar(40))", join=join
                         )
                     )
                     params += inner_params
-                if not parts:
-                    continue
                 sql = STAGE_PEOPLE_SQL.format(stage=STAGE, sources=" UNION ".join(parts))
                 cursor.execute(sql, [country.pk, indicator.code, dimension, *params])
 
