@@ -650,9 +650,6 @@ def _rebuild_all(started: datetime) -> int:
     """Every roll-up from scratch, in one transaction (readers see the old figures until it commits): every
     daily people row is inserted at once, already linked, with no stored row to link to."""
     written = 0
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = on")  # off for the portal's short queries (portal/settings.py)
     countries = list(Country.objects.all())
     if connection.vendor == "postgresql":
         rebuilt = _new_people_table()

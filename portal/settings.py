@@ -148,7 +148,8 @@ if env("DATABASE_REPLICA_URL", default=""):
     DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 # PostgreSQL's just-in-time compilation is off: the planner's estimate for a name search through the GIN index
 # of name tokens (tens of thousands of rows, where the index finds a handful) crossed its threshold, and
-# compiling took 140 ms of a 3 ms query. Only the full rebuild of the roll-ups turns it on (dashboards/rollups.py).
+# compiling took 140 ms of a 3 ms query. The full rebuild of the roll-ups is faster without it too: its few
+# hundred statements each paid for their compilation (96 s instead of 132 at scale 1, docs/speed.md).
 for _alias, _database in DATABASES.items():
     if "postgresql" in _database["ENGINE"]:
         _options = _database.setdefault("OPTIONS", {})
