@@ -90,6 +90,26 @@ def _single_valued(model, path: str) -> bool:
     return True
 
 
+def _split_dimensions(dimensions, events) -> tuple[list[str], list[str]]:
+    """The ``dimensions`` that some of ``events`` ((source, queryset) pairs) have, split in two: those that are
+    one value per row in every source that has them (read with the total, ``_fanned``), and the others (each
+    read on its own)."""
+    fanned, alone = [], []
+    for dimension in dimensions:
+        having = [(source, qs) for source, qs in events if dimension in source.fields]
+        if having:
+            single = all(_single_valued(qs.model, source.fields[dimension]) for source, qs in having)
+            (fanned if single else alone).append(dimension)
+    return fanned, alone
+
+
+def _empty(cursor, table: str) -> None:
+    """Empty one of the writers' temporary tables whole: deleted rows would stay in it (no vacuum reaches a
+    temporary table), and the connection's next refresh would read them all again, a rebuild's millions."""
+    empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+    cursor.execute(f"{empty} {table}")  # nosec B608 - the writers' own table names
+
+
 def _fanned(dimensions: list[str], columns: dict[str, str]) -> tuple[str, str]:
     """The SQL of the dimensions' list (``''`` first: the total) and of the CASE choosing each one's value from
     ``columns`` (dimension -> column of the inner query). Dimension names are the code's own words."""
@@ -113,8 +133,7 @@ def write_counts(country: Country, days: set[date] | None = None) -> int:
                 continue
             for source in indicator.sources:
                 qs = _events(source, country, days)
-                present = [d for d in indicator.dimensions if d in source.fields]
-                fanned = [d for d in present if _single_valued(qs.model, source.fields[d])]
+                fanned, alone = _split_dimensions(indicator.dimensions, [(source, qs)])
                 # The total and the single-valued dimensions: one read of the source.
                 columns = {dimension: f"q.v{n}" for n, dimension in enumerate(fanned)}
                 rows = qs.values("w", "d", **{f"v{n}": F(source.fields[d]) for n, d in enumerate(fanned)})
@@ -123,13 +142,10 @@ def write_counts(country: Country, days: set[date] | None = None) -> int:
                 sql = FANNED_COUNTS_SQL.format(table=table, inner=inner, dims=dims, values=values)
                 cursor.execute(sql, [country.pk, indicator.code, *params])
                 written += cursor.rowcount
-                for dimension in present:
-                    if dimension in fanned:
-                        continue
+                for dimension in alone:
                     # A person with two vulnerabilities is one row per vulnerability, never two per case.
                     rows = (
-                        _events(source, country, days)
-                        .annotate(v=F(source.fields[dimension]))
+                        qs.annotate(v=F(source.fields[dimension]))
                         .values("w", "d", "v")
                         .annotate(n=Count("pk", distinct=True))
                     )
@@ -178,7 +194,7 @@ def _load_aliases() -> None:
     """Fill the aliases table with ``handovers.person_aliases`` (a handful of rows: the accepted handovers)."""
     with connection.cursor() as cursor:
         cursor.execute(ALIASES_SQL)
-        cursor.execute(f"DELETE FROM {ALIASES}")  # noqa: S608  # nosec B608 - a constant name
+        _empty(cursor, ALIASES)
         aliases = sorted(handovers.person_aliases().items())
         if aliases:
             cursor.executemany(f"INSERT INTO {ALIASES} (person, origin) VALUES (%s, %s)", aliases)  # noqa: S608  # nosec B608 - a constant name
@@ -220,12 +236,7 @@ def stage_people(country: Country, days: set[date] | None = None, *, aliases: bo
             if indicator.kind != UNIQUE:
                 continue
             events = [(source, _events(source, country, days)) for source in indicator.sources]
-            fanned, alone = [], []
-            for dimension in indicator.dimensions:
-                having = [(source, qs) for source, qs in events if dimension in source.fields]
-                if having:
-                    single = all(_single_valued(qs.model, source.fields[dimension]) for source, qs in having)
-                    (fanned if single else alone).append(dimension)
+            fanned, alone = _split_dimensions(indicator.dimensions, events)
             parts, params = [], []
             for source, qs in events:
                 picked = {f"v{n}": F(source.fields[d]) for n, d in enumerate(fanned) if d in source.fields}
@@ -360,10 +371,7 @@ def _insert_staged(subjects: list[int] | None, *, into: str | None = None) -> in
             cursor.execute("SET LOCAL work_mem = '1GB'")
         cursor.execute(INSERT_LINKED_SQL.format(table=table, kept=kept), params)
         inserted = cursor.rowcount
-        # Emptied whole: deleted rows would stay in the table (no vacuum reaches a temporary table), and this
-        # connection's next refresh would read a rebuild's millions of dead rows with its few new ones.
-        empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
-        cursor.execute(f"{empty} {STAGE}")  # nosec B608 - a constant name
+        _empty(cursor, STAGE)
         if subjects is None:
             cursor.execute(f"SELECT DISTINCT subject FROM {table} WHERE previous_day = %s", [UNLINKED])  # noqa: S608  # nosec B608 - a model's table
             link([subject for (subject,) in cursor.fetchall()], table=into)

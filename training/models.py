@@ -183,7 +183,7 @@ class Session(models.Model):
                 condition=models.Q(seats_taken__lte=models.F("capacity")), name="session_seats_within_capacity"
             ),
         ]
-        indexes = [models.Index(fields=["finalised_at"], name="session_finalised_at_idx")]  # the refresh's
+        indexes = [models.Index(fields=["finalised_at"], name="session_finalised_at_idx")]  # dashboards' refresh
 
     def __str__(self) -> str:
         return f"{self.course} · {self.country} · {self.starts_on:%Y-%m-%d}"
@@ -319,7 +319,7 @@ class Participant(models.Model):
                 fields=["email_hash"], condition=~models.Q(email_hash=""), name="participant_email_hash_unique"
             )
         ]
-        indexes = [models.Index(fields=["created_at"], name="participant_created_at_idx")]  # the refresh's
+        indexes = [models.Index(fields=["created_at"], name="participant_created_at_idx")]  # dashboards' refresh
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.email else self.name
