@@ -233,7 +233,11 @@ class ApiToken(models.Model):
         days = settings.API_TOKEN_DAYS if days is None else days
         if days < 1:
             raise ValueError("a token works for at least one day")
-        raw = secrets.token_urlsafe(32)
+        # Never starting with "-": its first characters name it on a command line (revoke_api_token), where a
+        # leading dash reads as an option.
+        raw = "-"
+        while raw.startswith("-"):
+            raw = secrets.token_urlsafe(32)
         expires_at = timezone.now() + timedelta(days=days)
         token = cls.objects.create(
             user=user, name=name, prefix=raw[:8], key_hash=hash_token(raw), expires_at=expires_at

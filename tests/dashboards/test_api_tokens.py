@@ -72,3 +72,11 @@ def test_tokens_are_listed_with_their_last_use_and_revoked_by_their_first_charac
     assert "revoked" in next(line for line in _command("list_api_tokens", "--all").splitlines() if used.prefix in line)
     with pytest.raises(CommandError):
         _command("revoke_api_token", used.prefix)
+
+
+def test_no_token_starts_with_a_dash_that_the_revoking_command_would_read_as_an_option(world, officer_cr, monkeypatch):
+    drawn = iter(["-dashfirst" + "x" * 33, "plainfirst" + "x" * 33])
+    monkeypatch.setattr("dashboards.models.secrets.token_urlsafe", lambda n: next(drawn))
+    token, raw = ApiToken.issue(user=officer_cr, name="cli")
+    assert raw.startswith("plainfirst") and token.prefix == "plainfir"
+    assert "revoked" in _command("revoke_api_token", token.prefix)
