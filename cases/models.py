@@ -632,6 +632,9 @@ class Case(models.Model):
             models.Index(fields=["-opened_at", "-id"], name="cases_case_opened"),
             # The roll-ups' refresh: a day's cases closed.
             models.Index(fields=["closed_at"], name="cases_case_closed"),
+            # Who has a case at these windows, from the index alone: the person search checks its candidates
+            # against it (``Person.visible_to``), where the window's rows would be read one by one.
+            models.Index(fields=["window", "person"], name="cases_case_window_person"),
         ]
 
     def __str__(self) -> str:

@@ -62,10 +62,12 @@ def _events(source: Source, country: Country, days: set[date] | None):
 
 
 # One source's daily counts of one country and dimension, written by the database itself: a rebuild writes more
-# than a million, which never cross into Python.
+# than a million, which never cross into Python. Both writers insert in the order the dashboards read (dimension,
+# then day): a period's rows of one dimension then lie together in the table, not one or two in each of its
+# blocks (docs/speed.md).
 COUNTS_SQL = """
 INSERT INTO {table} (country_id, window_id, day, indicator, dimension, value, count)
-SELECT %s, CAST(q.w AS bigint), q.d, %s, %s, {value}, q.n FROM ({inner}) AS q {where}
+SELECT %s, CAST(q.w AS bigint), q.d, %s, %s, {value}, q.n FROM ({inner}) AS q {where} ORDER BY q.d
 """
 # One source's daily counts of one country under every dimension whose field is one value per row (a person's sex,
 # not their vulnerabilities): the source is read once, each row is repeated once per dimension (the empty one:
@@ -74,7 +76,7 @@ FANNED_COUNTS_SQL = """
 INSERT INTO {table} (country_id, window_id, day, indicator, dimension, value, count)
 SELECT %s, CAST(f.w AS bigint), f.d, %s, f.dim, f.v, COUNT(*) FROM (
     SELECT q.w AS w, q.d AS d, x.dim AS dim, CASE x.dim {values} END AS v FROM ({inner}) AS q CROSS JOIN ({dims}) AS x
-) AS f WHERE f.v IS NOT NULL GROUP BY f.w, f.d, f.dim, f.v
+) AS f WHERE f.v IS NOT NULL GROUP BY f.w, f.d, f.dim, f.v ORDER BY f.dim, f.d
 """
 
 

@@ -522,8 +522,9 @@ def named_arrivals(emergency: Emergency, name: str) -> list[Arrival]:
     rows = Arrival.objects.filter(point__emergency=emergency, contact_consent=True)
     candidates = Arrival.objects.filter(pk__in=_holding(rows, wanted)).select_related("point")
     scored = []
+    seen: dict = {}
     for arrival in candidates:
-        exact, similar = compare_names(words, name_key(arrival.contact_name or ""))
+        exact, similar = compare_names(words, name_key(arrival.contact_name or ""), seen)
         if exact + similar == len(words):
             scored.append((-exact, -arrival.registered_at.timestamp(), arrival))
     return [arrival for *_key, arrival in sorted(scored, key=lambda row: row[:2])]
