@@ -169,7 +169,7 @@ def _holding(people, wanted: list[list[int]]) -> list[tuple]:
         if len(few) <= NAME_FEW:
             # The ids as one array, not one placeholder each: the client binds the parameters into the text of
             # the query, and splitting a query of two thousand placeholders cost more than reading the rows.
-            chosen = people.extra(where=["cases_person.id = ANY(%s)"], params=[few])  # noqa: S610  # nosec B610
+            chosen = people.extra(where=["cases_person.id = ANY(%s)"], params=[few])  # nosec B610
             return list(chosen.order_by("-pk").values_list(*NAME_COLUMNS))
         holding = people.extra(where=where, params=wanted)  # noqa: S610  # nosec B610
         return list(holding.order_by("-pk").values_list(*NAME_COLUMNS)[:NAME_SCAN_LIMIT])
