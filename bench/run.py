@@ -776,11 +776,12 @@ def best(rounds: list[dict]) -> dict:
     return max(rounds, key=lambda r: r["rps"])
 
 
-MET = {True: "yes", False: "NO", None: "not run"}
+MET = {True: "yes", False: "NO", None: "not run", "reported": "reported (the goal is at scale 1)"}
 
 
-def goals(run: dict) -> list[tuple[str, bool | None, str]]:
-    """Each goal, met or not (None: not measured in this run), and what was measured."""
+def goals(run: dict) -> list[tuple[str, bool | str | None, str]]:
+    """Each goal, met or not (None: not measured in this run; "reported": a time whose goal is at another
+    scale), and what was measured."""
     rows = run["rows"]
     floor_rps = rows[0].result["rps"]
 
@@ -864,8 +865,8 @@ def goals(run: dict) -> list[tuple[str, bool | None, str]]:
         rebuild, refresh = run["rollups"]["rebuild"], run["rollups"]["refresh"]
         out.append(
             (
-                "roll-ups rebuilt in < 120 s (a quiet machine)",
-                rebuild["wall"] < 120,
+                "roll-ups rebuilt in < 120 s at scale 1 (a quiet machine)",
+                rebuild["wall"] < 120 if run["scale"] == 1 else "reported",
                 f"{rebuild['wall']:.0f} s, load average {rebuild['load'][0]}–{rebuild['load'][1]}",
             )
         )
@@ -1000,14 +1001,16 @@ def growth_report(runs: list[dict]) -> list[str]:
         "|---|---:|---:|---:|---|",
     ]
     if first["rollups"] and last["rollups"]:
+        # The rebuild's goal is at scale 1 (the programme today), its time at 3 only reported; the refresh's at both.
         steps = (
-            ("rebuild", "roll-ups: full rebuild (wall, s)", 120),
-            ("refresh", "roll-ups: one-day refresh (wall, s)", 1),
+            ("rebuild", "roll-ups: full rebuild (wall, s)", 120, False),
+            ("refresh", "roll-ups: one-day refresh (wall, s)", 1, True),
         )
-        for step, name, limit in steps:
+        for step, name, limit, both in steps:
             a, b = first["rollups"][step]["wall"], last["rollups"][step]["wall"]
-            met = "yes" if max(a, b) < limit else "NO"
-            lines.append(f"| {name} | {a:.2f} | {b:.2f} | {b / a:.2f} | < {limit} s at both: {met} |")
+            met = "yes" if (max(a, b) if both else a) < limit else "NO"
+            where = "at both" if both else f"at {first['scale']:g}, {last['scale']:g} reported"
+            lines.append(f"| {name} | {a:.2f} | {b:.2f} | {b / a:.2f} | < {limit} s {where}: {met} |")
     else:
         lines.append("| roll-ups: rebuild and refresh | not timed (`--skip-rollups`) | | | |")
     a, b = max(first["memory"] or [0]), max(last["memory"] or [0])
