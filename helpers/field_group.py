@@ -1,6 +1,6 @@
 """A form field with its label, help and errors, as crispy-forms' Bootstrap 5 ``field.html`` writes it, built in
 Python: the template, with its dozens of conditions and three includes, cost about half a millisecond a field,
-and the case list's filters are ten fields on every page. Only the common case is written here (a visible field that is
+and the case list's filters are ten fields on every page. Only the common case is written here (a field shown on the page,
 neither a checkbox, a radio or checkbox list, a file nor a group in a fieldset, of a form without a crispy-forms
 helper); any other field goes through crispy-forms as before. A test compares the two, field by field."""
 
