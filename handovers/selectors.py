@@ -151,13 +151,12 @@ def chosen_notes(handover: Handover, person: Person, case: Case, lang: str) -> l
 
 def of_case(case: Case) -> list[Handover]:
     """The handovers a case was sent with or opened by (for the case's page)."""
-    sent = Handover.objects.filter(case=case)
-    received = Handover.objects.filter(received_case=case)
+    handovers = Handover.objects.filter(case=case) | Handover.objects.filter(received_case=case)
     # Most cases have none: a plain look first, as the read with its three related rows costs a few
     # milliseconds to build on every case page.
-    if not (sent | received).exists():
+    if not handovers.exists():
         return []
-    return list((sent | received).select_related("from_window__country", "to_country", "to_window"))
+    return list(handovers.select_related("from_window__country", "to_country", "to_window"))
 
 
 def open_erasure_requests(user) -> list[ErasureRequest]:

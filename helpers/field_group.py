@@ -1,8 +1,9 @@
 """A form field with its label, help and errors, as crispy-forms' Bootstrap 5 ``field.html`` writes it, built in
 Python: the template, with its dozens of conditions and three includes, cost about half a millisecond a field,
-and the case list's filters are ten fields on every page. Only the common case is written here (a field shown on the page,
-neither a checkbox, a radio or checkbox list, a file nor a group in a fieldset, of a form without a crispy-forms
-helper); any other field goes through crispy-forms as before. A test compares the two, field by field."""
+and the case list's filters are ten fields on every page. Only the common case is written here (a field shown on
+the page, neither a checkbox, a radio or checkbox list, a file nor a group in a fieldset, of a form without a
+crispy-forms helper); any other field goes through crispy-forms as before. A test compares the two, field by
+field."""
 
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ def field_group(field: forms.BoundField) -> SafeString:
     """The field's ``<div>``: label (with the asterisk of a required field), widget, errors, help text."""
     escape = conditional_escape
     auto_id = field.auto_id
-    classes = "mb-3" + (f" {field.css_classes()}" if field.css_classes() else "")
+    extra = field.css_classes()
+    classes = f"mb-3 {extra}" if extra else "mb-3"
     out = [f'<div id="div_{escape(auto_id)}" class="{escape(classes)}">']
     required = field.field.required
     if field.label:
