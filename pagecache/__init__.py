@@ -17,6 +17,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
@@ -25,6 +26,8 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+
+from pagecache import local
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +79,17 @@ def _bump(tags: set[str]) -> bool:
     tags = tags | _UNSENT
     if not tags:
         return True
+    # This process's own copies are checked against Redis again, before and after the change (a version
+    # read meanwhile by another thread is not kept); other processes hear of it from Redis (pagecache.local).
+    local.forget_versions()
     try:
         cache.set_many({TAG + tag: uuid.uuid4().hex for tag in tags}, timeout=None)
     except Exception:  # the cache is down: the change is sent again with the next one, or the next page served
         logger.warning("page cache unreachable: %s changed tags kept to send later", len(tags))
         _UNSENT.update(tags)
         return False
+    finally:
+        local.forget_versions()
     _UNSENT.clear()
     return True
 
@@ -230,11 +238,17 @@ class PageCacheMiddleware:
         except DisallowedHost:  # refused further in, once the reader's language is known (the 400 page)
             return self.get_response(request)
         key = _page_key(address)
+        now = timezone.now().timestamp()
+        if not _UNSENT:
+            kept = local.entry(key, now)
+            if kept is not None and kept["copy"]["address"] == address:
+                return _answer(request, kept["copy"], "hit")
         tag_keys = _TAG_KEYS.get(key)
         stale = None
         try:
             if _UNSENT and not _bump(set()):
                 raise ConnectionError("cache unreachable")
+            since = local.generation()
             if tag_keys is None:
                 found, copy = {}, cache.get(key)
             else:  # one round trip: the copy and the versions of its tags
@@ -245,7 +259,8 @@ class PageCacheMiddleware:
                 if wanted != tag_keys:
                     found.update(cache.get_many(wanted) if wanted else {})
                     _remember_tags(key, wanted)
-                if _current(copy, found, timezone.now().timestamp()):
+                if _current(copy, found, now):
+                    local.keep(key, copy, {name: found[name] for name in wanted}, since)
                     return _answer(request, copy, "hit")
                 stale = copy
         except Exception:  # the cache is down (portal/cache.py stops asking it for a while): render the page
@@ -283,6 +298,38 @@ class PageCacheMiddleware:
             logger.warning("page cache unreachable: a page was not kept")
         _remember_tags(key, tuple(TAG + tag for tag in copy["versions"]))
         return _answer(request, copy, "miss")
+
+
+# Conditional requests are answered by Django's own rules (``_answer``), never from a prepared answer.
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
+def answer_kept(environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    """The status, headers and body of the answer to a plain GET ``environ`` from a copy this process keeps
+    (``pagecache.local``), or None: the request then goes through Django as any other."""
+    if _UNSENT or any(name in environ for name in CONDITIONAL):
+        return None
+    request = WSGIRequest(environ)
+    if not _cacheable(request):
+        return None
+    try:
+        address = _address(request)
+    except DisallowedHost:
+        return None
+    key = _page_key(address)
+    kept = local.entry(key, timezone.now().timestamp())
+    if kept is None or kept["copy"]["address"] != address:
+        return None
+    packed = bool(kept["copy"].get("gzip")) and bool(re_accepts_gzip.search(environ.get("HTTP_ACCEPT_ENCODING", "")))
+    prepared = kept["prepared"].get(packed)
+    if prepared is None:
+        response = _answer(request, kept["copy"], "hit")
+        prepared = kept["prepared"][packed] = (
+            f"{response.status_code} {response.reason_phrase}",
+            list(response.items()),
+            response.content,
+        )
+    return prepared
 
 
 def _uncached(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:

@@ -18,6 +18,8 @@ import redis
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
+import pagecache.local
+
 logger = logging.getLogger(__name__)
 
 # After a failed operation, every operation of this process fails at once for this many seconds; the first one
@@ -83,3 +85,9 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def clear(self) -> None:
+        # Redis tells every process that keeps pages of its own (pagecache.local); this one forgets at once.
+        pagecache.local.forget_versions()
+        super().clear()
+        pagecache.local.forget_versions()
