@@ -2,7 +2,7 @@
 
 A copy kept here is served while the versions of its tags, also kept here, are current. They are trusted only
 while one connection of this process hears Redis's invalidation messages for the tag keys (client-side
-caching: ``CLIENT TRACKING ... BCAST``, Redis 6 and later, RESP3) and has answered a ping sent less than a
+caching: ``CLIENT TRACKING ... BCAST``, Redis 6 and later, RESP3) and has answered a ping sent less than half a
 second ago: any message other than the ping's answer forgets every version kept, and a closed connection or a
 forked process forgets everything (a Redis that stops answering answers no ping either). How and why: docs/speed.md.
 """
@@ -29,13 +29,25 @@ PING = b"*1\r\n$4\r\nPING\r\n"
 PONG = b"+PONG\r\n"
 # The copies are trusted while a ping sent less than this many seconds ago has been answered: every
 # invalidation Redis sent before answering it has then been heard.
-HEARD_WITHIN = 1.0
+HEARD_WITHIN = 0.5
 # A ping is sent at most this often, by the request that finds the last one older.
-PING_EVERY = 0.25
+PING_EVERY = 0.1
 # After a connection failed, it is tried again after this many seconds (requests ask Redis meanwhile).
 RETRY_SECONDS = 10
 
+# A Redis that is slow to answer is not waited for inside a request: the copies stay off until the next try.
+LONGEST_WAIT = 0.2
+
 _lock = threading.Lock()
+
+
+def _usable() -> bool:
+    return True
+
+
+# Whether the cache answers at all (portal.cache plugs in its circuit breaker): no connection is tried while
+# it does not, so that no request waits for one.
+usable = _usable
 
 
 class _State:
@@ -96,7 +108,10 @@ def _connect(now: float) -> bool:
     if server is None or budget() <= 0:
         return False
     given = settings.CACHES["default"].get("OPTIONS", {})
-    timeouts = {name: given[name] for name in ("socket_connect_timeout", "socket_timeout") if name in given}
+    timeouts = {
+        name: min(given.get(name) or LONGEST_WAIT, LONGEST_WAIT)
+        for name in ("socket_connect_timeout", "socket_timeout")
+    }
     try:
         options = redis.connection.parse_url(server)
         kind = options.pop("connection_class", redis.Connection)
@@ -151,7 +166,7 @@ def listening() -> bool:
             _state.connection = _state.poller = None
             _close()
             _state.pid = os.getpid()
-        if _state.connection is None and (now < _state.retry_at or not _connect(now)):
+        if _state.connection is None and (now < _state.retry_at or not usable() or not _connect(now)):
             return False
         try:
             _read(now)

@@ -81,6 +81,10 @@ for _name in GUARDED:
     setattr(RedisCacheClient, _name, _guarded(_name))
 
 
+# Each worker's own page copies (pagecache.local) connect to Redis only while the breaker is closed.
+pagecache.local.usable = lambda: not is_open()
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
