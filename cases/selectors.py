@@ -206,11 +206,14 @@ def find_people(
     document_number: str = "",
     phone: str = "",
     limit: int = 20,
+    shown: tuple[str, ...] | None = None,
 ) -> list[Match]:
     """The people the user may see who are likely the one described, best first, each with its reasons.
 
     Names match regardless of accents, case and order, with small misspellings; document number and phone
-    match exactly through their keyed hashes; a date of birth counts only together with a name.
+    match exactly through their keyed hashes; a date of birth counts only together with a name. ``shown``:
+    the only fields of each person the caller reads (the others, encrypted ones included, are neither read
+    nor decrypted); all of them by default.
     """
 
     # Every read below goes through an index that narrows it to a few people (name tokens, hashes, a birth date).
@@ -255,7 +258,7 @@ def find_people(
         for pk in people.filter(date_of_birth=date_of_birth).values_list("pk", flat=True)[:limit]:
             add(pk, _("Same date of birth"), 30)
     best = sorted(found.items(), key=lambda item: (-item[1].score, -item[0]))[:limit]
-    persons = Person.objects.in_bulk([pk for pk, _match in best])
+    persons = (Person.objects.only(*shown) if shown else Person.objects).in_bulk([pk for pk, _match in best])
     results = []
     for pk, match in best:
         match.person = persons[pk]

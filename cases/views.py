@@ -200,6 +200,9 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
 # Names, document numbers and phones travel in the body of a POST, never in a URL: URLs end up in server
 # and proxy logs and in the browser's history.
 SEARCH_FIELDS = ("names", "date_of_birth", "document_number", "phone")
+# What the list of matches shows of each person: the rest of the record (contacts, documents, notes) stays
+# encrypted in the database.
+SEARCH_SHOWN = ("given_names", "family_names", "date_of_birth", "nationality")
 
 
 @login_required
@@ -218,6 +221,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
             date_of_birth=data["date_of_birth"],
             document_number=data["document_number"],
             phone=data["phone"],
+            shown=SEARCH_SHOWN,
         )
         services.audit_identifier_search(
             user=request.user,

@@ -22,11 +22,26 @@ OTHER_WIDGETS = (
 )
 
 
+def plain(form: forms.BaseForm) -> bool:
+    """Whether the form has no crispy-forms helper, or one that changes nothing of how its fields are written
+    (no layout, no inputs, every option as crispy-forms sets it but the ``<form>`` tag, which the page writes)."""
+    helper = getattr(form, "helper", None)
+    if helper is None:
+        return True
+    from crispy_forms.helper import FormHelper
+
+    if type(helper) is not FormHelper:
+        return False
+    fresh = FormHelper()
+    fresh.form_tag = helper.form_tag
+    return vars(helper) == vars(fresh)
+
+
 def written_here(field: forms.BoundField) -> bool:
-    """Whether the field is one written here: a form with a crispy-forms helper (its layout options, its inline
-    errors) and the widgets above are crispy-forms' own."""
+    """Whether the field is one written here: a form with a crispy-forms helper that sets anything (its layout
+    options, its inline errors) and the widgets above are crispy-forms' own."""
     widget = field.field.widget
-    if getattr(field.form, "helper", None) is not None:
+    if not plain(field.form):
         return False
     return not (field.is_hidden or isinstance(widget, OTHER_WIDGETS) or field.use_fieldset)
 
@@ -49,6 +64,16 @@ def _widget(field: forms.BoundField) -> str:
     return str(field)
 
 
+def non_field_errors(form: forms.BaseForm) -> SafeString:
+    """The form's own errors, as crispy-forms' Bootstrap 5 ``errors.html`` writes them above the fields."""
+    errors = form.non_field_errors()
+    if not errors:
+        return mark_safe("")  # noqa: S308  # nosec B308 B703 - empty
+    items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
+    # Every error is escaped above.
+    return mark_safe(f'<div class="alert alert-block alert-danger"><ul class="m-0">{items}</ul></div>')  # noqa: S308  # nosec B308 B703
+
+
 def field_group(field: forms.BoundField) -> SafeString:
     """The field's ``<div>``: label (with the asterisk of a required field), widget, errors, help text."""
     escape = conditional_escape
@@ -65,8 +90,10 @@ def field_group(field: forms.BoundField) -> SafeString:
     out.append(_widget(field))
     if field.errors:
         out.append(f'<div id="{escape(field.errors.field_id)}_error" class="invalid-feedback">')
+        # A helper writes errors inline (crispy-forms' error_text_inline, on by default), as_crispy_field alone not.
+        tag = "p" if getattr(field.form, "helper", None) is None else "span"
         for number, error in enumerate(field.errors, start=1):
-            out.append(f'<p id="error_{number}_{escape(auto_id)}"><strong>{escape(error)}</strong></p>')
+            out.append(f'<{tag} id="error_{number}_{escape(auto_id)}"><strong>{escape(error)}</strong></{tag}>')
         out.append("</div>")
     if field.help_text:
         help_id = f'id="{escape(auto_id)}_helptext" ' if auto_id else ""

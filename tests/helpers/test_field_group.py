@@ -64,12 +64,15 @@ def test_the_case_lists_filters_are_written_as_crispy_forms_writes_them(officer_
             same(lambda: CaseFilter(data, queryset=Case.objects.all(), user=officer_cr).form, name)
 
 
-def test_a_form_with_a_crispy_forms_helper_is_left_to_crispy_forms():
-    """Its helper's options (here, errors inline) are crispy-forms' to apply."""
+@pytest.mark.django_db
+def test_a_form_whose_helper_only_leaves_out_the_form_tag_is_written_with_its_errors_inline():
+    """crispy-forms writes the errors of a form with a helper inline; so does ``field_group``."""
     data = {"given_names": "", "estimated_age": "200", "email": "nope"}
     with translation.override("es"):
-        assert not any(written_here(PersonForm(data)[name]) for name in PersonForm.base_fields)
-        assert field_group_filter(PersonForm(data)["given_names"]) == as_crispy_field(PersonForm(data)["given_names"])
+        assert written_here(PersonForm(data)["given_names"])
+        for name in PersonForm.base_fields:
+            same(lambda: PersonForm(data), name)
+        assert "<span id=\"error_1_id_given_names\">" in field_group_filter(PersonForm(data)["given_names"])
 
 
 def test_values_and_errors_are_escaped():
@@ -99,3 +102,44 @@ def test_the_consultation_lists_filters_are_written_as_crispy_forms_writes_them(
     with translation.override("ht"):
         for name in ConsultationFilter(data, queryset=Consultation.objects.all()).form.fields:
             same(lambda: ConsultationFilter(data, queryset=Consultation.objects.all()).form, name)
+
+
+def crispy(form) -> str:
+    """``{% crispy form %}`` as a page writes it (the page's own CSRF field aside: it writes one itself)."""
+    from django.template import Context, Template
+
+    return Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"names": "maría <b>díaz</b>", "date_of_birth": "1990-02-03"}, {"names": "", "date_of_birth": "soon"}],
+    ids=["empty", "filled", "refused"],
+)
+def test_the_person_search_form_is_written_as_crispy_forms_writes_it(data):
+    from cases.forms import PersonSearchForm
+    from helpers.templatetags.fields import form_fields
+
+    with translation.override("ht"):
+        form = PersonSearchForm(data, initial={"consultation": 12})
+        if data is not None:
+            form.is_valid()
+        ours, theirs = form_fields(form), crispy(form)
+        assert parse_html(ours) == parse_html(theirs), f"{ours}\n---\n{theirs}"
+        if data and not data["names"]:
+            assert "alert-danger" in ours and "invalid-feedback" in ours
+
+
+def test_a_helper_that_sets_anything_but_the_form_tag_leaves_the_form_to_crispy_forms():
+    from crispy_forms.helper import FormHelper
+
+    from helpers.templatetags.fields import form_fields
+
+    form = Sample()
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    assert written_here(form["name"])
+    form.helper.form_show_labels = False
+    assert not written_here(form["name"])
+    with pytest.raises(Exception, match="crispy"):
+        form_fields(form)
