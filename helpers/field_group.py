@@ -68,7 +68,7 @@ def non_field_errors(form: forms.BaseForm) -> SafeString:
     """The form's own errors, as crispy-forms' Bootstrap 5 ``errors.html`` writes them above the fields."""
     errors = form.non_field_errors()
     if not errors:
-        return mark_safe("")  # noqa: S308  # nosec B308 B703 - empty
+        return mark_safe("")  # nosec B308 B703 - empty
     items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
     # Every error is escaped above.
     return mark_safe(f'<div class="alert alert-block alert-danger"><ul class="m-0">{items}</ul></div>')  # noqa: S308  # nosec B308 B703

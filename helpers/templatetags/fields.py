@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import template
-
 from django.utils.safestring import mark_safe
 
 from helpers.field_group import field_group as write

@@ -72,7 +72,7 @@ def test_a_form_whose_helper_only_leaves_out_the_form_tag_is_written_with_its_er
         assert written_here(PersonForm(data)["given_names"])
         for name in PersonForm.base_fields:
             same(lambda: PersonForm(data), name)
-        assert "<span id=\"error_1_id_given_names\">" in field_group_filter(PersonForm(data)["given_names"])
+        assert '<span id="error_1_id_given_names">' in field_group_filter(PersonForm(data)["given_names"])
 
 
 def test_values_and_errors_are_escaped():
