@@ -23,7 +23,9 @@ from pagecache.wsgi import with_kept_pages_first
 from portal.cache import RedisCache
 from tests.hub.factories import guide
 
-pytestmark = pytest.mark.django_db
+# One process runs them all, one after the other: each test's cache is cleared at its end, and clearing a Redis
+# database empties it for every test using it at the time.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("redis-pages")]
 
 LOCATION = "redis://127.0.0.1:6379/2"
 URL = "/es/cr/guides/residencia/"
