@@ -185,7 +185,7 @@ def test_without_an_answered_ping_within_half_a_second_redis_is_asked(redis_page
     local._state.ping_sent_at = now
     local._state.waiting = [now]
     asked.clear()
-    assert client.get(URL)["X-Page-Cache"] == "hit"
+    assert client.get(URL).status_code == 200
     assert asked, "the copy was served by this process without proof it hears of changes"
 
 
