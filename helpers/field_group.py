@@ -7,6 +7,8 @@ field."""
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.conf import settings
 from django.utils.html import conditional_escape
@@ -32,9 +34,15 @@ def plain(form: forms.BaseForm) -> bool:
 
     if type(helper) is not FormHelper:
         return False
-    fresh = FormHelper()
-    fresh.form_tag = helper.form_tag
-    return vars(helper) == vars(fresh)
+    return {**vars(helper), "form_tag": None} == _default_helper()
+
+
+@functools.cache
+def _default_helper() -> dict:
+    """A new helper's options (the ``<form>`` tag aside), read once: each field asks."""
+    from crispy_forms.helper import FormHelper
+
+    return {**vars(FormHelper()), "form_tag": None}
 
 
 def written_here(field: forms.BoundField) -> bool:
